@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Error codes shared by every module: 0 is success, failures are negative. */
+#ifndef SG_DOMAIN_ERR_H
+#define SG_DOMAIN_ERR_H
+
+enum sg_err {
+    SG_OK = 0,
+    SG_EINVAL = -1,    /* input failed validation */
+    SG_ENOENT = -2,    /* no such thing (village, code, division) */
+    SG_EEXIST = -3,    /* unique key already taken */
+    SG_EUNAVAIL = -4,  /* a dependency (Redis) is not reachable */
+    SG_ETIMEDOUT = -5, /* a dependency did not answer in time */
+    SG_EIO = -6,       /* file or protocol error */
+    SG_ENOMEM = -7,
+    SG_ECANCELED = -8, /* the request went away before the answer came */
+};
+
+#endif
