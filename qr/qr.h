@@ -17,7 +17,8 @@
  */
 int sg_qr_png(const char *text, unsigned min_px, unsigned char **out, size_t *outlen);
 
-/** Same as an SVG document (one path, viewBox in modules, crisp edges). */
+/** Same as an SVG document (one path, viewBox in modules, crisp edges). *out is also
+ * NUL-terminated; the terminator is not counted in *outlen. */
 int sg_qr_svg(const char *text, unsigned char **out, size_t *outlen);
 
 /**

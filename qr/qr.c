@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* QR codes of sign-up links: PNG bytes through a cairo image surface, a hand-written SVG
+ * document, and rectangles drawn into a caller's cairo context. The only file that includes
+ * qrencode.h. Everything is built in memory; nothing here touches files or logs. */
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cairo.h>
+#include <qrencode.h>
+#include "domain/err.h"
+#include "qr/qr.h"
+
+/* cairo refuses image surfaces wider than this. */
+#define SG_QR_MAX_PX 32767
+
+struct buf {
+    unsigned char *bytes;
+    size_t len, cap;
+};
+
+static int buf_append(struct buf *b, const void *data, size_t len)
+{
+    if (len > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (len > cap - b->len)
+            cap *= 2;
+        unsigned char *bytes = realloc(b->bytes, cap);
+        if (bytes == NULL)
+            return SG_ENOMEM;
+        b->bytes = bytes;
+        b->cap = cap;
+    }
+    memcpy(b->bytes + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int buf_printf(struct buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    /* Only short fragments (numbers, path commands) go through here. */
+    assert(n >= 0 && (size_t)n < sizeof(tmp));
+    return buf_append(b, tmp, (size_t)n);
+}
+
+static int encode(const char *text, QRcode **code)
+{
+    if (text == NULL || text[0] == '\0')
+        return SG_EINVAL;
+    errno = 0;
+    *code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (*code == NULL)
+        return errno == ENOMEM ? SG_ENOMEM : SG_EINVAL; /* ERANGE: too long for version 40 */
+    return 0;
+}
+
+/* Finds the first dark module at or after *x in row y, stores its column in *x and returns
+ * the length of the dark run starting there, or 0 when the row has no more dark modules. */
+static int next_run(const QRcode *code, int y, int *x)
+{
+    const unsigned char *row = code->data + (size_t)y * (size_t)code->width;
+    int start = *x, end;
+    while (start < code->width && !(row[start] & 1))
+        ++start;
+    for (end = start; end < code->width && (row[end] & 1); ++end)
+        ;
+    *x = start;
+    return end - start;
+}
+
+/* White square including the quiet zone, then every dark run as one rectangle of a single
+ * path, so that abutting rectangles leave no antialiasing seams. */
+static void draw_code(cairo_t *cr, const QRcode *code, double x, double y, double module)
+{
+    int side = code->width + 2 * SG_QR_QUIET;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x, y, side * module, side * module);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    for (int row = 0; row < code->width; ++row) {
+        for (int col = 0, n; (n = next_run(code, row, &col)) > 0; col += n)
+            cairo_rectangle(cr, x + (col + SG_QR_QUIET) * module, y + (row + SG_QR_QUIET) * module, n * module, module);
+    }
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+static cairo_status_t on_png_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return buf_append(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_NO_MEMORY;
+}
+
+static int render_png(const QRcode *code, unsigned min_px, struct buf *png)
+{
+    unsigned side = (unsigned)code->width + 2 * SG_QR_QUIET;
+    unsigned scale = min_px > side ? (min_px + side - 1) / side : 1;
+    if (scale > SG_QR_MAX_PX / side)
+        return SG_EINVAL;
+    int px = (int)(side * scale), ret = SG_ENOMEM;
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, px, px);
+    cairo_t *cr = cairo_create(surface);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        goto Exit;
+    /* Whole pixels per module: every edge falls on a pixel boundary, no grey pixels. */
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    draw_code(cr, code, 0, 0, scale);
+    cairo_surface_flush(surface);
+    cairo_status_t st = cairo_surface_write_to_png_stream(surface, on_png_write, png);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        ret = st == CAIRO_STATUS_NO_MEMORY ? SG_ENOMEM : SG_EIO;
+        goto Exit;
+    }
+    ret = 0;
+Exit:
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    return ret;
+}
+
+int sg_qr_png(const char *text, unsigned min_px, unsigned char **out, size_t *outlen)
+{
+    QRcode *code;
+    struct buf png = {0};
+    int ret = encode(text, &code);
+    if (ret != 0)
+        return ret;
+    ret = render_png(code, min_px, &png);
+    QRcode_free(code);
+    if (ret != 0) {
+        free(png.bytes);
+        return ret;
+    }
+    *out = png.bytes;
+    *outlen = png.len;
+    return 0;
+}
+
+static int render_svg(const QRcode *code, struct buf *svg)
+{
+    int side = code->width + 2 * SG_QR_QUIET;
+    int ret =
+        buf_printf(svg,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">\n",
+                   side, side);
+    if (ret == 0)
+        ret = buf_printf(svg, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"", side, side);
+    for (int row = 0; ret == 0 && row < code->width; ++row) {
+        for (int col = 0, n; ret == 0 && (n = next_run(code, row, &col)) > 0; col += n)
+            ret = buf_printf(svg, "M%d %dh%dv1h-%dz", col + SG_QR_QUIET, row + SG_QR_QUIET, n, n);
+    }
+    if (ret == 0)
+        ret = buf_printf(svg, "\"/>\n</svg>\n");
+    if (ret == 0) {
+        ret = buf_append(svg, "", 1); /* a terminator for callers that treat it as a string */
+        svg->len--;
+    }
+    return ret;
+}
+
+int sg_qr_svg(const char *text, unsigned char **out, size_t *outlen)
+{
+    QRcode *code;
+    struct buf svg = {0};
+    int ret = encode(text, &code);
+    if (ret != 0)
+        return ret;
+    ret = render_svg(code, &svg);
+    QRcode_free(code);
+    if (ret != 0) {
+        free(svg.bytes);
+        return ret;
+    }
+    *out = svg.bytes;
+    *outlen = svg.len;
+    return 0;
+}
+
+int sg_qr_draw(void *cr, const char *text, double x, double y, double size)
+{
+    QRcode *code;
+    if (cr == NULL || !(size > 0) || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return SG_EINVAL;
+    /* The header promises 0 or SG_EINVAL only; an encoder out of memory counts as failure. */
+    if (encode(text, &code) != 0)
+        return SG_EINVAL;
+    draw_code(cr, code, x, y, size / (code->width + 2 * SG_QR_QUIET));
+    QRcode_free(code);
+    return 0;
+}
