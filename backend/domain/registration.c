@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/* Validation of a sign-up as the form sends it: every field is checked, every bad one
+ * named with a stable code, and the good ones normalized into struct sg_registration.
+ * Pure: today, the campaign window and the division tables come in through the ctx. */
+#include <stdio.h>
+#include <string.h>
+#include "domain/registration.h"
+#include "domain/err.h"
+#include "domain/text.h"
+
+static const char *const mode_names[] = {"any", "bus", "train", "flight"};
+static const char *const poverty_names[] = {"none", "alleviated", "monitored"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *sg_mode_name(enum sg_mode m)
+{
+    return (unsigned)m < COUNT(mode_names) ? mode_names[m] : "any";
+}
+
+const char *sg_poverty_name(enum sg_poverty p)
+{
+    return (unsigned)p < COUNT(poverty_names) ? poverty_names[p] : "none";
+}
+
+static int lookup(const char *const *names, size_t n, const char *s)
+{
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < n; ++i)
+        if (strcmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+int sg_mode_parse(const char *s)
+{
+    return lookup(mode_names, COUNT(mode_names), s);
+}
+
+int sg_poverty_parse(const char *s)
+{
+    return lookup(poverty_names, COUNT(poverty_names), s);
+}
+
+void sg_field_errors_add(struct sg_field_errors *errs, const char *field, const char *code)
+{
+    if (errs->n >= SG_FIELD_ERRORS_MAX)
+        return;
+    struct sg_field_error *e = &errs->e[errs->n++];
+    snprintf(e->field, sizeof(e->field), "%s", field);
+    e->code = code;
+}
+
+static bool blank(const char *s)
+{
+    if (s == NULL)
+        return true;
+    while (*s == ' ')
+        ++s;
+    return *s == '\0';
+}
+
+static const char *text_code(int err)
+{
+    switch (-err) {
+    case SG_TEXT_EMPTY:
+        return "required";
+    case SG_TEXT_UTF8:
+        return "utf8";
+    case SG_TEXT_SHORT:
+        return "too_short";
+    case SG_TEXT_LONG:
+        return "too_long";
+    case SG_TEXT_FORMAT:
+        return "phone_format";
+    default:
+        return "chars";
+    }
+}
+
+static const char *idno_code(int err)
+{
+    switch (-err) {
+    case SG_IDNO_EMPTY:
+        return "required";
+    case SG_IDNO_LEGACY15:
+        return "idno_legacy15";
+    case SG_IDNO_LENGTH:
+        return "idno_length";
+    case SG_IDNO_CHARS:
+        return "idno_chars";
+    case SG_IDNO_DATE:
+        return "idno_date";
+    case SG_IDNO_FUTURE:
+        return "idno_future";
+    default:
+        return "idno_check";
+    }
+}
+
+/* A person's field name: "name" for the worker, "companions[i].name" for companion i. */
+struct person_scope {
+    size_t idx; /* 0 the worker, then companions from 1 */
+    struct sg_field_errors *errs;
+};
+
+static void person_error(const struct person_scope *ps, const char *field, const char *code)
+{
+    char name[40];
+    if (ps->idx == 0)
+        snprintf(name, sizeof(name), "%s", field);
+    else
+        snprintf(name, sizeof(name), "companions[%zu].%s", ps->idx - 1, field);
+    sg_field_errors_add(ps->errs, name, code);
+}
+
+static bool check_name(const struct person_scope *ps, const char *s, struct sg_person *p)
+{
+    int r = blank(s) ? -SG_TEXT_EMPTY : sg_name_normalize(s, p->name, sizeof(p->name));
+    if (r != 0)
+        person_error(ps, "name", text_code(r));
+    return r == 0;
+}
+
+/* Valid ID numbers of earlier people in out->people[0..idx) are compared for duplicates. */
+static bool check_idno(const struct person_scope *ps, const char *s, const struct sg_validate_ctx *ctx,
+                       struct sg_registration *out, const bool *id_ok)
+{
+    struct sg_person *p = &out->people[ps->idx];
+    int r = s == NULL ? -SG_IDNO_EMPTY : sg_idno_validate(s, ctx->today, &p->id);
+    if (r != 0) {
+        person_error(ps, "id_number", idno_code(r));
+        return false;
+    }
+    for (size_t i = 0; i < ps->idx; ++i) {
+        if (id_ok[i] && strcmp(out->people[i].id.number, p->id.number) == 0) {
+            person_error(ps, "id_number", "duplicate_in_request");
+            return false;
+        }
+    }
+    p->region_unknown = ctx->regions != NULL && sg_divisions_find(ctx->regions, p->id.region, 6) == NULL;
+    return true;
+}
+
+static bool check_phone(const struct person_scope *ps, const char *s, struct sg_person *p)
+{
+    if (ps->idx > 0 && blank(s)) {
+        p->phone[0] = '\0';
+        return true;
+    }
+    int r = blank(s) ? -SG_TEXT_EMPTY : sg_phone_normalize(s, p->phone);
+    if (r != 0)
+        person_error(ps, "phone", r == -SG_TEXT_EMPTY ? "required" : "phone_format");
+    return r == 0;
+}
+
+static bool check_poverty(const struct person_scope *ps, const char *s, struct sg_person *p)
+{
+    if (blank(s)) {
+        p->poverty = SG_POVERTY_NONE;
+        if (ps->idx > 0)
+            return true;
+        person_error(ps, "poverty", "required");
+        return false;
+    }
+    int v = sg_poverty_parse(s);
+    if (v < 0) {
+        person_error(ps, "poverty", "poverty_enum");
+        return false;
+    }
+    p->poverty = (enum sg_poverty)v;
+    return true;
+}
+
+static void check_people(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
+                         struct sg_registration *out, struct sg_field_errors *errs)
+{
+    static const struct sg_person_input missing;
+    bool id_ok[SG_MAX_PEOPLE] = {false};
+    size_t n = in->npeople == 0 ? 1 : in->npeople;
+    if (n > SG_MAX_PEOPLE) {
+        sg_field_errors_add(errs, "companions", "too_many_companions");
+        n = SG_MAX_PEOPLE;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const struct sg_person_input *pi = in->npeople == 0 ? &missing : &in->people[i];
+        struct person_scope ps = {i, errs};
+        struct sg_person *p = &out->people[i];
+        check_name(&ps, pi->name, p);
+        id_ok[i] = check_idno(&ps, pi->id_number, ctx, out, id_ok);
+        check_phone(&ps, pi->phone, p);
+        check_poverty(&ps, pi->poverty, p);
+    }
+    out->npeople = n;
+}
+
+static void check_village(const char *s, const struct sg_validate_ctx *ctx, struct sg_registration *out,
+                          struct sg_field_errors *errs)
+{
+    if (blank(s)) {
+        sg_field_errors_add(errs, "village", "required");
+        return;
+    }
+    const struct sg_division *d = sg_divisions_find(ctx->divisions, s, strlen(s));
+    if (d == NULL || d->level != SG_LEVEL_VILLAGE) {
+        sg_field_errors_add(errs, "village", "unknown_village");
+        return;
+    }
+    memcpy(out->village, d->code, sizeof(out->village));
+}
+
+static void check_destination(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
+                              struct sg_registration *out, struct sg_field_errors *errs)
+{
+    if (blank(in->dest_city)) {
+        sg_field_errors_add(errs, "dest_city", "required");
+    } else {
+        const struct sg_division *d = sg_divisions_find(ctx->destinations, in->dest_city, strlen(in->dest_city));
+        if (d == NULL || d->level != SG_LEVEL_CITY)
+            sg_field_errors_add(errs, "dest_city", "unknown_city");
+        else
+            memcpy(out->dest_city, d->code, sizeof(out->dest_city));
+    }
+    int r = sg_text_normalize(in->employer, SG_EMPLOYER_MAX_CHARS, out->employer, sizeof(out->employer));
+    if (r != 0)
+        sg_field_errors_add(errs, "employer", text_code(r));
+    if (in->job_confirmed != 0 && in->job_confirmed != 1)
+        sg_field_errors_add(errs, "job_confirmed", "required");
+    else
+        out->job_confirmed = in->job_confirmed == 1;
+}
+
+static void check_date(const char *s, const struct sg_validate_ctx *ctx, struct sg_registration *out,
+                       struct sg_field_errors *errs)
+{
+    struct sg_date d;
+    if (blank(s))
+        sg_field_errors_add(errs, "depart_date", "required");
+    else if (sg_date_parse(s, &d) != 0)
+        sg_field_errors_add(errs, "depart_date", "date_format");
+    else if (sg_date_cmp(d, ctx->today) < 0)
+        sg_field_errors_add(errs, "depart_date", "date_past");
+    else if (sg_date_cmp(d, ctx->starts) < 0 || sg_date_cmp(d, ctx->ends) > 0)
+        sg_field_errors_add(errs, "depart_date", "date_window");
+    else
+        out->depart_date = d;
+}
+
+static void check_travel(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
+                         struct sg_registration *out, struct sg_field_errors *errs)
+{
+    check_date(in->depart_date, ctx, out, errs);
+    if (in->flex_days == -1)
+        sg_field_errors_add(errs, "flex_days", "required");
+    else if (in->flex_days < 0 || in->flex_days > 3)
+        sg_field_errors_add(errs, "flex_days", "flex_range");
+    else
+        out->flex_days = (int)in->flex_days;
+    int mode = blank(in->mode) ? -2 : sg_mode_parse(in->mode);
+    if (mode == -2)
+        sg_field_errors_add(errs, "mode", "required");
+    else if (mode < 0)
+        sg_field_errors_add(errs, "mode", "mode_enum");
+    else
+        out->mode = (enum sg_mode)mode;
+}
+
+int sg_registration_validate(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
+                             struct sg_registration *out, struct sg_field_errors *errs)
+{
+    memset(out, 0, sizeof(*out));
+    errs->n = 0;
+    check_village(in->village, ctx, out, errs);
+    check_people(in, ctx, out, errs);
+    check_destination(in, ctx, out, errs);
+    check_travel(in, ctx, out, errs);
+    if (in->consent != 1)
+        sg_field_errors_add(errs, "consent", "consent_required");
+    return errs->n == 0 ? 0 : SG_EINVAL;
+}
