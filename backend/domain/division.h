@@ -38,7 +38,8 @@ const char *sg_level_name(int level);
  * Parse "code<TAB>name\n" lines (any order; '#' lines and blank lines ignored). Takes
  * ownership of buf (malloc'ed, len bytes; it is modified in place and freed by
  * sg_divisions_free). On a bad line returns NULL and sets *bad_line (1-based).
- * A code whose parent prefix is missing is a bad line unless allow_orphans.
+ * A code whose parent prefix is missing is a bad line unless allow_orphans; so is a code
+ * given twice (the later line). On failure buf is freed as well.
  */
 struct sg_divisions *sg_divisions_parse(char *buf, size_t len, bool allow_orphans, size_t *bad_line);
 void sg_divisions_free(struct sg_divisions *ds);
@@ -62,7 +63,8 @@ int sg_divisions_range(const struct sg_divisions *ds, const char *scope, size_t 
 /** Index of a division pointer returned by this table. */
 size_t sg_divisions_index(const struct sg_divisions *ds, const struct sg_division *d);
 
-/** True when code lies under (or is) scope: scope is a prefix of code. */
+/** True when code lies under (or is) scope: scope is a prefix of code. An empty or NULL
+ * scope contains nothing (fail closed). */
 bool sg_scope_contains(const char *scope, const char *code);
 
 #endif

@@ -16,16 +16,17 @@ enum sg_idno_err {
 };
 
 struct sg_idno {
-    char number[19];     /* normalized: 18 chars, upper-case X, NUL */
-    char region[7];      /* first 6 digits */
+    char number[19]; /* normalized: 18 chars, upper-case X, NUL */
+    char region[7];  /* first 6 digits */
     struct sg_date birth;
-    int sex;             /* 1 male (odd sequence), 2 female */
+    int sex; /* 1 male (odd sequence), 2 female */
 };
 
 /**
  * Validate s (NUL-terminated; surrounding ASCII spaces ignored, lower-case x accepted)
  * against today. On success fills out and returns 0; on failure returns
- * -enum sg_idno_err and out is unspecified. Does not judge the region code.
+ * -enum sg_idno_err and out is unspecified. Does not judge the region code. Checked in
+ * the order of the enum: a wrong date is reported before a wrong check character.
  */
 int sg_idno_validate(const char *s, struct sg_date today, struct sg_idno *out);
 /** The check character ('0'..'9' or 'X') for 17 leading digits. */

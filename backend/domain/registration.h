@@ -23,9 +23,9 @@ int sg_mode_parse(const char *s);               /* enum value or -1 */
 int sg_poverty_parse(const char *s);            /* enum value or -1 */
 
 struct sg_person {
-    char name[128];   /* normalized UTF-8 */
+    char name[128]; /* normalized UTF-8 */
     struct sg_idno id;
-    char phone[12];   /* 11 digits, or "" (companions may omit it) */
+    char phone[12]; /* 11 digits, or "" (companions may omit it) */
     enum sg_poverty poverty;
     bool region_unknown; /* ID's 6-digit region code is not a known county: flag for staff */
 };
@@ -53,7 +53,7 @@ struct sg_registration_input {
     long flex_days;    /* -1 when missing */
     int consent;       /* 1 only when JSON true */
     struct sg_person_input people[SG_MAX_PEOPLE];
-    size_t npeople;     /* 1 + companions given (may exceed SG_MAX_PEOPLE: then an error) */
+    size_t npeople; /* 1 + companions given (may exceed SG_MAX_PEOPLE: then an error) */
 };
 
 struct sg_field_error {
@@ -68,7 +68,7 @@ struct sg_field_errors {
 void sg_field_errors_add(struct sg_field_errors *errs, const char *field, const char *code);
 
 struct sg_validate_ctx {
-    const struct sg_divisions *divisions;   /* villages live here */
+    const struct sg_divisions *divisions;    /* villages live here */
     const struct sg_divisions *destinations; /* provinces and cities */
     const struct sg_divisions *regions;      /* all county codes of China, for the ID region flag; may be NULL */
     struct sg_date today;
@@ -77,9 +77,11 @@ struct sg_validate_ctx {
 
 /**
  * Validate and normalize. Returns 0 with *out filled, or SG_EINVAL with every bad field
- * in errs (errs->n > 0). An unknown village is reported as field "village" code
- * "unknown_village" (the caller answers 404 for it). The same ID number twice in one
- * sign-up is "duplicate_in_request" on the later person.
+ * in errs (errs->n > 0; errs is reset first, at most SG_FIELD_ERRORS_MAX are kept).
+ * npeople == 0 is read as a worker with every field missing. A departure date before
+ * today is date_past even when it is also outside the window. An unknown village is
+ * reported as field "village" code "unknown_village" (the caller answers 404 for it).
+ * The same ID number twice in one sign-up is "duplicate_in_request" on the later person.
  *
  * Codes: required, utf8, chars, too_short, too_long, idno_legacy15, idno_length,
  * idno_chars, idno_date, idno_future, idno_check, phone_format, unknown_village,

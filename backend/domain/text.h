@@ -7,12 +7,12 @@
 #include <stdbool.h>
 
 enum sg_text_err {
-    SG_TEXT_EMPTY = 1,   /* nothing but spaces */
-    SG_TEXT_UTF8 = 2,    /* not valid UTF-8 (overlongs and surrogates are invalid) */
-    SG_TEXT_CHARS = 3,   /* a character the field does not allow (control chars, digits in a name...) */
+    SG_TEXT_EMPTY = 1, /* nothing but spaces */
+    SG_TEXT_UTF8 = 2,  /* not valid UTF-8 (overlongs and surrogates are invalid) */
+    SG_TEXT_CHARS = 3, /* a character the field does not allow (control chars, digits in a name...) */
     SG_TEXT_SHORT = 4,
     SG_TEXT_LONG = 5,
-    SG_TEXT_FORMAT = 6,  /* phone: not 11 digits 1[3-9]xxxxxxxxx */
+    SG_TEXT_FORMAT = 6, /* phone: not 11 digits 1[3-9]xxxxxxxxx */
 };
 
 /** True when s[0..len) is valid UTF-8. */
@@ -25,6 +25,8 @@ size_t sg_utf8_count(const char *s, size_t len);
  * spaces to one ASCII space, map the dot look-alikes (U+2022 U+2027 U+30FB U+FF0E U+2E31)
  * to U+00B7. Allowed: CJK ideographs (incl. extensions), Latin letters (ASCII and
  * Latin-1/Extended-A), U+00B7, single spaces between Latin words. 2..30 code points.
+ * A space that is not between two Latin letters ("张 三", "阿卜杜拉 · 艾力") is dropped;
+ * U+00A0 counts as a space; a dot must stand between two letters.
  * Writes a NUL-terminated result into out (outsz >= 128 is always enough).
  * Returns 0 or -enum sg_text_err.
  */
@@ -39,7 +41,8 @@ int sg_phone_normalize(const char *s, char out[12]);
 
 /**
  * Free text such as an employer name: trimmed, valid UTF-8, no control characters,
- * at most max_chars code points; may be empty. Returns 0 or -enum sg_text_err.
+ * at most max_chars code points; may be empty (s NULL gives ""). Also rejected: U+2028,
+ * U+2029 and the bidi controls U+202A..202E, U+2066..2069. Returns 0 or -enum sg_text_err.
  */
 int sg_text_normalize(const char *s, size_t max_chars, char *out, size_t outsz);
 
