@@ -13,4 +13,10 @@
  */
 int sg_cmd_import_divisions(int argc, char **argv);
 
+/** `songgong serve [options]`: the HTTP server (serve.c). */
+int sg_cmd_serve(int argc, char **argv);
+
+/** `songgong demo-data --people N [options]`: made-up registrations through the store (demo_data.c). */
+int sg_cmd_demo_data(int argc, char **argv);
+
 #endif

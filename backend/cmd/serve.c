@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* `songgong serve`: load data/, connect the store, run the HTTP server. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cmd/commands.h"
+#include "cmd/options.h"
+#include "store/store.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: songgong serve [options]\n"
+            "\n"
+            "Serve the sign-up API, QR codes and the site over HTTP on HOST:PORT, with\n"
+            "registrations stored in Redis. Stops gracefully on SIGINT or SIGTERM.\n"
+            "Loads DATA_DIR/divisions-PROVINCE.tsv, destinations.tsv, regions.tsv and\n"
+            "campaigns.json at start.\n"
+            "\n"
+            "Options (flag, environment variable, meaning):\n%s",
+            sg_options_help);
+}
+
+static double elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+int sg_cmd_serve(int argc, char **argv)
+{
+    struct sg_options o;
+    static struct sg_app app; /* lives until exit */
+    if (sg_options_from_env(&o) != 0)
+        return 1;
+    for (int i = 1; i < argc; ++i) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        int taken = sg_options_take(&o, argc, argv, &i);
+        if (taken < 0)
+            return 1;
+        if (taken == 0) {
+            fprintf(stderr, "songgong serve: unknown option %s (see --help)\n", argv[i]);
+            return 1;
+        }
+    }
+    sg_options_finish(&o);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (sg_data_load(&app, &o) != 0)
+        return 1;
+    fprintf(stderr, "songgong: loaded %zu divisions, %zu destinations, %zu campaigns in %.1f ms\n",
+            sg_divisions_count(app.divisions), sg_divisions_count(app.destinations), app.ncampaigns, elapsed_ms(&t0));
+    h2o_evloop_t *loop = h2o_evloop_create();
+    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms};
+    const char *err = NULL;
+    if ((app.store = sg_store_new(loop, &sc, &err)) == NULL) {
+        fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);
+        return 1;
+    }
+    int ret = sg_http_serve(&app, loop, o.host, o.port);
+    sg_store_free(app.store);
+    sg_data_free(&app);
+    return ret == 0 ? 0 : 1;
+}

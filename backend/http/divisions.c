@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* GET /api/divisions/{code}, GET /api/destinations and GET /api/campaign: the data the
+ * server loaded at start, as JSON. No store access. */
+#include <string.h>
+#include "http/app.h"
+#include "http/reply.h"
+#include "http/routes.h"
+
+cJSON *sg_json_division(const struct sg_divisions *ds, const struct sg_division *d)
+{
+    cJSON *obj = cJSON_CreateObject(), *path = cJSON_CreateArray();
+    const struct sg_division *chain[SG_LEVELS];
+    size_t n = sg_divisions_path(ds, d, chain);
+    cJSON_AddStringToObject(obj, "code", d->code);
+    cJSON_AddStringToObject(obj, "name", d->name);
+    cJSON_AddStringToObject(obj, "level", sg_level_name(d->level));
+    for (size_t i = 0; i != n; ++i) {
+        cJSON *step = cJSON_CreateObject();
+        cJSON_AddStringToObject(step, "code", chain[i]->code);
+        cJSON_AddStringToObject(step, "name", chain[i]->name);
+        cJSON_AddItemToArray(path, step);
+    }
+    cJSON_AddItemToObject(obj, "path", path);
+    return obj;
+}
+
+int sg_on_division(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct sg_app *app = sg_handler_app(self);
+    if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
+        return sg_reply_method_not_allowed(req, "GET, HEAD");
+    static const char prefix[] = "/api/divisions/";
+    h2o_iovec_t path = req->path_normalized;
+    const struct sg_division *d = NULL;
+    if (path.len > sizeof(prefix) - 1)
+        d = sg_divisions_find(app->divisions, path.base + sizeof(prefix) - 1, path.len - (sizeof(prefix) - 1));
+    if (d == NULL) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    sg_reply_json(req, 200, sg_json_division(app->divisions, d));
+    return 0;
+}
+
+int sg_on_destinations(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct sg_app *app = sg_handler_app(self);
+    if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
+        return sg_reply_method_not_allowed(req, "GET, HEAD");
+    cJSON *root = cJSON_CreateObject(), *provinces = cJSON_AddArrayToObject(root, "provinces"), *cities = NULL;
+    for (size_t i = 0, n = sg_divisions_count(app->destinations); i != n; ++i) {
+        const struct sg_division *d = sg_divisions_at(app->destinations, i);
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "code", d->code);
+        cJSON_AddStringToObject(item, "name", d->name);
+        if (d->level == SG_LEVEL_PROVINCE) {
+            cities = cJSON_AddArrayToObject(item, "cities");
+            cJSON_AddItemToArray(provinces, item);
+        } else if (cities != NULL) {
+            cJSON_AddItemToArray(cities, item);
+        } else {
+            cJSON_Delete(item);
+        }
+    }
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("public, max-age=3600"));
+    sg_reply_json(req, 200, root);
+    return 0;
+}
+
+cJSON *sg_json_campaign(const struct sg_campaign *c)
+{
+    char starts[11], ends[11];
+    sg_date_format(c->starts, starts);
+    sg_date_format(c->ends, ends);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "id", c->id);
+    cJSON_AddStringToObject(obj, "name", c->name);
+    cJSON_AddStringToObject(obj, "starts", starts);
+    cJSON_AddStringToObject(obj, "ends", ends);
+    cJSON_AddBoolToObject(obj, "active", c->active);
+    return obj;
+}
+
+int sg_on_campaign(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct sg_app *app = sg_handler_app(self);
+    if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
+        return sg_reply_method_not_allowed(req, "GET, HEAD");
+    const struct sg_campaign *c = sg_app_active_campaign(app);
+    if (c == NULL) {
+        sg_reply_error(req, 404, "campaign_closed", NULL);
+        return 0;
+    }
+    sg_reply_json(req, 200, sg_json_campaign(c));
+    return 0;
+}

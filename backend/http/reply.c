@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON answers. Every error leaves as {"error":{"code","message",...}} with a Chinese
+ * message from the table below, the one place where codes meet words. */
+#include <string.h>
+#include "domain/err.h"
+#include "http/app.h"
+#include "http/reply.h"
+
+static const struct {
+    const char *code, *message;
+} messages[] = {
+    /* field rules (domain) */
+    {"required", "此项必须填写"},
+    {"type", "格式不对"},
+    {"utf8", "含有无法识别的字符"},
+    {"chars", "含有不允许的字符（姓名只能用汉字、字母和间隔号·）"},
+    {"too_short", "太短了，请填写完整"},
+    {"too_long", "太长了，请精简"},
+    {"idno_legacy15", "这是15位旧身份证号，请填写18位新身份证号"},
+    {"idno_length", "身份证号应为18位"},
+    {"idno_chars", "身份证号应为17位数字加最后一位数字或X"},
+    {"idno_date", "身份证号里的出生日期不对，请核对"},
+    {"idno_future", "身份证号里的出生日期晚于今天，请核对"},
+    {"idno_check", "身份证号有误（校验位不对），请逐位核对"},
+    {"phone_format", "手机号应为11位，以1开头"},
+    {"unknown_village", "找不到这个村，请扫描本村的二维码"},
+    {"unknown_city", "请选择目的地城市"},
+    {"date_format", "日期格式应为 年-月-日"},
+    {"date_window", "出发日期不在本次送工活动时间内"},
+    {"date_past", "出发日期不能早于今天"},
+    {"flex_range", "可提前或推后的天数应为0到3天"},
+    {"mode_enum", "请选择出行方式"},
+    {"poverty_enum", "请选择是否脱贫人口"},
+    {"too_many_companions", "同行人最多9人"},
+    {"consent_required", "请阅读并勾选同意个人信息使用说明"},
+    {"duplicate_in_request", "同一个身份证号填了两次"},
+    /* request-level errors */
+    {"bad_json", "提交的内容格式不对，请刷新页面后重试"},
+    {"too_large", "提交的内容太大"},
+    {"unsupported_media_type", "提交格式应为 JSON"},
+    {"not_found", "找不到"},
+    {"duplicate", "这个身份证号已经报过名了，可以在“查询报名”里查看"},
+    {"bad_idempotency_key", "请求编号格式不对"},
+    {"campaign_closed", "现在没有开放报名的送工活动"},
+    {"method_not_allowed", "不支持这种请求"},
+    {"unavailable", "系统繁忙，请稍后再试（您填写的内容不会丢失）"},
+    {"timeout", "系统响应超时，请稍后再试"},
+    {"internal", "系统出错了，请稍后再试"},
+};
+
+const char *sg_message(const char *code)
+{
+    for (size_t i = 0; i != sizeof(messages) / sizeof(messages[0]); ++i)
+        if (strcmp(messages[i].code, code) == 0)
+            return messages[i].message;
+    return "请求有误";
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status < 400 ? "OK" : "Error";
+    }
+}
+
+void sg_reply_json(h2o_req_t *req, int status, cJSON *json)
+{
+    char *text = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    if (text == NULL)
+        abort();
+    h2o_iovec_t body = h2o_strdup(&req->pool, text, strlen(text));
+    cJSON_free(text);
+    req->res.status = status;
+    req->res.reason = reason(status);
+    req->res.content_length = body.len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+                   H2O_STRLIT("application/json; charset=utf-8"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_send_inline(req, body.base, body.len);
+}
+
+void sg_reply_error(h2o_req_t *req, int status, const char *code, const char *field)
+{
+    cJSON *root = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", code);
+    cJSON_AddStringToObject(err, "message", sg_message(code));
+    if (field != NULL)
+        cJSON_AddStringToObject(err, "field", field);
+    sg_reply_json(req, status, root);
+}
+
+void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs)
+{
+    cJSON *root = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", "invalid");
+    cJSON_AddStringToObject(err, "message", "有些内容需要修改，请看标红的地方");
+    cJSON *fields = cJSON_AddObjectToObject(err, "fields");
+    for (size_t i = 0; i != errs->n; ++i)
+        if (cJSON_GetObjectItemCaseSensitive(fields, errs->e[i].field) == NULL)
+            cJSON_AddStringToObject(fields, errs->e[i].field, sg_message(errs->e[i].code));
+    sg_reply_json(req, 422, root);
+}
+
+void sg_reply_store_error(h2o_req_t *req, int status)
+{
+    if (status == SG_ETIMEDOUT)
+        sg_reply_error(req, 504, "timeout", NULL);
+    else if (status == SG_EUNAVAIL)
+        sg_reply_error(req, 503, "unavailable", NULL);
+    else
+        sg_reply_error(req, 500, "internal", NULL);
+}
+
+int sg_method_is(h2o_req_t *req, const char *m)
+{
+    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
+}
+
+int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow)
+{
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, allow, strlen(allow));
+    sg_reply_error(req, 405, "method_not_allowed", NULL);
+    return 0;
+}
+
+const char *sg_query_param(h2o_req_t *req, const char *name)
+{
+    if (req->query_at == SIZE_MAX)
+        return NULL;
+    const char *p = req->path.base + req->query_at + 1, *end = req->path.base + req->path.len;
+    size_t nlen = strlen(name);
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp != NULL ? amp : end;
+        if ((size_t)(stop - p) > nlen && memcmp(p, name, nlen) == 0 && p[nlen] == '=')
+            return h2o_strdup(&req->pool, p + nlen + 1, (size_t)(stop - p - nlen - 1)).base;
+        p = stop + 1;
+    }
+    return NULL;
+}
+
+h2o_handler_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struct sg_app *app,
+                              int (*on_req)(h2o_handler_t *, h2o_req_t *))
+{
+    h2o_pathconf_t *pathconf = h2o_config_register_path(hostconf, path, 0);
+    struct sg_handler *h = (struct sg_handler *)h2o_create_handler(pathconf, sizeof(*h));
+    h->app = app;
+    h->super.on_req = on_req;
+    return &h->super;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* Two sub-keys come from the master key (crypto_kdf): one for secretbox, one for the
+ * keyed BLAKE2b hash. Key material lives in sodium_malloc'ed, locked memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "domain/err.h"
+#include "store/crypto.h"
+
+#define HASH_BYTES 16
+#define PLAIN_MAX 40
+
+struct sg_crypto {
+    unsigned char box_key[crypto_secretbox_KEYBYTES];
+    unsigned char hash_key[crypto_generichash_KEYBYTES];
+};
+
+static const char kdf_context[crypto_kdf_CONTEXTBYTES] = {'s', 'o', 'n', 'g', 'g', 'o', 'n', 'g'};
+
+int sg_crypto_keygen(const char *path)
+{
+    if (sodium_init() < 0)
+        return SG_EIO;
+    unsigned char key[crypto_kdf_KEYBYTES];
+    char hex[crypto_kdf_KEYBYTES * 2 + 2];
+    crypto_kdf_keygen(key);
+    sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+    sodium_memzero(key, sizeof(key));
+    size_t len = strlen(hex);
+    hex[len++] = '\n';
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd == -1) {
+        sodium_memzero(hex, sizeof(hex));
+        return errno == EEXIST ? SG_EEXIST : SG_EIO;
+    }
+    ssize_t n = write(fd, hex, len);
+    sodium_memzero(hex, sizeof(hex));
+    if (n != (ssize_t)len || fsync(fd) != 0) {
+        close(fd);
+        return SG_EIO;
+    }
+    return close(fd) == 0 ? 0 : SG_EIO;
+}
+
+static int read_master(const char *path, unsigned char master[crypto_kdf_KEYBYTES], const char **err)
+{
+    char hex[crypto_kdf_KEYBYTES * 2 + 8];
+    int fd = open(path, O_RDONLY);
+    if (fd == -1) {
+        *err = "cannot open the key file";
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+        close(fd);
+        *err = "the key file must not be readable by group or others (chmod 600)";
+        return -1;
+    }
+    ssize_t n = read(fd, hex, sizeof(hex) - 1);
+    close(fd);
+    size_t binlen = 0;
+    int ok = n > 0 && sodium_hex2bin(master, crypto_kdf_KEYBYTES, hex, (size_t)n, "\n", &binlen, NULL) == 0 &&
+             binlen == crypto_kdf_KEYBYTES;
+    sodium_memzero(hex, sizeof(hex));
+    if (!ok) {
+        *err = "the key file does not hold a 32-byte hex key (make one with: songgong keygen PATH)";
+        return -1;
+    }
+    return 0;
+}
+
+struct sg_crypto *sg_crypto_load(const char *path, const char **err)
+{
+    if (sodium_init() < 0) {
+        *err = "libsodium failed to initialize";
+        return NULL;
+    }
+    unsigned char master[crypto_kdf_KEYBYTES];
+    if (read_master(path, master, err) != 0)
+        return NULL;
+    struct sg_crypto *c = sodium_malloc(sizeof(*c));
+    if (c == NULL)
+        abort();
+    crypto_kdf_derive_from_key(c->box_key, sizeof(c->box_key), 1, kdf_context, master);
+    crypto_kdf_derive_from_key(c->hash_key, sizeof(c->hash_key), 2, kdf_context, master);
+    sodium_memzero(master, sizeof(master));
+    return c;
+}
+
+void sg_crypto_free(struct sg_crypto *c)
+{
+    if (c != NULL)
+        sodium_free(c);
+}
+
+void sg_crypto_hash(const struct sg_crypto *c, const char *plain, char out[SG_CRYPTO_HASH_HEX])
+{
+    unsigned char h[HASH_BYTES];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)plain, strlen(plain), c->hash_key, sizeof(c->hash_key));
+    sodium_bin2hex(out, SG_CRYPTO_HASH_HEX, h, sizeof(h));
+}
+
+int sg_crypto_seal(const struct sg_crypto *c, const char *plain, char out[SG_CRYPTO_SEALED_MAX])
+{
+    size_t len = strlen(plain);
+    if (len > PLAIN_MAX)
+        return SG_EINVAL;
+    unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + PLAIN_MAX];
+    randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len, buf, c->box_key);
+    sodium_bin2base64(out, SG_CRYPTO_SEALED_MAX, buf, crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return 0;
+}
+
+int sg_crypto_open(const struct sg_crypto *c, const char *sealed, size_t sealed_len, char *out, size_t outsz)
+{
+    unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + PLAIN_MAX];
+    size_t len;
+    if (sodium_base642bin(buf, sizeof(buf), sealed, sealed_len, NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return SG_EINVAL;
+    size_t plain_len = len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+    if (plain_len + 1 > outsz)
+        return SG_EINVAL;
+    if (crypto_secretbox_open_easy((unsigned char *)out, buf + crypto_secretbox_NONCEBYTES,
+                                   len - crypto_secretbox_NONCEBYTES, buf, c->box_key) != 0)
+        return SG_EINVAL;
+    out[plain_len] = '\0';
+    return 0;
+}

@@ -1,0 +1,40 @@
+-- Store one sign-up atomically: every check first, then every write, so that nothing
+-- partial is ever stored. Layout: docs/redis-keys.md.
+-- KEYS[1] sg:reg:{code}            the registration hash
+-- KEYS[2] sg:idem:{key}            idempotency key (ARGV[3] == '1' when used)
+-- KEYS[3] sg:{campaign}:byplace    ZSET, score 0, member "{village}:{code}" (scope ranges by ZRANGEBYLEX)
+-- KEYS[4] sg:{campaign}:bytime     ZSET, score created ms, member code
+-- KEYS[5] sg:{campaign}:count      HASH of counters per division prefix
+-- KEYS[6..5+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
+-- ARGV[1] n people  ARGV[2] code  ARGV[3] idem flag  ARGV[4] created ms  ARGV[5] village
+-- ARGV[6..] field, value pairs of the registration hash
+local n = tonumber(ARGV[1])
+if ARGV[3] == '1' then
+  local prev = redis.call('GET', KEYS[2])
+  if prev then
+    return {'replayed', prev, redis.call('HGET', 'sg:reg:' .. prev, 'people') or '0'}
+  end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {'code_taken'}
+end
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[5 + i]) == 1 then
+    return {'duplicate', tostring(i - 1)}
+  end
+end
+for i = 1, n do
+  redis.call('SET', KEYS[5 + i], ARGV[2])
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('ZADD', KEYS[3], 0, ARGV[5] .. ':' .. ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
+for _, len in ipairs({2, 4, 6, 9, 12}) do
+  local prefix = string.sub(ARGV[5], 1, len)
+  redis.call('HINCRBY', KEYS[5], 'registrations:' .. prefix, 1)
+  redis.call('HINCRBY', KEYS[5], 'people:' .. prefix, n)
+end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', 86400)
+end
+return {'ok', ARGV[2], tostring(n)}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* The store object: connection, crypto keys, Lua scripts (loaded on every connect and
+ * called by SHA1), and the health check. */
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include "domain/err.h"
+#include "store/internal.h"
+
+static void script_init(struct sg__script *script, const char *body)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    static const char hex[] = "0123456789abcdef";
+    script->body = body;
+    EVP_Digest(body, strlen(body), md, &mdlen, EVP_sha1(), NULL);
+    for (unsigned i = 0; i != 20; ++i) {
+        script->sha[2 * i] = hex[md[i] >> 4];
+        script->sha[2 * i + 1] = hex[md[i] & 15];
+    }
+    script->sha[40] = '\0';
+}
+
+static void on_script_loaded(void *data, int status, redisReply *reply)
+{
+    /* Nothing to do: a failure shows up as NOSCRIPT on the next call, which reloads. */
+}
+
+static void load_script(struct sg_store *s, struct sg__script *script)
+{
+    const char *argv[] = {"SCRIPT", "LOAD", script->body};
+    size_t lens[] = {6, 4, strlen(script->body)};
+    sg__redis_command(s->redis, on_script_loaded, NULL, 3, argv, lens);
+}
+
+static void on_connected(struct sg__redis *r, void *data)
+{
+    struct sg_store *s = data;
+    load_script(s, &s->signup);
+}
+
+struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cfg, const char **err)
+{
+    struct sg_store *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        abort();
+    s->loop = loop;
+    if ((s->crypto = sg_crypto_load(cfg->key_file, err)) == NULL) {
+        free(s);
+        return NULL;
+    }
+    script_init(&s->signup, sg__signup_lua);
+    struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
+    if ((s->redis = sg__redis_new(loop, &rc)) == NULL) {
+        *err = "cannot parse the Redis address (host:port with a numeric host, or a socket path)";
+        sg_crypto_free(s->crypto);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sg_store_free(struct sg_store *s)
+{
+    if (s == NULL)
+        return;
+    sg__redis_free(s->redis);
+    sg_crypto_free(s->crypto);
+    free(s);
+}
+
+bool sg_store_ready(const struct sg_store *s)
+{
+    return sg__redis_connected(s->redis);
+}
+
+struct eval_op {
+    struct sg_store *s;
+    struct sg__script *script;
+    sg__redis_cb cb;
+    void *data;
+};
+
+static void on_eval_reply(void *data, int status, redisReply *reply)
+{
+    struct eval_op *op = data;
+    if (status == 0 && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "NOSCRIPT", 8) == 0)
+        load_script(op->s, op->script);
+    op->cb(op->data, status, reply);
+    free(op);
+}
+
+int sg__store_eval(struct sg_store *s, struct sg__script *script, int nkeys, int nargs, const char **argv,
+                   const size_t *argvlen, sg__redis_cb cb, void *data)
+{
+    int argc = 3 + nargs;
+    const char **av = malloc(sizeof(*av) * (size_t)argc);
+    size_t *lens = malloc(sizeof(*lens) * (size_t)argc);
+    struct eval_op *op = malloc(sizeof(*op));
+    char nk[16];
+    if (av == NULL || lens == NULL || op == NULL)
+        abort();
+    snprintf(nk, sizeof(nk), "%d", nkeys);
+    av[0] = "EVALSHA", lens[0] = 7;
+    av[1] = script->sha, lens[1] = 40;
+    av[2] = nk, lens[2] = strlen(nk);
+    memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
+    memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
+    *op = (struct eval_op){s, script, cb, data};
+    int ret = sg__redis_command(s->redis, on_eval_reply, op, argc, av, lens);
+    if (ret != 0)
+        free(op);
+    free(av);
+    free(lens);
+    return ret;
+}
+
+struct ping_op {
+    sg_store_status_cb cb;
+    void *data;
+};
+
+static void on_pong(void *data, int status, redisReply *reply)
+{
+    struct ping_op *op = data;
+    if (status == 0 && reply->type == REDIS_REPLY_ERROR)
+        status = SG_EUNAVAIL; /* e.g. LOADING while Redis replays its AOF */
+    op->cb(op->data, status);
+    free(op);
+}
+
+int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data)
+{
+    struct ping_op *op = malloc(sizeof(*op));
+    if (op == NULL)
+        abort();
+    *op = (struct ping_op){cb, data};
+    const char *argv[] = {"PING"};
+    size_t lens[] = {4};
+    int ret = sg__redis_command(s->redis, on_pong, op, 1, argv, lens);
+    if (ret != 0)
+        free(op);
+    return ret;
+}
