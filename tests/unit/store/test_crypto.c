@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* store/crypto.c: key file handling, sealing and keyed hashes. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "domain/err.h"
+#include "store/crypto.h"
+#include "test.h"
+
+static char dir[] = "/tmp/sg-crypto-XXXXXX";
+static char keyfile[64], keyfile2[64];
+
+static void test_keygen_refuses_overwrite(void)
+{
+    struct stat st;
+    ASSERT_EQ(sg_crypto_keygen(keyfile), 0);
+    ASSERT_EQ(stat(keyfile, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    ASSERT_EQ(st.st_size, 65);
+    ASSERT_EQ(sg_crypto_keygen(keyfile), SG_EEXIST);
+}
+
+static void test_load_rejects_open_permissions(void)
+{
+    const char *err = NULL;
+    ASSERT_EQ(sg_crypto_keygen(keyfile2), 0);
+    ASSERT_EQ(chmod(keyfile2, 0644), 0);
+    ASSERT(sg_crypto_load(keyfile2, &err) == NULL);
+    ASSERT(strstr(err, "chmod 600") != NULL);
+    ASSERT(sg_crypto_load("/nonexistent/key", &err) == NULL);
+}
+
+static void test_seal_open_roundtrip(void)
+{
+    const char *err = NULL;
+    struct sg_crypto *c = sg_crypto_load(keyfile, &err);
+    ASSERT(c != NULL);
+    char a[SG_CRYPTO_SEALED_MAX], b[SG_CRYPTO_SEALED_MAX], plain[64];
+    ASSERT_EQ(sg_crypto_seal(c, "45010219900101123X", a), 0);
+    ASSERT_EQ(sg_crypto_seal(c, "45010219900101123X", b), 0);
+    ASSERT(strcmp(a, b) != 0); /* fresh nonce every time */
+    ASSERT(strstr(a, "45010219900101123X") == NULL);
+    ASSERT_EQ(sg_crypto_open(c, a, strlen(a), plain, sizeof(plain)), 0);
+    ASSERT_STREQ(plain, "45010219900101123X");
+    a[10] = a[10] == 'A' ? 'B' : 'A'; /* tampered: the MAC fails */
+    ASSERT_EQ(sg_crypto_open(c, a, strlen(a), plain, sizeof(plain)), SG_EINVAL);
+    ASSERT_EQ(sg_crypto_open(c, "short", 5, plain, sizeof(plain)), SG_EINVAL);
+    ASSERT_EQ(sg_crypto_open(c, b, strlen(b), plain, 5), SG_EINVAL); /* no room */
+    char big[64];
+    memset(big, '1', 41);
+    big[41] = '\0';
+    ASSERT_EQ(sg_crypto_seal(c, big, a), SG_EINVAL);
+    sg_crypto_free(c);
+}
+
+static void test_hash_is_keyed_and_stable(void)
+{
+    const char *err = NULL;
+    struct sg_crypto *c1 = sg_crypto_load(keyfile, &err);
+    ASSERT_EQ(chmod(keyfile2, 0600), 0);
+    struct sg_crypto *c2 = sg_crypto_load(keyfile2, &err);
+    ASSERT(c1 != NULL && c2 != NULL);
+    char h1[SG_CRYPTO_HASH_HEX], h2[SG_CRYPTO_HASH_HEX], h3[SG_CRYPTO_HASH_HEX];
+    sg_crypto_hash(c1, "13812345678", h1);
+    sg_crypto_hash(c1, "13812345678", h2);
+    sg_crypto_hash(c2, "13812345678", h3);
+    ASSERT_STREQ(h1, h2);
+    ASSERT(strcmp(h1, h3) != 0);
+    ASSERT_EQ(strlen(h1), 32);
+    sg_crypto_free(c1);
+    sg_crypto_free(c2);
+}
+
+int main(void)
+{
+    ASSERT(mkdtemp(dir) != NULL);
+    snprintf(keyfile, sizeof(keyfile), "%s/a.key", dir);
+    snprintf(keyfile2, sizeof(keyfile2), "%s/b.key", dir);
+    RUN(test_keygen_refuses_overwrite);
+    RUN(test_load_rejects_open_permissions);
+    RUN(test_seal_open_roundtrip);
+    RUN(test_hash_is_keyed_and_stable);
+    unlink(keyfile);
+    unlink(keyfile2);
+    rmdir(dir);
+    TEST_DONE();
+}
