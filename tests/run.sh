@@ -13,6 +13,7 @@ cd "$ROOT"
 BUILD_DIR="$ROOT/build/asan"
 OUT_DIR="$ROOT/tests/out"
 JOBS="${JOBS:-2}"
+FORMAT_FAILED=0
 
 PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev
     libhiredis-dev libcjson-dev libqrencode-dev libsodium-dev libcairo2-dev libpango1.0-dev
@@ -83,7 +84,10 @@ check_format() {
     mapfile -t files < <(find backend qr tests/unit -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
     [ "${#files[@]}" -eq 0 ] && return 0
     say "clang-format --dry-run -Werror on ${#files[@]} files"
-    clang-format --dry-run -Werror "${files[@]}"
+    if ! clang-format --dry-run -Werror "${files[@]}"; then
+        FORMAT_FAILED=1
+        say "formatting differs from .clang-format (fix: clang-format -i <files>); running the tests anyway"
+    fi
 }
 
 # LeakSanitizer needs to stop the process's threads with ptrace-like means at exit. Where a
@@ -172,8 +176,14 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
     start_redis
+    local rc=0
     # shellcheck disable=SC2086 # CTEST_ARGS is a list of words on purpose
-    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" ${CTEST_ARGS:-}
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" ${CTEST_ARGS:-} || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        say "ctest failed (logs of servers started by integration tests: $BUILD_DIR/tests/integration/out/)"
+        exit "$rc"
+    fi
+    [ "$FORMAT_FAILED" = 0 ] || die "tests passed, but clang-format found differences (see above)"
     say "all tests passed"
 }
 

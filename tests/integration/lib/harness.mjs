@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+// Integration-test harness: a real redis-server on a free loopback port and the real
+// server binary (SONGGONG_BIN) with a fresh key file, driven over HTTP. Everything started
+// here is stopped by stack.close(), and killed on process exit whatever happened.
+// Logs go to $SONGGONG_TEST_OUT (ctest sets it to its build dir) or tests/out/.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RedisClient } from './resp.mjs';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const TODAY = '2027-01-10';
+export const OUT_DIR = process.env.SONGGONG_TEST_OUT || path.join(REPO, 'tests', 'out');
+
+const live = new Set(); // child processes to kill on exit
+process.on('exit', () => {
+    for (const c of live) {
+        try {
+            c.kill('SIGKILL');
+        } catch {
+            /* already gone */
+        }
+    }
+});
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function binary() {
+    const bin = process.env.SONGGONG_BIN || path.join(REPO, 'build', 'songgong');
+    if (!fs.existsSync(bin)) throw new Error(`server binary ${bin} not found (set SONGGONG_BIN)`);
+    return bin;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.unref();
+        s.once('error', reject);
+        s.listen(0, '127.0.0.1', () => {
+            const { port } = s.address();
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+function canConnect(port) {
+    return new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('connect', () => {
+            s.destroy();
+            resolve(true);
+        });
+        s.once('error', () => resolve(false));
+    });
+}
+
+function spawnLogged(cmd, args, { env, logFile }) {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const fd = fs.openSync(logFile, 'a');
+    const child = spawn(cmd, args, { env, stdio: ['ignore', fd, fd], cwd: REPO });
+    fs.closeSync(fd);
+    child.exited = new Promise((resolve) => {
+        child.once('exit', (code, signal) => {
+            live.delete(child);
+            child.exitInfo = { code, signal };
+            resolve(child.exitInfo);
+        });
+    });
+    live.add(child);
+    return child;
+}
+
+async function stopChild(child, signal, ms) {
+    if (!child || child.exitInfo) return child?.exitInfo;
+    child.kill(signal);
+    let timer;
+    const timeout = new Promise((r) => {
+        timer = setTimeout(() => r(null), ms);
+    });
+    const done = await Promise.race([child.exited, timeout]);
+    clearTimeout(timer);
+    if (done) return done;
+    child.kill('SIGKILL');
+    const info = await child.exited;
+    return { ...info, killed: true };
+}
+
+export function tail(file, lines = 40) {
+    try {
+        return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+        return '';
+    }
+}
+
+/** redis-server --save '' --appendonly no on 127.0.0.1; stop() and start() keep the port. */
+export class RedisProc {
+    constructor(name) {
+        this.name = name;
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-redis-'));
+        this.port = 0;
+        this.child = null;
+        this.logFile = '';
+    }
+
+    async start() {
+        if (!this.port) this.port = await freePort();
+        this.logFile = path.join(OUT_DIR, `${this.name}-redis-${this.port}.log`);
+        this.child = spawnLogged(
+            'redis-server',
+            ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir],
+            { env: process.env, logFile: this.logFile },
+        );
+        for (let i = 0; i < 100; i++) {
+            if (this.child.exitInfo) break;
+            try {
+                const c = await RedisClient.connect(this.port);
+                const pong = await c.call('PING');
+                c.close();
+                if (pong === 'PONG') return this;
+            } catch {
+                /* not yet */
+            }
+            await sleep(50);
+        }
+        throw new Error(`redis-server on port ${this.port} did not start:\n${tail(this.logFile)}`);
+    }
+
+    /** Stop it (SIGTERM; data is thrown away, nothing is saved). */
+    async stop() {
+        await stopChild(this.child, 'SIGTERM', 5000);
+        this.child = null;
+    }
+
+    /** Freeze it without closing connections: commands hang until resume(). */
+    pause() {
+        this.child.kill('SIGSTOP');
+    }
+
+    resume() {
+        this.child.kill('SIGCONT');
+    }
+
+    client() {
+        return RedisClient.connect(this.port);
+    }
+
+    async dispose() {
+        if (this.child) {
+            try {
+                this.child.kill('SIGCONT');
+            } catch {
+                /* gone */
+            }
+        }
+        await this.stop();
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+/** Environment for the songgong binary talking to this Redis. */
+export function serverEnv(redisPort, keyFile, extra = {}) {
+    return {
+        ...process.env,
+        SONGGONG_REDIS: `127.0.0.1:${redisPort}`,
+        SONGGONG_KEY_FILE: keyFile,
+        SONGGONG_DATA_DIR: path.join(REPO, 'data'),
+        SONGGONG_SITE_DIR: path.join(REPO, 'site'),
+        SONGGONG_TODAY: TODAY,
+        ...extra,
+    };
+}
+
+/** Run a songgong subcommand to completion: {status, stdout, stderr}. */
+export function runCli(args, env) {
+    const r = spawnSync(binary(), args, { env, cwd: REPO, encoding: 'utf8', timeout: 120000 });
+    if (r.error) throw r.error;
+    return r;
+}
+
+/** `songgong serve` on a free port. */
+export class ServerProc {
+    constructor(name, redis, { env = {}, publicUrl } = {}) {
+        this.name = name;
+        this.redis = redis;
+        this.extraEnv = env;
+        this.publicUrl = publicUrl;
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-server-'));
+        this.keyFile = path.join(this.dir, 'songgong.key');
+    }
+
+    async start() {
+        if (!fs.existsSync(this.keyFile)) {
+            const r = runCli(['keygen', this.keyFile], process.env);
+            if (r.status !== 0) throw new Error(`songgong keygen failed (${r.status}): ${r.stderr}`);
+        }
+        this.port = await freePort();
+        this.url = `http://127.0.0.1:${this.port}`;
+        this.publicUrl = this.publicUrl || this.url;
+        this.logFile = path.join(OUT_DIR, `${this.name}-server-${this.port}.log`);
+        this.env = serverEnv(this.redis.port, this.keyFile, {
+            SONGGONG_PORT: String(this.port),
+            SONGGONG_HOST: '127.0.0.1',
+            SONGGONG_PUBLIC_URL: this.publicUrl,
+            ...this.extraEnv,
+        });
+        this.child = spawnLogged(binary(), ['serve'], { env: this.env, logFile: this.logFile });
+        const deadline = Date.now() + 30000; // ASan builds load the division data slowly
+        while (Date.now() < deadline) {
+            if (this.child.exitInfo) break;
+            if (await canConnect(this.port)) return this;
+            await sleep(50);
+        }
+        throw new Error(`songgong serve did not listen on ${this.port}:\n${tail(this.logFile)}`);
+    }
+
+    /** Throws (with the log) if the server died. */
+    assertAlive() {
+        if (this.child?.exitInfo) {
+            throw new Error(`songgong serve exited ${JSON.stringify(this.child.exitInfo)}:\n${tail(this.logFile)}`);
+        }
+    }
+
+    /** SIGTERM and check it exits 0 within 10 s (sanitizer reports make it non-zero). */
+    async stop() {
+        if (!this.child) return;
+        const died = this.child.exitInfo;
+        const info = await stopChild(this.child, 'SIGTERM', 10000);
+        this.child = null;
+        if (died) throw new Error(`songgong serve had died during the test ${JSON.stringify(died)}:\n${tail(this.logFile)}`);
+        if (info.killed) throw new Error(`songgong serve ignored SIGTERM for 10 s:\n${tail(this.logFile)}`);
+        if (info.code !== 0) throw new Error(`songgong serve exited ${JSON.stringify(info)} on SIGTERM:\n${tail(this.logFile)}`);
+    }
+
+    async dispose() {
+        try {
+            await this.stop();
+        } finally {
+            fs.rmSync(this.dir, { recursive: true, force: true });
+        }
+    }
+
+    /**
+     * One HTTP request. opts: {json, body, headers, timeout}. Resolves with
+     * {status, headers, text, json, buf}; json is undefined when the body is not JSON.
+     */
+    async request(method, urlPath, opts = {}) {
+        const headers = { ...(opts.headers || {}) };
+        let body = opts.body;
+        if (opts.json !== undefined) {
+            body = JSON.stringify(opts.json);
+            if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+        }
+        let res;
+        try {
+            res = await fetch(this.url + urlPath, { method, headers, body, signal: AbortSignal.timeout(opts.timeout ?? 15000) });
+        } catch (e) {
+            this.assertAlive();
+            throw new Error(`${method} ${urlPath}: ${e.message}${e.cause ? ` (${e.cause.message || e.cause.code})` : ''}`);
+        }
+        const buf = Buffer.from(await res.arrayBuffer());
+        const text = buf.toString('utf8');
+        let json;
+        try {
+            json = JSON.parse(text);
+        } catch {
+            json = undefined;
+        }
+        return { status: res.status, headers: res.headers, text, json, buf };
+    }
+
+    get(urlPath, opts) {
+        return this.request('GET', urlPath, opts);
+    }
+
+    post(urlPath, json, opts = {}) {
+        return this.request('POST', urlPath, { ...opts, json });
+    }
+}
+
+/**
+ * Redis + server, started together; close() stops both and rethrows a server failure
+ * (crash, sanitizer report, unclean exit) so that the test file fails.
+ */
+export async function startStack(name, opts = {}) {
+    const redis = new RedisProc(name);
+    let server;
+    try {
+        await redis.start();
+        server = new ServerProc(name, redis, opts);
+        await server.start();
+    } catch (e) {
+        if (server) await server.dispose().catch(() => {});
+        await redis.dispose();
+        throw e;
+    }
+    return {
+        redis,
+        server,
+        async close() {
+            try {
+                await server.dispose();
+            } finally {
+                await redis.dispose();
+            }
+        },
+    };
+}
+
+/** Poll fn() until it returns truthy or ms pass; returns the last value. */
+export async function until(fn, ms, every = 200) {
+    const deadline = Date.now() + ms;
+    let v;
+    for (;;) {
+        v = await fn();
+        if (v || Date.now() >= deadline) return v;
+        await sleep(every);
+    }
+}
+
+/** Asserts an error body: {"error":{"code": code, ...}}. */
+export function errorCode(res) {
+    return res.json?.error?.code;
+}
