@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// `songgong demo-data --people 200` writes through the store: Redis fills up, the people
-// block their ID numbers for the campaign, and the server still starts and answers.
+// `songgong demo-data --people 200` writes through the store: registrations totalling 200
+// people in the docs/redis-keys.md layout, realistic enough (ages, Guangdong share).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { RedisProc, ServerProc, runCli, serverEnv } from './lib/harness.mjs';
+import { RedisProc, ServerProc, TODAY, runCli, serverEnv } from './lib/harness.mjs';
 import { dumpAll } from './lib/resp.mjs';
 
 let redis, server;
@@ -21,22 +21,66 @@ after(async () => {
     }
 });
 
-test('demo-data --people 200 writes registrations through the store', async () => {
+test('demo-data --people 200 writes registrations totalling 200 people (docs/redis-keys.md layout)', async () => {
     const env = serverEnv(redis.port, server.keyFile);
     const r = runCli(['demo-data', '--people', '200', '--seed', '7'], env);
     assert.equal(r.status, 0, `demo-data exited ${r.status}:\n${r.stderr}`);
+    const campaign = (await server.get('/api/campaign')).json.id;
     const c = await redis.client();
+    let dump;
     try {
-        const size = await c.call('DBSIZE');
-        assert.ok(size > 0, 'Redis is empty after demo-data');
-        const dump = await dumpAll(c);
-        const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:'));
-        assert.deepEqual(stray, [], 'keys outside sg:');
+        assert.ok((await c.call('DBSIZE')) > 0, 'Redis is empty after demo-data');
+        dump = await dumpAll(c);
     } finally {
         c.close();
     }
+    const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:'));
+    assert.deepEqual(stray, [], 'keys outside sg:');
+
+    const regs = dump.filter((d) => d.key.toString().startsWith('sg:reg:')).map((d) => hashOf(d.parts));
+    assert.ok(regs.length > 0 && regs.length <= 200, `${regs.length} registrations`);
+    const people = regs.reduce((n, h) => n + Number(h.people), 0);
+    assert.equal(people, 200, 'people over all registrations');
+    const uids = dump.filter((d) => d.key.toString().startsWith(`sg:uid:${campaign}:`));
+    assert.equal(uids.length, 200, 'one sg:uid key per person');
+    const count = hashOf(dump.find((d) => d.key.toString() === `sg:${campaign}:count`)?.parts || []);
+    assert.equal(Number(count['people:45']), 200, JSON.stringify(count).slice(0, 300));
+    assert.equal(Number(count['registrations:45']), regs.length);
+
+    // Realistic: valid fields, ages 18-65 on 2027-01-10, mostly Guangdong.
+    let guangdong = 0;
+    for (const h of regs) {
+        assert.equal(h.campaign, campaign);
+        assert.equal(h.status, 'registered');
+        assert.match(h.village, /^45[0-9]{10}$/);
+        assert.match(h.depart_date, /^2027-(0[1-3])-[0-9]{2}$/);
+        assert.ok(h.depart_date >= TODAY, `departure ${h.depart_date} before today`);
+        if (h.dest_city.startsWith('44')) guangdong++;
+        for (let i = 0; i < Number(h.people); i++) {
+            const birth = h[`p${i}.birth`];
+            assert.match(birth, /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
+            const age = ageOn(birth, TODAY);
+            assert.ok(age >= 18 && age <= 65, `age ${age} (born ${birth})`);
+            assert.ok(h[`p${i}.id`]?.length > 18, `p${i}.id not sealed`);
+        }
+        assert.ok(h['p0.phone']?.length > 11, 'worker phone not sealed');
+    }
+    const share = guangdong / regs.length;
+    assert.ok(share > 0.5 && share < 0.9, `Guangdong share ${share.toFixed(2)}, want about 0.7`);
     assert.equal((await server.get('/healthz')).status, 200);
 });
+
+function hashOf(parts) {
+    const h = {};
+    for (let i = 0; i + 1 < parts.length; i += 2) h[parts[i].toString()] = parts[i + 1].toString();
+    return h;
+}
+
+function ageOn(birth, day) {
+    const [by, bm, bd] = birth.split('-').map(Number);
+    const [y, m, d] = day.split('-').map(Number);
+    return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
 
 test('--help works for the subcommands', () => {
     for (const args of [['--help'], ['serve', '--help'], ['demo-data', '--help']]) {
