@@ -129,7 +129,7 @@ start_redis() {
     local tries port i
     REDIS_DIR="$(mktemp -d)"
     for tries in $(seq 1 20); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768+)
         port_in_use "$port" && continue
         redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$REDIS_DIR" \
             >"$OUT_DIR/redis.log" 2>&1 &

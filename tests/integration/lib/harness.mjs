@@ -34,17 +34,25 @@ export function binary() {
     return bin;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort() {
-    return new Promise((resolve, reject) => {
+function tryListen(port) {
+    return new Promise((resolve) => {
         const s = net.createServer();
         s.unref();
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => {
-            const { port } = s.address();
-            s.close(() => resolve(port));
-        });
+        s.once('error', () => resolve(false));
+        s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, from 20000-32767: below Linux's
+ * ephemeral range, so an outgoing connection cannot take it before the server binds it.
+ */
+export async function freePort() {
+    for (let i = 0; i < 100; i++) {
+        const port = 20000 + Math.floor(Math.random() * 12768);
+        if (await tryListen(port)) return port;
+    }
+    throw new Error('no free port in 20000-32767');
 }
 
 function canConnect(port) {

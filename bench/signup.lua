@@ -1,0 +1,76 @@
+-- SPDX-License-Identifier: MIT
+-- wrk script: POST /api/registrations with a new valid ID number on every request.
+--   wrk -t2 -c64 -d10s --latency -s bench/signup.lua http://127.0.0.1:8080 -- REGION VILLAGE
+-- REGION (6 digits, default 450102) keeps runs against one Redis apart: use a different
+-- one for a warm-up. IDs: REGION + birth date + 3-digit sequence + GB 11643 check digit;
+-- request n of thread t gets number k = n*16 + t, birth day 1975-01-01 + k/1000, sequence
+-- k%1000, so no two requests of a run share an ID. The server must run with
+-- SONGGONG_TODAY inside the campaign (bench/run.sh sets 2027-01-10).
+
+local W = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+local CHECK = "10X98765432"
+
+local region = "450102"
+local village = "450102001003"
+local tid = 0
+local n = 0
+statuses = {} -- global: done() reads it from each thread with thread:get
+
+local threads = {}
+function setup(thread)
+    thread:set("thread_index", #threads)
+    table.insert(threads, thread)
+end
+
+function init(args)
+    region = args[1] or region
+    village = args[2] or village
+    tid = tonumber(rawget(_G, "thread_index")) or 0
+    wrk.method = "POST"
+    wrk.path = "/api/registrations"
+    wrk.headers["Content-Type"] = "application/json"
+end
+
+local function id_number(k)
+    local day = math.floor(k / 1000)
+    local t = os.time({year = 1975, month = 1, day = 1 + day, hour = 12})
+    local first17 = region .. os.date("%Y%m%d", t) .. string.format("%03d", k % 1000)
+    local sum = 0
+    for i = 1, 17 do
+        sum = sum + (string.byte(first17, i) - 48) * W[i]
+    end
+    local c = (sum % 11) + 1
+    return first17 .. string.sub(CHECK, c, c)
+end
+
+function request()
+    local k = n * 16 + tid
+    n = n + 1
+    local body = string.format(
+        '{"village":"%s","name":"韦小宝","id_number":"%s","phone":"139%08d",' ..
+        '"dest_city":"4419","employer":"东莞市某电子有限公司","job_confirmed":true,' ..
+        '"depart_date":"2027-02-03","flex_days":1,"mode":"any","poverty":"none",' ..
+        '"companions":[],"consent":true}',
+        village, id_number(k), k % 100000000)
+    return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+    statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+    local total = {}
+    for _, thread in ipairs(threads) do
+        local s = thread:get("statuses")
+        for code, count in pairs(s) do
+            total[code] = (total[code] or 0) + count
+        end
+    end
+    local parts = {}
+    for code, count in pairs(total) do
+        table.insert(parts, code .. "=" .. count)
+    end
+    table.sort(parts)
+    io.write("statuses: " .. table.concat(parts, " ") .. "\n")
+end
