@@ -115,8 +115,21 @@ export class RedisProc {
         this.logFile = '';
     }
 
+    /** Start; the first start retries on another port if another test took this one. */
     async start() {
-        if (!this.port) this.port = await freePort();
+        const first = !this.port;
+        for (let attempt = 0; ; attempt++) {
+            if (!this.port) this.port = await freePort();
+            try {
+                return await this.startOnce();
+            } catch (e) {
+                if (!first || attempt >= 2 || !/Address already in use/.test(tail(this.logFile))) throw e;
+                this.port = 0;
+            }
+        }
+    }
+
+    async startOnce() {
         this.logFile = path.join(OUT_DIR, `${this.name}-redis-${this.port}.log`);
         this.child = spawnLogged(
             'redis-server',
@@ -196,19 +209,30 @@ export class ServerProc {
         this.name = name;
         this.redis = redis;
         this.extraEnv = env;
-        this.publicUrl = publicUrl;
+        this.publicUrlOpt = publicUrl;
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-server-'));
         this.keyFile = path.join(this.dir, 'songgong.key');
     }
 
+    /** Start on a free port; retries on another if a parallel test took it first. */
     async start() {
         if (!fs.existsSync(this.keyFile)) {
             const r = runCli(['keygen', this.keyFile], process.env);
             if (r.status !== 0) throw new Error(`songgong keygen failed (${r.status}): ${r.stderr}`);
         }
+        for (let attempt = 0; ; attempt++) {
+            try {
+                return await this.startOnce();
+            } catch (e) {
+                if (attempt >= 2 || !/Address already in use/.test(tail(this.logFile))) throw e;
+            }
+        }
+    }
+
+    async startOnce() {
         this.port = await freePort();
         this.url = `http://127.0.0.1:${this.port}`;
-        this.publicUrl = this.publicUrl || this.url;
+        this.publicUrl = this.publicUrlOpt || this.url;
         this.logFile = path.join(OUT_DIR, `${this.name}-server-${this.port}.log`);
         this.env = serverEnv(this.redis.port, this.keyFile, {
             SONGGONG_PORT: String(this.port),
