@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: MIT
 // Personal data at rest: after sign-ups, every key and every value in Redis is scanned and
 // none holds a submitted ID or phone number in plain text. All keys live under "sg:".
-// The server log never holds them either.
+// Stronger still: nothing the server sends to Redis (MONITOR) and nothing in the AOF
+// holds them, and neither does the server log.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startStack } from './lib/harness.mjs';
+import { sleep, startStack } from './lib/harness.mjs';
 import { dumpAll } from './lib/resp.mjs';
 import { companion, newId, secretsOf, signup } from './lib/people.mjs';
 
 let stack, srv;
 const secrets = [];
+const monitored = [];
 before(async () => {
-    stack = await startStack('privacy');
+    stack = await startStack('privacy', { redisArgs: ['--appendonly', 'yes', '--appendfsync', 'always'] });
     srv = stack.server;
+    const mon = await stack.redis.client();
+    mon.onUnsolicited = (line) => monitored.push(String(line));
+    assert.equal(await mon.call('MONITOR'), 'OK');
     const bodies = [
         signup(),
         signup({ id_number: newId({ x: true }) }),
@@ -24,11 +30,21 @@ before(async () => {
         const r = await srv.post('/api/registrations', b, { headers: { 'Idempotency-Key': `privacy-${secrets.length}-key` } });
         assert.equal(r.status, 201, r.text);
         secrets.push(...secretsOf(b));
+        // A lookup decrypts: it must send nothing in plain text either.
+        const g = await srv.get(`/api/registrations/${r.json.code}?phone4=${b.phone.slice(-4)}`);
+        assert.equal(g.status, 200, g.text);
     }
-    // A duplicate and a lookup also run through the store.
+    // A duplicate also runs through the store.
     assert.equal((await srv.post('/api/registrations', bodies[0])).status, 409);
+    await sleep(200);
+    mon.close();
 });
 after(() => stack?.close());
+
+// The forms to look for: the numbers as given, and an X check digit in lower case.
+function forms() {
+    return secrets.flatMap((s) => (s.endsWith('X') ? [s, s.slice(0, 17) + 'x'] : [s]));
+}
 
 test('no ID or phone number in plain text anywhere in Redis', async () => {
     const redis = await stack.redis.client();
@@ -39,9 +55,8 @@ test('no ID or phone number in plain text anywhere in Redis', async () => {
         redis.close();
     }
     assert.ok(dump.length > 0, 'Redis is empty after sign-ups');
-    const forms = secrets.flatMap((s) => (s.endsWith('X') ? [s, s.slice(0, 17) + 'x'] : [s]));
     for (const { key, parts } of dump) {
-        for (const s of forms) {
+        for (const s of forms()) {
             assert.ok(!key.includes(s), `key ${key} contains ${s}`);
             for (const p of parts) assert.ok(!p.includes(s), `value of ${key} contains ${s}`);
         }
@@ -59,7 +74,35 @@ test('every key is under the sg: prefix', async () => {
     }
 });
 
-test('the server log holds no ID or phone number', async () => {
+test('no command the server sent to Redis holds one (MONITOR)', () => {
+    assert.ok(monitored.some((l) => /"EVALSHA"|"evalsha"/i.test(l)), `MONITOR saw no EVALSHA: ${monitored.slice(0, 5).join('\n')}`);
+    for (const line of monitored) {
+        for (const s of forms()) assert.ok(!line.includes(s), `Redis command holds ${s}: ${line.slice(0, 300)}`);
+    }
+});
+
+test('the AOF on disk holds none', () => {
+    const files = [];
+    const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else files.push(p);
+        }
+    };
+    walk(stack.redis.dir);
+    const aof = files.filter((f) => /appendonly/.test(f));
+    assert.ok(aof.length > 0, `no AOF files in ${stack.redis.dir}: ${files.join(', ')}`);
+    let seen = false;
+    for (const f of aof) {
+        const buf = fs.readFileSync(f);
+        seen ||= buf.includes('sg:reg:');
+        for (const s of forms()) assert.ok(!buf.includes(s), `${f} contains ${s}`);
+    }
+    assert.ok(seen, 'the AOF does not hold the registrations: wrong files?');
+});
+
+test('the server log holds none', () => {
     const log = fs.readFileSync(srv.logFile, 'utf8');
     for (const s of secrets) assert.ok(!log.includes(s), `server log contains ${s}`);
 });

@@ -107,8 +107,10 @@ export function tail(file, lines = 40) {
 
 /** redis-server --save '' --appendonly no on 127.0.0.1; stop() and start() keep the port. */
 export class RedisProc {
-    constructor(name) {
+    /** extraArgs are appended to the redis-server command line (e.g. to turn AOF on). */
+    constructor(name, extraArgs = []) {
         this.name = name;
+        this.extraArgs = extraArgs;
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-redis-'));
         this.port = 0;
         this.child = null;
@@ -133,7 +135,7 @@ export class RedisProc {
         this.logFile = path.join(OUT_DIR, `${this.name}-redis-${this.port}.log`);
         this.child = spawnLogged(
             'redis-server',
-            ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir],
+            ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs],
             { env: process.env, logFile: this.logFile },
         );
         for (let i = 0; i < 100; i++) {
@@ -319,7 +321,7 @@ export class ServerProc {
  * (crash, sanitizer report, unclean exit) so that the test file fails.
  */
 export async function startStack(name, opts = {}) {
-    const redis = new RedisProc(name);
+    const redis = new RedisProc(name, opts.redisArgs);
     let server;
     try {
         await redis.start();

@@ -50,7 +50,10 @@ export class RedisClient {
             if (!r) return;
             this.buf = this.buf.subarray(r.end);
             const p = this.pending.shift();
-            if (!p) continue;
+            if (!p) {
+                this.onUnsolicited?.(r.value); // MONITOR lines
+                continue;
+            }
             if (r.value instanceof RedisError) p.reject(r.value);
             else p.resolve(r.value);
         }
