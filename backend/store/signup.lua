@@ -7,7 +7,7 @@
 -- KEYS[5] sg:{campaign}:count      HASH of counters per division prefix
 -- KEYS[6..5+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
 -- ARGV[1] n people  ARGV[2] code  ARGV[3] idem flag  ARGV[4] created ms  ARGV[5] village
--- ARGV[6..] field, value pairs of the registration hash
+-- ARGV[6] campaign  ARGV[7] the registration's data (JSON, personal numbers sealed)
 local n = tonumber(ARGV[1])
 if ARGV[3] == '1' then
   local prev = redis.call('GET', KEYS[2])
@@ -26,15 +26,17 @@ end
 for i = 1, n do
   redis.call('SET', KEYS[5 + i], ARGV[2])
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 6))
-redis.call('ZADD', KEYS[3], 0, ARGV[5] .. ':' .. ARGV[2])
+local village = ARGV[5]
+redis.call('HSET', KEYS[1], 'code', ARGV[2], 'campaign', ARGV[6], 'village', village, 'status', 'registered',
+  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7])
+redis.call('ZADD', KEYS[3], 0, village .. ':' .. ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
 for _, len in ipairs({2, 4, 6, 9, 12}) do
-  local prefix = string.sub(ARGV[5], 1, len)
+  local prefix = string.sub(village, 1, len)
   redis.call('HINCRBY', KEYS[5], 'registrations:' .. prefix, 1)
   redis.call('HINCRBY', KEYS[5], 'people:' .. prefix, n)
 end
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[2], ARGV[2], 'EX', 86400)
 end
-return {'ok', ARGV[2], tostring(n)}
+return {'ok', ARGV[2], ARGV[1]}

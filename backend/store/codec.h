@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The "data" field of a registration hash: the registration as compact JSON with the
+ * personal numbers sealed. Shared between the files of the store module only. */
+#ifndef SG_STORE_CODEC_H
+#define SG_STORE_CODEC_H
+
+#include <stddef.h>
+#include "domain/registration.h"
+#include "store/crypto.h"
+
+/* Personal numbers of one registration as they go to Redis. */
+struct sg__sealed {
+    char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
+    char id[SG_MAX_PEOPLE][SG_CRYPTO_SEALED_MAX];
+    char phone[SG_MAX_PEOPLE][SG_CRYPTO_SEALED_MAX];
+};
+
+#define SG__DATA_MAX 8192 /* the largest registration (10 people, long names) fits */
+
+/** Seal the ID and phone numbers of r and hash its ID numbers. */
+void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct sg__sealed *out);
+/** Write r as JSON into out (NUL-terminated); returns the length. entered_by may be "". */
+size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
+                       char out[SG__DATA_MAX]);
+/**
+ * Parse data JSON back into r (people decrypted; village is not in it) and entered_by
+ * (64 bytes). 0 or SG_EIO.
+ */
+int sg__data_decode(const struct sg_crypto *c, const char *json, size_t len, struct sg_registration *r,
+                    char entered_by[64]);
+
+#endif
