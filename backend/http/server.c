@@ -93,10 +93,10 @@ static void setup(struct server *s, struct sg_app *app, h2o_evloop_t *loop)
     h2o_config_init(&s->config);
     s->config.max_request_entity_size = 1024 * 1024; /* handlers set tighter limits, with JSON errors */
     s->config.server_name = h2o_iovec_init(H2O_STRLIT("songgong"));
+    s->config.filecache.capacity = FILECACHE_ENTRIES; /* off by default: one open/fstat/close per request */
     h2o_hostconf_t *hostconf = h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     sg_http_routes(hostconf, app);
     h2o_context_init(&s->ctx, loop, &s->config);
-    s->ctx.filecache = h2o_filecache_create(FILECACHE_ENTRIES);
     s->accept_ctx.ctx = &s->ctx;
     s->accept_ctx.hosts = s->config.hosts;
 }

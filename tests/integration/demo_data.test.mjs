@@ -53,17 +53,18 @@ test('demo-data --people 200 writes registrations totalling 200 people (docs/red
         assert.equal(h.campaign, campaign);
         assert.equal(h.status, 'registered');
         assert.match(h.village, /^45[0-9]{10}$/);
-        assert.match(h.depart_date, /^2027-(0[1-3])-[0-9]{2}$/);
-        assert.ok(h.depart_date >= TODAY, `departure ${h.depart_date} before today`);
-        if (h.dest_city.startsWith('44')) guangdong++;
-        for (let i = 0; i < Number(h.people); i++) {
-            const birth = h[`p${i}.birth`];
-            assert.match(birth, /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
-            const age = ageOn(birth, TODAY);
-            assert.ok(age >= 18 && age <= 65, `age ${age} (born ${birth})`);
-            assert.ok(h[`p${i}.id`]?.length > 18, `p${i}.id not sealed`);
+        const data = JSON.parse(h.data);
+        assert.match(data.depart_date, /^2027-(0[1-3])-[0-9]{2}$/);
+        assert.ok(data.depart_date >= TODAY, `departure ${data.depart_date} before today`);
+        if (data.dest_city.startsWith('44')) guangdong++;
+        assert.equal(data.people.length, Number(h.people));
+        for (const p of data.people) {
+            assert.match(p.birth, /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
+            const age = ageOn(p.birth, TODAY);
+            assert.ok(age >= 18 && age <= 65, `age ${age} (born ${p.birth})`);
+            assert.ok(p.id.length > 18 && !/^[0-9]{17}[0-9X]$/.test(p.id), 'ID number not sealed');
         }
-        assert.ok(h['p0.phone']?.length > 11, 'worker phone not sealed');
+        assert.ok(data.people[0].phone.length > 11, 'worker phone not sealed');
     }
     const share = guangdong / regs.length;
     assert.ok(share > 0.5 && share < 0.9, `Guangdong share ${share.toFixed(2)}, want about 0.7`);
