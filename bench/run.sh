@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Three measurements in one go on this machine (wrk, server and Redis share its cores):
 #   (a) wrk: POST /api/registrations, a new valid ID per request (bench/signup.lua)
-#   (b) wrk: a static file from the same server (/s/{village}: site/s/index.html)
+#   (b) wrk: a 5 KB static file from the same server (/bench-5k.html, made below)
 #   (c) redis-benchmark: EVALSHA of backend/store/signup.lua, the script a sign-up runs,
 #       on its own Redis
 # Both Redis instances run deploy/redis.conf (AOF, appendfsync always) with data under
@@ -11,7 +11,7 @@
 # sign-up p99 < 10 ms at 64 connections.
 #
 # Environment: CONNECTIONS (64), DURATION (10s), THREADS (2), SKIP_BUILD=1,
-# STATIC_PATH (default /s/{village}), RESULTS (bench/RESULTS.md).
+# STATIC_PATH (default /bench-5k.html), RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -121,6 +121,16 @@ VILLAGE="$(village)"
 [ -n "$VILLAGE" ] || die "no village code in data/divisions-45.tsv"
 
 # --- the server with its Redis -------------------------------------------------------
+# The static file for (b): 5 KB of HTML, the size of a real page's HTML and of the file in
+# the project's reference measurement of H2O (../shared/notes-h2o-hiredis.md), served from
+# a copy of site/ so that nothing is added to the repository's site.
+rm -rf "$WORK/site"
+cp -r "$ROOT/site" "$WORK/site"
+{
+    printf '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>5 KB</title></head><body>\n'
+    for i in $(seq 1 200); do printf '<p>点对点送工 %03d</p>\n' "$i"; done
+} >"$WORK/site/bench-5k.html"
+truncate -s 5120 "$WORK/site/bench-5k.html"
 start_redis server-redis
 SERVER_REDIS_PORT="$REDIS_PORT"
 rm -f "$WORK/songgong.key"
@@ -128,7 +138,7 @@ rm -f "$WORK/songgong.key"
 PORT="$(free_port)"
 URL="http://127.0.0.1:$PORT"
 SONGGONG_PORT="$PORT" SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$SERVER_REDIS_PORT" \
-    SONGGONG_KEY_FILE="$WORK/songgong.key" SONGGONG_DATA_DIR="$ROOT/data" SONGGONG_SITE_DIR="$ROOT/site" \
+    SONGGONG_KEY_FILE="$WORK/songgong.key" SONGGONG_DATA_DIR="$ROOT/data" SONGGONG_SITE_DIR="$WORK/site" \
     SONGGONG_TODAY="$TODAY" SONGGONG_PUBLIC_URL="$URL" "$BIN" serve 2>"$WORK/server.log" &
 PIDS+=($!)
 for _ in $(seq 1 100); do
@@ -136,7 +146,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz" || true)" = 200 ] || die "server did not come up: $(tail -5 "$WORK/server.log")"
-STATIC_PATH="${STATIC_PATH:-/s/$VILLAGE}"
+STATIC_PATH="${STATIC_PATH:-/bench-5k.html}"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL$STATIC_PATH")" = 200 ] || die "$URL$STATIC_PATH is not 200"
 
 WRK=(wrk -t"$THREADS" -c"$CONNECTIONS" --latency)
@@ -156,21 +166,18 @@ start_redis script-redis
 SCRIPT_REDIS_PORT="$REDIS_PORT"
 SHA="$(redis-cli -p "$SCRIPT_REDIS_PORT" -x script load <backend/store/signup.lua)"
 [[ "$SHA" =~ ^[0-9a-f]{40}$ ]] || die "SCRIPT LOAD failed: $SHA"
-# One worker, as the server sends it (backend/store/registration.c build_args): 5 fixed keys
-# and one sg:uid key; random code, uniqueness hash and registration key per call. Sealed
-# values have their real lengths (URL-safe base64 of nonce+MAC+plaintext).
+# One worker, as the server sends it (backend/store/registration.c build_args): 4 fixed keys
+# and one sg:uid key, then n, code, idempotency flag, created, village, campaign and the
+# data JSON (backend/store/codec.c); random code, uniqueness hash and registration key per
+# call. Sealed values have their real lengths (URL-safe base64 of nonce+MAC+plaintext).
 SEALED_ID="$(head -c 58 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 SEALED_PHONE="$(head -c 51 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 NOW_MS=1799539200000
-EVAL=(EVALSHA "$SHA" 6
-    "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:bytime" "sg:2027-spring:count"
+DATA='{"dest_city":"4419","employer":"东莞市某电子有限公司","job_confirmed":true,"depart_date":"2027-02-03","flex_days":1,"mode":"any","entered_by":"","people":[{"name":"韦小宝","id":"'"$SEALED_ID"'","idh":"0123456789abcdef0123456789abcdef","phone":"'"$SEALED_PHONE"'","sex":1,"birth":"1990-01-01","poverty":"none","flag":""}]}'
+EVAL=(EVALSHA "$SHA" 5
+    "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:people"
     "sg:uid:2027-spring:0123456789abcdef__rand_int__"
-    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE"
-    code __rand_int__ campaign 2027-spring status registered created "$NOW_MS" entered_by ""
-    village "$VILLAGE" dest_city 4419 employer "东莞市某电子有限公司" job_confirmed 1
-    depart_date 2027-02-03 flex_days 1 mode any people 1
-    p0.name "韦小宝" p0.id "$SEALED_ID" p0.idh "0123456789abcdef0123456789abcdef"
-    p0.phone "$SEALED_PHONE" p0.sex 1 p0.birth 1990-01-01 p0.poverty none p0.flag "")
+    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA")
 # redis-benchmark has no duration: size -n from a short calibration run to about DURATION.
 say "(c) redis alone: EVALSHA signup.lua, $CONNECTIONS connections"
 redis-benchmark -p "$SCRIPT_REDIS_PORT" -c "$CONNECTIONS" -n 20000 -r 1000000000 "${EVAL[@]}" >"$WORK/redis-calib.txt" 2>&1
@@ -234,7 +241,7 @@ real duplicate would).
 - Both Redis instances use \`deploy/redis.conf\`: AOF on, \`appendfsync always\`, no RDB,
   data on the local disk under \`build/bench/\`.
 - (a) one worker per sign-up, a fresh valid ID number per request (bench/signup.lua).
-- (b) the sign-up page, served by H2O's file handler with its file cache on.
+- (b) a 5 KB HTML file (`/bench-5k.html`, made by the script in a copy of site/), served by H2O's file handler with its file cache on.
 - (c) the very script a sign-up runs (\`backend/store/signup.lua\`, EVALSHA) with the same
   keys and argument sizes as the server sends for one worker; \`__rand_int__\` makes codes
   and ID hashes unique.

@@ -16,7 +16,8 @@ const char sg_options_help[] =
     "  --site-dir DIR    SONGGONG_SITE_DIR    static pages (default site)\n"
     "  --province CODE   SONGGONG_PROVINCE    province whose divisions are served (default 45)\n"
     "  --today DATE      SONGGONG_TODAY       fixed YYYY-MM-DD as today's date (tests and demos)\n"
-    "                    SONGGONG_REDIS_TIMEOUT_MS  per-command Redis timeout (default 2000)\n";
+    "                    SONGGONG_REDIS_TIMEOUT_MS    per-command Redis timeout (default 2000)\n"
+    "                    SONGGONG_REDIS_CONNECTIONS   Redis connections used round robin (default 4, 1-16)\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -57,6 +58,11 @@ int sg_options_from_env(struct sg_options *o)
         return -1;
     }
     o->redis_timeout_ms = (unsigned)v;
+    if (parse_uint(env_or("SONGGONG_REDIS_CONNECTIONS", "4"), 16, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_REDIS_CONNECTIONS must be 1 to 16\n");
+        return -1;
+    }
+    o->redis_connections = (unsigned)v;
     return 0;
 }
 

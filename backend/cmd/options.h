@@ -10,7 +10,7 @@
 struct sg_options {
     int port;
     const char *host, *redis, *public_url, *key_file, *data_dir, *site_dir, *today, *province;
-    unsigned redis_timeout_ms;
+    unsigned redis_timeout_ms, redis_connections;
     char public_url_buf[256];
 };
 

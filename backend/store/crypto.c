@@ -76,6 +76,11 @@ static int read_master(const char *path, unsigned char master[crypto_kdf_KEYBYTE
 
 struct sg_crypto *sg_crypto_load(const char *path, const char **err)
 {
+    /* Nonces and codes come from libsodium's ChaCha20 generator seeded by the kernel,
+     * instead of one getrandom() system call per value: a sign-up needs three. */
+    static int rng_set;
+    if (!rng_set++)
+        randombytes_set_implementation(&randombytes_internal_implementation);
     if (sodium_init() < 0) {
         *err = "libsodium failed to initialize";
         return NULL;

@@ -12,14 +12,24 @@ struct sg__script {
     char sha[41];
 };
 
+#define SG__CONNECTIONS_MAX 16
+
 struct sg_store {
     h2o_loop_t *loop;
-    struct sg__redis *redis;
+    struct sg__redis *redis[SG__CONNECTIONS_MAX];
+    size_t nredis, next;
     struct sg_crypto *crypto;
     struct sg__script signup;
 };
 
 extern const char sg__signup_lua[];
+
+/**
+ * The next connected Redis connection (round robin), or NULL when none is. Requests are
+ * independent atomic scripts, so they may use any connection: several let Redis read more
+ * commands per event-loop turn, and so fsync the AOF once for more of them.
+ */
+struct sg__redis *sg__store_redis(struct sg_store *s);
 
 /**
  * EVALSHA script with keys then args (argv[0..nkeys) are keys). Same contract as

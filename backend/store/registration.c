@@ -13,7 +13,7 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 5
+#define NKEYS_FIXED 4
 #define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 7)
 
 struct save_op {
@@ -39,8 +39,7 @@ static int build_args(const struct save_op *op, char keys[][96], const char **v,
     snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", op->code);
     snprintf(keys[1], sizeof(keys[1]), "sg:idem:%s", op->idem_key[0] != '\0' ? op->idem_key : "-");
     snprintf(keys[2], sizeof(keys[2]), "sg:%s:byplace", op->campaign);
-    snprintf(keys[3], sizeof(keys[3]), "sg:%s:bytime", op->campaign);
-    snprintf(keys[4], sizeof(keys[4]), "sg:%s:count", op->campaign);
+    snprintf(keys[3], sizeof(keys[3]), "sg:%s:people", op->campaign);
     for (size_t i = 0; i != op->npeople; ++i)
         snprintf(keys[NKEYS_FIXED + i], sizeof(keys[0]), "sg:uid:%s:%s", op->campaign, op->hashes[i]);
     for (size_t i = 0; i != NKEYS_FIXED + op->npeople; ++i)
@@ -207,7 +206,8 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
     if (op == NULL)
         abort();
     *op = (struct get_op){s, cb, data};
-    int ret = sg__redis_command(s->redis, on_hash, op, 2, argv, lens);
+    struct sg__redis *r = sg__store_redis(s);
+    int ret = r != NULL ? sg__redis_command(r, on_hash, op, 2, argv, lens) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     return ret;

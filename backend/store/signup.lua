@@ -1,11 +1,11 @@
--- Store one sign-up atomically: every check first, then every write, so that nothing
--- partial is ever stored. Layout: docs/redis-keys.md.
+-- Store one sign-up atomically: every check comes before the writes it guards, and a
+-- failed uniqueness check undoes the keys this call set, so that nothing partial is ever
+-- stored. Layout: docs/redis-keys.md. Each redis.call costs about 3 us here: keep them few.
 -- KEYS[1] sg:reg:{code}            the registration hash
 -- KEYS[2] sg:idem:{key}            idempotency key (ARGV[3] == '1' when used)
 -- KEYS[3] sg:{campaign}:byplace    ZSET, score 0, member "{village}:{code}" (scope ranges by ZRANGEBYLEX)
--- KEYS[4] sg:{campaign}:bytime     ZSET, score created ms, member code
--- KEYS[5] sg:{campaign}:count      HASH of counters per division prefix
--- KEYS[6..5+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
+-- KEYS[4] sg:{campaign}:people     HASH: people signed up per village and per county
+-- KEYS[5..4+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
 -- ARGV[1] n people  ARGV[2] code  ARGV[3] idem flag  ARGV[4] created ms  ARGV[5] village
 -- ARGV[6] campaign  ARGV[7] the registration's data (JSON, personal numbers sealed)
 local n = tonumber(ARGV[1])
@@ -19,23 +19,19 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   return {'code_taken'}
 end
 for i = 1, n do
-  if redis.call('EXISTS', KEYS[5 + i]) == 1 then
+  if not redis.call('SET', KEYS[4 + i], ARGV[2], 'NX') then
+    for j = 1, i - 1 do
+      redis.call('DEL', KEYS[4 + j])
+    end
     return {'duplicate', tostring(i - 1)}
   end
-end
-for i = 1, n do
-  redis.call('SET', KEYS[5 + i], ARGV[2])
 end
 local village = ARGV[5]
 redis.call('HSET', KEYS[1], 'code', ARGV[2], 'campaign', ARGV[6], 'village', village, 'status', 'registered',
   'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7])
 redis.call('ZADD', KEYS[3], 0, village .. ':' .. ARGV[2])
-redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
-for _, len in ipairs({2, 4, 6, 9, 12}) do
-  local prefix = string.sub(village, 1, len)
-  redis.call('HINCRBY', KEYS[5], 'registrations:' .. prefix, 1)
-  redis.call('HINCRBY', KEYS[5], 'people:' .. prefix, n)
-end
+redis.call('HINCRBY', KEYS[4], village, n)
+redis.call('HINCRBY', KEYS[4], string.sub(village, 1, 6), n)
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[2], ARGV[2], 'EX', 86400)
 end

@@ -26,17 +26,28 @@ static void on_script_loaded(void *data, int status, redisReply *reply)
     /* Nothing to do: a failure shows up as NOSCRIPT on the next call, which reloads. */
 }
 
-static void load_script(struct sg_store *s, struct sg__script *script)
+static void load_script(struct sg__redis *r, struct sg__script *script)
 {
     const char *argv[] = {"SCRIPT", "LOAD", script->body};
     size_t lens[] = {6, 4, strlen(script->body)};
-    sg__redis_command(s->redis, on_script_loaded, NULL, 3, argv, lens);
+    if (r != NULL)
+        sg__redis_command(r, on_script_loaded, NULL, 3, argv, lens);
 }
 
 static void on_connected(struct sg__redis *r, void *data)
 {
     struct sg_store *s = data;
-    load_script(s, &s->signup);
+    load_script(r, &s->signup);
+}
+
+struct sg__redis *sg__store_redis(struct sg_store *s)
+{
+    for (size_t i = 0; i != s->nredis; ++i) {
+        struct sg__redis *r = s->redis[s->next++ % s->nredis];
+        if (sg__redis_connected(r))
+            return r;
+    }
+    return NULL;
 }
 
 struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cfg, const char **err)
@@ -51,11 +62,16 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
     }
     script_init(&s->signup, sg__signup_lua);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
-    if ((s->redis = sg__redis_new(loop, &rc)) == NULL) {
-        *err = "cannot parse the Redis address (host:port with a numeric host, or a socket path)";
-        sg_crypto_free(s->crypto);
-        free(s);
-        return NULL;
+    s->nredis = cfg->connections == 0                    ? 1
+                : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
+                                                         : cfg->connections;
+    for (size_t i = 0; i != s->nredis; ++i) {
+        if ((s->redis[i] = sg__redis_new(loop, &rc)) == NULL) {
+            *err = "cannot parse the Redis address (host:port with a numeric host, or a socket path)";
+            s->nredis = i;
+            sg_store_free(s);
+            return NULL;
+        }
     }
     return s;
 }
@@ -64,18 +80,22 @@ void sg_store_free(struct sg_store *s)
 {
     if (s == NULL)
         return;
-    sg__redis_free(s->redis);
+    for (size_t i = 0; i != s->nredis; ++i)
+        sg__redis_free(s->redis[i]);
     sg_crypto_free(s->crypto);
     free(s);
 }
 
 bool sg_store_ready(const struct sg_store *s)
 {
-    return sg__redis_connected(s->redis);
+    for (size_t i = 0; i != s->nredis; ++i)
+        if (sg__redis_connected(s->redis[i]))
+            return true;
+    return false;
 }
 
 struct eval_op {
-    struct sg_store *s;
+    struct sg__redis *r;
     struct sg__script *script;
     sg__redis_cb cb;
     void *data;
@@ -85,7 +105,7 @@ static void on_eval_reply(void *data, int status, redisReply *reply)
 {
     struct eval_op *op = data;
     if (status == 0 && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "NOSCRIPT", 8) == 0)
-        load_script(op->s, op->script);
+        load_script(op->r, op->script);
     op->cb(op->data, status, reply);
     free(op);
 }
@@ -106,8 +126,8 @@ int sg__store_eval(struct sg_store *s, struct sg__script *script, int nkeys, int
     av[2] = nk, lens[2] = strlen(nk);
     memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
     memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
-    *op = (struct eval_op){s, script, cb, data};
-    int ret = sg__redis_command(s->redis, on_eval_reply, op, argc, av, lens);
+    *op = (struct eval_op){sg__store_redis(s), script, cb, data};
+    int ret = op->r != NULL ? sg__redis_command(op->r, on_eval_reply, op, argc, av, lens) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     free(av);
@@ -137,7 +157,8 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data)
     *op = (struct ping_op){cb, data};
     const char *argv[] = {"PING"};
     size_t lens[] = {4};
-    int ret = sg__redis_command(s->redis, on_pong, op, 1, argv, lens);
+    struct sg__redis *r = sg__store_redis(s);
+    int ret = r != NULL ? sg__redis_command(r, on_pong, op, 1, argv, lens) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     return ret;

@@ -19,6 +19,7 @@ struct sg_store_config {
     const char *redis_address; /* "127.0.0.1:6379" or a unix socket path */
     const char *key_file;      /* master key for personal numbers */
     unsigned timeout_ms;       /* per Redis command; 0 = 2000 */
+    unsigned connections;      /* Redis connections, used round robin (1..16; 0 = 1) */
 };
 
 /** NULL with a reason (static string) in *err when the address or the key file is unusable. */
