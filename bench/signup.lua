@@ -31,10 +31,20 @@ function init(args)
     wrk.headers["Content-Type"] = "application/json"
 end
 
+-- Birth dates are formatted once per day number and kept: os.time/os.date on every
+-- request would make wrk, which shares the CPU with the server and Redis, the heavier side.
+local dates = {}
+local function birth_date(day)
+    local d = dates[day]
+    if d == nil then
+        d = os.date("%Y%m%d", os.time({year = 1975, month = 1, day = 1 + day, hour = 12}))
+        dates[day] = d
+    end
+    return d
+end
+
 local function id_number(k)
-    local day = math.floor(k / 1000)
-    local t = os.time({year = 1975, month = 1, day = 1 + day, hour = 12})
-    local first17 = region .. os.date("%Y%m%d", t) .. string.format("%03d", k % 1000)
+    local first17 = region .. birth_date(math.floor(k / 1000)) .. string.format("%03d", k % 1000)
     local sum = 0
     for i = 1, 17 do
         sum = sum + (string.byte(first17, i) - 48) * W[i]
