@@ -19,4 +19,10 @@ int sg_cmd_serve(int argc, char **argv);
 /** `songgong demo-data --people N [options]`: made-up registrations through the store (demo_data.c). */
 int sg_cmd_demo_data(int argc, char **argv);
 
+/** `songgong user add|list|disable`: staff accounts (user.c). */
+int sg_cmd_user(int argc, char **argv);
+
+/** `songgong audit [--count N]`: the newest audit log entries (user.c). */
+int sg_cmd_audit(int argc, char **argv);
+
 #endif

@@ -113,6 +113,7 @@ int sg_data_load(struct sg_app *app, const struct sg_options *o)
         app->has_today = true;
     }
     app->public_url = o->public_url;
+    app->session_idle_s = o->session_idle_s;
     app->site_dir = o->site_dir;
     return 0;
 }

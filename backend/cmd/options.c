@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/options.h"
+#include "store/store.h"
 
 const char sg_options_help[] =
     "  --port N          SONGGONG_PORT        HTTP port (default 8080)\n"
@@ -17,7 +18,8 @@ const char sg_options_help[] =
     "  --province CODE   SONGGONG_PROVINCE    province whose divisions are served (default 45)\n"
     "  --today DATE      SONGGONG_TODAY       fixed YYYY-MM-DD as today's date (tests and demos)\n"
     "                    SONGGONG_REDIS_TIMEOUT_MS    per-command Redis timeout (default 2000)\n"
-    "                    SONGGONG_REDIS_CONNECTIONS   Redis connections used round robin (default 4, 1-16)\n";
+    "                    SONGGONG_REDIS_CONNECTIONS   Redis connections used round robin (default 4, 1-16)\n"
+    "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -63,6 +65,11 @@ int sg_options_from_env(struct sg_options *o)
         return -1;
     }
     o->redis_connections = (unsigned)v;
+    if (parse_uint(env_or("SONGGONG_SESSION_IDLE", "1800"), 7 * 86400, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_SESSION_IDLE must be a number of seconds\n");
+        return -1;
+    }
+    o->session_idle_s = (unsigned)v;
     return 0;
 }
 
@@ -126,4 +133,31 @@ void sg_options_finish(struct sg_options *o)
             o->public_url_buf[--n] = '\0';
         o->public_url = o->public_url_buf;
     }
+}
+
+struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop)
+{
+    const char *err = NULL;
+    struct sg_store_config sc = {o->redis, o->key_file, o->redis_timeout_ms, 1};
+    *loop = h2o_evloop_create();
+    struct sg_store *s = sg_store_new(*loop, &sc, &err);
+    if (s == NULL) {
+        fprintf(stderr, "songgong: %s (%s)\n", err, o->key_file);
+        return NULL;
+    }
+    uint64_t deadline = h2o_now(*loop) + 5000;
+    while (!sg_store_ready(s) && h2o_now(*loop) < deadline)
+        h2o_evloop_run(*loop, 50);
+    if (!sg_store_ready(s)) {
+        fprintf(stderr, "songgong: Redis at %s is not reachable\n", o->redis);
+        sg_store_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sg_cli_wait(h2o_evloop_t *loop, const int *done)
+{
+    while (!*done)
+        h2o_evloop_run(loop, 100);
 }

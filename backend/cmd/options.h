@@ -10,7 +10,7 @@
 struct sg_options {
     int port;
     const char *host, *redis, *public_url, *key_file, *data_dir, *site_dir, *today, *province;
-    unsigned redis_timeout_ms, redis_connections;
+    unsigned redis_timeout_ms, redis_connections, session_idle_s;
     char public_url_buf[256];
 };
 
@@ -30,6 +30,14 @@ void sg_options_finish(struct sg_options *o);
 /** Read divisions, destinations, regions and campaigns from o->data_dir into app. 0 or -1. */
 int sg_data_load(struct sg_app *app, const struct sg_options *o);
 void sg_data_free(struct sg_app *app);
+
+/**
+ * For commands that talk to Redis outside the server: a loop and a store, connected
+ * (waits up to 5 s). NULL with a message on stderr when that fails.
+ */
+struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop);
+/** Run the loop until *done is set. */
+void sg_cli_wait(h2o_evloop_t *loop, const int *done);
 
 /** Value of a "--name value" / "--name=value" flag at argv[*i], advancing *i; NULL when argv[*i] is not it. */
 const char *sg_flag_value(int argc, char **argv, int *i, const char *name);

@@ -23,7 +23,8 @@ struct sg_app {
     struct sg_store *store;
     const char *public_url; /* no trailing slash; QR codes and links are built on it */
     const char *site_dir;
-    bool has_today; /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    unsigned session_idle_s; /* staff sessions end after this long without a request */
+    bool has_today;          /* SONGGONG_TODAY set: a fixed date for tests and demos */
     struct sg_date today;
 };
 

@@ -46,6 +46,12 @@ static const struct {
     {"unavailable", "系统繁忙，请稍后再试（您填写的内容不会丢失）"},
     {"timeout", "系统响应超时，请稍后再试"},
     {"internal", "系统出错了，请稍后再试"},
+    {"login_required", "请先登录"},
+    {"bad_login", "用户名或密码不对"},
+    {"locked", "密码错误次数太多，账号已锁定15分钟"},
+    {"csrf", "页面已过期，请刷新后重试"},
+    {"forbidden", "没有权限查看或修改这项内容"},
+    {"bad_request", "请求参数不对"},
 };
 
 const char *sg_message(const char *code)
@@ -79,6 +85,10 @@ static const char *reason(int status)
         return "Unsupported Media Type";
     case 422:
         return "Unprocessable Entity";
+    case 423:
+        return "Locked";
+    case 401:
+        return "Unauthorized";
     case 503:
         return "Service Unavailable";
     case 504:

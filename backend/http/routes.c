@@ -19,6 +19,10 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     sg_handler_add(hostconf, "/api/divisions", app, sg_on_division);
     sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations);
     sg_handler_add(hostconf, "/api/registrations", app, sg_on_registrations);
+    sg_handler_add(hostconf, "/api/login", app, sg_on_login);
+    sg_handler_add(hostconf, "/api/logout", app, sg_on_logout);
+    sg_handler_add(hostconf, "/api/me", app, sg_on_me);
+    sg_handler_add(hostconf, "/api/audit", app, sg_on_audit);
     sg_handler_add(hostconf, "/qr", app, sg_on_qr);
     sg_handler_add(hostconf, "/s", app, sg_on_signup_page);
     static_files(hostconf, app->site_dir);

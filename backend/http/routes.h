@@ -15,6 +15,10 @@ int sg_on_campaign(h2o_handler_t *self, h2o_req_t *req);      /* divisions.c */
 int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req); /* registrations.c */
 int sg_on_qr(h2o_handler_t *self, h2o_req_t *req);            /* qrcode.c */
 int sg_on_signup_page(h2o_handler_t *self, h2o_req_t *req);   /* site.c */
+int sg_on_login(h2o_handler_t *self, h2o_req_t *req);         /* auth.c */
+int sg_on_logout(h2o_handler_t *self, h2o_req_t *req);        /* auth.c */
+int sg_on_me(h2o_handler_t *self, h2o_req_t *req);            /* auth.c */
+int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);         /* audit.c */
 
 /** {"code","name","level","path":[...]} for d of ds. */
 cJSON *sg_json_division(const struct sg_divisions *ds, const struct sg_division *d);

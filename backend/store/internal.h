@@ -12,6 +12,16 @@ struct sg__script {
     char sha[41];
 };
 
+enum sg__script_id {
+    SG__SCRIPT_SIGNUP,
+    SG__SCRIPT_USER_SAVE,
+    SG__SCRIPT_USER_DISABLE,
+    SG__SCRIPT_LOGIN_FAILED,
+    SG__SCRIPT_SESSION_CREATE,
+    SG__SCRIPT_SESSION_TOUCH,
+    SG__SCRIPTS
+};
+
 #define SG__CONNECTIONS_MAX 16
 
 struct sg_store {
@@ -19,10 +29,11 @@ struct sg_store {
     struct sg__redis *redis[SG__CONNECTIONS_MAX];
     size_t nredis, next;
     struct sg_crypto *crypto;
-    struct sg__script signup;
+    struct sg__script scripts[SG__SCRIPTS];
 };
 
-extern const char sg__signup_lua[];
+extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
+    sg__session_create_lua[], sg__session_touch_lua[];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are
@@ -36,7 +47,11 @@ struct sg__redis *sg__store_redis(struct sg_store *s);
  * sg__redis_command. A NOSCRIPT answer (someone flushed the script cache) reloads the
  * script and reaches cb as an error reply; the caller's retry then succeeds.
  */
-int sg__store_eval(struct sg_store *s, struct sg__script *script, int nkeys, int nargs, const char **argv,
+int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
                    const size_t *argvlen, sg__redis_cb cb, void *data);
+
+/** A plain command on the next connected connection; same contract as sg__redis_command. */
+int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                      const size_t *argvlen);
 
 #endif

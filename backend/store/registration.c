@@ -103,7 +103,7 @@ static int send_save(struct save_op *op)
     randombytes_buf(rnd, sizeof(rnd));
     sg_code_from_bytes(rnd, op->code);
     int n = build_args(op, keys, v, len);
-    return sg__store_eval(op->s, &op->s->signup, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
+    return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
 }
 
 static void copy_str(char *dst, size_t dstsz, const char *src)

@@ -37,7 +37,8 @@ static void load_script(struct sg__redis *r, struct sg__script *script)
 static void on_connected(struct sg__redis *r, void *data)
 {
     struct sg_store *s = data;
-    load_script(r, &s->signup);
+    for (size_t i = 0; i != SG__SCRIPTS; ++i)
+        load_script(r, &s->scripts[i]);
 }
 
 struct sg__redis *sg__store_redis(struct sg_store *s)
@@ -60,7 +61,11 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         free(s);
         return NULL;
     }
-    script_init(&s->signup, sg__signup_lua);
+    static const char *const bodies[SG__SCRIPTS] = {sg__signup_lua,         sg__user_save_lua,
+                                                    sg__user_disable_lua,   sg__login_failed_lua,
+                                                    sg__session_create_lua, sg__session_touch_lua};
+    for (size_t i = 0; i != SG__SCRIPTS; ++i)
+        script_init(&s->scripts[i], bodies[i]);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
@@ -110,9 +115,10 @@ static void on_eval_reply(void *data, int status, redisReply *reply)
     free(op);
 }
 
-int sg__store_eval(struct sg_store *s, struct sg__script *script, int nkeys, int nargs, const char **argv,
+int sg__store_eval(struct sg_store *s, enum sg__script_id id, int nkeys, int nargs, const char **argv,
                    const size_t *argvlen, sg__redis_cb cb, void *data)
 {
+    struct sg__script *script = &s->scripts[id];
     int argc = 3 + nargs;
     const char **av = malloc(sizeof(*av) * (size_t)argc);
     size_t *lens = malloc(sizeof(*lens) * (size_t)argc);
@@ -162,4 +168,16 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data)
     if (ret != 0)
         free(op);
     return ret;
+}
+
+int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                      const size_t *argvlen)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    return r != NULL ? sg__redis_command(r, cb, data, argc, argv, argvlen) : SG_EUNAVAIL;
+}
+
+struct sg_crypto *sg__store_crypto(struct sg_store *s)
+{
+    return s->crypto;
 }

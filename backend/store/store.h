@@ -65,4 +65,71 @@ typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_r
 /** Look a registration up by its confirmation code. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO. */
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data);
 
+/* ---- staff accounts, sessions, audit log (staff.c) ---------------------------------- */
+
+struct sg_user {
+    char name[64];  /* [a-z0-9_.-], 2..32 */
+    int role;       /* enum sg_role */
+    char scope[13]; /* division code */
+    bool disabled;
+    unsigned fails; /* wrong passwords since the last good one */
+    uint64_t locked_until_ms;
+    char pwhash[128]; /* argon2id string (crypto_pwhash_str) */
+};
+
+struct sg_session {
+    char user[64];
+    int role;
+    char scope[13];
+    char csrf[65];
+    uint64_t created_ms;
+};
+
+typedef void (*sg_store_user_cb)(void *data, int status, const struct sg_user *u);
+typedef void (*sg_store_users_cb)(void *data, int status, const struct sg_user *users, size_t n);
+typedef void (*sg_store_session_cb)(void *data, int status, const struct sg_session *session);
+typedef void (*sg_store_lock_cb)(void *data, int status, uint64_t locked_until_ms);
+
+/** True when name is 2..32 of [a-z0-9_.-] starting with a letter or digit. */
+bool sg_user_name_valid(const char *name);
+
+/** create: SG_EEXIST when taken; update: SG_ENOENT when absent. Sessions are untouched. */
+int sg_store_user_save(struct sg_store *s, const struct sg_user *u, bool create, sg_store_status_cb cb, void *data);
+/** SG_ENOENT when there is no such user. */
+int sg_store_user_get(struct sg_store *s, const char *name, sg_store_user_cb cb, void *data);
+/** Every account, sorted by name (a few thousand at most). */
+int sg_store_user_list(struct sg_store *s, sg_store_users_cb cb, void *data);
+/** Mark disabled and delete its sessions. SG_ENOENT when absent. */
+int sg_store_user_disable(struct sg_store *s, const char *name, sg_store_status_cb cb, void *data);
+/** Count a wrong password; after max_fails the account locks for lock_ms (cb gets the lock's end, or 0). */
+int sg_store_login_failed(struct sg_store *s, const char *name, uint64_t now_ms, uint64_t lock_ms, unsigned max_fails,
+                          sg_store_lock_cb cb, void *data);
+
+/**
+ * Sessions are keyed by a keyed hash of the session id (the cookie value), so a copy of
+ * Redis does not hand out live sessions. create also clears the user's failure count.
+ */
+int sg_store_session_create(struct sg_store *s, const char *sid, const struct sg_session *session,
+                            unsigned idle_seconds, sg_store_status_cb cb, void *data);
+/** Look up and extend by idle_seconds. SG_ENOENT when unknown or expired. */
+int sg_store_session_touch(struct sg_store *s, const char *sid, unsigned idle_seconds, sg_store_session_cb cb,
+                           void *data);
+int sg_store_session_delete(struct sg_store *s, const char *sid, sg_store_status_cb cb, void *data);
+
+struct sg_audit {
+    char id[32]; /* stream entry id (set when read) */
+    uint64_t at_ms;
+    char user[64];
+    char action[32];  /* login, login_failed, logout, edit, cancel, export, export_full, user_add, ... */
+    char target[64];  /* what it was done to: a code, a scope, a user name */
+    char address[48]; /* client address */
+    char detail[256]; /* free text, never an unmasked ID or phone number */
+};
+typedef void (*sg_store_audit_cb)(void *data, int status, const struct sg_audit *entries, size_t n);
+
+/** Append to the audit stream (sg:audit). cb may be NULL: then the result is only logged by Redis. */
+int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data);
+/** Newest first: up to count entries older than before_id (NULL: the newest). */
+int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id, sg_store_audit_cb cb, void *data);
+
 #endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The gate in front of every staff request: the session cookie is looked up (and its
+ * idle expiry pushed back) in one Redis round trip, the CSRF header is checked on
+ * state-changing methods, and only then does the handler go on, with the session. */
+#ifndef SG_HTTP_STAFF_H
+#define SG_HTTP_STAFF_H
+
+#include <stdbool.h>
+#include "domain/role.h"
+#include "http/pending.h"
+#include "store/store.h"
+
+#define SG_SESSION_COOKIE "sg_session"
+
+struct sg_staff_req;
+typedef void (*sg_staff_next)(struct sg_staff_req *p);
+
+/** Head of every staff handler's pending state (make it with sg_pending_new(req, app, size)). */
+struct sg_staff_req {
+    struct sg_pending super;
+    struct sg_session session; /* valid in next */
+    sg_staff_next next;
+    char address[48]; /* client address, for the audit log */
+};
+
+/**
+ * Authenticate p->super.req, then call next (on the loop, later). On failure answers
+ * 401 (no or expired session), 403 (CSRF token missing or wrong on POST/PATCH/PUT/DELETE),
+ * 503/504 (store), frees p, and never calls next. next owns p (sg_pending_free when done).
+ */
+void sg_staff_begin(struct sg_staff_req *p, sg_staff_next next);
+
+/**
+ * True when the session's scope contains code and the role may do act; otherwise answers
+ * 403 (naming the code) and returns false. Use for every scope, record, export and count.
+ */
+bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act);
+
+/** Append to the audit log as the session's user (fire and forget; failures are logged). */
+void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail);
+
+/** The client address (X-Real-IP when the peer is loopback, i.e. nginx). */
+void sg_client_address(h2o_req_t *req, char out[48]);
+
+#endif
