@@ -174,7 +174,7 @@ start_redis script-redis
 SCRIPT_REDIS_PORT="$REDIS_PORT"
 SHA="$(redis-cli -p "$SCRIPT_REDIS_PORT" -x script load <backend/store/signup.lua)"
 [[ "$SHA" =~ ^[0-9a-f]{40}$ ]] || die "SCRIPT LOAD failed: $SHA"
-# One worker, as the server sends it (backend/store/registration.c build_args): 4 fixed keys
+# One worker, as the server sends it (backend/store/registration.c build_args): 5 fixed keys
 # and one sg:uid key, then n, code, idempotency flag, created, village, campaign and the
 # data JSON (backend/store/codec.c); random code, uniqueness hash and registration key per
 # call. Sealed values have their real lengths (URL-safe base64 of nonce+MAC+plaintext).
@@ -182,10 +182,12 @@ SEALED_ID="$(head -c 58 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 SEALED_PHONE="$(head -c 51 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 NOW_MS=1799539200000
 DATA='{"dest_city":"4419","employer":"东莞市某电子有限公司","job_confirmed":true,"depart_date":"2027-02-03","flex_days":1,"mode":"any","entered_by":"","people":[{"name":"韦小宝","id":"'"$SEALED_ID"'","idh":"0123456789abcdef0123456789abcdef","phone":"'"$SEALED_PHONE"'","sex":1,"birth":"1990-01-01","poverty":"none","flag":""}]}'
-EVAL=(EVALSHA "$SHA" 5
-    "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:people"
-    "sg:uid:2027-spring:0123456789abcdef__rand_int__"
-    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA")
+COUNTED='people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1'
+EVAL=(EVALSHA "$SHA" 6
+    "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:stats:$VILLAGE"
+    "sg:2027-spring:stats:${VILLAGE:0:6}" "sg:uid:2027-spring:0123456789abcdef__rand_int__"
+    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA" "$COUNTED"
+    people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1)
 # redis-benchmark has no duration: size -n from a short calibration run to about DURATION.
 say "(c) redis alone: EVALSHA signup.lua, $CONNECTIONS connections"
 redis-benchmark -p "$SCRIPT_REDIS_PORT" -c "$CONNECTIONS" -n 20000 -r 1000000000 "${EVAL[@]}" >"$WORK/redis-calib.txt" 2>&1

@@ -279,3 +279,33 @@ int sg_registration_validate(const struct sg_registration_input *in, const struc
         sg_field_errors_add(errs, "consent", "consent_required");
     return errs->n == 0 ? 0 : SG_EINVAL;
 }
+
+static void add_counter(struct sg_counter *out, size_t *n, const char *prefix, const char *suffix, long count)
+{
+    if (count == 0)
+        return;
+    snprintf(out[*n].field, sizeof(out[*n].field), "%s%s", prefix, suffix);
+    out[(*n)++].n = count;
+}
+
+size_t sg_registration_counters(const struct sg_registration *r, struct sg_date signed_on,
+                                struct sg_counter out[SG_COUNTERS_MAX])
+{
+    size_t n = 0;
+    long people = (long)r->npeople, poverty = 0, older = 0;
+    char date[11], day[11];
+    for (size_t i = 0; i != r->npeople; ++i) {
+        poverty += r->people[i].poverty != SG_POVERTY_NONE;
+        older += sg_idno_age(&r->people[i].id, signed_on) >= SG_OLDER_AGE;
+    }
+    sg_date_format(r->depart_date, date);
+    sg_date_format(signed_on, day);
+    add_counter(out, &n, "people", "", people);
+    add_counter(out, &n, "regs", "", 1);
+    add_counter(out, &n, "dest:", r->dest_city, people);
+    add_counter(out, &n, "date:", date, people);
+    add_counter(out, &n, "poverty", "", poverty);
+    add_counter(out, &n, "age50", "", older);
+    add_counter(out, &n, "day:", day, people);
+    return n;
+}

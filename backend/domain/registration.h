@@ -91,4 +91,23 @@ struct sg_validate_ctx {
 int sg_registration_validate(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
                              struct sg_registration *out, struct sg_field_errors *errs);
 
+/* ---- counters kept at write time for dashboards and reports ------------------------- */
+
+#define SG_COUNTERS_MAX 8
+#define SG_OLDER_AGE 50 /* the notice's 大龄 group: aged 50 or more on the day of sign-up */
+
+struct sg_counter {
+    char field[24]; /* "people", "regs", "dest:4419", "date:2027-02-03", "poverty", "age50", "day:2027-01-10" */
+    long n;
+};
+
+/**
+ * The counters one registration adds (a cancel subtracts the same): people, regs (1),
+ * people per destination city and per departure date, poverty-alleviated or monitored
+ * people, people aged 50+ on signed_on, and people per sign-up day. Zero counts are
+ * left out. Returns how many were written into out.
+ */
+size_t sg_registration_counters(const struct sg_registration *r, struct sg_date signed_on,
+                                struct sg_counter out[SG_COUNTERS_MAX]);
+
 #endif

@@ -198,8 +198,8 @@ static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct s
         sg_reply_error(req, 404, "unknown_village", "village");
     else if (errs.n != 0)
         sg_reply_invalid(req, &errs);
-    else if ((ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(), on_saved, p)) !=
-             0)
+    else if ((ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
+                                               sg_app_today(app), on_saved, p)) != 0)
         sg_reply_store_error(req, ret);
     if (ret != 0) {
         sodium_memzero(&p->reg, sizeof(p->reg));

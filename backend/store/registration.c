@@ -13,8 +13,8 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 4
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 7)
+#define NKEYS_FIXED 5
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 8 + 2 * SG_COUNTERS_MAX)
 
 struct save_op {
     struct sg_store *s;
@@ -28,6 +28,10 @@ struct save_op {
     char created[24];
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
+    size_t ncounters;
+    struct sg_counter counters[SG_COUNTERS_MAX];
+    char counter_values[SG_COUNTERS_MAX][24];
+    char counted[SG_COUNTERS_MAX * 48];
     size_t datalen;
     char json[SG__DATA_MAX];
 };
@@ -39,7 +43,8 @@ static int build_args(const struct save_op *op, char keys[][96], const char **v,
     snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", op->code);
     snprintf(keys[1], sizeof(keys[1]), "sg:idem:%s", op->idem_key[0] != '\0' ? op->idem_key : "-");
     snprintf(keys[2], sizeof(keys[2]), "sg:%s:byplace", op->campaign);
-    snprintf(keys[3], sizeof(keys[3]), "sg:%s:people", op->campaign);
+    snprintf(keys[3], sizeof(keys[3]), "sg:%s:stats:%s", op->campaign, op->village);
+    snprintf(keys[4], sizeof(keys[4]), "sg:%s:stats:%.6s", op->campaign, op->village);
     for (size_t i = 0; i != op->npeople; ++i)
         snprintf(keys[NKEYS_FIXED + i], sizeof(keys[0]), "sg:uid:%s:%s", op->campaign, op->hashes[i]);
     for (size_t i = 0; i != NKEYS_FIXED + op->npeople; ++i)
@@ -51,10 +56,14 @@ static int build_args(const struct save_op *op, char keys[][96], const char **v,
     v[n++] = op->created;
     v[n++] = op->village;
     v[n++] = op->campaign;
+    v[n++] = op->json;
+    v[n++] = op->counted;
+    for (size_t i = 0; i != op->ncounters; ++i) {
+        v[n++] = op->counters[i].field;
+        v[n++] = op->counter_values[i];
+    }
     for (int i = 0; i != n; ++i)
-        len[i] = strlen(v[i]);
-    v[n] = op->json;
-    len[n++] = op->datalen;
+        len[i] = v[i] == op->json ? op->datalen : strlen(v[i]);
     return n;
 }
 
@@ -94,6 +103,18 @@ static void on_saved(void *data, int status, redisReply *reply)
     finish_save(op, SG_EIO, NULL);
 }
 
+static void counters_init(struct save_op *op, const struct sg_registration *reg, struct sg_date signed_on)
+{
+    size_t used = 0;
+    op->ncounters = sg_registration_counters(reg, signed_on, op->counters);
+    op->counted[0] = '\0';
+    for (size_t i = 0; i != op->ncounters; ++i) {
+        snprintf(op->counter_values[i], sizeof(op->counter_values[i]), "%ld", op->counters[i].n);
+        used += (size_t)snprintf(op->counted + used, sizeof(op->counted) - used, "%s%s %ld", i == 0 ? "" : " ",
+                                 op->counters[i].field, op->counters[i].n);
+    }
+}
+
 static int send_save(struct save_op *op)
 {
     uint8_t rnd[5];
@@ -116,8 +137,8 @@ static void copy_str(char *dst, size_t dstsz, const char *src)
 }
 
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
-                               const char *idem_key, const char *entered_by, uint64_t now_ms, sg_store_save_cb cb,
-                               void *data)
+                               const char *idem_key, const char *entered_by, uint64_t now_ms, struct sg_date signed_on,
+                               sg_store_save_cb cb, void *data)
 {
     if (!sg_store_ready(s))
         return SG_EUNAVAIL;
@@ -133,6 +154,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, entered_by != NULL ? entered_by : "", op->json);
+    counters_init(op, reg, signed_on);
     free(sealed);
     int ret = send_save(op);
     if (ret != 0)

@@ -4,10 +4,13 @@
 -- KEYS[1] sg:reg:{code}            the registration hash
 -- KEYS[2] sg:idem:{key}            idempotency key (ARGV[3] == '1' when used)
 -- KEYS[3] sg:{campaign}:byplace    ZSET, score 0, member "{village}:{code}" (scope ranges by ZRANGEBYLEX)
--- KEYS[4] sg:{campaign}:people     HASH: people signed up per village and per county
--- KEYS[5..4+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
+-- KEYS[4] sg:{campaign}:stats:{village}  HASH of counters (docs/redis-keys.md)
+-- KEYS[5] sg:{campaign}:stats:{county}   the same for the village's county
+-- KEYS[6..5+n] sg:uid:{campaign}:{keyed hash of the ID number}, one per person
 -- ARGV[1] n people  ARGV[2] code  ARGV[3] idem flag  ARGV[4] created ms  ARGV[5] village
 -- ARGV[6] campaign  ARGV[7] the registration's data (JSON, personal numbers sealed)
+-- ARGV[8] the counters as "field n field n ..." (kept, so a cancel takes back exactly these)
+-- ARGV[9..] the same counters as field, n arguments
 local n = tonumber(ARGV[1])
 if ARGV[3] == '1' then
   local prev = redis.call('GET', KEYS[2])
@@ -19,19 +22,21 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   return {'code_taken'}
 end
 for i = 1, n do
-  if not redis.call('SET', KEYS[4 + i], ARGV[2], 'NX') then
+  if not redis.call('SET', KEYS[5 + i], ARGV[2], 'NX') then
     for j = 1, i - 1 do
-      redis.call('DEL', KEYS[4 + j])
+      redis.call('DEL', KEYS[5 + j])
     end
     return {'duplicate', tostring(i - 1)}
   end
 end
 local village = ARGV[5]
 redis.call('HSET', KEYS[1], 'code', ARGV[2], 'campaign', ARGV[6], 'village', village, 'status', 'registered',
-  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7])
+  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7], 'counted', ARGV[8])
 redis.call('ZADD', KEYS[3], 0, village .. ':' .. ARGV[2])
-redis.call('HINCRBY', KEYS[4], village, n)
-redis.call('HINCRBY', KEYS[4], string.sub(village, 1, 6), n)
+for i = 9, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
+  redis.call('HINCRBY', KEYS[5], ARGV[i], ARGV[i + 1])
+end
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[2], ARGV[2], 'EX', 86400)
 end

@@ -45,12 +45,13 @@ typedef void (*sg_store_save_cb)(void *data, int status, const struct sg_save_re
  * Store a validated registration under campaign (borrowed; copied before returning).
  * idem_key (may be NULL) makes a retry of the same submission answer the first result.
  * entered_by: the staff user who entered it face to face, or NULL for a worker's own.
+ * signed_on: today in China, for the per-day and age counters (sg_registration_counters).
  * status: 0 stored (or replayed), SG_EEXIST an ID number is already registered in the
  * campaign (res->duplicate_person says whose), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
  */
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
-                               const char *idem_key, const char *entered_by, uint64_t now_ms, sg_store_save_cb cb,
-                               void *data);
+                               const char *idem_key, const char *entered_by, uint64_t now_ms, struct sg_date signed_on,
+                               sg_store_save_cb cb, void *data);
 
 struct sg_stored_registration {
     char code[SG_CODE_LEN + 1];

@@ -43,14 +43,16 @@ test('demo-data --people 200 writes registrations totalling 200 people (docs/red
     assert.equal(people, 200, 'people over all registrations');
     const uids = dump.filter((d) => d.key.toString().startsWith(`sg:uid:${campaign}:`));
     assert.equal(uids.length, 200, 'one sg:uid key per person');
-    // Counters per village and per county (docs/redis-keys.md): each sums to 200.
-    const count = hashOf(dump.find((d) => d.key.toString() === `sg:${campaign}:people`)?.parts || []);
-    const sum = (len) =>
-        Object.entries(count)
-            .filter(([k]) => k.length === len)
-            .reduce((n, [, v]) => n + Number(v), 0);
-    assert.equal(sum(12), 200, JSON.stringify(count).slice(0, 300));
-    assert.equal(sum(6), 200, JSON.stringify(count).slice(0, 300));
+    // Counters per village and per county (docs/redis-keys.md): each level sums to 200.
+    const stats = dump.filter((d) => d.key.toString().startsWith(`sg:${campaign}:stats:`));
+    const statsOf = (len) => stats.filter((d) => d.key.toString().split(':').pop().length === len).map((d) => hashOf(d.parts));
+    const sum = (len, field) => statsOf(len).reduce((n, h) => n + Number(h[field] || 0), 0);
+    assert.equal(sum(12, 'people'), 200, 'village counters');
+    assert.equal(sum(6, 'people'), 200, 'county counters');
+    assert.equal(sum(12, 'regs'), regs.length, 'sign-ups counted');
+    const count = Object.fromEntries(
+        stats.map((d) => [d.key.toString().split(':').pop(), Number(hashOf(d.parts).people)]),
+    );
     for (const h of regs) assert.ok(Number(count[h.village]) >= Number(h.people), `village ${h.village} counter`);
 
     // Realistic: valid fields, ages 18-65 on 2027-01-10, mostly Guangdong.

@@ -278,6 +278,43 @@ static void test_names(void)
     ASSERT_EQ(sg_poverty_parse(""), -1);
 }
 
+static long counter(const struct sg_counter *c, size_t n, const char *field)
+{
+    for (size_t i = 0; i != n; ++i)
+        if (strcmp(c[i].field, field) == 0)
+            return c[i].n;
+    return 0;
+}
+
+static void test_counters(void)
+{
+    struct sg_registration r;
+    struct sg_field_errors errs;
+    struct sg_registration_input in = good();
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
+    /* make the second person 50+ on the day of sign-up and poverty-alleviated */
+    r.npeople = 2;
+    r.people[1] = r.people[0];
+    r.people[1].id.birth = (struct sg_date){1972, 1, 9};
+    r.people[1].poverty = SG_POVERTY_MONITORED;
+    r.people[0].poverty = SG_POVERTY_NONE;
+    r.people[0].id.birth = (struct sg_date){1990, 1, 1};
+    struct sg_counter c[SG_COUNTERS_MAX];
+    size_t n = sg_registration_counters(&r, (struct sg_date){2022, 1, 9}, c);
+    ASSERT_EQ(counter(c, n, "people"), 2);
+    ASSERT_EQ(counter(c, n, "regs"), 1);
+    char dest[24];
+    snprintf(dest, sizeof(dest), "dest:%s", r.dest_city);
+    ASSERT_EQ(counter(c, n, dest), 2);
+    ASSERT_EQ(counter(c, n, "poverty"), 1);
+    ASSERT_EQ(counter(c, n, "age50"), 1); /* 50 exactly on 2022-01-09 */
+    ASSERT_EQ(counter(c, n, "day:2022-01-09"), 2);
+    n = sg_registration_counters(&r, (struct sg_date){2022, 1, 8}, c);
+    ASSERT_EQ(counter(c, n, "age50"), 0); /* one day short of 50: not counted, and left out */
+    for (size_t i = 0; i != n; ++i)
+        ASSERT(c[i].n != 0 && strcmp(c[i].field, "age50") != 0);
+}
+
 int main(void)
 {
     setup();
@@ -289,6 +326,7 @@ int main(void)
     RUN(test_everything_wrong);
     RUN(test_names);
     RUN(test_companions);
+    RUN(test_counters);
     teardown();
     TEST_DONE();
 }
