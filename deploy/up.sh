@@ -228,6 +228,10 @@ Songgong 送工 is running at http://127.0.0.1:$PORT  (Ctrl-C stops it)
     POST http://127.0.0.1:$PORT/api/registrations
     http://127.0.0.1:$PORT/api/registrations/<code>?phone4=<last 4 digits>
 
+  Staff accounts (in another terminal; the password is read from standard input):
+    printf '%s\n' 'a long password' | SONGGONG_REDIS=127.0.0.1:$REDIS_PORT $BIN user add admin --role admin --scope 45
+    then log in at http://127.0.0.1:$PORT/staff/   (songgong user --help lists the roles)
+
   Data: var/redis/ (Redis AOF), key var/songgong.key, logs var/redis.log
 EOF
     # `wait` returns early when a trapped signal arrives; the trap then runs stop_all.
