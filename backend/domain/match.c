@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/* Matching as bin packing with small items. Items are sorted by destination city,
+ * departure day and village code, so that walking them in order keeps villages and
+ * townships together. Existing vehicles are filled first (the preferred day, then the
+ * nearest days). The rest is packed per city, type and day: bins are filled in village
+ * order, and when the next group does not fit, the gap is closed with the nearest
+ * smaller groups still waiting (largest first), so that every vehicle but a day's last
+ * leaves full whenever the sizes allow: with most groups of one person, that reaches
+ * the lower bound. Last, flexible dates let a day's partly filled vehicle join another
+ * day's. Seats follow the order groups were put in, so a group's seats are adjacent. */
+#include <stdlib.h>
+#include <string.h>
+#include "domain/err.h"
+#include "domain/match.h"
+#include "domain/registration.h"
+
+#define GAP_SIZES 16 /* groups up to this size can close a gap */
+
+static const char *const type_names[SG_VEHICLE_TYPES] = {"bus", "train", "flight"};
+static const char *const type_labels[SG_VEHICLE_TYPES] = {"专车", "专列", "专机"};
+
+const char *sg_vehicle_type_name(enum sg_vehicle_type t)
+{
+    return (unsigned)t < SG_VEHICLE_TYPES ? type_names[t] : "";
+}
+
+const char *sg_vehicle_type_label(enum sg_vehicle_type t)
+{
+    return (unsigned)t < SG_VEHICLE_TYPES ? type_labels[t] : "";
+}
+
+int sg_vehicle_type_parse(const char *s)
+{
+    for (int t = 0; s != NULL && t != SG_VEHICLE_TYPES; ++t)
+        if (strcmp(s, type_names[t]) == 0)
+            return t;
+    return -1;
+}
+
+unsigned sg_mode_allows(int mode)
+{
+    switch (mode) {
+    case SG_MODE_BUS:
+        return 1u << SG_VEHICLE_BUS;
+    case SG_MODE_TRAIN:
+        return 1u << SG_VEHICLE_TRAIN;
+    case SG_MODE_FLIGHT:
+        return 1u << SG_VEHICLE_FLIGHT;
+    default:
+        return SG_MODE_MASK_ANY;
+    }
+}
+
+struct bin {
+    uint32_t city;
+    int32_t day, lo, hi; /* the day, and the window every group in it accepts */
+    uint8_t type;
+    uint32_t capacity, used;
+    uint32_t head, tail; /* groups in the order they were put in (next[] links) */
+    uint32_t alias;      /* merged into another bin: its index, else itself */
+};
+
+struct matcher {
+    const struct sg_match_item *items;
+    size_t nitems;
+    const struct sg_match_config *config;
+    uint32_t *order; /* item indices by (city, day, place) */
+    uint32_t *next;  /* per item: the next group in the same bin */
+    uint8_t *newtype;
+    struct bin *bins;
+    size_t nbins, capbins, nexisting;
+    struct sg_match_result *res;
+};
+
+static const struct sg_match_item *sort_items;
+
+static int by_city_day_place(const void *a, const void *b)
+{
+    const struct sg_match_item *x = &sort_items[*(const uint32_t *)a], *y = &sort_items[*(const uint32_t *)b];
+    if (x->city != y->city)
+        return x->city < y->city ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->place != y->place)
+        return x->place < y->place ? -1 : 1;
+    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static uint32_t add_bin(struct matcher *m, uint32_t city, int32_t day, uint8_t type, uint32_t capacity, uint32_t used)
+{
+    if (m->nbins == m->capbins) {
+        m->capbins = m->capbins != 0 ? m->capbins * 2 : 64;
+        if ((m->bins = realloc(m->bins, m->capbins * sizeof(*m->bins))) == NULL)
+            abort();
+    }
+    struct bin *b = &m->bins[m->nbins];
+    *b = (struct bin){city, day, INT32_MIN, INT32_MAX, type, capacity, used, SG_MATCH_NONE, SG_MATCH_NONE, 0};
+    b->alias = (uint32_t)m->nbins;
+    return (uint32_t)m->nbins++;
+}
+
+static void put(struct matcher *m, uint32_t bin, uint32_t i)
+{
+    struct bin *b = &m->bins[bin];
+    const struct sg_match_item *it = &m->items[i];
+    m->res->assign[i].vehicle = bin;
+    m->next[i] = SG_MATCH_NONE;
+    if (b->tail == SG_MATCH_NONE)
+        b->head = i;
+    else
+        m->next[b->tail] = i;
+    b->tail = i;
+    b->used += it->size;
+    if (it->day - it->flex > b->lo)
+        b->lo = it->day - it->flex;
+    if (it->day + it->flex < b->hi)
+        b->hi = it->day + it->flex;
+    m->res->people_placed += it->size;
+}
+
+static int fits_window(const struct sg_match_item *it, int32_t day)
+{
+    int32_t d = it->day - day;
+    return (d < 0 ? -d : d) <= it->flex;
+}
+
+static int assigned(const struct matcher *m, uint32_t i)
+{
+    return m->res->assign[i].vehicle != SG_MATCH_NONE;
+}
+
+/* First index in order[lo, hi) whose item has day >= day (items there share a city). */
+static size_t lower_day(const struct matcher *m, size_t lo, size_t hi, int32_t day)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->items[m->order[mid]].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Fill one existing vehicle from its city's items [lo, hi): the preferred day first,
+ * then one day off either way, and so on. */
+static void fill_existing(struct matcher *m, uint32_t bin, size_t lo, size_t hi)
+{
+    struct bin *b = &m->bins[bin];
+    for (int off = 0; off <= 3 * 2 && b->used < b->capacity; ++off) {
+        int32_t day = b->day + (off % 2 == 0 ? off / 2 : -(off + 1) / 2);
+        size_t k = lower_day(m, lo, hi, day);
+        for (; k < hi && m->items[m->order[k]].day == day && b->used < b->capacity; ++k) {
+            uint32_t i = m->order[k];
+            const struct sg_match_item *it = &m->items[i];
+            if (!assigned(m, i) && (it->modes >> b->type & 1u) && fits_window(it, b->day) &&
+                b->used + it->size <= b->capacity)
+                put(m, bin, i);
+        }
+    }
+}
+
+static int by_city_day(const void *a, const void *b)
+{
+    const struct bin *x = a, *y = b;
+    if (x->city != y->city)
+        return x->city < y->city ? -1 : 1;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* Existing vehicles, in (city, day) order, each from its city's range of items. */
+static void fill_existing_all(struct matcher *m, const struct sg_match_vehicle *v, size_t nv)
+{
+    for (size_t j = 0; j != nv; ++j)
+        add_bin(m, v[j].city, v[j].day, v[j].type, v[j].capacity, v[j].used);
+    m->nexisting = nv;
+    /* visit the vehicles in (city, day) order through a sorted copy */
+    struct bin *copy = malloc((nv != 0 ? nv : 1) * sizeof(*copy));
+    if (copy == NULL)
+        abort();
+    for (size_t j = 0; j != nv; ++j) {
+        copy[j] = m->bins[j];
+        copy[j].alias = (uint32_t)j;
+    }
+    qsort(copy, nv, sizeof(*copy), by_city_day);
+    size_t lo = 0;
+    for (size_t j = 0; j != nv; ++j) {
+        uint32_t city = copy[j].city;
+        while (lo < m->nitems && m->items[m->order[lo]].city < city)
+            ++lo;
+        size_t hi = lo;
+        while (hi < m->nitems && m->items[m->order[hi]].city == city)
+            ++hi;
+        fill_existing(m, copy[j].alias, lo, hi);
+    }
+    free(copy);
+}
+
+/* Queues of a bucket's groups by size (positions into the bucket, in village order), to
+ * close the gap a full-enough vehicle leaves. */
+struct queues {
+    uint32_t *pos;
+    size_t cur[GAP_SIZES + 1], end[GAP_SIZES + 1];
+};
+
+static void queues_build(struct queues *q, const struct matcher *m, const uint32_t *bucket, size_t n)
+{
+    size_t count[GAP_SIZES + 1] = {0}, at = 0;
+    for (size_t k = 0; k != n; ++k)
+        if (m->items[bucket[k]].size <= GAP_SIZES)
+            ++count[m->items[bucket[k]].size];
+    for (size_t sz = 1; sz <= GAP_SIZES; ++sz) {
+        q->cur[sz] = at;
+        at += count[sz];
+        q->end[sz] = q->cur[sz];
+    }
+    for (size_t k = 0; k != n; ++k) {
+        uint16_t sz = m->items[bucket[k]].size;
+        if (sz <= GAP_SIZES)
+            q->pos[q->end[sz]++] = (uint32_t)k;
+    }
+}
+
+static void close_gap(struct matcher *m, uint32_t bin, const uint32_t *bucket, struct queues *q)
+{
+    uint32_t gap = m->bins[bin].capacity - m->bins[bin].used;
+    for (size_t sz = gap < GAP_SIZES ? gap : GAP_SIZES; sz >= 1 && gap != 0; --sz) {
+        while (gap >= sz && q->cur[sz] < q->end[sz]) {
+            uint32_t i = bucket[q->pos[q->cur[sz]++]];
+            if (!assigned(m, i)) {
+                put(m, bin, i);
+                gap -= (uint32_t)sz;
+            }
+        }
+    }
+}
+
+static void pack_bucket(struct matcher *m, const uint32_t *bucket, size_t n, uint8_t type, struct queues *q)
+{
+    uint32_t cap = m->config->capacity[type], bin = SG_MATCH_NONE;
+    queues_build(q, m, bucket, n);
+    for (size_t k = 0; k != n; ++k) {
+        uint32_t i = bucket[k];
+        if (assigned(m, i))
+            continue;
+        if (bin != SG_MATCH_NONE && m->bins[bin].used + m->items[i].size > cap) {
+            close_gap(m, bin, bucket, q);
+            bin = SG_MATCH_NONE;
+        }
+        if (bin == SG_MATCH_NONE)
+            bin = add_bin(m, m->items[i].city, m->items[i].day, type, cap, 0);
+        put(m, bin, i);
+    }
+}
+
+/* Move every group of bin `from` into bin `to`. */
+static void merge_bins(struct matcher *m, uint32_t to, uint32_t from)
+{
+    struct bin *a = &m->bins[to], *b = &m->bins[from];
+    for (uint32_t i = b->head; i != SG_MATCH_NONE; i = m->next[i])
+        m->res->assign[i].vehicle = to;
+    m->next[a->tail] = b->head;
+    a->tail = b->tail;
+    a->used += b->used;
+    a->lo = a->lo > b->lo ? a->lo : b->lo;
+    a->hi = a->hi < b->hi ? a->hi : b->hi;
+    b->used = 0;
+    b->head = b->tail = SG_MATCH_NONE;
+    b->alias = to;
+}
+
+/* Flexible dates: a partly filled vehicle joins another day's when every group in the
+ * one that moves accepts the other's day. Bins [first, nbins) of one city and type. */
+static void merge_partial(struct matcher *m, size_t first)
+{
+    for (size_t j = first; j < m->nbins; ++j) {
+        struct bin *b = &m->bins[j];
+        if (b->used == 0 || b->used == b->capacity)
+            continue;
+        size_t best = SIZE_MAX;
+        for (size_t k = first; k < j; ++k) {
+            struct bin *a = &m->bins[k];
+            int can = a->used != 0 && a->used + b->used <= a->capacity &&
+                      ((a->day >= b->lo && a->day <= b->hi) || (b->day >= a->lo && b->day <= a->hi));
+            if (can && (best == SIZE_MAX || a->used > m->bins[best].used))
+                best = k;
+        }
+        if (best == SIZE_MAX)
+            continue;
+        struct bin *a = &m->bins[best];
+        if (a->day >= b->lo && a->day <= b->hi)
+            merge_bins(m, (uint32_t)best, (uint32_t)j);
+        else {
+            merge_bins(m, (uint32_t)j, (uint32_t)best); /* the earlier one moves to this day */
+        }
+    }
+}
+
+/* The type a new vehicle for item i would be: the first allowed (bus, train, flight)
+ * that can hold the group; SG_VEHICLE_TYPES when none can. */
+static uint8_t new_type(const struct matcher *m, const struct sg_match_item *it)
+{
+    for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t)
+        if ((it->modes >> t & 1u) && m->config->capacity[t] >= it->size)
+            return t;
+    return SG_VEHICLE_TYPES;
+}
+
+static void lower_bounds(struct matcher *m, size_t lo, size_t hi)
+{
+    uint64_t city_people[SG_VEHICLE_TYPES] = {0};
+    for (size_t k = lo; k < hi;) {
+        int32_t day = m->items[m->order[k]].day;
+        uint64_t people[SG_VEHICLE_TYPES] = {0};
+        for (; k < hi && m->items[m->order[k]].day == day; ++k) {
+            uint32_t i = m->order[k];
+            if (!assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES)
+                people[m->newtype[i]] += m->items[i].size;
+        }
+        for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
+            uint32_t cap = m->config->capacity[t];
+            m->res->lower_bound += (size_t)((people[t] + cap - 1) / cap);
+            city_people[t] += people[t];
+        }
+    }
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
+        m->res->lower_bound_city += (size_t)((city_people[t] + m->config->capacity[t] - 1) / m->config->capacity[t]);
+}
+
+/* New vehicles for one city's remaining items [lo, hi), type by type, day by day. */
+static void pack_city(struct matcher *m, size_t lo, size_t hi, uint32_t *bucket, struct queues *q)
+{
+    for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t) {
+        size_t first = m->nbins;
+        for (size_t k = lo; k < hi;) {
+            int32_t day = m->items[m->order[k]].day;
+            size_t n = 0;
+            for (; k < hi && m->items[m->order[k]].day == day; ++k) {
+                uint32_t i = m->order[k];
+                if (!assigned(m, i) && m->newtype[i] == t)
+                    bucket[n++] = i;
+            }
+            pack_bucket(m, bucket, n, t, q);
+        }
+        merge_partial(m, first);
+    }
+}
+
+/* Number the kept vehicles and the seats, groups in the order they were put in. */
+static void finish(struct matcher *m, const struct sg_match_vehicle *vehicles, size_t nvehicles)
+{
+    struct sg_match_result *res = m->res;
+    size_t kept = 0;
+    for (size_t j = m->nexisting; j != m->nbins; ++j)
+        kept += m->bins[j].used != 0;
+    if ((res->created = calloc(kept != 0 ? kept : 1, sizeof(*res->created))) == NULL)
+        abort();
+    for (size_t j = 0; j != m->nbins; ++j) {
+        const struct bin *b = &m->bins[j];
+        uint32_t out = (uint32_t)j, seat = 1;
+        if (j < m->nexisting) {
+            seat = vehicles[j].used + 1;
+        } else if (b->used != 0) {
+            out = (uint32_t)(nvehicles + res->ncreated);
+            res->created[res->ncreated++] = (struct sg_match_vehicle){b->city, b->day, b->type, b->capacity, b->used};
+        }
+        for (uint32_t i = b->head; i != SG_MATCH_NONE; i = m->next[i]) {
+            res->assign[i] = (struct sg_match_assignment){out, seat};
+            seat += m->items[i].size;
+        }
+    }
+}
+
+int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_match_vehicle *vehicles,
+             size_t nvehicles, const struct sg_match_config *config, struct sg_match_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
+        if (config->capacity[t] == 0)
+            return SG_EINVAL;
+    for (size_t i = 0; i != nitems; ++i)
+        if (items[i].size == 0)
+            return SG_EINVAL;
+    struct matcher m = {.items = items, .nitems = nitems, .config = config, .res = res};
+    size_t n1 = nitems != 0 ? nitems : 1;
+    m.order = malloc(n1 * sizeof(*m.order));
+    m.next = malloc(n1 * sizeof(*m.next));
+    m.newtype = malloc(n1);
+    uint32_t *bucket = malloc(n1 * sizeof(*bucket));
+    struct queues q = {.pos = malloc(n1 * sizeof(*q.pos))};
+    res->assign = malloc(n1 * sizeof(*res->assign));
+    res->reason = calloc(n1, 1);
+    if (!m.order || !m.next || !m.newtype || !bucket || !q.pos || !res->assign || !res->reason)
+        abort();
+    for (size_t i = 0; i != nitems; ++i) {
+        m.order[i] = (uint32_t)i;
+        res->assign[i] = (struct sg_match_assignment){SG_MATCH_NONE, 0};
+        m.newtype[i] = new_type(&m, &items[i]);
+    }
+    sort_items = items; /* qsort has no context argument; matching runs on one thread */
+    qsort(m.order, nitems, sizeof(*m.order), by_city_day_place);
+    fill_existing_all(&m, vehicles, nvehicles);
+    for (size_t lo = 0, hi; lo < nitems; lo = hi) {
+        for (hi = lo; hi < nitems && items[m.order[hi]].city == items[m.order[lo]].city; ++hi)
+            ;
+        lower_bounds(&m, lo, hi);
+        pack_city(&m, lo, hi, bucket, &q);
+    }
+    finish(&m, vehicles, nvehicles);
+    for (size_t i = 0; i != nitems; ++i) {
+        if (res->assign[i].vehicle == SG_MATCH_NONE) {
+            res->reason[i] = SG_MATCH_TOO_BIG;
+            ++res->unassigned;
+        }
+    }
+    free(m.order);
+    free(m.next);
+    free(m.newtype);
+    free(m.bins);
+    free(bucket);
+    free(q.pos);
+    return 0;
+}
+
+void sg_match_result_dispose(struct sg_match_result *res)
+{
+    free(res->assign);
+    free(res->reason);
+    free(res->created);
+    memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* Matching sign-ups into vehicles (一车一方案): pure, no I/O. A companion group is one
+ * item that is never split. People go only into a vehicle with their destination city,
+ * a departure day inside their flexibility window and a type their mode allows.
+ *
+ * Objective, in this order: never over capacity; never a split group; fewest vehicles;
+ * fewest pickup stops per vehicle (people of one village, then township, together);
+ * the seats of one group adjacent. Existing vehicles are filled first; what is left is
+ * packed into proposed new vehicles. Memory and time are linear in the input (plus a
+ * sort). */
+#ifndef SG_DOMAIN_MATCH_H
+#define SG_DOMAIN_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum sg_vehicle_type { SG_VEHICLE_BUS = 0, SG_VEHICLE_TRAIN, SG_VEHICLE_FLIGHT };
+#define SG_VEHICLE_TYPES 3
+#define SG_MODE_MASK_ANY 7u /* bit (1 << type) set: that type is allowed */
+
+/** "bus", "train", "flight"; and back (-1 when unknown). Chinese: 专车, 专列, 专机. */
+const char *sg_vehicle_type_name(enum sg_vehicle_type t);
+const char *sg_vehicle_type_label(enum sg_vehicle_type t);
+int sg_vehicle_type_parse(const char *s);
+/** Bit mask of vehicle types a registration's mode (enum sg_mode) allows. */
+unsigned sg_mode_allows(int mode);
+
+struct sg_match_item {
+    uint32_t city;  /* destination city code, e.g. 4419 */
+    int32_t day;    /* preferred departure, days since 1970-01-01 */
+    uint8_t flex;   /* days earlier or later that are fine, 0..3 */
+    uint8_t modes;  /* allowed vehicle types (bit mask) */
+    uint16_t size;  /* people, 1..10 */
+    uint64_t place; /* village code as a number: nearby codes travel together */
+};
+
+struct sg_match_vehicle {
+    uint32_t city;
+    int32_t day;
+    uint8_t type;      /* enum sg_vehicle_type */
+    uint32_t capacity; /* seats */
+    uint32_t used;     /* seats already taken before this run */
+};
+
+struct sg_match_config {
+    uint32_t capacity[SG_VEHICLE_TYPES]; /* seats of a proposed new vehicle of each type (e.g. 50, 1000, 150) */
+};
+
+#define SG_MATCH_NONE UINT32_MAX
+
+struct sg_match_assignment {
+    uint32_t vehicle; /* index: < nvehicles an existing one, else nvehicles + i for new vehicle i; or SG_MATCH_NONE */
+    uint32_t seat;    /* first seat (1-based) of the group; the group sits in seat .. seat + size - 1 */
+};
+
+enum sg_match_reason {
+    SG_MATCH_OK = 0,
+    SG_MATCH_TOO_BIG = 1, /* the group is larger than any vehicle it may take: reported, never dropped silently */
+};
+
+struct sg_match_result {
+    struct sg_match_assignment *assign; /* one per item */
+    uint8_t *reason;                    /* one per item: enum sg_match_reason */
+    struct sg_match_vehicle *created;   /* proposed new vehicles (used = people put in) */
+    size_t ncreated;
+    size_t unassigned; /* items not placed */
+    uint64_t people_placed;
+    /* Lower bound on new vehicles: for each destination city, date and type, the
+     * ceiling of people over a new vehicle's capacity, summed (what was left after
+     * the existing vehicles were filled). With flexible dates the result can be below
+     * it; lower_bound_city (dates ignored) is then the one to compare with. */
+    size_t lower_bound;
+    size_t lower_bound_city;
+};
+
+/**
+ * Match items into vehicles (existing first, then new ones of config's sizes). Fills
+ * res (arrays malloc'ed; free with sg_match_result_dispose). 0, or SG_EINVAL when an
+ * item has size 0 or a config capacity is 0.
+ */
+int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_match_vehicle *vehicles,
+             size_t nvehicles, const struct sg_match_config *config, struct sg_match_result *res);
+void sg_match_result_dispose(struct sg_match_result *res);
+
+#endif
