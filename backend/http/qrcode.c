@@ -44,6 +44,10 @@ int sg_on_qr(h2o_handler_t *self, h2o_req_t *req)
         return sg_reply_method_not_allowed(req, "GET, HEAD");
     h2o_iovec_t path = req->path_normalized;
     static const char prefix[] = "/qr/";
+    if (path.len <= sizeof(prefix) - 1) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
     const char *name = path.base + sizeof(prefix) - 1;
     size_t namelen = path.len - (sizeof(prefix) - 1);
     int svg = namelen > 4 && memcmp(name + namelen - 4, ".svg", 4) == 0;
