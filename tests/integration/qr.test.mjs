@@ -111,6 +111,9 @@ test('unknown or non-village codes → 404', async () => {
         }
     }
     assert.equal((await srv.get(`/qr/${v}.gif`)).status, 404);
+    // no name at all: nothing may be read outside the path (the server runs under ASan)
+    for (const p of ['/qr', '/qr/', '/qr/.png', '/s', '/s/']) assert.equal((await srv.get(p)).status, 404, p);
+    assert.equal((await srv.get('/healthz')).status, 200);
 });
 
 describe('/s/{village}', () => {
