@@ -1,25 +1,68 @@
 /* SPDX-License-Identifier: MIT */
-/* The URL map. h2o matches the first registered prefix, not the longest: specific
- * prefixes come before "/". */
+/* The URL map, and what every response carries: security headers (a strict
+ * Content-Security-Policy: same-origin scripts, styles and requests only, no inline
+ * script), caching rules per kind of resource, and gzip. h2o matches the first
+ * registered prefix, not the longest: specific prefixes come before "/". */
 #include "http/app.h"
 #include "http/reply.h"
 #include "http/routes.h"
 
-static void static_files(h2o_hostconf_t *hostconf, const char *site_dir)
+#define GZIP_QUALITY 6       /* pages and JSON are small: the better ratio costs little */
+#define GZIP_MIN_SIZE 256    /* smaller answers grow when gzipped */
+#define ASSET_MAX_AGE "3600" /* CSS/JS/images: pages link them with ?v=N, bumped on change */
+
+#define CSP                                                                                                            \
+    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "         \
+    "frame-ancestors 'none'"
+
+static h2o_iovec_t csp = {H2O_STRLIT("content-security-policy")};
+static h2o_iovec_t nosniff = {H2O_STRLIT("x-content-type-options")};
+static h2o_iovec_t frame_options = {H2O_STRLIT("x-frame-options")};
+static h2o_iovec_t referrer_policy = {H2O_STRLIT("referrer-policy")};
+
+static h2o_headers_command_t security_headers[] = {{H2O_HEADERS_CMD_SET, &csp, {H2O_STRLIT(CSP)}},
+                                                   {H2O_HEADERS_CMD_SET, &nosniff, {H2O_STRLIT("nosniff")}},
+                                                   {H2O_HEADERS_CMD_SET, &frame_options, {H2O_STRLIT("DENY")}},
+                                                   {H2O_HEADERS_CMD_SET, &referrer_policy, {H2O_STRLIT("same-origin")}},
+                                                   {H2O_HEADERS_CMD_NULL}};
+/* API answers set their own Cache-Control (no-store, or public for reference data). */
+static h2o_headers_command_t *const api_cache = NULL;
+/* Pages are revalidated on every visit, so a fixed page reaches phones at once. */
+static h2o_headers_command_t page_cache[] = {
+    {H2O_HEADERS_CMD_SET, &H2O_TOKEN_CACHE_CONTROL->buf, {H2O_STRLIT("no-cache")}}, {H2O_HEADERS_CMD_NULL}};
+static h2o_headers_command_t asset_cache[] = {
+    {H2O_HEADERS_CMD_SETIFEMPTY, &H2O_TOKEN_CACHE_CONTROL->buf, {H2O_STRLIT("public, max-age=" ASSET_MAX_AGE)}},
+    {H2O_HEADERS_CMD_NULL}};
+
+static void add_filters(h2o_pathconf_t *pathconf, h2o_headers_command_t *cache)
 {
-    h2o_pathconf_t *pathconf = h2o_config_register_path(hostconf, "/", 0);
+    h2o_compress_args_t gzip = {.min_size = GZIP_MIN_SIZE, .gzip = {GZIP_QUALITY}, .brotli = {-1}};
+    h2o_headers_register(pathconf, security_headers);
+    if (cache != NULL)
+        h2o_headers_register(pathconf, cache);
+    h2o_compress_register(pathconf, &gzip);
+}
+
+static void static_files(h2o_hostconf_t *hostconf, const char *path, const char *dir, h2o_headers_command_t *cache)
+{
+    h2o_pathconf_t *pathconf = h2o_config_register_path(hostconf, path, 0);
     static const char *index_files[] = {"index.html", NULL};
-    h2o_file_register(pathconf, site_dir, index_files, NULL, 0);
+    h2o_file_register(pathconf, dir, index_files, NULL, 0);
+    add_filters(pathconf, cache);
 }
 
 void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
 {
-    sg_handler_add(hostconf, "/healthz", app, sg_on_health);
-    sg_handler_add(hostconf, "/api/campaign", app, sg_on_campaign);
-    sg_handler_add(hostconf, "/api/divisions", app, sg_on_division);
-    sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations);
-    sg_handler_add(hostconf, "/api/registrations", app, sg_on_registrations);
-    sg_handler_add(hostconf, "/qr", app, sg_on_qr);
-    sg_handler_add(hostconf, "/s", app, sg_on_signup_page);
-    static_files(hostconf, app->site_dir);
+    add_filters(sg_handler_add(hostconf, "/healthz", app, sg_on_health), api_cache);
+    add_filters(sg_handler_add(hostconf, "/api/campaign", app, sg_on_campaign), api_cache);
+    add_filters(sg_handler_add(hostconf, "/api/divisions", app, sg_on_division), api_cache);
+    add_filters(sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations), api_cache);
+    add_filters(sg_handler_add(hostconf, "/api/registrations", app, sg_on_registrations), api_cache);
+    add_filters(sg_handler_add(hostconf, "/qr", app, sg_on_qr), asset_cache);
+    add_filters(sg_handler_add(hostconf, "/s", app, sg_on_signup_page), page_cache);
+    add_filters(sg_handler_add(hostconf, "/status", app, sg_on_status_page), page_cache);
+    char assets[1024];
+    snprintf(assets, sizeof(assets), "%s/assets", app->site_dir);
+    static_files(hostconf, "/assets", assets, asset_cache);
+    static_files(hostconf, "/", app->site_dir, page_cache);
 }

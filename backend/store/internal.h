@@ -20,9 +20,11 @@ struct sg_store {
     size_t nredis, next;
     struct sg_crypto *crypto;
     struct sg__script signup;
+    struct sg__script cancel;
 };
 
 extern const char sg__signup_lua[];
+extern const char sg__cancel_lua[];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are

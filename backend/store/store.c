@@ -38,6 +38,7 @@ static void on_connected(struct sg__redis *r, void *data)
 {
     struct sg_store *s = data;
     load_script(r, &s->signup);
+    load_script(r, &s->cancel);
 }
 
 struct sg__redis *sg__store_redis(struct sg_store *s)
@@ -61,6 +62,7 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         return NULL;
     }
     script_init(&s->signup, sg__signup_lua);
+    script_init(&s->cancel, sg__cancel_lua);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
