@@ -40,8 +40,8 @@
         g.font = '32px ' + FONT;
         g.fillText('报名号', W / 2, 210);
         g.fillStyle = '#000000';
-        g.font = 'bold 112px "DejaVu Sans Mono",monospace';
-        g.fillText(SG.codeText(info.code), W / 2, 340);
+        g.font = 'bold 96px "DejaVu Sans Mono",monospace';
+        g.fillText(SG.codeText(info.code), W / 2, 345);
         g.strokeStyle = '#0b5cad';
         g.lineWidth = 4;
         g.strokeRect(40, 240, W - 80, 140);

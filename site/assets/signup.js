@@ -134,7 +134,7 @@
                 chips(pre + 'poverty', ['none', 'alleviated', 'monitored'], ['不是', '是脱贫人口', '是防返贫监测对象']),
                 el('p', { class: 'err', role: 'alert' })
             ]),
-            el('button', { type: 'button', class: 'btn link', 'data-remove': i, text: '删除这一位' })
+            el('button', { type: 'button', class: 'btn link', 'data-remove': i, text: '删除这个人' })
         ]);
     }
 
@@ -199,8 +199,16 @@
         SG.store.set(DRAFT, { key: key, values: readForm() });
     }
 
+    // The chosen date in words under the date field: phones may show it as mm/dd/yyyy.
+    function showDate() {
+        var v = $('#f-date').value, d = check.parseDate(v);
+        $('#f-date-show').textContent = d ? '您选的是：' + SG.dateText(v) + ' 星期' +
+            '日一二三四五六'.charAt(new Date(Date.UTC(d.y, d.m - 1, d.d)).getUTCDay()) : '';
+    }
+
     // Under each valid ID number: the birth date and sex it holds, so a typo shows.
     function showIdHints() {
+        showDate();
         $$('[data-field$="id_number"]', form).forEach(function (box) {
             var r = check.idno($('input', box).value, ctx.today), ok = $('.ok', box);
             if (ok) ok.textContent = r.code ? '' : '✔ 出生 ' + SG.dateText(r.birth) + '，' + (r.sex === 1 ? '男' : '女');
@@ -296,8 +304,22 @@
         }
     };
 
+    // card.js is loaded on the first tap only: most workers never need it.
+    function withCard(fn) {
+        if (SG.card) return fn();
+        var s = el('script', { src: '/assets/card.js?v=1' });
+        SG.show($('#image-error'), false);
+        s.onload = fn;
+        s.onerror = function () {
+            document.head.removeChild(s);
+            SG.show($('#image-error'), true);
+        };
+        document.head.appendChild(s);
+    }
+
     function done(res, b) {
-        var city = $('#f-city'), cityName = city.selectedIndex > 0 ? city.options[city.selectedIndex].text : '';
+        var city = $('#f-city'), prov = $('#f-province');
+        var cityName = city.selectedIndex > 0 ? prov.options[prov.selectedIndex].text + ' ' + city.options[city.selectedIndex].text : '';
         var names = [b.name].concat(b.companions.map(function (c) {
             return c.name;
         }));
@@ -316,9 +338,11 @@
         $('#done-status').href = '/status?code=' + res.code;
         SG.show($('#image-box'), false);
         $('#save-image').onclick = function () {
-            $('#done-image').src = SG.card(info);
-            SG.show($('#image-box'), true);
-            $('#image-box').scrollIntoView({ block: 'start' });
+            withCard(function () {
+                $('#done-image').src = SG.card(info);
+                SG.show($('#image-box'), true);
+                $('#image-box').scrollIntoView({ block: 'start' });
+            });
         };
         showScreen('done');
     }
