@@ -304,6 +304,17 @@
         }
     };
 
+    // "广东省 东莞市" for "4419" (the code when the list has not loaded: a resumed send).
+    function destName(code) {
+        var p = (provinces || []).filter(function (x) {
+            return x.code === code.slice(0, 2);
+        })[0];
+        var c = p && p.cities.filter(function (x) {
+            return x.code === code;
+        })[0];
+        return c ? p.name + ' ' + c.name : code;
+    }
+
     // card.js is loaded on the first tap only: most workers never need it.
     function withCard(fn) {
         if (SG.card) return fn();
@@ -318,8 +329,7 @@
     }
 
     function done(res, b) {
-        var city = $('#f-city'), prov = $('#f-province');
-        var cityName = city.selectedIndex > 0 ? prov.options[prov.selectedIndex].text + ' ' + city.options[city.selectedIndex].text : '';
+        var cityName = destName(b.dest_city);
         var names = [b.name].concat(b.companions.map(function (c) {
             return c.name;
         }));
