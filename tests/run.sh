@@ -60,18 +60,26 @@ install_packages() {
     # apt may have started Debian's redis-server service: harmless, we use our own port.
 }
 
-# The browser tests (label "browser") drive Debian's chromium through playwright-core.
+# The browser tests (label "browser") drive Debian's chromium (/usr/bin/chromium) through
+# playwright-core (package.json); Chinese fonts so that screenshots show the pages as phones do.
 install_browser() {
     local missing=() p
     for p in chromium fonts-noto-cjk; do
         is_installed "$p" || missing+=("$p")
     done
     apt_install "${missing[@]}"
+    [ -x /usr/bin/chromium ] || die "chromium is installed but /usr/bin/chromium is missing"
 }
 
+# npm ci when node_modules is missing or lacks a package of package.json (a partial
+# install, or an older checkout): never a silent half-installed tree.
 install_node_modules() {
     [ -f package.json ] || return 0
-    [ -d node_modules ] && return 0
+    if [ -d node_modules ] && node -e '
+        const deps = Object.keys(require("./package.json").devDependencies || {});
+        for (const d of deps) require.resolve(d + "/package.json");' 2>/dev/null; then
+        return 0
+    fi
     if [ -f package-lock.json ]; then
         npm ci --no-audit --no-fund
     else

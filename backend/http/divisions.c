@@ -91,6 +91,10 @@ int sg_on_campaign(h2o_handler_t *self, h2o_req_t *req)
         sg_reply_error(req, 404, "campaign_closed", NULL);
         return 0;
     }
-    sg_reply_json(req, 200, sg_json_campaign(c));
+    char today[11];
+    sg_date_format(sg_app_today(app), today);
+    cJSON *root = sg_json_campaign(c);
+    cJSON_AddStringToObject(root, "today", today); /* the page's "not before today", whatever the phone's clock says */
+    sg_reply_json(req, 200, root);
     return 0;
 }

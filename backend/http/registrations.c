@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* POST /api/registrations (a worker signs up, alone or with companions) and
- * GET /api/registrations/{code}?phone4=NNNN (a worker looks the sign-up up, masked).
- * JSON in, domain validation, one atomic store call, JSON out. */
+ * GET /api/registrations/{code}?phone4=NNNN (a worker looks the sign-up up, masked);
+ * .../{code}/cancel is in cancel.c. JSON in, domain validation, one atomic store call,
+ * JSON out. */
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
@@ -114,17 +115,6 @@ static void read_input(const cJSON *root, struct sg_registration_input *in, stru
     read_companions(root, in, errs);
 }
 
-static int is_json(h2o_req_t *req)
-{
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
-    if (i == -1)
-        return 0;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    static const char want[] = "application/json";
-    size_t n = sizeof(want) - 1;
-    return v.len >= n && h2o_lcstris(v.base, n, want, n) && (v.len == n || v.base[n] == ';' || v.base[n] == ' ');
-}
-
 /* The optional Idempotency-Key: "" when absent, NULL when malformed. */
 static const char *idempotency_key(h2o_req_t *req)
 {
@@ -209,7 +199,7 @@ static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct s
 
 static int on_post(h2o_req_t *req, struct sg_app *app)
 {
-    if (!is_json(req)) {
+    if (!sg_request_is_json(req)) {
         sg_reply_error(req, 415, "unsupported_media_type", NULL);
         return 0;
     }
@@ -259,6 +249,17 @@ static cJSON *json_person(const struct sg_person *p)
     return obj;
 }
 
+#define ISO_TIME_LEN 32
+
+static const char *iso_time(uint64_t ms, char out[ISO_TIME_LEN])
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
+}
+
 static cJSON *json_city(const struct sg_app *app, const char *code)
 {
     cJSON *obj = cJSON_CreateObject();
@@ -270,14 +271,11 @@ static cJSON *json_city(const struct sg_app *app, const char *code)
     return obj;
 }
 
-static cJSON *json_registration(const struct sg_app *app, const struct sg_stored_registration *s)
+cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_registration *s)
 {
     const struct sg_registration *r = &s->reg;
-    char date[11], created[32];
-    time_t secs = (time_t)(s->created_ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char date[11], created[ISO_TIME_LEN];
+    iso_time(s->created_ms, created);
     sg_date_format(r->depart_date, date);
     cJSON *obj = cJSON_CreateObject(), *people = cJSON_CreateArray();
     cJSON_AddStringToObject(obj, "code", s->code);
@@ -295,6 +293,8 @@ static cJSON *json_registration(const struct sg_app *app, const struct sg_stored
     cJSON_AddNumberToObject(obj, "flex_days", r->flex_days);
     cJSON_AddStringToObject(obj, "mode", sg_mode_name(r->mode));
     cJSON_AddStringToObject(obj, "created_at", created);
+    if (s->cancelled_ms != 0)
+        cJSON_AddStringToObject(obj, "cancelled_at", iso_time(s->cancelled_ms, created));
     cJSON_AddNullToObject(obj, "assignment");
     return obj;
 }
@@ -306,9 +306,8 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     if (req == NULL)
         goto Exit;
     /* A wrong phone4 answers exactly like an unknown code. */
-    if (status == 0 && strlen(s->reg.people[0].phone) == 11 &&
-        sodium_memcmp(s->reg.people[0].phone + 7, p->phone4, 4) == 0)
-        sg_reply_json(req, 200, json_registration(p->super.app, s));
+    if (status == 0 && sg__registration_proof_ok(s, p->phone4))
+        sg_reply_json(req, 200, sg_json_registration(p->super.app, s));
     else if (status == 0 || status == SG_ENOENT)
         sg_reply_error(req, 404, "not_found", NULL);
     else
@@ -317,17 +316,27 @@ Exit:
     sg_pending_free(p);
 }
 
+int sg__registration_proof_ok(const struct sg_stored_registration *s, const char *phone4)
+{
+    const char *phone = s->reg.people[0].phone;
+    return strlen(phone) == 11 && sodium_memcmp(phone + 7, phone4, 4) == 0;
+}
+
+int sg__registration_code(const char *typed, size_t len, const char *phone4, char code[SG_CODE_LEN + 1])
+{
+    char buf[32];
+    if (len >= sizeof(buf) || phone4 == NULL || strlen(phone4) != 4 || strspn(phone4, "0123456789") != 4)
+        return SG_EINVAL;
+    memcpy(buf, typed, len);
+    buf[len] = '\0';
+    return sg_code_normalize(buf, code) == 0 ? 0 : SG_EINVAL;
+}
+
 static int on_get(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen)
 {
-    char typed[32], code[SG_CODE_LEN + 1];
+    char code[SG_CODE_LEN + 1];
     const char *phone4 = sg_query_param(req, "phone4");
-    int ok = restlen < sizeof(typed) && phone4 != NULL && strlen(phone4) == 4 && strspn(phone4, "0123456789") == 4;
-    if (ok) {
-        memcpy(typed, rest, restlen);
-        typed[restlen] = '\0';
-        ok = sg_code_normalize(typed, code) == 0;
-    }
-    if (!ok) {
+    if (sg__registration_code(rest, restlen, phone4, code) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }
@@ -354,7 +363,16 @@ int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req)
     }
     if (path.base[baselen] != '/')
         return -1;
+    const char *rest = path.base + baselen + 1;
+    size_t restlen = path.len - baselen - 1;
+    static const char cancel[] = "/cancel";
+    size_t cancellen = sizeof(cancel) - 1;
+    if (restlen > cancellen && memcmp(rest + restlen - cancellen, cancel, cancellen) == 0) {
+        if (!sg_method_is(req, "POST"))
+            return sg_reply_method_not_allowed(req, "POST");
+        return sg__registration_cancel(req, app, rest, restlen - cancellen);
+    }
     if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
         return sg_reply_method_not_allowed(req, "GET, HEAD");
-    return on_get(req, app, path.base + baselen + 1, path.len - baselen - 1);
+    return on_get(req, app, rest, restlen);
 }

@@ -147,6 +147,17 @@ void sg_reply_store_error(h2o_req_t *req, int status)
         sg_reply_error(req, 500, "internal", NULL);
 }
 
+int sg_request_is_json(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (i == -1)
+        return 0;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    static const char want[] = "application/json";
+    size_t n = sizeof(want) - 1;
+    return v.len >= n && h2o_lcstris(v.base, n, want, n) && (v.len == n || v.base[n] == ';' || v.base[n] == ' ');
+}
+
 int sg_method_is(h2o_req_t *req, const char *m)
 {
     return h2o_memis(req->method.base, req->method.len, m, strlen(m));
@@ -175,12 +186,12 @@ const char *sg_query_param(h2o_req_t *req, const char *name)
     return NULL;
 }
 
-h2o_handler_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struct sg_app *app,
-                              int (*on_req)(h2o_handler_t *, h2o_req_t *))
+h2o_pathconf_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struct sg_app *app,
+                               int (*on_req)(h2o_handler_t *, h2o_req_t *))
 {
     h2o_pathconf_t *pathconf = h2o_config_register_path(hostconf, path, 0);
     struct sg_handler *h = (struct sg_handler *)h2o_create_handler(pathconf, sizeof(*h));
     h->app = app;
     h->super.on_req = on_req;
-    return &h->super;
+    return pathconf;
 }

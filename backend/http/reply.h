@@ -13,8 +13,12 @@ struct sg_handler {
     h2o_handler_t super;
     struct sg_app *app;
 };
-h2o_handler_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struct sg_app *app,
-                              int (*on_req)(h2o_handler_t *, h2o_req_t *));
+/**
+ * Register on_req for the path prefix. Returns the path's configuration for adding
+ * filters; it is valid only until the next path is registered (h2o reallocates).
+ */
+h2o_pathconf_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struct sg_app *app,
+                               int (*on_req)(h2o_handler_t *, h2o_req_t *));
 static inline struct sg_app *sg_handler_app(h2o_handler_t *self)
 {
     return ((struct sg_handler *)self)->app;
@@ -31,6 +35,8 @@ void sg_reply_store_error(h2o_req_t *req, int status);
 /** The Chinese message for an error code (never NULL). */
 const char *sg_message(const char *code);
 
+/** True when the request's Content-Type is application/json (parameters allowed). */
+int sg_request_is_json(h2o_req_t *req);
 /** True when the request method is m ("GET", "POST", ...). */
 int sg_method_is(h2o_req_t *req, const char *m);
 /** 405 with Allow; returns 0 (handled). */

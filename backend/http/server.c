@@ -24,6 +24,7 @@ struct server {
     h2o_socket_t *signals;
     size_t connections;
     int stop;
+    struct signalfd_siginfo stopped_by; /* said in the log: which signal, from which process */
 };
 
 static void on_connection_close(void *data)
@@ -68,8 +69,10 @@ static void on_signal(h2o_socket_t *sock, const char *err)
 {
     struct server *s = sock->data;
     struct signalfd_siginfo info;
-    while (read(h2o_socket_get_fd(sock), &info, sizeof(info)) == sizeof(info))
+    while (read(h2o_socket_get_fd(sock), &info, sizeof(info)) == sizeof(info)) {
+        s->stopped_by = info;
         s->stop = 1;
+    }
 }
 
 static int watch_signals(struct server *s, h2o_evloop_t *loop)
@@ -140,7 +143,8 @@ int sg_http_serve(struct sg_app *app, h2o_evloop_t *loop, const char *host, int 
         h2o_evloop_run(loop, INT32_MAX);
         h2o_filecache_clear(s.ctx.filecache);
     }
-    fprintf(stderr, "songgong: stopping\n");
+    fprintf(stderr, "songgong: stopping (%s from pid %u)\n", strsignal((int)s.stopped_by.ssi_signo),
+            (unsigned)s.stopped_by.ssi_pid);
     shutdown_gracefully(&s, loop);
     if (s.connections == 0 && sg_pwhash_pending() == 0) {
         h2o_context_dispose(&s.ctx);

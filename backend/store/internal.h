@@ -14,6 +14,7 @@ struct sg__script {
 
 enum sg__script_id {
     SG__SCRIPT_SIGNUP,
+    SG__SCRIPT_CANCEL,
     SG__SCRIPT_USER_SAVE,
     SG__SCRIPT_USER_DISABLE,
     SG__SCRIPT_LOGIN_FAILED,
@@ -32,7 +33,7 @@ struct sg_store {
     struct sg__script scripts[SG__SCRIPTS];
 };
 
-extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
+extern const char sg__signup_lua[], sg__cancel_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
     sg__session_create_lua[], sg__session_touch_lua[];
 
 /**

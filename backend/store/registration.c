@@ -185,6 +185,8 @@ static int read_field(struct sg_store *s, struct sg_stored_registration *out, co
         copy_str(out->status, sizeof(out->status), v->str);
     else if (field_is(k, "created"))
         out->created_ms = strtoull(v->str, NULL, 10);
+    else if (field_is(k, "cancelled"))
+        out->cancelled_ms = strtoull(v->str, NULL, 10);
     else if (field_is(k, "data"))
         return sg__data_decode(s->crypto, v->str, v->len, &out->reg, out->entered_by);
     return 0;
@@ -230,6 +232,46 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
     *op = (struct get_op){s, cb, data};
     struct sg__redis *r = sg__store_redis(s);
     int ret = r != NULL ? sg__redis_command(r, on_hash, op, 2, argv, lens) : SG_EUNAVAIL;
+    if (ret != 0)
+        free(op);
+    return ret;
+}
+
+struct cancel_op {
+    sg_store_status_cb cb;
+    void *data;
+};
+
+static void on_cancelled(void *data, int status, redisReply *reply)
+{
+    struct cancel_op *op = data;
+    if (status == 0) {
+        const char *what =
+            reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_STRING
+                ? reply->element[0]->str
+                : ""; /* an error reply, NOSCRIPT included */
+        if (strcmp(what, "missing") == 0)
+            status = SG_ENOENT;
+        else if (strcmp(what, "ok") != 0 && strcmp(what, "already") != 0)
+            status = SG_EIO;
+    }
+    op->cb(op->data, status);
+    free(op);
+}
+
+int sg_store_registration_cancel(struct sg_store *s, const char *code, uint64_t now_ms, sg_store_status_cb cb,
+                                 void *data)
+{
+    char key[32], now[24];
+    snprintf(key, sizeof(key), "sg:reg:%s", code);
+    snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
+    const char *v[] = {key, code, now};
+    size_t len[] = {strlen(key), strlen(code), strlen(now)};
+    struct cancel_op *op = malloc(sizeof(*op));
+    if (op == NULL)
+        abort();
+    *op = (struct cancel_op){cb, data};
+    int ret = sg__store_eval(s, SG__SCRIPT_CANCEL, 1, 3, v, len, on_cancelled, op);
     if (ret != 0)
         free(op);
     return ret;

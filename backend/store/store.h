@@ -56,8 +56,9 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
 struct sg_stored_registration {
     char code[SG_CODE_LEN + 1];
     char campaign[SG_CAMPAIGN_ID_MAX + 1];
-    char status[16]; /* "registered", later "assigned", "cancelled", ... */
+    char status[16]; /* "registered", "cancelled", later "assigned", ... */
     uint64_t created_ms;
+    uint64_t cancelled_ms;      /* 0 unless cancelled */
     char entered_by[64];        /* "" for a worker's own sign-up */
     struct sg_registration reg; /* personal numbers decrypted */
 };
@@ -65,6 +66,17 @@ typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_r
 
 /** Look a registration up by its confirmation code. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO. */
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data);
+
+/**
+ * Cancel the registration code (borrowed; copied before returning) in one atomic step:
+ * status "cancelled", its people's ID numbers freed for a new sign-up in the campaign,
+ * its place-index entry removed and the people counters of its village and county
+ * decremented. The caller has checked the proof (phone4). status: 0 cancelled now or
+ * already before (nothing changes the second time), SG_ENOENT no such code, SG_EUNAVAIL,
+ * SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_registration_cancel(struct sg_store *s, const char *code, uint64_t now_ms, sg_store_status_cb cb,
+                                 void *data);
 
 /* ---- staff accounts, sessions, audit log (staff.c) ---------------------------------- */
 

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// The status page /status: look a sign-up up with its code and the last 4 digits of the
+// phone (GET /api/registrations/{code}?phone4=), see it masked and, once matched, the
+// vehicle; cancel it with the same proof (POST .../cancel). phone4 stays in memory only.
+(function (SG) {
+    'use strict';
+
+    var $ = SG.$, el = SG.el;
+    var ALPHABET = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
+    var STATUS = { registered: '已报名，等待安排车辆', assigned: '已安排车辆', cancelled: '已取消' };
+    var ASSIGNMENT = [['vehicle', '车次 / 车牌'], ['carriage', '车厢'], ['seat', '座位'], ['pickup_point', '上车地点'],
+        ['pickup_time', '上车时间'], ['depart_time', '出发时间'], ['escort_name', '带队人'], ['escort_phone', '带队人电话']];
+    var current = null; // {code, phone4}
+
+    function cleanCode(s) {
+        return String(s || '').replace(/[\s\-]+/g, '').toUpperCase();
+    }
+
+    function row(dl, label, value) {
+        dl.appendChild(el('dt', { text: label }));
+        dl.appendChild(el('dd', {}, [value]));
+    }
+
+    function timeText(iso) {
+        var t = new Date(iso);
+        if (isNaN(t.getTime())) return iso || '';
+        function p(n) {
+            return (n < 10 ? '0' : '') + n;
+        }
+        return t.getFullYear() + '年' + (t.getMonth() + 1) + '月' + t.getDate() + '日 ' + p(t.getHours()) + ':' + p(t.getMinutes());
+    }
+
+    function renderAssignment(a) {
+        var box = $('#r-assignment');
+        box.textContent = '';
+        if (!a || typeof a !== 'object') {
+            box.appendChild(el('p', { class: 'hint', text: '还没有安排。安排好后，这里会显示车次、座位、上车地点和时间、带队人电话，也会打电话通知您。' }));
+            return;
+        }
+        var dl = el('dl', { class: 'summary' });
+        ASSIGNMENT.forEach(function (k) {
+            var v = a[k[0]];
+            if (typeof v !== 'string' && typeof v !== 'number') return;
+            row(dl, k[1], k[0] === 'escort_phone' ? el('a', { href: 'tel:' + v, text: String(v) }) : String(v));
+        });
+        box.appendChild(dl);
+    }
+
+    function render(r) {
+        $('#r-code').textContent = SG.codeText(r.code);
+        var badge = $('#r-status');
+        badge.textContent = STATUS[r.status] || r.status;
+        badge.className = 'badge ' + r.status;
+        var dl = $('#r-summary');
+        dl.textContent = '';
+        var v = r.village || {}, path = (v.path || []).map(function (p) {
+            return p.name;
+        });
+        row(dl, '村', path.join(' '));
+        row(dl, '去哪里', (r.dest_city.province || '') + ' ' + (r.dest_city.name || ''));
+        row(dl, '出发日期', SG.dateText(r.depart_date) + (r.flex_days ? '（前后' + r.flex_days + '天都可以）' : ''));
+        row(dl, '想坐', SG.MODES[r.mode] || r.mode);
+        row(dl, '工作单位', (r.employer || '没有填') + (r.job_confirmed ? '（工作已找好）' : '（工作还没有找好）'));
+        row(dl, '报名时间', timeText(r.created_at));
+        if (r.cancelled_at) row(dl, '取消时间', timeText(r.cancelled_at));
+        renderAssignment(r.assignment);
+        var people = $('#r-people');
+        people.textContent = '';
+        r.people.forEach(function (p, i) {
+            people.appendChild(el('div', { class: 'person' }, [
+                el('b', { text: p.name + (i === 0 ? '（本人）' : '') }),
+                el('div', { text: '身份证 ' + p.id_number + (p.phone ? '　手机 ' + p.phone : '') }),
+                p.poverty !== 'none' ? el('div', { text: SG.POVERTY[p.poverty] || p.poverty }) : null
+            ]));
+        });
+        var cancelled = r.status === 'cancelled';
+        SG.show($('#cancel-box'), !cancelled);
+        SG.show($('#cancel-confirm'), false);
+        SG.show($('#cancel-error'), false);
+        var again = $('#signup-again');
+        again.href = '/s/' + v.code;
+        SG.show(again, cancelled && !!v.code);
+        SG.show($('#lookup'), false);
+        SG.show($('#result'), true);
+        window.scrollTo(0, 0);
+    }
+
+    function problem(id, msg) {
+        var box = $(id);
+        box.textContent = msg;
+        SG.show(box, !!msg);
+    }
+
+    function lookup(code, phone4) {
+        var go = $('#lookup-go');
+        go.disabled = true;
+        go.textContent = '正在查询…';
+        return SG.api('GET', '/api/registrations/' + encodeURIComponent(code) + '?phone4=' + phone4).then(function (r) {
+            go.disabled = false;
+            go.textContent = '查询';
+            if (r.status === 200 && r.json) {
+                current = { code: code, phone4: phone4 };
+                return render(r.json);
+            }
+            SG.show($('#result'), false);
+            SG.show($('#lookup'), true);
+            problem('#lookup-error', r.status === 404 ? '没有找到。请核对报名号和手机号后4位是否填对。'
+                : r.status === 0 ? '网络不好，没有查到。请稍后再点“查询”。' : '系统忙，请稍后再试。');
+        });
+    }
+
+    function onLookup(ev) {
+        ev.preventDefault();
+        problem('#lookup-error', '');
+        var code = cleanCode($('#f-code').value), phone4 = $('#f-phone4').value.replace(/\s+/g, ''), errs = {};
+        if (!code) errs.code = '请填写报名号';
+        else if (!ALPHABET.test(code)) errs.code = '报名号是8位，由数字2-9和大写字母组成（没有0、1、I、O）';
+        if (!/^\d{4}$/.test(phone4)) errs.phone4 = '请填写手机号的最后4位数字';
+        SG.showErrors($('#lookup'), errs);
+        if (Object.keys(errs).length === 0) lookup(code, phone4);
+    }
+
+    function onCancel() {
+        var yes = $('#cancel-yes');
+        yes.disabled = true;
+        yes.textContent = '正在取消…';
+        SG.api('POST', '/api/registrations/' + encodeURIComponent(current.code) + '/cancel', { phone4: current.phone4 })
+            .then(function (r) {
+                yes.disabled = false;
+                yes.textContent = '确定取消';
+                if (r.status === 200) return lookup(current.code, current.phone4);
+                problem('#cancel-error', r.status === 0 ? '网络不好，还没有取消。请再点一次“确定取消”。'
+                    : r.status === 404 ? '没有找到这个报名。' : '系统忙，还没有取消，请稍后再试。');
+            });
+    }
+
+    function start() {
+        var m = /[?&]code=([^&]+)/.exec(location.search);
+        var last = SG.store.get('sg.done');
+        $('#f-code').value = m ? cleanCode(decodeURIComponent(m[1])) : last && last.code ? last.code : '';
+        $('#lookup').addEventListener('submit', onLookup);
+        $('#cancel').addEventListener('click', function () {
+            SG.show($('#cancel-confirm'), true);
+            $('#cancel-confirm').scrollIntoView({ block: 'center' });
+        });
+        $('#cancel-no').addEventListener('click', function () {
+            SG.show($('#cancel-confirm'), false);
+        });
+        $('#cancel-yes').addEventListener('click', onCancel);
+        $('#other').addEventListener('click', function () {
+            current = null;
+            $('#f-code').value = '';
+            $('#f-phone4').value = '';
+            SG.show($('#result'), false);
+            SG.show($('#lookup'), true);
+        });
+    }
+
+    start();
+})(window.SG = window.SG || {});
