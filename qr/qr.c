@@ -12,6 +12,7 @@
 #include <qrencode.h>
 #include "domain/err.h"
 #include "qr/qr.h"
+#include "qr/internal.h"
 
 /* cairo refuses image surfaces wider than this. */
 #define SG_QR_MAX_PX 32767
@@ -52,7 +53,7 @@ static int buf_printf(struct buf *b, const char *fmt, ...)
     return buf_append(b, tmp, (size_t)n);
 }
 
-static int encode(const char *text, QRcode **code)
+int sg__qr_encode(const char *text, QRcode **code)
 {
     if (text == NULL || text[0] == '\0')
         return SG_EINVAL;
@@ -79,7 +80,7 @@ static int next_run(const QRcode *code, int y, int *x)
 
 /* White square including the quiet zone, then every dark run as one rectangle of a single
  * path, so that abutting rectangles leave no antialiasing seams. */
-static void draw_code(cairo_t *cr, const QRcode *code, double x, double y, double module)
+void sg__qr_draw_code(cairo_t *cr, const QRcode *code, double x, double y, double module)
 {
     int side = code->width + 2 * SG_QR_QUIET;
     cairo_save(cr);
@@ -114,7 +115,7 @@ static int render_png(const QRcode *code, unsigned min_px, struct buf *png)
         goto Exit;
     /* Whole pixels per module: every edge falls on a pixel boundary, no grey pixels. */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    draw_code(cr, code, 0, 0, scale);
+    sg__qr_draw_code(cr, code, 0, 0, scale);
     cairo_surface_flush(surface);
     cairo_status_t st = cairo_surface_write_to_png_stream(surface, on_png_write, png);
     if (st != CAIRO_STATUS_SUCCESS) {
@@ -132,7 +133,7 @@ int sg_qr_png(const char *text, unsigned min_px, unsigned char **out, size_t *ou
 {
     QRcode *code;
     struct buf png = {0};
-    int ret = encode(text, &code);
+    int ret = sg__qr_encode(text, &code);
     if (ret != 0)
         return ret;
     ret = render_png(code, min_px, &png);
@@ -173,7 +174,7 @@ int sg_qr_svg(const char *text, unsigned char **out, size_t *outlen)
 {
     QRcode *code;
     struct buf svg = {0};
-    int ret = encode(text, &code);
+    int ret = sg__qr_encode(text, &code);
     if (ret != 0)
         return ret;
     ret = render_svg(code, &svg);
@@ -193,9 +194,9 @@ int sg_qr_draw(void *cr, const char *text, double x, double y, double size)
     if (cr == NULL || !(size > 0) || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return SG_EINVAL;
     /* The header promises 0 or SG_EINVAL only; an encoder out of memory counts as failure. */
-    if (encode(text, &code) != 0)
+    if (sg__qr_encode(text, &code) != 0)
         return SG_EINVAL;
-    draw_code(cr, code, x, y, size / (code->width + 2 * SG_QR_QUIET));
+    sg__qr_draw_code(cr, code, x, y, size / (code->width + 2 * SG_QR_QUIET));
     QRcode_free(code);
     return 0;
 }

@@ -19,4 +19,10 @@ int sg_cmd_serve(int argc, char **argv);
 /** `songgong demo-data --people N [options]`: made-up registrations through the store (demo_data.c). */
 int sg_cmd_demo_data(int argc, char **argv);
 
+/**
+ * `songgong posters --scope CODE -o FILE [--labels] [--format pdf|png]`: sign-up posters or
+ * label sheets of every village under a scope (posters.c). No Redis needed.
+ */
+int sg_cmd_posters(int argc, char **argv);
+
 #endif

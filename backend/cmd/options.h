@@ -31,6 +31,9 @@ void sg_options_finish(struct sg_options *o);
 int sg_data_load(struct sg_app *app, const struct sg_options *o);
 void sg_data_free(struct sg_app *app);
 
+/** A whole file, malloc'ed and NUL-terminated (not counted in *len); caller frees. NULL when unreadable. */
+char *sg_file_read(const char *path, size_t *len);
+
 /** Value of a "--name value" / "--name=value" flag at argv[*i], advancing *i; NULL when argv[*i] is not it. */
 const char *sg_flag_value(int argc, char **argv, int *i, const char *name);
 
