@@ -109,6 +109,7 @@ static void show_at(cairo_t *cr, PangoLayout *l, const double rgb[3], double cx,
     set_rgb(cr, rgb);
     cairo_move_to(cr, left ? cx : cx - layout_width(l) / 2, y);
     pango_cairo_show_layout(cr, l);
+    cairo_new_path(cr); /* drop the current point, or the next arc starts with a line from it */
 }
 
 /* Replaces ASCII double quotes by alternating Chinese quotes “ ” (campaign names are typed in ASCII). */
