@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include "domain/err.h"
 #include "qr/internal.h"
@@ -512,4 +513,11 @@ Exit:
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
     return ret;
+}
+
+void sg_poster_release_caches(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

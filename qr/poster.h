@@ -83,4 +83,11 @@ void sg_poster_pdf_free(struct sg_poster_pdf *pdf);
 int sg_poster_png(const struct sg_poster_config *cfg, const struct sg_poster_place *place, double dpi,
                   sg_poster_write_cb write, void *closure);
 
+/**
+ * Release the process-wide caches that rendering filled (pango's font map, cairo's font
+ * and static data, fontconfig's configuration), so that a leak checker sees a clean exit.
+ * Call once at exit, when no document is open; rendering afterwards is not supported.
+ */
+void sg_poster_release_caches(void);
+
 #endif

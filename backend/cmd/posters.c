@@ -338,5 +338,6 @@ Exit:
     free(cs.v);
     free(cs.buf);
     sg_data_free(&app);
+    sg_poster_release_caches();
     return ret;
 }
