@@ -7,7 +7,7 @@
 #       on its own Redis
 # Both Redis instances run deploy/redis.conf (AOF, appendfsync always) with data under
 # build/bench/ (a real disk: fsync must cost what it costs). Prints a table and writes
-# bench/RESULTS.md. Targets: signup/static >= 0.35, signup/redis-script >= 0.60,
+# bench/RESULTS.md (whole; bench/posters.sh writes bench/RESULTS-posters.md). Targets: signup/static >= 0.35, signup/redis-script >= 0.60,
 # sign-up p99 < 10 ms at 64 connections.
 #
 # Environment: CONNECTIONS (64), DURATION (10s), THREADS (2), SKIP_BUILD=1,
@@ -240,6 +240,8 @@ cat >"$RESULTS" <<EOF
 # Benchmark results
 
 Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT$DIRTY.
+Poster rendering has its own script and file: [RESULTS-posters.md](RESULTS-posters.md)
+(\`bench/posters.sh\`).
 
 $TABLE
 

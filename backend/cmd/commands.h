@@ -25,4 +25,10 @@ int sg_cmd_user(int argc, char **argv);
 /** `songgong audit [--count N]`: the newest audit log entries (user.c). */
 int sg_cmd_audit(int argc, char **argv);
 
+/**
+ * `songgong posters --scope CODE -o FILE [--labels] [--format pdf|png]`: sign-up posters or
+ * label sheets of every village under a scope (posters.c). No Redis needed.
+ */
+int sg_cmd_posters(int argc, char **argv);
+
 #endif

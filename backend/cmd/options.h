@@ -39,6 +39,9 @@ struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **lo
 /** Run the loop until *done is set. */
 void sg_cli_wait(h2o_evloop_t *loop, const int *done);
 
+/** A whole file, malloc'ed and NUL-terminated (not counted in *len); caller frees. NULL when unreadable. */
+char *sg_file_read(const char *path, size_t *len);
+
 /** Value of a "--name value" / "--name=value" flag at argv[*i], advancing *i; NULL when argv[*i] is not it. */
 const char *sg_flag_value(int argc, char **argv, int *i, const char *name);
 
