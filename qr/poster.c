@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 #include "domain/err.h"
 #include "qr/internal.h"
+#include "domain/division.h"
 #include "qr/poster.h"
 #include "qr/qr.h"
 
@@ -520,4 +521,19 @@ void sg_poster_release_caches(void)
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
     FcFini();
+}
+
+struct sg_poster_place sg_poster_place_of(const struct sg_divisions *ds, const struct sg_division *v,
+                                          const char *contact)
+{
+    const struct sg_division *path[SG_LEVELS];
+    struct sg_poster_place pl = {.code = v->code, .village = v->name, .contact = contact};
+    size_t n = sg_divisions_path(ds, v, path);
+    for (size_t i = 0; i != n; ++i) {
+        if (path[i]->level == SG_LEVEL_COUNTY)
+            pl.county = path[i]->name;
+        else if (path[i]->level == SG_LEVEL_TOWNSHIP)
+            pl.township = path[i]->name;
+    }
+    return pl;
 }

@@ -45,6 +45,15 @@ struct sg_poster_place {
 
 struct sg_poster_pdf; /* opaque: one PDF document being written */
 
+struct sg_divisions;
+struct sg_division;
+/**
+ * The place of village v of ds: its code, county, township and village names (borrowed
+ * from ds) and contact (borrowed; may be NULL).
+ */
+struct sg_poster_place sg_poster_place_of(const struct sg_divisions *ds, const struct sg_division *v,
+                                          const char *contact);
+
 /**
  * Start a PDF of the given layout. Nothing is written yet. cfg is copied. write and
  * closure are kept until sg_poster_pdf_finish or _free. Returns NULL when cfg is

@@ -204,16 +204,7 @@ static const struct sg_campaign *find_campaign(const struct sg_app *app, const c
 
 static struct sg_poster_place place_of(const struct sg_app *app, const struct sg_division *v, const struct contacts *cs)
 {
-    const struct sg_division *path[SG_LEVELS];
-    struct sg_poster_place pl = {.code = v->code, .village = v->name, .contact = contact_for(cs, v->code)};
-    size_t n = sg_divisions_path(app->divisions, v, path);
-    for (size_t i = 0; i != n; ++i) {
-        if (path[i]->level == SG_LEVEL_COUNTY)
-            pl.county = path[i]->name;
-        else if (path[i]->level == SG_LEVEL_TOWNSHIP)
-            pl.township = path[i]->name;
-    }
-    return pl;
+    return sg_poster_place_of(app->divisions, v, contact_for(cs, v->code));
 }
 
 static int on_write(void *closure, const unsigned char *data, size_t len)

@@ -5,6 +5,7 @@
 #include <time.h>
 #include "cmd/commands.h"
 #include "cmd/options.h"
+#include "qr/poster.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
@@ -63,6 +64,7 @@ int sg_cmd_serve(int argc, char **argv)
     }
     int ret = sg_http_serve(&app, loop, o.host, o.port);
     sg_store_free(app.store);
+    sg_poster_release_caches(); /* fonts and cairo state the poster pages filled */
     sg_data_free(&app);
     return ret == 0 ? 0 : 1;
 }

@@ -72,6 +72,8 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/logout", app, sg_on_logout), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/me", app, sg_on_me), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/audit", app, sg_on_audit), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/posters.pdf", app, sg_on_posters), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/posters", app, sg_on_posters), api_headers);
     add_filters(sg_handler_add(hostconf, "/qr", app, sg_on_qr), asset_headers);
     add_filters(sg_handler_add(hostconf, "/s", app, sg_on_signup_page), page_headers);
     add_filters(sg_handler_add(hostconf, "/status", app, sg_on_status_page), page_headers);
