@@ -32,7 +32,7 @@ static void on_cancelled(void *data, int status)
     struct cancel_pending *p = data;
     h2o_req_t *req = p->super.req;
     /* with req gone (client away) the cancel stands: a retry answers 200 */
-    if (req != NULL && status == 0)
+    if (req != NULL && (status == 0 || status == SG_ECONFLICT)) /* cancelled now, or by a retry that won */
         reply_cancelled(req, p->code);
     else if (req != NULL && status == SG_ENOENT)
         sg_reply_error(req, 404, "not_found", NULL);
@@ -52,7 +52,8 @@ static void on_found(void *data, int status, const struct sg_stored_registration
             reply_cancelled(req, p->code);
             goto Exit;
         }
-        int ret = sg_store_registration_cancel(p->super.app->store, p->code, sg_app_now_ms(), on_cancelled, p);
+        int ret =
+            sg_store_registration_cancel(p->super.app->store, p->code, "worker", sg_app_now_ms(), on_cancelled, p);
         if (ret == 0)
             return; /* p now belongs to on_cancelled */
         sg_reply_store_error(req, ret);

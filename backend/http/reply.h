@@ -41,7 +41,7 @@ int sg_request_is_json(h2o_req_t *req);
 int sg_method_is(h2o_req_t *req, const char *m);
 /** 405 with Allow; returns 0 (handled). */
 int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow);
-/** Value of the query parameter name in req->query_at, copied into the pool; NULL when absent. */
+/** Value of the query parameter name, percent-decoded into the pool; NULL when absent. */
 const char *sg_query_param(h2o_req_t *req, const char *name);
 
 #endif

@@ -67,6 +67,8 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/campaign", app, sg_on_campaign), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/divisions", app, sg_on_division), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/registrations.csv", app, sg_on_exports), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/registrations.xlsx", app, sg_on_exports), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/registrations", app, sg_on_registrations), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/login", app, sg_on_login), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/logout", app, sg_on_logout), api_headers);

@@ -127,7 +127,7 @@ static int send_save(struct save_op *op)
     return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
 }
 
-static void copy_str(char *dst, size_t dstsz, const char *src)
+void sg__copy_str(char *dst, size_t dstsz, const char *src)
 {
     size_t n = src != NULL ? strlen(src) : 0;
     if (n >= dstsz)
@@ -147,9 +147,9 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     if (op == NULL || sealed == NULL)
         abort();
     op->s = s, op->cb = cb, op->data = data, op->retries = SAVE_RETRIES, op->npeople = reg->npeople;
-    copy_str(op->village, sizeof(op->village), reg->village);
-    copy_str(op->campaign, sizeof(op->campaign), campaign);
-    copy_str(op->idem_key, sizeof(op->idem_key), idem_key);
+    sg__copy_str(op->village, sizeof(op->village), reg->village);
+    sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
+    sg__copy_str(op->idem_key, sizeof(op->idem_key), idem_key);
     snprintf(op->created, sizeof(op->created), "%llu", (unsigned long long)now_ms);
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
@@ -173,22 +173,27 @@ static bool field_is(const redisReply *k, const char *name)
     return k->len == strlen(name) && memcmp(k->str, name, k->len) == 0;
 }
 
-static int read_field(struct sg_store *s, struct sg_stored_registration *out, const redisReply *k, const redisReply *v)
+int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registration *out, const redisReply *k,
+                   const redisReply *v)
 {
     if (field_is(k, "code"))
-        copy_str(out->code, sizeof(out->code), v->str);
+        sg__copy_str(out->code, sizeof(out->code), v->str);
     else if (field_is(k, "campaign"))
-        copy_str(out->campaign, sizeof(out->campaign), v->str);
+        sg__copy_str(out->campaign, sizeof(out->campaign), v->str);
     else if (field_is(k, "village"))
-        copy_str(out->reg.village, sizeof(out->reg.village), v->str);
+        sg__copy_str(out->reg.village, sizeof(out->reg.village), v->str);
     else if (field_is(k, "status"))
-        copy_str(out->status, sizeof(out->status), v->str);
+        sg__copy_str(out->status, sizeof(out->status), v->str);
     else if (field_is(k, "created"))
         out->created_ms = strtoull(v->str, NULL, 10);
-    else if (field_is(k, "cancelled"))
+    else if (field_is(k, "flag_checked"))
+        out->flag_checked = v->str[0] == '1';
+    else if (field_is(k, "cancelled_by"))
+        sg__copy_str(out->cancelled_by, sizeof(out->cancelled_by), v->str);
+    else if (field_is(k, "cancelled_at"))
         out->cancelled_ms = strtoull(v->str, NULL, 10);
     else if (field_is(k, "data"))
-        return sg__data_decode(s->crypto, v->str, v->len, &out->reg, out->entered_by);
+        return sg__data_decode(s->crypto, v->str, v->len, decrypt, out);
     return 0;
 }
 
@@ -208,7 +213,7 @@ static void on_hash(void *data, int status, redisReply *reply)
         abort();
     status = 0;
     for (size_t i = 0; i + 1 < reply->elements && status == 0; i += 2)
-        status = read_field(op->s, out, reply->element[i], reply->element[i + 1]);
+        status = sg__read_field(op->s, true, out, reply->element[i], reply->element[i + 1]);
     if (status == 0 && out->reg.npeople == 0)
         status = SG_EIO; /* no data field */
 Exit:
@@ -232,46 +237,6 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
     *op = (struct get_op){s, cb, data};
     struct sg__redis *r = sg__store_redis(s);
     int ret = r != NULL ? sg__redis_command(r, on_hash, op, 2, argv, lens) : SG_EUNAVAIL;
-    if (ret != 0)
-        free(op);
-    return ret;
-}
-
-struct cancel_op {
-    sg_store_status_cb cb;
-    void *data;
-};
-
-static void on_cancelled(void *data, int status, redisReply *reply)
-{
-    struct cancel_op *op = data;
-    if (status == 0) {
-        const char *what =
-            reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_STRING
-                ? reply->element[0]->str
-                : ""; /* an error reply, NOSCRIPT included */
-        if (strcmp(what, "missing") == 0)
-            status = SG_ENOENT;
-        else if (strcmp(what, "ok") != 0 && strcmp(what, "already") != 0)
-            status = SG_EIO;
-    }
-    op->cb(op->data, status);
-    free(op);
-}
-
-int sg_store_registration_cancel(struct sg_store *s, const char *code, uint64_t now_ms, sg_store_status_cb cb,
-                                 void *data)
-{
-    char key[32], now[24];
-    snprintf(key, sizeof(key), "sg:reg:%s", code);
-    snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
-    const char *v[] = {key, code, now};
-    size_t len[] = {strlen(key), strlen(code), strlen(now)};
-    struct cancel_op *op = malloc(sizeof(*op));
-    if (op == NULL)
-        abort();
-    *op = (struct cancel_op){cb, data};
-    int ret = sg__store_eval(s, SG__SCRIPT_CANCEL, 1, 3, v, len, on_cancelled, op);
     if (ret != 0)
         free(op);
     return ret;
