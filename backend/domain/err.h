@@ -13,6 +13,7 @@ enum sg_err {
     SG_EIO = -6,       /* file or protocol error */
     SG_ENOMEM = -7,
     SG_ECANCELED = -8, /* the request went away before the answer came */
+    SG_ECONFLICT = -9, /* the record is not in a state that allows this (e.g. already cancelled) */
 };
 
 #endif

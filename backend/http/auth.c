@@ -59,6 +59,12 @@ static int session_cookie(h2o_req_t *req, char *out, size_t outsz)
     return -1;
 }
 
+bool sg_staff_has_session(h2o_req_t *req)
+{
+    char sid[128];
+    return session_cookie(req, sid, sizeof(sid)) == 0;
+}
+
 static int is_unsafe(h2o_req_t *req)
 {
     return !sg_method_is(req, "GET") && !sg_method_is(req, "HEAD");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* POST /api/registrations (a worker signs up, alone or with companions) and
  * GET /api/registrations/{code}?phone4=NNNN (a worker looks the sign-up up, masked).
- * JSON in, domain validation, one atomic store call, JSON out. */
+ * JSON in, domain validation, one atomic store call, JSON out. Staff requests on the
+ * same paths are dispatched from here to staff_registrations.c and registration_edit.c. */
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
@@ -126,7 +127,7 @@ static int is_json(h2o_req_t *req)
 }
 
 /* The optional Idempotency-Key: "" when absent, NULL when malformed. */
-static const char *idempotency_key(h2o_req_t *req)
+const char *sg_idempotency_key(h2o_req_t *req)
 {
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
     if (i == -1)
@@ -142,12 +143,14 @@ static const char *idempotency_key(h2o_req_t *req)
     return h2o_strdup(&req->pool, v.base, v.len).base;
 }
 
-static void duplicate_field(int person, char *out, size_t outsz)
+void sg_reply_duplicate(h2o_req_t *req, int person)
 {
+    char field[40];
     if (person <= 0)
-        snprintf(out, outsz, "id_number");
+        snprintf(field, sizeof(field), "id_number");
     else
-        snprintf(out, outsz, "companions[%d].id_number", person - 1);
+        snprintf(field, sizeof(field), "companions[%d].id_number", person - 1);
+    sg_reply_error(req, 409, "duplicate", field);
 }
 
 static void on_saved(void *data, int status, const struct sg_save_result *res)
@@ -162,9 +165,7 @@ static void on_saved(void *data, int status, const struct sg_save_result *res)
         cJSON_AddNumberToObject(root, "people", (double)res->people);
         sg_reply_json(req, 201, root);
     } else if (status == SG_EEXIST) {
-        char field[40];
-        duplicate_field(res->duplicate_person, field, sizeof(field));
-        sg_reply_error(req, 409, "duplicate", field);
+        sg_reply_duplicate(req, res->duplicate_person);
     } else {
         sg_reply_store_error(req, status);
     }
@@ -181,25 +182,33 @@ static int has_error(const struct sg_field_errors *errs, const char *code)
     return 0;
 }
 
-static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct sg_campaign *c, const cJSON *root,
-                              const char *idem)
+int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
+                                  const cJSON *root, bool consent_given, struct sg_registration *out)
 {
     struct sg_registration_input in = {0};
     struct sg_field_errors errs = {0}, rules = {0};
     struct sg_validate_ctx ctx = {app->divisions,    app->destinations, app->regions,
                                   sg_app_today(app), c->starts,         c->ends};
-    struct save_pending *p = sg_pending_new(req, app, sizeof(*p));
     read_input(root, &in, &errs); /* JSON type errors first: they explain a "required" better */
-    sg_registration_validate(&in, &ctx, &p->reg, &rules);
+    if (consent_given)
+        in.consent = 1;
+    sg_registration_validate(&in, &ctx, out, &rules);
     for (size_t i = 0; i != rules.n; ++i)
         sg_field_errors_add(&errs, rules.e[i].field, rules.e[i].code);
-    int ret = SG_EINVAL;
     if (has_error(&errs, "unknown_village"))
         sg_reply_error(req, 404, "unknown_village", "village");
     else if (errs.n != 0)
         sg_reply_invalid(req, &errs);
-    else if ((ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
-                                               sg_app_today(app), on_saved, p)) != 0)
+    return errs.n != 0 ? SG_EINVAL : 0;
+}
+
+static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct sg_campaign *c, const cJSON *root,
+                              const char *idem)
+{
+    struct save_pending *p = sg_pending_new(req, app, sizeof(*p));
+    int ret = sg_registration_read_or_reply(req, app, c, root, false, &p->reg);
+    if (ret == 0 && (ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
+                                                      sg_app_today(app), on_saved, p)) != 0)
         sg_reply_store_error(req, ret);
     if (ret != 0) {
         sodium_memzero(&p->reg, sizeof(p->reg));
@@ -207,17 +216,31 @@ static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct s
     }
 }
 
-static int on_post(h2o_req_t *req, struct sg_app *app)
+cJSON *sg_registration_body_or_reply(h2o_req_t *req)
 {
     if (!is_json(req)) {
         sg_reply_error(req, 415, "unsupported_media_type", NULL);
-        return 0;
+        return NULL;
     }
     if (req->entity.len > BODY_MAX) {
         sg_reply_error(req, 413, "too_large", NULL);
-        return 0;
+        return NULL;
     }
-    const char *idem = idempotency_key(req);
+    cJSON *root = cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "", req->entity.len);
+    if (root == NULL || !cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        sg_reply_error(req, 400, "bad_json", NULL);
+        return NULL;
+    }
+    return root;
+}
+
+static int on_post(h2o_req_t *req, struct sg_app *app)
+{
+    /* Staff entering a worker face to face send their session's CSRF token; workers never do. */
+    if (h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-csrf-token"), -1) != -1)
+        return sg_on_staff_entry(req, app);
+    const char *idem = sg_idempotency_key(req);
     if (idem == NULL) {
         sg_reply_error(req, 400, "bad_idempotency_key", "Idempotency-Key");
         return 0;
@@ -227,10 +250,8 @@ static int on_post(h2o_req_t *req, struct sg_app *app)
         sg_reply_error(req, 403, "campaign_closed", NULL);
         return 0;
     }
-    cJSON *root = cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "", req->entity.len);
-    if (root == NULL || !cJSON_IsObject(root))
-        sg_reply_error(req, 400, "bad_json", NULL);
-    else
+    cJSON *root = sg_registration_body_or_reply(req);
+    if (root != NULL)
         validate_and_save(req, app, c, root, idem);
     cJSON_Delete(root);
     return 0;
@@ -241,64 +262,6 @@ struct get_pending {
     char phone4[5];
 };
 
-static cJSON *json_person(const struct sg_person *p)
-{
-    char id[19], phone[12];
-    cJSON *obj = cJSON_CreateObject();
-    sg_mask_idno(p->id.number, id);
-    cJSON_AddStringToObject(obj, "name", p->name);
-    cJSON_AddStringToObject(obj, "id_number", id);
-    if (strlen(p->phone) == 11) {
-        sg_mask_phone(p->phone, phone);
-        cJSON_AddStringToObject(obj, "phone", phone);
-    } else {
-        cJSON_AddStringToObject(obj, "phone", "");
-    }
-    cJSON_AddStringToObject(obj, "sex", p->id.sex == 1 ? "male" : "female");
-    cJSON_AddStringToObject(obj, "poverty", sg_poverty_name(p->poverty));
-    return obj;
-}
-
-static cJSON *json_city(const struct sg_app *app, const char *code)
-{
-    cJSON *obj = cJSON_CreateObject();
-    const struct sg_division *city = sg_divisions_find(app->destinations, code, strlen(code));
-    const struct sg_division *province = sg_divisions_find(app->destinations, code, 2);
-    cJSON_AddStringToObject(obj, "code", code);
-    cJSON_AddStringToObject(obj, "name", city != NULL ? city->name : "");
-    cJSON_AddStringToObject(obj, "province", province != NULL ? province->name : "");
-    return obj;
-}
-
-static cJSON *json_registration(const struct sg_app *app, const struct sg_stored_registration *s)
-{
-    const struct sg_registration *r = &s->reg;
-    char date[11], created[32];
-    time_t secs = (time_t)(s->created_ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sg_date_format(r->depart_date, date);
-    cJSON *obj = cJSON_CreateObject(), *people = cJSON_CreateArray();
-    cJSON_AddStringToObject(obj, "code", s->code);
-    cJSON_AddStringToObject(obj, "campaign", s->campaign);
-    cJSON_AddStringToObject(obj, "status", s->status);
-    const struct sg_division *v = sg_divisions_find(app->divisions, r->village, strlen(r->village));
-    cJSON_AddItemToObject(obj, "village", v != NULL ? sg_json_division(app->divisions, v) : cJSON_CreateNull());
-    for (size_t i = 0; i != r->npeople; ++i)
-        cJSON_AddItemToArray(people, json_person(&r->people[i]));
-    cJSON_AddItemToObject(obj, "people", people);
-    cJSON_AddItemToObject(obj, "dest_city", json_city(app, r->dest_city));
-    cJSON_AddStringToObject(obj, "employer", r->employer);
-    cJSON_AddBoolToObject(obj, "job_confirmed", r->job_confirmed);
-    cJSON_AddStringToObject(obj, "depart_date", date);
-    cJSON_AddNumberToObject(obj, "flex_days", r->flex_days);
-    cJSON_AddStringToObject(obj, "mode", sg_mode_name(r->mode));
-    cJSON_AddStringToObject(obj, "created_at", created);
-    cJSON_AddNullToObject(obj, "assignment");
-    return obj;
-}
-
 static void on_found(void *data, int status, const struct sg_stored_registration *s)
 {
     struct get_pending *p = data;
@@ -308,7 +271,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     /* A wrong phone4 answers exactly like an unknown code. */
     if (status == 0 && strlen(s->reg.people[0].phone) == 11 &&
         sodium_memcmp(s->reg.people[0].phone + 7, p->phone4, 4) == 0)
-        sg_reply_json(req, 200, json_registration(p->super.app, s));
+        sg_reply_json(req, 200, sg_json_registration(p->super.app, s, false));
     else if (status == 0 || status == SG_ENOENT)
         sg_reply_error(req, 404, "not_found", NULL);
     else
@@ -341,6 +304,54 @@ static int on_get(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     return 0;
 }
 
+static int action_is_none(const char *rest, size_t restlen)
+{
+    return memchr(rest, '/', restlen) == NULL;
+}
+
+/* "{code}" or "{code}/{action}" after "/api/registrations/": the code normalized into code. */
+static int split_rest(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action)
+{
+    char typed[32];
+    const char *slash = memchr(rest, '/', restlen);
+    size_t n = slash != NULL ? (size_t)(slash - rest) : restlen;
+    *action = slash != NULL ? h2o_iovec_init(slash + 1, restlen - n - 1) : h2o_iovec_init(NULL, 0);
+    if (n >= sizeof(typed))
+        return SG_EINVAL;
+    memcpy(typed, rest, n);
+    typed[n] = '\0';
+    return sg_code_normalize(typed, code);
+}
+
+/* /api/registrations/{code}[/action]: the worker's lookup (with ?phone4) or staff work. */
+static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen)
+{
+    char code[SG_CODE_LEN + 1];
+    h2o_iovec_t action;
+    int get = sg_method_is(req, "GET") || sg_method_is(req, "HEAD");
+    if (get && action_is_none(rest, restlen) && sg_query_param(req, "phone4") != NULL)
+        return on_get(req, app, rest, restlen);
+    if (split_rest(rest, restlen, code, &action) != 0) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    const char *c = h2o_strdup(&req->pool, code, SG_CODE_LEN).base;
+    if (action.len == 0 && get)
+        return sg_on_staff_detail(req, app, c);
+    if (action.len == 0 && sg_method_is(req, "PATCH"))
+        return sg_on_staff_edit(req, app, c);
+    if (action.len == 0)
+        return sg_reply_method_not_allowed(req, "GET, HEAD, PATCH");
+    if (!h2o_memis(action.base, action.len, H2O_STRLIT("cancel")) &&
+        !h2o_memis(action.base, action.len, H2O_STRLIT("flag-checked"))) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    if (!sg_method_is(req, "POST"))
+        return sg_reply_method_not_allowed(req, "POST");
+    return action.base[0] == 'c' ? sg_on_cancel(req, app, c) : sg_on_flag_checked(req, app, c);
+}
+
 int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req)
 {
     struct sg_app *app = sg_handler_app(self);
@@ -348,13 +359,13 @@ int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req)
     h2o_iovec_t path = req->path_normalized;
     size_t baselen = sizeof(base) - 1;
     if (path.len == baselen || (path.len == baselen + 1 && path.base[baselen] == '/')) {
-        if (!sg_method_is(req, "POST"))
-            return sg_reply_method_not_allowed(req, "POST");
-        return on_post(req, app);
+        if (sg_method_is(req, "POST"))
+            return on_post(req, app);
+        if (sg_method_is(req, "GET") || sg_method_is(req, "HEAD"))
+            return sg_on_staff_list(req, app);
+        return sg_reply_method_not_allowed(req, "GET, HEAD, POST");
     }
     if (path.base[baselen] != '/')
         return -1;
-    if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
-        return sg_reply_method_not_allowed(req, "GET, HEAD");
-    return on_get(req, app, path.base + baselen + 1, path.len - baselen - 1);
+    return on_one(req, app, path.base + baselen + 1, path.len - baselen - 1);
 }

@@ -7,6 +7,9 @@
 #include <cjson/cJSON.h>
 #include "domain/campaign.h"
 #include "domain/division.h"
+#include "store/store.h"
+
+struct sg_app;
 
 int sg_on_health(h2o_handler_t *self, h2o_req_t *req);        /* health.c */
 int sg_on_division(h2o_handler_t *self, h2o_req_t *req);      /* divisions.c */
@@ -22,6 +25,38 @@ int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);         /* audit.c */
 int sg_on_stats(h2o_handler_t *self, h2o_req_t *req);         /* stats.c */
 int sg_on_stats_stream(h2o_handler_t *self, h2o_req_t *req);  /* stats_stream.c */
 int sg_on_returns(h2o_handler_t *self, h2o_req_t *req);       /* returns.c */
+
+
+
+/* Staff work on registrations, dispatched by sg_on_registrations; code is normalized. */
+int sg_on_staff_list(h2o_req_t *req, struct sg_app *app);                     /* staff_registrations.c */
+int sg_on_staff_detail(h2o_req_t *req, struct sg_app *app, const char *code); /* staff_registrations.c */
+int sg_on_staff_edit(h2o_req_t *req, struct sg_app *app, const char *code);   /* registration_edit.c */
+int sg_on_cancel(h2o_req_t *req, struct sg_app *app, const char *code);       /* registration_edit.c */
+int sg_on_flag_checked(h2o_req_t *req, struct sg_app *app, const char *code); /* registration_edit.c */
+int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /* registration_edit.c */
+
+/* registrations.c: the sign-up body, shared by the worker's and the staff's paths */
+/** The request body as a JSON object (caller deletes), or NULL after answering 415, 413 or 400. */
+cJSON *sg_registration_body_or_reply(h2o_req_t *req);
+/**
+ * Read and validate root for campaign c into out: 0, or SG_EINVAL after answering 404
+ * (unknown village) or 422. consent_given skips the consent box (an edit: given at sign-up).
+ */
+int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
+                                  const cJSON *root, bool consent_given, struct sg_registration *out);
+/** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */
+void sg_reply_duplicate(h2o_req_t *req, int person);
+/** The optional Idempotency-Key header: "" when absent, NULL when malformed. */
+const char *sg_idempotency_key(h2o_req_t *req);
+
+/* registration_json.c */
+/** The registration as JSON (masked); staff adds age, flags, entered_by, cancellation. */
+cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_registration *s, bool staff);
+/** {"code","name","province"} of a destination city. */
+cJSON *sg_json_city(const struct sg_app *app, const char *code);
+/** "YYYY-MM-DDTHH:MM:SSZ". */
+void sg_format_time(uint64_t ms, char out[32]);
 
 /** {"code","name","level","path":[...]} for d of ds. */
 cJSON *sg_json_division(const struct sg_divisions *ds, const struct sg_division *d);

@@ -6,6 +6,8 @@
 #define SG_HTTP_STAFF_H
 
 #include <stdbool.h>
+#include "domain/campaign.h"
+#include "domain/filter.h"
 #include "domain/role.h"
 #include "http/pending.h"
 #include "store/store.h"
@@ -38,6 +40,23 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
 
 /** Append to the audit log as the session's user (fire and forget; failures are logged). */
 void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail);
+
+/** What a staff list or export covers, from its query parameters. */
+struct sg_listing {
+    const struct sg_campaign *campaign; /* ?campaign=ID, default the active (else the latest) one */
+    char scope[13];                     /* ?scope=CODE, default the user's */
+    struct sg_filter filter;            /* q, status, dest_city, date */
+    bool cancelled;                     /* status=cancelled: read the index of cancelled ones */
+};
+
+/**
+ * Fill l from the request's query. False after answering 403 (scope outside the user's,
+ * or act not allowed), 404 (unknown scope) or 400 (a bad parameter, named).
+ */
+bool sg_listing_init_or_reply(struct sg_staff_req *p, struct sg_listing *l, enum sg_action act);
+
+/** True when the request carries a session cookie (valid or not). */
+bool sg_staff_has_session(h2o_req_t *req);
 
 /** The client address (X-Real-IP when the peer is loopback, i.e. nginx). */
 void sg_client_address(h2o_req_t *req, char out[48]);

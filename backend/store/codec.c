@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
+#include "domain/mask.h"
 #include "domain/err.h"
 #include "store/codec.h"
 
@@ -68,15 +70,18 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
 
 static void put_person(struct out *o, const struct sg_person *p, const struct sg__sealed *sealed, size_t i)
 {
-    char birth[11];
+    char birth[11], id_masked[19], phone_masked[12] = "";
     sg_date_format(p->id.birth, birth);
+    sg_mask_idno(p->id.number, id_masked);
+    if (p->phone[0] != '\0')
+        sg_mask_phone(p->phone, phone_masked);
     put(o, "%s{\"name\":", i == 0 ? "" : ",");
     put_str(o, p->name);
     put(o,
-        ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"sex\":%d,\"birth\":\"%s\",\"poverty\":\"%s\",\"flag\":\"%"
-        "s\"}",
-        sealed->id[i], sealed->hashes[i], sealed->phone[i], p->id.sex, birth, sg_poverty_name(p->poverty),
-        p->region_unknown ? "region_unknown" : "");
+        ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"id_masked\":\"%s\",\"phone_masked\":\"%s\",\"sex\":%d,"
+        "\"birth\":\"%s\",\"poverty\":\"%s\",\"flag\":\"%s\"}",
+        sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, birth,
+        sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "");
 }
 
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
@@ -111,18 +116,49 @@ static int copy(char *dst, size_t dstsz, const char *src)
     return 0;
 }
 
-static int decode_person(const struct sg_crypto *c, const cJSON *obj, struct sg_person *p)
+/* Open the sealed numbers into p. */
+static int open_numbers(const struct sg_crypto *c, const char *id, const char *phone, struct sg_person *p)
+{
+    if (sg_crypto_open(c, id, strlen(id), p->id.number, sizeof(p->id.number)) != 0 ||
+        (phone[0] != '\0' && sg_crypto_open(c, phone, strlen(phone), p->phone, sizeof(p->phone)) != 0))
+        return SG_EIO;
+    return 0;
+}
+
+/* The masked numbers: stored since the staff lists came; older rows are opened and masked. */
+static int masked_numbers(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
+                          char id_masked[19], char phone_masked[12])
+{
+    const char *idm = str(obj, "id_masked"), *pm = str(obj, "phone_masked");
+    if (idm != NULL && pm != NULL && strlen(idm) == 18 && (pm[0] == '\0' || strlen(pm) == 11)) {
+        memcpy(id_masked, idm, 19);
+        memcpy(phone_masked, pm, strlen(pm) + 1);
+        return 0;
+    }
+    if (!decrypt && open_numbers(c, str(obj, "id"), str(obj, "phone"), p) != 0)
+        return SG_EIO;
+    sg_mask_idno(p->id.number, id_masked);
+    phone_masked[0] = '\0';
+    if (p->phone[0] != '\0')
+        sg_mask_phone(p->phone, phone_masked);
+    if (!decrypt) {
+        sodium_memzero(p->id.number, sizeof(p->id.number));
+        sodium_memzero(p->phone, sizeof(p->phone));
+    }
+    return 0;
+}
+
+static int decode_person(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
+                         char id_masked[19], char phone_masked[12])
 {
     const char *id = str(obj, "id"), *phone = str(obj, "phone"), *birth = str(obj, "birth");
     const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex");
     int poverty = sg_poverty_parse(str(obj, "poverty") != NULL ? str(obj, "poverty") : "");
     if (copy(p->name, sizeof(p->name), str(obj, "name")) != 0 || id == NULL || phone == NULL || birth == NULL ||
-        !cJSON_IsNumber(sex) || poverty < 0 ||
-        sg_crypto_open(c, id, strlen(id), p->id.number, sizeof(p->id.number)) != 0 ||
-        (phone[0] != '\0' && sg_crypto_open(c, phone, strlen(phone), p->phone, sizeof(p->phone)) != 0) ||
-        sg_date_parse(birth, &p->id.birth) != 0)
+        !cJSON_IsNumber(sex) || poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
+        masked_numbers(c, obj, decrypt, p, id_masked, phone_masked) != 0 || sg_date_parse(birth, &p->id.birth) != 0)
         return SG_EIO;
-    memcpy(p->id.region, p->id.number, 6);
+    memcpy(p->id.region, id_masked, 6); /* the masked number keeps the region */
     p->id.region[6] = '\0';
     p->id.sex = sex->valueint;
     p->poverty = (enum sg_poverty)poverty;
@@ -145,20 +181,23 @@ static int decode_trip(const cJSON *root, struct sg_registration *r, char entere
     return 0;
 }
 
-int sg__data_decode(const struct sg_crypto *c, const char *json, size_t len, struct sg_registration *r,
-                    char entered_by[64])
+int sg__data_decode(const struct sg_crypto *c, const char *json, size_t len, bool decrypt,
+                    struct sg_stored_registration *out)
 {
     cJSON *root = cJSON_ParseWithLength(json, len), *item;
     const cJSON *people = cJSON_GetObjectItemCaseSensitive(root, "people");
+    struct sg_registration *r = &out->reg;
     int ret = SG_EIO;
     if (!cJSON_IsObject(root) || !cJSON_IsArray(people) || cJSON_GetArraySize(people) < 1 ||
-        cJSON_GetArraySize(people) > SG_MAX_PEOPLE || decode_trip(root, r, entered_by) != 0)
+        cJSON_GetArraySize(people) > SG_MAX_PEOPLE || decode_trip(root, r, out->entered_by) != 0)
         goto Exit;
     r->npeople = 0;
     cJSON_ArrayForEach(item, people) {
-        if (decode_person(c, item, &r->people[r->npeople++]) != 0)
+        size_t i = r->npeople++;
+        if (decode_person(c, item, decrypt, &r->people[i], out->id_masked[i], out->phone_masked[i]) != 0)
             goto Exit;
     }
+    out->decrypted = decrypt;
     ret = 0;
 Exit:
     cJSON_Delete(root);

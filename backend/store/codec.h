@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "domain/registration.h"
 #include "store/crypto.h"
+#include "store/store.h"
 
 /* Personal numbers of one registration as they go to Redis. */
 struct sg__sealed {
@@ -23,10 +24,12 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
                        char out[SG__DATA_MAX]);
 /**
- * Parse data JSON back into r (people decrypted; village is not in it) and entered_by
- * (64 bytes). 0 or SG_EIO.
+ * Parse data JSON back into out->reg (village is not in it), out->entered_by and the
+ * masked numbers. With decrypt the personal numbers are opened too (out->decrypted);
+ * without, only rows written before the masked numbers were stored are opened (to mask
+ * them) and their plain numbers wiped again. 0 or SG_EIO.
  */
-int sg__data_decode(const struct sg_crypto *c, const char *json, size_t len, struct sg_registration *r,
-                    char entered_by[64]);
+int sg__data_decode(const struct sg_crypto *c, const char *json, size_t len, bool decrypt,
+                    struct sg_stored_registration *out);
 
 #endif

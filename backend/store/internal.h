@@ -19,6 +19,9 @@ enum sg__script_id {
     SG__SCRIPT_LOGIN_FAILED,
     SG__SCRIPT_SESSION_CREATE,
     SG__SCRIPT_SESSION_TOUCH,
+    SG__SCRIPT_PAGE,
+    SG__SCRIPT_EDIT,
+    SG__SCRIPT_CANCEL,
     SG__SCRIPT_HGETALL,
     SG__SCRIPT_RETURNS_SAVE,
     SG__SCRIPTS
@@ -35,7 +38,8 @@ struct sg_store {
 };
 
 extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
-    sg__session_create_lua[], sg__session_touch_lua[], sg__hgetall_lua[], sg__returns_save_lua[];
+    sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
+    sg__hgetall_lua[], sg__returns_save_lua[];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are
@@ -55,5 +59,15 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int
 /** A plain command on the next connected connection; same contract as sg__redis_command. */
 int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen);
+
+/** Copy src (NULL = "") into dst, cut to dstsz - 1 bytes. */
+void sg__copy_str(char *dst, size_t dstsz, const char *src);
+
+/**
+ * One field k = v of a registration hash into out (data is decoded, decrypted only with
+ * decrypt). 0 or SG_EIO.
+ */
+int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registration *out, const redisReply *k,
+                   const redisReply *v);
 
 #endif

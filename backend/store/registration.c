@@ -127,7 +127,7 @@ static int send_save(struct save_op *op)
     return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
 }
 
-static void copy_str(char *dst, size_t dstsz, const char *src)
+void sg__copy_str(char *dst, size_t dstsz, const char *src)
 {
     size_t n = src != NULL ? strlen(src) : 0;
     if (n >= dstsz)
@@ -147,9 +147,9 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     if (op == NULL || sealed == NULL)
         abort();
     op->s = s, op->cb = cb, op->data = data, op->retries = SAVE_RETRIES, op->npeople = reg->npeople;
-    copy_str(op->village, sizeof(op->village), reg->village);
-    copy_str(op->campaign, sizeof(op->campaign), campaign);
-    copy_str(op->idem_key, sizeof(op->idem_key), idem_key);
+    sg__copy_str(op->village, sizeof(op->village), reg->village);
+    sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
+    sg__copy_str(op->idem_key, sizeof(op->idem_key), idem_key);
     snprintf(op->created, sizeof(op->created), "%llu", (unsigned long long)now_ms);
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
@@ -173,20 +173,27 @@ static bool field_is(const redisReply *k, const char *name)
     return k->len == strlen(name) && memcmp(k->str, name, k->len) == 0;
 }
 
-static int read_field(struct sg_store *s, struct sg_stored_registration *out, const redisReply *k, const redisReply *v)
+int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registration *out, const redisReply *k,
+                   const redisReply *v)
 {
     if (field_is(k, "code"))
-        copy_str(out->code, sizeof(out->code), v->str);
+        sg__copy_str(out->code, sizeof(out->code), v->str);
     else if (field_is(k, "campaign"))
-        copy_str(out->campaign, sizeof(out->campaign), v->str);
+        sg__copy_str(out->campaign, sizeof(out->campaign), v->str);
     else if (field_is(k, "village"))
-        copy_str(out->reg.village, sizeof(out->reg.village), v->str);
+        sg__copy_str(out->reg.village, sizeof(out->reg.village), v->str);
     else if (field_is(k, "status"))
-        copy_str(out->status, sizeof(out->status), v->str);
+        sg__copy_str(out->status, sizeof(out->status), v->str);
     else if (field_is(k, "created"))
         out->created_ms = strtoull(v->str, NULL, 10);
+    else if (field_is(k, "flag_checked"))
+        out->flag_checked = v->str[0] == '1';
+    else if (field_is(k, "cancelled_by"))
+        sg__copy_str(out->cancelled_by, sizeof(out->cancelled_by), v->str);
+    else if (field_is(k, "cancelled_at"))
+        out->cancelled_ms = strtoull(v->str, NULL, 10);
     else if (field_is(k, "data"))
-        return sg__data_decode(s->crypto, v->str, v->len, &out->reg, out->entered_by);
+        return sg__data_decode(s->crypto, v->str, v->len, decrypt, out);
     return 0;
 }
 
@@ -206,7 +213,7 @@ static void on_hash(void *data, int status, redisReply *reply)
         abort();
     status = 0;
     for (size_t i = 0; i + 1 < reply->elements && status == 0; i += 2)
-        status = read_field(op->s, out, reply->element[i], reply->element[i + 1]);
+        status = sg__read_field(op->s, true, out, reply->element[i], reply->element[i + 1]);
     if (status == 0 && out->reg.npeople == 0)
         status = SG_EIO; /* no data field */
 Exit:

@@ -57,15 +57,82 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
 struct sg_stored_registration {
     char code[SG_CODE_LEN + 1];
     char campaign[SG_CAMPAIGN_ID_MAX + 1];
-    char status[16]; /* "registered", later "assigned", "cancelled", ... */
+    char status[16]; /* "registered", "cancelled", later "assigned", ... */
     uint64_t created_ms;
-    char entered_by[64];        /* "" for a worker's own sign-up */
-    struct sg_registration reg; /* personal numbers decrypted */
+    char entered_by[64];                  /* "" for a worker's own sign-up */
+    bool flag_checked;                    /* staff checked the unknown-region flags */
+    char cancelled_by[64];                /* who cancelled ("" while not cancelled) */
+    uint64_t cancelled_ms;                /* when */
+    bool decrypted;                       /* reg's ID and phone numbers are filled (else only the masked ones) */
+    struct sg_registration reg;           /* personal numbers decrypted when decrypted is true */
+    char id_masked[SG_MAX_PEOPLE][19];    /* "450102********123X" */
+    char phone_masked[SG_MAX_PEOPLE][12]; /* "138****5678", or "" without a phone */
 };
 typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_registration *r);
 
-/** Look a registration up by its confirmation code. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO. */
+/**
+ * Look a registration up by its confirmation code (personal numbers decrypted).
+ * status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data);
+
+/* ---- staff work on registrations (scan.c, edit.c) ----------------------------------- */
+
+struct sg_scan_page {
+    struct sg_stored_registration *rows; /* n rows, valid during the callback only */
+    size_t n;
+    size_t total;  /* the scope's members in the index (ZLEXCOUNT), when asked for; else 0 */
+    char next[40]; /* pass as after to read the next page; "" after the last page */
+};
+typedef void (*sg_store_scan_cb)(void *data, int status, const struct sg_scan_page *page);
+
+/**
+ * Read up to count (1..1000) registrations of campaign under scope (a division code
+ * prefix) in division order, in one round trip: from the campaign's active index
+ * (sg:{campaign}:byplace) or, with cancelled, its index of cancelled ones. Start after
+ * the member after ("" = from the start) and skip offset members. decrypt fills the
+ * personal numbers (full exports); else only the masked ones are filled, without any
+ * decryption unless an old row lacks them. with_total also counts the scope (one
+ * ZLEXCOUNT). Rows whose data cannot be read are skipped. status 0, SG_EUNAVAIL,
+ * SG_ETIMEDOUT, SG_EIO. Strings are borrowed (copied before returning).
+ */
+int sg_store_registration_scan(struct sg_store *s, const char *campaign, const char *scope, bool cancelled,
+                               const char *after, size_t offset, size_t count, bool decrypt, bool with_total,
+                               sg_store_scan_cb cb, void *data);
+
+struct sg_edit_result {
+    int duplicate_person; /* with SG_EEXIST: index into reg->people whose ID number is taken */
+    const char *conflict; /* with SG_ECONFLICT: "already_cancelled" or "changed" (static) */
+};
+typedef void (*sg_store_edit_cb)(void *data, int status, const struct sg_edit_result *res);
+
+/**
+ * Replace registration code's content by reg (validated) in one atomic script: the
+ * ID numbers it no longer holds are freed, new ones claimed (SET NX: SG_EEXIST names
+ * the person whose number is taken, nothing changes), the counters it added are taken
+ * back from the old village and county and the new ones added (signed_on: the day of the
+ * original sign-up), the index entry moves with the village. expect_village is the
+ * village the caller checked the scope of: if it moved meanwhile, SG_ECONFLICT "changed".
+ * entered_by is kept as given; reset_flag_checked clears flag_checked (a new unknown
+ * region to check). status 0, SG_ENOENT, SG_EEXIST, SG_ECONFLICT, SG_EUNAVAIL,
+ * SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_registration_edit(struct sg_store *s, const char *code, const char *expect_village,
+                               const struct sg_registration *reg, const char *entered_by, bool reset_flag_checked,
+                               struct sg_date signed_on, sg_store_edit_cb cb, void *data);
+
+/**
+ * Cancel registration code in one atomic script: status "cancelled", cancelled_by = by
+ * (a staff user, or "worker" for the worker's own cancel), cancelled_at = now_ms, its
+ * ID numbers freed (sg:uid), its counters taken back, its index entry moved from
+ * sg:{campaign}:byplace to sg:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
+ * (already cancelled: nothing changes), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
+                                 sg_store_status_cb cb, void *data);
+
+/** Set flag_checked. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO. */
+int sg_store_registration_flag_checked(struct sg_store *s, const char *code, sg_store_status_cb cb, void *data);
 
 /* ---- staff accounts, sessions, audit log (staff.c) ---------------------------------- */
 

@@ -1,0 +1,38 @@
+-- Cancel a registration atomically (layout: docs/redis-keys.md): free its ID numbers,
+-- take back the counters it added ("counted") from its village and county, move its
+-- index entry from byplace to cancelled, and record who and when. Used by staff and by
+-- the worker's own cancel; a second cancel changes nothing.
+-- KEYS[1] sg:reg:{code}
+-- ARGV[1] who cancels (a staff user name, or "worker")  ARGV[2] now, ms since the epoch
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code')
+if not h[1] then
+  return {'missing'}
+end
+if h[3] == 'cancelled' then
+  return {'already_cancelled'}
+end
+local campaign, village, code = h[1], h[2], h[6]
+for _, p in ipairs(cjson.decode(h[4]).people) do
+  local k = 'sg:uid:' .. campaign .. ':' .. p.idh
+  if redis.call('GET', k) == code then
+    redis.call('DEL', k)
+  end
+end
+local keys = {'sg:' .. campaign .. ':stats:' .. village, 'sg:' .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
+local field
+for w in string.gmatch(h[5] or '', '%S+') do
+  if field == nil then
+    field = w
+  else
+    for _, k in ipairs(keys) do
+      if redis.call('HINCRBY', k, field, -tonumber(w)) == 0 then
+        redis.call('HDEL', k, field)
+      end
+    end
+    field = nil
+  end
+end
+redis.call('ZREM', 'sg:' .. campaign .. ':byplace', village .. ':' .. code)
+redis.call('ZADD', 'sg:' .. campaign .. ':cancelled', 0, village .. ':' .. code)
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_by', ARGV[1], 'cancelled_at', ARGV[2])
+return {'ok', village}

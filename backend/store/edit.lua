@@ -1,0 +1,70 @@
+-- Replace a registration's content atomically (layout: docs/redis-keys.md): claim the
+-- ID numbers it gains (SET NX, undone on a clash), free the ones it loses, take back the
+-- counters it added ("counted") from the old village and county and add the new ones,
+-- move its index entry if the village changed. Nothing changes unless all of it does.
+-- KEYS[1] sg:reg:{code}
+-- ARGV[1] the village the caller checked the scope of  ARGV[2] new village  ARGV[3] n people
+-- ARGV[4] new data (JSON, numbers sealed)  ARGV[5] new counted  ARGV[6] '1': reset flag_checked
+-- ARGV[7..6+n] keyed hashes of the new ID numbers
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code')
+if not h[1] then
+  return {'missing'}
+end
+if h[3] == 'cancelled' then
+  return {'already_cancelled'}
+end
+if h[2] ~= ARGV[1] then
+  return {'changed'}
+end
+local campaign, code = h[1], h[6]
+local uid = 'sg:uid:' .. campaign .. ':'
+local old, new, claimed = {}, {}, {}
+for _, p in ipairs(cjson.decode(h[4]).people) do
+  old[p.idh] = true
+end
+for i = 1, tonumber(ARGV[3]) do
+  local idh = ARGV[6 + i]
+  new[idh] = true
+  if not old[idh] then
+    if not redis.call('SET', uid .. idh, code, 'NX') then
+      for _, k in ipairs(claimed) do
+        redis.call('DEL', k)
+      end
+      return {'duplicate', tostring(i - 1)}
+    end
+    claimed[#claimed + 1] = uid .. idh
+  end
+end
+for idh in pairs(old) do
+  if not new[idh] and redis.call('GET', uid .. idh) == code then
+    redis.call('DEL', uid .. idh)
+  end
+end
+-- Add sign * the counters in counted ("field n field n ...") to the village and its county.
+local function count(village, counted, sign)
+  local keys = {'sg:' .. campaign .. ':stats:' .. village, 'sg:' .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
+  local field
+  for w in string.gmatch(counted or '', '%S+') do
+    if field == nil then
+      field = w
+    else
+      for _, k in ipairs(keys) do
+        if redis.call('HINCRBY', k, field, sign * tonumber(w)) == 0 then
+          redis.call('HDEL', k, field)
+        end
+      end
+      field = nil
+    end
+  end
+end
+count(h[2], h[5], -1)
+count(ARGV[2], ARGV[5], 1)
+if h[2] ~= ARGV[2] then
+  redis.call('ZREM', 'sg:' .. campaign .. ':byplace', h[2] .. ':' .. code)
+  redis.call('ZADD', 'sg:' .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
+end
+redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5])
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 'flag_checked', '0')
+end
+return {'ok'}
