@@ -159,7 +159,7 @@ static void on_returns(void *data, int status, redisReply *reply)
             *list_push(&l) = r;
         }
     }
-    if (status == 0)
+    if (status == 0 && l.n > 1)
         qsort(l.v, l.n, sizeof(*l.v), by_village);
     op->on_returns(op->data, status, l.v, status == 0 ? l.n : 0);
     free(l.v);

@@ -107,6 +107,13 @@ describe('scope', () => {
         assert.equal((await clients.s_city.get('/api/stats?scope=450199')).status, 404);
     });
 
+    test('a scope without return figures lists none', async () => {
+        const r = await clients.s_organiser.get('/api/returns');
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.json.villages, []);
+        assert.equal(r.json.totals.villages, 0);
+    });
+
     test('the default scope is the user\'s own', async () => {
         const r = await clients.s_township.get('/api/stats');
         assert.equal(r.status, 200, r.text);

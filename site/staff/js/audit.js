@@ -11,7 +11,8 @@ export async function showAudit(view, before) {
     fill(
         view,
         h('h1', {}, '操作记录'),
-        h('div', { class: 'card' }, h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['时间', '用户', '操作', '对象', '地址', '说明'].map((t) => h('th', {}, t)))), h('tbody', {}, r.entries.map((e) => h('tr', { class: e.action.includes('failed') || e.action === 'export_full' ? 'row-warn' : '' }, h('td', {}, localTime(e.at)), h('td', {}, e.user), h('td', {}, ACTIONS[e.action] || e.action), h('td', { class: 'mono' }, e.target), h('td', { class: 'mono' }, e.address), h('td', {}, e.detail))))))),
-        h('div', { class: 'pager' }, before ? h('a', { href: '#/audit' }, '« 最新') : null, r.entries.length === 50 && last ? h('a', { href: `#/audit/${last.id}` }, '更早 ›') : null)),
+        h('div', { class: 'card' }, h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['时间', '用户', '操作', '对象', '地址', '说明'].map((t) => h('th', {}, t)))), h('tbody', {}, r.entries.map((e) => h('tr', { class: e.action.includes('failed') || e.action === 'export_full' ? 'row-warn' : '' }, h('td', {}, localTime(e.at)), h('td', {}, e.user), h('td', {}, ACTIONS[e.action] || e.action), h('td', { class: 'mono' }, e.target), h('td', { class: 'mono' }, e.address), h('td', {}, e.detail)))))),
+            h('div', { class: 'pager' }, before ? h('a', { href: '#/audit' }, '« 最新') : null, r.entries.length === 50 && last ? h('a', { href: `#/audit/${last.id}` }, '更早 ›') : null),
+        ),
     );
 }

@@ -27,8 +27,8 @@ const MODES = [['any', '都可以'], ['bus', '专车（大巴）'], ['train', '�
 function personFields(prefix, p, isWorker) {
     return [
         field('姓名', h('input', { name: `${prefix}name`, value: p.name || '', autocomplete: 'off' }), `${prefix}name`),
-        field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? `原号码 ${p.id_masked}，不改可留空` : ''),
-        field(isWorker ? '手机号' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? `原号码 ${p.phone_masked}，不改可留空` : ''),
+        field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? `原号码 ${p.id_masked}：请对照身份证填写完整号码` : ''),
+        field(isWorker ? '手机号' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? `原号码 ${p.phone_masked}：请填写完整号码` : ''),
         field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || 'none'), `${prefix}poverty`),
     ];
 }
@@ -85,7 +85,7 @@ export async function registrationForm(el, { village, initial, today, get, submi
     form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         const body = collect(form, village, nCompanions, !!initial);
-        if (!check(form, body, today, !!initial)) {
+        if (!check(form, body, today)) {
             msg.textContent = '有些内容需要修改，请看标红的地方';
             return;
         }
@@ -104,11 +104,13 @@ export async function registrationForm(el, { village, initial, today, get, submi
 }
 
 function collect(form, village, nCompanions, editing) {
+    // editing: the consent was given at sign-up
     const v = (n) => form.elements[n]?.value.trim() ?? '';
     const person = (p) => {
         const o = { name: v(`${p}name`), poverty: v(`${p}poverty`) };
-        if (v(`${p}id_number`) || !editing) o.id_number = v(`${p}id_number`).toUpperCase();
-        if (v(`${p}phone`) || !editing) o.phone = v(`${p}phone`);
+        // the server keeps only masked numbers in sight: an edit re-enters them from the ID card
+        o.id_number = v(`${p}id_number`).toUpperCase();
+        o.phone = v(`${p}phone`);
         return o;
     };
     const companions = [];
@@ -135,13 +137,13 @@ function mark(form, name, message) {
     return true;
 }
 
-function check(form, b, today, editing) {
+function check(form, b, today) {
     form.querySelectorAll('.field.bad').forEach((f) => mark(form, f.dataset.field, ''));
     const errs = {};
     const person = (p, o, isWorker) => {
         if (nameError(o.name)) errs[`${p}name`] = nameError(o.name);
-        if (o.id_number !== undefined && idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
-        if (o.phone !== undefined && phoneError(o.phone, isWorker && !editing)) errs[`${p}phone`] = phoneError(o.phone, isWorker && !editing);
+        if (idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
+        if (phoneError(o.phone, isWorker)) errs[`${p}phone`] = phoneError(o.phone, isWorker);
     };
     person('', b, true);
     b.companions.forEach((c, i) => person(`companions[${i}].`, c, false));

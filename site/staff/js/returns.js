@@ -51,13 +51,17 @@ function entryForm(me, today, villages, after) {
     return form;
 }
 
+function table(headers, rows) {
+    return h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, headers.map((t) => h('th', {}, t)))), h('tbody', {}, rows)));
+}
+
 async function history(box, code) {
     const r = await get(`/api/returns/${code}`);
-    fill(
-        box,
-        h('h2', {}, '填报历史'),
-        h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['截至日期', '外出', '返乡', '未返乡', '核对', '填报人', '填报时间'].map((t) => h('th', {}, t)))), h('tbody', {}, r.entries.map((e) => h('tr', {}, h('td', {}, e.as_of), h('td', { class: 'n' }, num(e.outbound)), h('td', { class: 'n' }, num(e.returned)), h('td', { class: 'n' }, num(e.not_returned)), h('td', {}, flag(e)), h('td', {}, e.entered_by), h('td', {}, localTime(e.entered_at)))))))),
+    const rows = r.entries.map((e) =>
+        h('tr', {}, h('td', {}, e.as_of), h('td', { class: 'n' }, num(e.outbound)), h('td', { class: 'n' }, num(e.returned)), h('td', { class: 'n' }, num(e.not_returned)), h('td', {}, flag(e)), h('td', {}, e.entered_by), h('td', {}, localTime(e.entered_at))),
     );
+    fill(box, h('h2', {}, `${r.entries[0]?.name || ''} 填报历史`), table(['截至日期', '外出', '返乡', '未返乡', '核对', '填报人', '填报时间'], rows));
+    box.scrollIntoView({ behavior: 'smooth' });
 }
 
 export async function showReturns(view, me, today) {
@@ -77,13 +81,24 @@ export async function showReturns(view, me, today) {
     async function load() {
         const r = await get(`/api/returns?scope=${me.scope}`);
         const t = r.totals;
+        const rows = r.villages.map((v) =>
+            h(
+                'tr',
+                { class: v.mismatch ? 'row-warn' : '' },
+                h('td', {}, v.name),
+                h('td', { class: 'n' }, num(v.outbound)),
+                h('td', { class: 'n' }, num(v.returned)),
+                h('td', { class: 'n' }, num(v.not_returned)),
+                h('td', {}, flag(v)),
+                h('td', {}, v.as_of),
+                h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => { histBox.hidden = false; history(histBox, v.village); } }, '历史')),
+            ),
+        );
         fill(
             listBox,
             h('h2', {}, '各村最新数字'),
             h('p', {}, `合计：外出 ${num(t.outbound)} 人，返乡 ${num(t.returned)} 人，未返乡 ${num(t.not_returned)} 人（${t.villages}个村已填报）`, t.flagged ? h('span', { class: 'flag' }, ` ⚠ ${t.flagged}个村数字对不上`) : null),
-            r.villages.length
-                ? h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['村', '外出', '返乡', '未返乡', '核对', '截至', ''].map((x) => h('th', {}, x)))), h('tbody', {}, r.villages.map((v) => h('tr', { class: v.mismatch ? 'row-warn' : '' }, h('td', {}, v.name), h('td', { class: 'n' }, num(v.outbound)), h('td', { class: 'n' }, num(v.returned)), h('td', { class: 'n' }, num(v.not_returned)), h('td', {}, flag(v)), h('td', {}, v.as_of), h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => { histBox.hidden = false; history(histBox, v.village); } }, '历史'))))))))
-                : h('p', { class: 'muted' }, '还没有村填报。'),
+            r.villages.length ? table(['村', '外出', '返乡', '未返乡', '核对', '截至', ''], rows) : h('p', { class: 'muted' }, '还没有村填报。'),
         );
     }
     await load();
