@@ -12,7 +12,7 @@ function s(tag, attrs, text) {
 
 /** rows: [{label, value}]; the largest first is the caller's choice. */
 export function bars(rows, { title = '', unit = '人' } = {}) {
-    const rowH = 30, labelW = 120, width = 560, valueW = 70;
+    const rowH = 30, labelW = 96, width = 380, valueW = 64;
     const max = Math.max(1, ...rows.map((r) => r.value));
     const svg = s('svg', { viewBox: `0 0 ${width} ${Math.max(1, rows.length) * rowH + 4}`, role: 'img', 'aria-label': title, class: 'chart' });
     rows.forEach((r, i) => {
@@ -27,16 +27,16 @@ export function bars(rows, { title = '', unit = '人' } = {}) {
 
 /** cols: [{label, value}] in order (dates). */
 export function columns(cols, { title = '', highlight = '' } = {}) {
-    const width = 560, height = 200, base = 170, top = 24;
+    const width = 380, height = 180, base = 150, top = 22;
     const max = Math.max(1, ...cols.map((c) => c.value));
-    const step = cols.length ? Math.min(60, (width - 20) / cols.length) : 60;
+    const step = cols.length ? Math.min(48, (width - 20) / cols.length) : 48;
     const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
     svg.append(s('line', { x1: 10, y1: base, x2: width - 10, y2: base, class: 'axis' }));
-    const labelEvery = Math.ceil(cols.length / 10);
+    const labelEvery = Math.ceil(cols.length / 7);
     cols.forEach((c, i) => {
         const x = 10 + i * step, h = ((base - top) * c.value) / max;
         svg.append(s('rect', { x: x + step * 0.15, y: base - h, width: step * 0.7, height: Math.max(1, h), rx: 2, class: c.label === highlight ? 'bar hi' : 'bar' }));
-        if (cols.length <= 14 || c.value === max) svg.append(s('text', { x: x + step / 2, y: base - h - 5, 'text-anchor': 'middle', class: 'val' }, c.value.toLocaleString('zh-CN')));
+        if (cols.length <= 10 || c.value === max) svg.append(s('text', { x: x + step / 2, y: base - h - 5, 'text-anchor': 'middle', class: 'val' }, c.value.toLocaleString('zh-CN')));
         if (i % labelEvery === 0) svg.append(s('text', { x: x + step / 2, y: base + 18, 'text-anchor': 'middle', class: 'lbl' }, c.short || c.label));
     });
     if (!cols.length) svg.append(s('text', { x: 10, y: 40, class: 'lbl' }, '暂无数据'));

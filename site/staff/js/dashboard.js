@@ -30,7 +30,7 @@ function totals(st) {
         'div',
         { class: 'stats' },
         card('报名人数', num(t.people), `${num(t.regs)} 份报名`, 'big'),
-        card('今日新增', num(t.today), `${st.today.slice(5).replace('-', '月')}日`, 'today'),
+        card('今日新增', num(t.today), `${shortDate(st.today)}报名的人数`, 'today'),
         card('脱贫人口（含监测对象）', num(t.poverty), t.people ? `占 ${Math.round((100 * t.poverty) / t.people)}%` : ''),
         card('50岁以上', num(t.age50), t.people ? `占 ${Math.round((100 * t.age50) / t.people)}%` : ''),
         card('外出 / 返乡 / 未返乡', r.villages ? `${num(r.outbound)} / ${num(r.returned)} / ${num(r.not_returned)}` : '未填报', r.villages ? (mismatch ? `⚠ 数字对不上（${r.flagged}个村）` : `${r.villages}个村已填报`) : '请到“返乡数据”填报', mismatch ? 'warn' : ''),
