@@ -86,8 +86,8 @@ curl -s -c "$WORK/cookies" -H 'Content-Type: application/json' \
 # $REQUESTS sequential requests on one connection; prints "p50 p99 max" in ms.
 measure() {
     local scope=$1 urls=()
-    for _ in $(seq 1 "$REQUESTS"); do urls+=("$URL/api/stats?scope=$scope"); done
-    curl -s -b "$WORK/cookies" -o /dev/null -w '%{time_total}\n' "${urls[@]}" >"$WORK/times-$scope"
+    for _ in $(seq 1 "$REQUESTS"); do urls+=(-o /dev/null "$URL/api/stats?scope=$scope"); done
+    curl -s -b "$WORK/cookies" -w '%{time_total}\n' "${urls[@]}" >"$WORK/times-$scope"
     curl -s -b "$WORK/cookies" "$URL/api/stats?scope=$scope" >"$WORK/body-$scope.json"
     python3 - "$WORK/times-$scope" <<'PY'
 import sys
