@@ -139,7 +139,11 @@ struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **lo
 {
     const char *err = NULL;
     struct sg_store_config sc = {o->redis, o->key_file, o->redis_timeout_ms, 1};
-    *loop = h2o_evloop_create();
+    /* h2o 2.2.5 cannot destroy a loop: it lives until exit, reachable from here. */
+    static h2o_evloop_t *cli_loop;
+    if (cli_loop == NULL)
+        cli_loop = h2o_evloop_create();
+    *loop = cli_loop;
     struct sg_store *s = sg_store_new(*loop, &sc, &err);
     if (s == NULL) {
         fprintf(stderr, "songgong: %s (%s)\n", err, o->key_file);

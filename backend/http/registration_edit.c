@@ -22,7 +22,7 @@ struct change_req {
     struct sg_staff_req base;
     char code[SG_CODE_LEN + 1];
     char village[SG_DIVISION_CODE_MAX + 1]; /* the record's village, for the audit log */
-    change_then then; /* what to do with the record once its village is in scope */
+    change_then then;                       /* what to do with the record once its village is in scope */
     struct sg_registration reg;
     char detail[DETAIL_MAX];
 };

@@ -13,6 +13,7 @@
 #include "http/pending.h"
 #include "http/reply.h"
 #include "http/routes.h"
+#include "http/staff.h"
 #include "store/store.h"
 
 #define BODY_MAX (16 * 1024)
@@ -329,7 +330,8 @@ static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     char code[SG_CODE_LEN + 1];
     h2o_iovec_t action;
     int get = sg_method_is(req, "GET") || sg_method_is(req, "HEAD");
-    if (get && action_is_none(rest, restlen) && sg_query_param(req, "phone4") != NULL)
+    /* Without a session it is the worker's lookup, exactly as before (404 without phone4). */
+    if (get && action_is_none(rest, restlen) && (sg_query_param(req, "phone4") != NULL || !sg_staff_has_session(req)))
         return on_get(req, app, rest, restlen);
     if (split_rest(rest, restlen, code, &action) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);

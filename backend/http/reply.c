@@ -162,6 +162,30 @@ int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow)
     return 0;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Percent-decode (and '+' as space) into the pool; a %00 ends the value. */
+static const char *decode(h2o_req_t *req, const char *s, size_t n)
+{
+    char *out = h2o_mem_alloc_pool(&req->pool, n + 1), *d = out;
+    for (size_t i = 0; i != n; ++i) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            *d++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            *d++ = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    *d = '\0';
+    return out;
+}
+
 const char *sg_query_param(h2o_req_t *req, const char *name)
 {
     if (req->query_at == SIZE_MAX)
@@ -172,7 +196,7 @@ const char *sg_query_param(h2o_req_t *req, const char *name)
         const char *amp = memchr(p, '&', (size_t)(end - p));
         const char *stop = amp != NULL ? amp : end;
         if ((size_t)(stop - p) > nlen && memcmp(p, name, nlen) == 0 && p[nlen] == '=')
-            return h2o_strdup(&req->pool, p + nlen + 1, (size_t)(stop - p - nlen - 1)).base;
+            return decode(req, p + nlen + 1, (size_t)(stop - p - nlen - 1));
         p = stop + 1;
     }
     return NULL;

@@ -35,7 +35,7 @@ const char *sg_message(const char *code);
 int sg_method_is(h2o_req_t *req, const char *m);
 /** 405 with Allow; returns 0 (handled). */
 int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow);
-/** Value of the query parameter name in req->query_at, copied into the pool; NULL when absent. */
+/** Value of the query parameter name, percent-decoded into the pool; NULL when absent. */
 const char *sg_query_param(h2o_req_t *req, const char *name);
 
 #endif

@@ -43,6 +43,8 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     sg_handler_add(hostconf, "/api/campaign", app, sg_on_campaign);
     sg_handler_add(hostconf, "/api/divisions", app, sg_on_division);
     sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations);
+    sg_handler_add(hostconf, "/api/registrations.csv", app, sg_on_exports);
+    sg_handler_add(hostconf, "/api/registrations.xlsx", app, sg_on_exports);
     sg_handler_add(hostconf, "/api/registrations", app, sg_on_registrations);
     sg_handler_add(hostconf, "/api/login", app, sg_on_login);
     sg_handler_add(hostconf, "/api/logout", app, sg_on_logout);

@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "http/app.h"
+#include "http/offload.h"
 #include "http/pwhash.h"
 #include "http/stats.h"
 
@@ -100,6 +101,7 @@ static void setup(struct server *s, struct sg_app *app, h2o_evloop_t *loop)
     sg_http_routes(hostconf, app);
     h2o_context_init(&s->ctx, loop, &s->config);
     sg_pwhash_start(&s->ctx);
+    sg_offload_start(&s->ctx);
     s->accept_ctx.ctx = &s->ctx;
     s->accept_ctx.hosts = s->config.hosts;
 }
@@ -112,10 +114,12 @@ static void shutdown_gracefully(struct server *s, h2o_evloop_t *loop)
     sg_stats_streams_close(); /* event streams never end by themselves */
     h2o_context_request_shutdown(&s->ctx);
     uint64_t deadline = h2o_now(loop) + SHUTDOWN_GRACE_MS;
-    while ((s->connections != 0 || sg_pwhash_pending() != 0) && h2o_now(loop) < deadline)
+    while ((s->connections != 0 || sg_pwhash_pending() != 0 || sg_offload_pending() != 0) && h2o_now(loop) < deadline)
         h2o_evloop_run(loop, 100);
     if (sg_pwhash_pending() == 0)
         sg_pwhash_stop();
+    if (sg_offload_pending() == 0)
+        sg_offload_stop();
     /* h2o 2.2.5 leaves its graceful-shutdown timer linked; dispose asserts otherwise */
     if (h2o_timeout_is_linked(&s->ctx.http2._graceful_shutdown_timeout))
         h2o_timeout_unlink(&s->ctx.http2._graceful_shutdown_timeout);

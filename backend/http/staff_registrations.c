@@ -160,8 +160,8 @@ static void list(struct sg_staff_req *p)
     struct sg_store *st = p->super.app->store;
     /* "registered" (later "assigned") share the active index with each other: matched here. */
     if (!sg_filter_narrows(&r->l.filter) && (r->l.filter.status[0] == '\0' || r->l.cancelled))
-        ret = sg_store_registration_scan(st, r->l.campaign->id, r->l.scope, r->l.cancelled, "", r->skip,
-                                         r->per_page, false, true, on_slice, r);
+        ret = sg_store_registration_scan(st, r->l.campaign->id, r->l.scope, r->l.cancelled, "", r->skip, r->per_page,
+                                         false, true, on_slice, r);
     else
         ret = sg_store_registration_scan(st, r->l.campaign->id, r->l.scope, r->l.cancelled, "", 0, SCAN_PAGE, false,
                                          false, on_scanned, r);

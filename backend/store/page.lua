@@ -4,7 +4,7 @@
 -- KEYS[1] sg:{campaign}:byplace or sg:{campaign}:cancelled (members "{village}:{code}")
 -- ARGV[1] min  ARGV[2] max  ARGV[3] offset  ARGV[4] count  ARGV[5] '1': also count the scope
 -- Returns {total or -1, member, code, village, status, created, data, flag_checked,
---          cancelled_by, cancelled_at, member, ...}
+--          cancelled_by, cancelled_at, campaign, member, ...}
 local out = {-1}
 if ARGV[5] == '1' then
   out[1] = redis.call('ZLEXCOUNT', KEYS[1], ARGV[1], ARGV[2])
@@ -14,8 +14,8 @@ for _, m in ipairs(members) do
   local code = string.sub(m, -8)
   out[#out + 1] = m
   local h = redis.call('HMGET', 'sg:reg:' .. code, 'code', 'village', 'status', 'created', 'data', 'flag_checked',
-    'cancelled_by', 'cancelled_at')
-  for i = 1, 8 do
+    'cancelled_by', 'cancelled_at', 'campaign')
+  for i = 1, 9 do
     out[#out + 1] = h[i] or ''
   end
 end
