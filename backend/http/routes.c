@@ -11,7 +11,8 @@
 static h2o_iovec_t csp = {H2O_STRLIT("content-security-policy")}, nosniff = {H2O_STRLIT("x-content-type-options")},
                    frames = {H2O_STRLIT("x-frame-options")}, referrer = {H2O_STRLIT("referrer-policy")};
 static h2o_headers_command_t staff_headers[] = {
-    {H2O_HEADERS_CMD_SET, &csp,
+    {H2O_HEADERS_CMD_SET,
+     &csp,
      {H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
                  "frame-ancestors 'none'")}},

@@ -51,7 +51,7 @@ async function store(village, over = {}) {
     const r = await srv.post('/api/registrations', body);
     assert.equal(r.status, 201, r.text);
     const people = [{ id: body.id_number, poverty: body.poverty }, ...(body.companions || []).map((c) => ({ id: c.id_number, poverty: c.poverty || 'none' }))];
-    signups.push({ village, people, dest: body.dest_city, date: body.depart_date });
+    signups.push({ village, people, dest: body.dest_city, date: body.depart_date, code: r.json.code });
 }
 
 /** The figures of scope counted from what this test stored. */
@@ -156,6 +156,20 @@ describe('figures', () => {
             assert.ok(r.json.by_city.every((c) => c.name && c.province), 'destinations are named');
         });
     }
+
+    test('after a cancel the figures equal the count without it', async () => {
+        const gone = signups.find((s) => s.village === V2 && s.people.length === 2);
+        const c = await clients.s_township.post(`/api/registrations/${gone.code}/cancel`, {});
+        assert.equal(c.status, 200, c.text);
+        signups.splice(signups.indexOf(gone), 1);
+        for (const [scope, who] of [['45', 's_region'], ['450102001', 's_township']]) {
+            const r = await clients[who].get(`/api/stats?scope=${scope}`);
+            const want = expected(scope);
+            const t = r.json.totals;
+            assert.deepEqual([t.people, t.regs, t.poverty, t.age50, t.today], [want.people, want.regs, want.poverty, want.age50, want.today], r.text);
+            assert.deepEqual(Object.fromEntries(r.json.by_city.map((x) => [x.code, x.people])), want.byCity);
+        }
+    });
 
     test('a village scope has no children', async () => {
         const r = await clients.s_village.get('/api/stats');
