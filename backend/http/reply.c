@@ -52,6 +52,9 @@ static const struct {
     {"csrf", "页面已过期，请刷新后重试"},
     {"forbidden", "没有权限查看或修改这项内容"},
     {"bad_request", "请求参数不对"},
+    {"count_range", "请填写0或正整数"},
+    {"date_future", "日期不能晚于今天"},
+    {"date_year", "日期应在本次活动的年份内"},
 };
 
 const char *sg_message(const char *code)

@@ -12,8 +12,8 @@
 #define ASSET_MAX_AGE "3600" /* CSS/JS/images: pages link them with ?v=N, bumped on change */
 
 #define CSP                                                                                                            \
-    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "         \
-    "frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "        \
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 static h2o_iovec_t csp = {H2O_STRLIT("content-security-policy")};
 static h2o_iovec_t nosniff = {H2O_STRLIT("x-content-type-options")};
@@ -74,6 +74,9 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/logout", app, sg_on_logout), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/me", app, sg_on_me), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/audit", app, sg_on_audit), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/stats/stream", app, sg_on_stats_stream), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/stats", app, sg_on_stats), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/returns", app, sg_on_returns), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/posters.pdf", app, sg_on_posters), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/posters", app, sg_on_posters), api_headers);
     add_filters(sg_handler_add(hostconf, "/qr", app, sg_on_qr), asset_headers);

@@ -28,6 +28,9 @@ int sg_on_logout(h2o_handler_t *self, h2o_req_t *req);        /* auth.c */
 int sg_on_me(h2o_handler_t *self, h2o_req_t *req);            /* auth.c */
 int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);         /* audit.c */
 int sg_on_posters(h2o_handler_t *self, h2o_req_t *req);       /* posters.c */
+int sg_on_stats(h2o_handler_t *self, h2o_req_t *req);         /* stats.c */
+int sg_on_stats_stream(h2o_handler_t *self, h2o_req_t *req);  /* stats_stream.c */
+int sg_on_returns(h2o_handler_t *self, h2o_req_t *req);       /* returns.c */
 int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv and .xlsx */
 
 /* Staff work on registrations, dispatched by sg_on_registrations; code is normalized. */

@@ -13,6 +13,7 @@
 #include "http/app.h"
 #include "http/offload.h"
 #include "http/pwhash.h"
+#include "http/stats.h"
 
 #define SHUTDOWN_GRACE_MS 3000
 #define FILECACHE_ENTRIES 256
@@ -113,6 +114,7 @@ static void shutdown_gracefully(struct server *s, h2o_evloop_t *loop)
     h2o_socket_read_stop(s->listener);
     h2o_socket_close(s->listener);
     h2o_socket_close(s->signals);
+    sg_stats_streams_close(); /* event streams never end by themselves */
     h2o_context_request_shutdown(&s->ctx);
     uint64_t deadline = h2o_now(loop) + SHUTDOWN_GRACE_MS;
     while ((s->connections != 0 || sg_pwhash_pending() != 0 || sg_offload_pending() != 0) && h2o_now(loop) < deadline)

@@ -22,6 +22,8 @@ enum sg__script_id {
     SG__SCRIPT_PAGE,
     SG__SCRIPT_EDIT,
     SG__SCRIPT_CANCEL,
+    SG__SCRIPT_HGETALL,
+    SG__SCRIPT_RETURNS_SAVE,
     SG__SCRIPTS
 };
 
@@ -36,7 +38,8 @@ struct sg_store {
 };
 
 extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
-    sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[];
+    sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
+    sg__hgetall_lua[], sg__returns_save_lua[];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are

@@ -12,6 +12,7 @@
 #include "domain/code.h"
 #include "domain/campaign.h"
 #include "domain/registration.h"
+#include "domain/returns.h"
 
 struct sg_store; /* opaque */
 
@@ -199,5 +200,37 @@ typedef void (*sg_store_audit_cb)(void *data, int status, const struct sg_audit 
 int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data);
 /** Newest first: up to count entries older than before_id (NULL: the newest). */
 int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id, sg_store_audit_cb cb, void *data);
+
+/* ---- dashboard counters and village return figures (stats.c) ------------------------ */
+
+/** One counter field of hash number index (in the order the codes were given). */
+typedef void (*sg_store_counter_cb)(void *data, size_t index, const char *field, size_t flen, long n);
+
+/**
+ * Read the counter hashes sg:{campaign}:stats:{code} of codes[0..n) in one round trip
+ * (one atomic snapshot). on_counter is called for every field of every hash, then on_done
+ * once with 0; on failure on_done alone with SG_EUNAVAIL, SG_ETIMEDOUT or SG_EIO. codes
+ * and campaign are borrowed (copied before returning).
+ */
+int sg_store_counters_read(struct sg_store *s, const char *campaign, const char *const *codes, size_t n,
+                           sg_store_counter_cb on_counter, sg_store_status_cb on_done, void *data);
+
+/** status 0 with latest true when r became the village's latest figures, false when only
+ * added to its history (a later as_of date is already there). */
+typedef void (*sg_store_returns_saved_cb)(void *data, int status, bool latest);
+/** Append r (borrowed) to its village's history and update the latest figures and sums. */
+int sg_store_returns_save(struct sg_store *s, const char *campaign, const struct sg_returns *r,
+                          sg_store_returns_saved_cb cb, void *data);
+
+typedef void (*sg_store_returns_cb)(void *data, int status, const struct sg_returns *list, size_t n);
+/**
+ * The latest figures of every village under scope that has some, in village code order;
+ * counties are the county codes under (or above) scope whose hashes to read.
+ */
+int sg_store_returns_list(struct sg_store *s, const char *campaign, const char *scope, const char *const *counties,
+                          size_t ncounties, sg_store_returns_cb cb, void *data);
+/** The village's figures as entered, newest first, at most count. */
+int sg_store_returns_history(struct sg_store *s, const char *campaign, const char *village, size_t count,
+                             sg_store_returns_cb cb, void *data);
 
 #endif

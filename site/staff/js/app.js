@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The staff app: login, then one view at a time chosen by the URL hash
+// (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit).
+import { ApiError, get, post, setCsrf } from './api.js';
+import { showAudit } from './audit.js';
+import { showDashboard, stopDashboard } from './dashboard.js';
+import { fill, h } from './dom.js';
+import { showDetail, showEntry, showList } from './registrations.js';
+import { showReturns } from './returns.js';
+
+const $ = (id) => document.getElementById(id);
+let me = null;
+let today = '';
+
+function showLoggedIn(yes) {
+    $('login').hidden = yes;
+    $('view').hidden = !yes;
+    $('tabs').hidden = !yes;
+    $('who').hidden = !yes;
+}
+
+async function loadMe() {
+    try {
+        me = await get('/api/me');
+    } catch (e) {
+        if (e instanceof ApiError && e.status === 401) me = null;
+        else throw e;
+    }
+    if (me) {
+        setCsrf(me.csrf);
+        $('who-name').textContent = `${me.division?.name || me.scope} · ${me.role_label} · ${me.user}`;
+        $('tab-audit').hidden = !me.permissions.includes('audit');
+        today = today || (await get('/api/stats?scope=' + me.scope).catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
+    }
+    return me;
+}
+
+function params(qs) {
+    return Object.fromEntries(new URLSearchParams(qs || ''));
+}
+
+async function route() {
+    if (!me && !(await loadMe())) {
+        stopDashboard();
+        showLoggedIn(false);
+        $('login-form').elements.username.focus();
+        return;
+    }
+    showLoggedIn(true);
+    const [path, qs] = (location.hash.slice(1) || '/dashboard').split('?');
+    const parts = path.split('/').filter(Boolean);
+    const tab = { registration: 'registrations' }[parts[0]] || parts[0];
+    document.querySelectorAll('#tabs a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
+    if (parts[0] !== 'dashboard') stopDashboard();
+    const view = $('view');
+    try {
+        if (parts[0] === 'registrations') await showList(view, me, params(qs));
+        else if (parts[0] === 'registration') await showDetail(view, me, parts[1], today);
+        else if (parts[0] === 'entry') await showEntry(view, me, today);
+        else if (parts[0] === 'returns') await showReturns(view, me, today);
+        else if (parts[0] === 'audit') await showAudit(view, parts[1]);
+        else showDashboard(view, me, parts[1] || me.scope, () => {});
+    } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+            me = null;
+            return route();
+        }
+        fill(view, h('p', { class: 'error' }, e.message));
+    }
+}
+
+$('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = ev.target.elements;
+    $('login-error').textContent = '';
+    try {
+        me = await post('/api/login', { username: f.username.value.trim(), password: f.password.value });
+        f.password.value = '';
+        await loadMe();
+        if (!location.hash || location.hash === '#/login') location.hash = '#/dashboard';
+        else route();
+    } catch (e) {
+        $('login-error').textContent = e.message;
+    }
+});
+
+$('logout').addEventListener('click', async () => {
+    stopDashboard();
+    await post('/api/logout').catch(() => {});
+    me = null;
+    setCsrf('');
+    location.hash = '#/login';
+    route();
+});
+
+window.addEventListener('hashchange', route);
+route();

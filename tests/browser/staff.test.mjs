@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// A village user on a phone: logs in, watches today's sign-up appear on the dashboard
+// without a reload, enters return figures, opens and edits a registration, exports CSV.
+// Screenshots of every screen go to $SONGGONG_TEST_OUT/screens/ for people to look at.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { OUT_DIR, TODAY, startStack } from '../integration/lib/harness.mjs';
+import { companion, signup } from '../integration/lib/people.mjs';
+import { PASSWORD, addUser, villagesUnder } from '../integration/lib/staff.mjs';
+
+const SCREENS = path.join(OUT_DIR, 'screens');
+const [VILLAGE] = villagesUnder('450102001');
+let stack, srv, browser, context, page, profile, live;
+const consoleErrors = [];
+
+async function shot(name) {
+    await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+    fs.mkdirSync(SCREENS, { recursive: true });
+    stack = await startStack('browser');
+    srv = stack.server;
+    addUser(srv, 'cun.gan', 'village', VILLAGE);
+    // two sign-ups from before, so the pages have something to show
+    await srv.post('/api/registrations', signup({ village: VILLAGE, companions: [companion({ poverty: 'alleviated' })] }));
+    await srv.post('/api/registrations', signup({ village: VILLAGE, dest_city: '4403', depart_date: '2027-02-12' }));
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 1,
+        locale: 'zh-CN',
+        acceptDownloads: true,
+    });
+    browser = context;
+    page = context.pages()[0] || (await context.newPage());
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+});
+
+after(async () => {
+    await browser?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+    await stack?.close();
+});
+
+test('the staff pages are served under a strict CSP', async () => {
+    const r = await srv.get('/staff/');
+    assert.equal(r.status, 200);
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.doesNotMatch(r.text, /<script>|style=|onclick=/, 'no inline script or style');
+});
+
+test('log in; today\'s sign-up appears on the dashboard without a reload', async () => {
+    await page.goto(`${srv.url}/staff/`);
+    await page.getByLabel('用户名').waitFor();
+    await shot('01-login');
+    await page.getByLabel('用户名').fill('cun.gan');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('用户名或密码不对').waitFor();
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    const today = page.locator('.stat.today .stat-value');
+    await today.waitFor();
+    await page.getByText('实时更新').waitFor();
+    assert.equal(await today.textContent(), '3');
+    await shot('02-dashboard');
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    const body = signup({ village: VILLAGE, poverty: 'monitored', companions: [companion()] });
+    const r = await srv.post('/api/registrations', body);
+    assert.equal(r.status, 201, r.text);
+    live = { body, code: r.json.code };
+    await page.waitForFunction(() => document.querySelector('.stat.today .stat-value')?.textContent === '5', null, { timeout: 10000 });
+    assert.equal(await page.evaluate(() => performance.timeOrigin), origin, 'the page was not reloaded');
+    await shot('03-dashboard-live');
+});
+
+test('enter return figures; a mismatch is shown', async () => {
+    await page.getByRole('link', { name: '返乡数据' }).click();
+    await page.getByLabel('外出农民工总数（人）').fill('120');
+    await page.getByLabel('其中：已返乡（人）').fill('100');
+    await page.getByLabel('其中：未返乡（人）').fill('19');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('≠ 外出 120').waitFor();
+    await page.getByRole('button', { name: '历史' }).click();
+    await page.getByText('填报历史').waitFor();
+    await shot('04-returns');
+});
+
+test('face-to-face entry form', async () => {
+    await page.getByRole('link', { name: '当面登记' }).click();
+    await page.getByRole('button', { name: '提交登记' }).click();
+    await page.getByText('有些内容需要修改').waitFor();
+    await shot('05-entry-errors');
+});
+
+test('open a registration, edit it, export', async () => {
+    await page.getByRole('link', { name: '报名名单' }).click();
+    await page.locator('table.list tbody tr').first().waitFor();
+    assert.equal(await page.locator('table.list tbody tr').count(), 3);
+    await shot('06-list');
+    await page.locator('table.list tbody tr a').first().click();
+    await page.getByRole('button', { name: '修改' }).waitFor();
+    await shot('07-detail');
+    // edit today's sign-up: a later departure date (the numbers are re-entered from the ID
+    // cards: the page shows them masked only)
+    await page.goto(`${srv.url}/staff/#/registration/${live.code}`);
+    await page.getByRole('button', { name: '修改' }).click();
+    const form = page.locator('form.regform');
+    await form.locator('input[name="id_number"]').fill(live.body.id_number);
+    await form.locator('input[name="phone"]').fill(live.body.phone);
+    await form.locator('input[name="companions[0].id_number"]').fill(live.body.companions[0].id_number);
+    await form.locator('input[name="depart_date"]').fill('2027-02-20');
+    await shot('08-edit-form');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.getByText('已保存修改').waitFor();
+    await page.getByText('2027-02-20').first().waitFor();
+    await shot('09-edited');
+    // exports: the CSV button downloads the village's registrations, masked
+    await page.getByRole('link', { name: '报名名单' }).click();
+    await page.locator('table.list tbody tr').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 CSV' }).click()]);
+    const file = path.join(SCREENS, 'export.csv');
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8');
+    const codes = new Set(csv.trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    assert.deepEqual(codes.size, 3, 'one row per person of the 3 registrations');
+    assert.match(csv, /2027-02-20/, 'the edit is in the export');
+    assert.doesNotMatch(csv, new RegExp(live.body.id_number), 'numbers are masked');
+    assert.equal(await page.getByRole('link', { name: /导出完整名单/ }).count(), 0, 'no full export for village staff');
+});
+
+test('no script errors on any screen', () => {
+    assert.deepEqual(consoleErrors.filter((e) => !/40[134]|Failed to load resource/.test(e)), []);
+});
+
+test('today is the fixed test day', () => assert.equal(TODAY, '2027-01-10'));
