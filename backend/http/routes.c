@@ -23,6 +23,9 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     sg_handler_add(hostconf, "/api/logout", app, sg_on_logout);
     sg_handler_add(hostconf, "/api/me", app, sg_on_me);
     sg_handler_add(hostconf, "/api/audit", app, sg_on_audit);
+    sg_handler_add(hostconf, "/api/vehicles", app, sg_on_vehicles);
+    sg_handler_add(hostconf, "/api/match", app, sg_on_match);
+    sg_handler_add(hostconf, "/api/checkin", app, sg_on_checkin);
     sg_handler_add(hostconf, "/qr", app, sg_on_qr);
     sg_handler_add(hostconf, "/s", app, sg_on_signup_page);
     static_files(hostconf, app->site_dir);

@@ -19,6 +19,9 @@ int sg_on_login(h2o_handler_t *self, h2o_req_t *req);         /* auth.c */
 int sg_on_logout(h2o_handler_t *self, h2o_req_t *req);        /* auth.c */
 int sg_on_me(h2o_handler_t *self, h2o_req_t *req);            /* auth.c */
 int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);         /* audit.c */
+int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req);      /* vehicles.c */
+int sg_on_match(h2o_handler_t *self, h2o_req_t *req);         /* match.c */
+int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req);       /* checkin.c */
 
 /** {"code","name","level","path":[...]} for d of ds. */
 cJSON *sg_json_division(const struct sg_divisions *ds, const struct sg_division *d);

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* POST /api/checkin/{token}: an escort marks a passenger boarded. */
+#include "http/reply.h"
+#include "http/routes.h"
+
+int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req)
+{
+    sg_reply_error(req, 404, "not_found", NULL);
+    return 0;
+}
