@@ -25,4 +25,7 @@ int sg_cmd_user(int argc, char **argv);
 /** `songgong audit [--count N]`: the newest audit log entries (user.c). */
 int sg_cmd_audit(int argc, char **argv);
 
+/** `songgong match --campaign ID --scope CODE [--accept]`: matching from the command line (match.c). */
+int sg_cmd_match(int argc, char **argv);
+
 #endif

@@ -187,6 +187,10 @@ static int read_field(struct sg_store *s, struct sg_stored_registration *out, co
         copy_str(out->reg.village, sizeof(out->reg.village), v->str);
     else if (field_is(k, "status"))
         copy_str(out->status, sizeof(out->status), v->str);
+    else if (field_is(k, "vehicle"))
+        copy_str(out->vehicle, sizeof(out->vehicle), v->str);
+    else if (field_is(k, "seat"))
+        out->seat = (unsigned)strtoul(v->str, NULL, 10);
     else if (field_is(k, "created"))
         out->created_ms = strtoull(v->str, NULL, 10);
     else if (field_is(k, "data"))

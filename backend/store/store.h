@@ -59,6 +59,8 @@ struct sg_stored_registration {
     char status[16]; /* "registered", later "assigned", "cancelled", ... */
     uint64_t created_ms;
     char entered_by[64];        /* "" for a worker's own sign-up */
+    char vehicle[16];           /* the vehicle id when assigned, else "" */
+    unsigned seat;              /* first seat of the group when assigned */
     struct sg_registration reg; /* personal numbers decrypted */
 };
 typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_registration *r);

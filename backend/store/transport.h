@@ -27,4 +27,72 @@ int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb
 int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_vehicles_cb cb,
                           void *data);
 
+
+/* ---- matching input and assignments (assignment.c) ---------------------------------- */
+
+/** The unassigned registrations of a scope, as matching reads them (owned by the receiver). */
+struct sg_open_registrations {
+    size_t n;
+    struct sg_match_item *items; /* one per registration, for sg_match */
+    const char **member;         /* its member of the open index: "{village}:{code}:{city}:{day}:{flex}:{mode}:{n}" */
+    char *text;                  /* holds the members */
+};
+/** The code inside an open-index member (8 characters, not NUL-terminated). */
+static inline const char *sg_open_code(const char *member)
+{
+    return member + SG_DIVISION_CODE_MAX + 1;
+}
+void sg_open_registrations_free(struct sg_open_registrations *o);
+
+typedef void (*sg_store_open_cb)(void *data, int status, struct sg_open_registrations *taken);
+/**
+ * Every registration of campaign under scope that is neither assigned nor cancelled: one
+ * ZRANGEBYLEX of the open index, no registration hash read. cb takes the list (free it
+ * with sg_open_registrations_free; NULL on failure).
+ */
+int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data);
+
+struct sg_assignment {
+    const char *member;  /* the registration's open-index member (its code is inside) */
+    const char *vehicle; /* vehicle id */
+    uint32_t seat;       /* first seat of the group */
+    uint32_t people;
+};
+typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, const char *const *skipped,
+                                   size_t nskipped);
+/**
+ * Assign one batch atomically. Per vehicle the seats must ascend in the order given. A
+ * registration no longer open (cancelled or assigned meanwhile), a vehicle no longer
+ * planned, without room, or whose seat_next has moved past the seat, is skipped and its
+ * code reported (valid during cb only). a is borrowed.
+ */
+int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
+                    sg_store_assign_cb cb, void *data);
+
+/**
+ * Free the seat of registration code (and with reopen, put it back among the open ones to
+ * be matched again; without, take it out of them for good: what a cancel does). status 0,
+ * SG_ENOENT when there is no such registration. A cancel must call this with reopen false
+ * in the same step that marks the registration cancelled (see docs/redis-keys.md).
+ */
+int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
+                                sg_store_status_cb cb, void *data);
+
+/**
+ * Move registration code (assigned or open) to vehicle, at its seat_next: the vehicle
+ * must be planned, of the registration's campaign, destination, a day within its
+ * flexibility and a type its mode allows, and have room. status 0, SG_ENOENT (no such
+ * registration or vehicle), SG_EINVAL (does not fit: *why is "not_matching" or
+ * "no_room"), SG_EEXIST (a matching run holds the campaign's lock).
+ */
+typedef void (*sg_store_move_cb)(void *data, int status, const char *why, uint32_t seat);
+int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
+                             sg_store_move_cb cb, void *data);
+
+/** Take the campaign's matching lock for ttl_ms under token (SG_EEXIST when held), or give it back. */
+int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,
+                        sg_store_status_cb cb, void *data);
+int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
+                          void *data);
+
 #endif

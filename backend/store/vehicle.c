@@ -110,6 +110,8 @@ static bool vehicle_parse(const redisReply *r, struct sg_vehicle *v)
             v->carriage_size = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "used"))
             v->used = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "seat_next"))
+            v->seat_next = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "dest_city"))
             copy_reply(v->dest_city, sizeof(v->dest_city), x);
         else if (is(k, "depart_date"))
@@ -117,6 +119,8 @@ static bool vehicle_parse(const redisReply *r, struct sg_vehicle *v)
         else if (is(k, "plan"))
             plan_decode(x->str, x->len, v);
     }
+    if (v->seat_next == 0)
+        v->seat_next = 1;
     return v->id[0] != '\0' && (int)v->type >= 0 && (int)v->status >= 0;
 }
 
@@ -142,11 +146,12 @@ static void on_saved(void *data, int status, redisReply *reply)
 int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,
                           enum sg_vehicle_status read_status, sg_store_vehicle_cb cb, void *data)
 {
-    char index[64], capacity[16], carriage[16], date[11];
+    char index[64], capacity[16], carriage[16], date[11], day[16];
     snprintf(index, sizeof(index), "sg:%s:vehicles", v->campaign);
     snprintf(capacity, sizeof(capacity), "%u", v->capacity);
     snprintf(carriage, sizeof(carriage), "%u", v->carriage_size);
     sg_date_format(v->depart_date, date);
+    snprintf(day, sizeof(day), "%ld", sg_date_days(v->depart_date));
     char *plan = plan_encode(v);
     const char *argv[] = {"sg:vehicles:next",
                           index,
@@ -168,6 +173,8 @@ int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool u
                           v->dest_city,
                           "depart_date",
                           date,
+                          "day",
+                          day,
                           "plan",
                           plan};
     size_t n = sizeof(argv) / sizeof(argv[0]), lens[sizeof(argv) / sizeof(argv[0])];
