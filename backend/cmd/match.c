@@ -34,8 +34,8 @@ static void print_report(const struct run *c, const struct sg_match_report *r)
                cJSON_GetObjectItemCaseSensitive(g, "added")->valueint);
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "new"))
         printf("  %s\n", cJSON_GetObjectItemCaseSensitive(g, "summary")->valuestring);
-    printf("new vehicles %zu (lower bound %zu per city and date, %zu per city); %zu groups too big\n",
-           r->res.ncreated, r->res.lower_bound, r->res.lower_bound_city, r->res.unassigned);
+    printf("new vehicles %zu (lower bound %zu per city and date, %zu per city); %zu groups too big\n", r->res.ncreated,
+           r->res.lower_bound, r->res.lower_bound_city, r->res.unassigned);
     if (r->accept)
         printf("accepted: %zu registrations (%zu people) assigned, %zu skipped (cancelled or assigned meanwhile)\n",
                r->assigned, r->assigned_people, r->skipped);

@@ -32,13 +32,14 @@ static void on_done(void *data, int status, const struct sg_match_report *r)
 static void start(struct sg_staff_req *p)
 {
     h2o_req_t *req = p->super.req;
-    cJSON *o = req->entity.len <= 4096 ? cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "",
-                                                                req->entity.len)
-                                       : NULL;
+    cJSON *o = req->entity.len <= 4096
+                   ? cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "", req->entity.len)
+                   : NULL;
     const cJSON *scope = cJSON_GetObjectItemCaseSensitive(o, "scope");
     const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(o, "campaign");
     const cJSON *accept = cJSON_GetObjectItemCaseSensitive(o, "accept");
-    const struct sg_campaign *c = sg_app_campaign(p->super.app, cJSON_IsString(campaign) ? campaign->valuestring : NULL);
+    const struct sg_campaign *c =
+        sg_app_campaign(p->super.app, cJSON_IsString(campaign) ? campaign->valuestring : NULL);
     int ret = -1;
     if (!cJSON_IsObject(o) || !cJSON_IsString(scope) || (accept != NULL && !cJSON_IsBool(accept)))
         sg_reply_error(req, 400, "bad_json", NULL);

@@ -32,7 +32,8 @@ struct sg_match_report {
     double cpu_ms; /* CPU of this process spent in the run (read, match, write) */
 };
 
-/** Called once at the end; status 0, SG_EEXIST (another run holds the lock), or a store error. r is valid during the call. */
+/** Called once at the end; status 0, SG_EEXIST (another run holds the lock), or a store error. r is valid during the
+ * call. */
 typedef void (*sg_match_done_cb)(void *data, int status, const struct sg_match_report *r);
 
 /** Start a run (campaign and scope borrowed). 0, or an error without calling cb. */

@@ -29,7 +29,7 @@ static struct assign_op *op_new(void *data)
 }
 
 static int send_op(struct sg_store *s, struct assign_op *op, int script, int nkeys, int argc, const char **argv,
-                sg__redis_cb on_reply)
+                   sg__redis_cb on_reply)
 {
     size_t lens[16];
     for (int i = 0; i != argc; ++i)
@@ -139,8 +139,8 @@ static void on_assigned(void *data, int status, redisReply *reply)
     struct assign_op *op = data;
     const char **skipped = NULL;
     size_t n = 0, nskipped = 0;
-    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-                        reply->element[1]->type != REDIS_REPLY_ARRAY))
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY))
         status = SG_EIO;
     if (status == 0) {
         n = (size_t)reply->element[0]->integer;
@@ -162,7 +162,7 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
     size_t argc = 3 + 5 * n;
     const char **argv = malloc(argc * sizeof(*argv));
     size_t *lens = malloc(argc * sizeof(*lens));
-    char (*nums)[2][12] = malloc((n + 1) * sizeof(*nums));
+    char(*nums)[2][12] = malloc((n + 1) * sizeof(*nums));
     if (argv == NULL || lens == NULL || nums == NULL)
         abort();
     snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
@@ -235,9 +235,9 @@ static void on_moved(void *data, int status, redisReply *reply)
         else if (strcmp(what, "missing") == 0)
             status = SG_ENOENT;
         else
-            status = SG_EINVAL, why = strcmp(what, "no_room") == 0        ? "no_room"
-                                      : strcmp(what, "not_open") == 0     ? "not_open"
-                                                                          : "not_matching";
+            status = SG_EINVAL, why = strcmp(what, "no_room") == 0    ? "no_room"
+                                      : strcmp(what, "not_open") == 0 ? "not_open"
+                                                                      : "not_matching";
     }
     op->cb.move(op->data, status, why, seat);
     free(op);

@@ -27,7 +27,6 @@ int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb
 int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_vehicles_cb cb,
                           void *data);
 
-
 /* ---- matching input and assignments (assignment.c) ---------------------------------- */
 
 /** The unassigned registrations of a scope, as matching reads them (owned by the receiver). */
