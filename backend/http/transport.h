@@ -18,4 +18,7 @@ void sg_vehicle_input_read(const cJSON *o, struct sg_vehicle_input *in, struct s
 /** /api/vehicles/{id}/... (manifest, boarding); sub starts with '/'. */
 int sg_on_vehicle_sub(h2o_req_t *req, struct sg_app *app, const char *id, h2o_iovec_t sub);
 
+/** GET /api/vehicles/{id}/boarding (checkin.c). */
+int sg_on_boarding(h2o_req_t *req, struct sg_app *app, const char *id);
+
 #endif

@@ -59,4 +59,11 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int
 int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen);
 
+/** The store's keys for personal numbers (store.c). */
+struct sg_crypto *sg__store_crypto(struct sg_store *s);
+
+struct sg_vehicle;
+/** HGETALL pairs of a vehicle hash into v (vehicle.c); false when it is not a vehicle. */
+bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v);
+
 #endif

@@ -94,4 +94,21 @@ int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *to
 int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
                           void *data);
 
+/* ---- manifests (manifest_store.c) ------------------------------------------------------ */
+
+struct sg_manifest_entry {
+    char code[SG_CODE_LEN + 1];
+    uint32_t seat;              /* first seat of the group */
+    bool boarded;               /* checked in at boarding */
+    struct sg_registration reg; /* village filled, personal numbers decrypted */
+};
+typedef void (*sg_store_manifest_cb)(void *data, int status, const struct sg_vehicle *v,
+                                     const struct sg_manifest_entry *e, size_t n);
+/**
+ * A vehicle with its passengers in seat order, read in one atomic script. status 0,
+ * SG_ENOENT (no such vehicle), store errors. Everything passed to cb is valid during the
+ * call only (and wiped afterwards: it holds personal numbers).
+ */
+int sg_store_manifest(struct sg_store *s, const char *vehicle, sg_store_manifest_cb cb, void *data);
+
 #endif

@@ -86,7 +86,7 @@ static void copy_reply(char *dst, size_t dstsz, const redisReply *v)
 }
 
 /* HGETALL pairs into v; false when it is not a vehicle. */
-static bool vehicle_parse(const redisReply *r, struct sg_vehicle *v)
+bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v)
 {
     char buf[16];
     memset(v, 0, sizeof(*v));
@@ -196,7 +196,7 @@ static void on_vehicle(void *data, int status, redisReply *reply)
     struct vehicle_op *op = data;
     if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
         status = SG_EIO;
-    if (status == 0 && !vehicle_parse(reply, &op->v))
+    if (status == 0 && !sg__vehicle_parse(reply, &op->v))
         status = reply->elements == 0 ? SG_ENOENT : SG_EIO;
     op->cb(op->data, status, status == 0 ? &op->v : NULL);
     free(op);
@@ -228,7 +228,7 @@ static void on_list(void *data, int status, redisReply *reply)
     if (status == 0 && reply->elements != 0 && (vs = calloc(reply->elements, sizeof(*vs))) == NULL)
         abort();
     for (size_t i = 0; status == 0 && i != reply->elements; ++i)
-        if (vehicle_parse(reply->element[i], &vs[n]))
+        if (sg__vehicle_parse(reply->element[i], &vs[n]))
             ++n;
     op->list_cb(op->data, status, vs, n);
     free(vs);

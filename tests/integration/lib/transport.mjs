@@ -29,6 +29,7 @@ export async function login(server, name) {
         get: (p, o = {}) => server.get(p, { ...o, headers: headers(o.headers) }),
         post: (p, json, o = {}) => server.post(p, json, { ...o, headers: headers(o.headers) }),
         patch: (p, json, o = {}) => server.request('PATCH', p, { ...o, json, headers: headers(o.headers) }),
+        del: (p, o = {}) => server.request('DELETE', p, { ...o, headers: headers(o.headers) }),
     };
 }
 
