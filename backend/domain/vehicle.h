@@ -49,10 +49,12 @@ struct sg_vehicle {
     enum sg_vehicle_status status;
     char number[33]; /* plate, train or flight number; "" until known */
     uint32_t capacity;
-    uint32_t carriage_size; /* trains: seats per carriage; 0 otherwise */
-    uint32_t used;          /* seats assigned (kept by the store) */
-    uint32_t seat_next;     /* first seat after the last one ever given out (kept by the store; a freed seat
-                               inside stays empty, so seats never collide) */
+    uint32_t carriage_size;   /* trains: seats per carriage; 0 otherwise */
+    uint32_t used;            /* seats assigned (kept by the store) */
+    uint32_t boarded_people;  /* checked in (kept by the store); the report counts them once departed */
+    uint32_t boarded_poverty; /* of whom poverty-alleviated or monitored */
+    uint32_t seat_next;       /* first seat after the last one ever given out (kept by the store; a freed seat
+                                 inside stays empty, so seats never collide) */
     char dest_city[5];
     char employer[4 * SG_PLAN_TEXT_MAX_CHARS + 1];
     struct sg_date depart_date;

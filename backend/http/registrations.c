@@ -243,6 +243,7 @@ struct get_pending {
     cJSON *json; /* the registration, waiting for its vehicle */
     size_t npeople;
     unsigned seat;
+    char code[SG_CODE_LEN + 1];
 };
 
 static cJSON *json_person(const struct sg_person *p)
@@ -304,8 +305,10 @@ static cJSON *json_registration(const struct sg_app *app, const struct sg_stored
 
 /* Where the group sits: the vehicle, each person's seat (carriage + seat on a train), the
  * first pickup stop, the escort's phone (the worker needs to call the escort). */
-static cJSON *json_assignment(const struct sg_vehicle *v, unsigned seat, size_t npeople)
+static cJSON *json_assignment(const struct sg_app *app, const char *code, const struct sg_vehicle *v, unsigned seat,
+                              size_t npeople)
 {
+    char token[SG_CHECKIN_TOKEN_LEN + 1], url[512];
     char date[11];
     cJSON *o = cJSON_CreateObject(), *seats = cJSON_CreateArray();
     sg_date_format(v->depart_date, date);
@@ -330,6 +333,12 @@ static cJSON *json_assignment(const struct sg_vehicle *v, unsigned seat, size_t 
     cJSON_AddStringToObject(o, "pickup_time", v->nstops != 0 ? v->stops[0].time : "");
     cJSON_AddStringToObject(o, "escort_name", v->escort_name);
     cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
+    /* shown as a QR code on the status page; the escort's phone opens it to check in */
+    sg_store_checkin_token(app->store, code, token);
+    snprintf(url, sizeof(url), "%s/staff/checkin.html#%s", app->public_url, token);
+    cJSON *c = cJSON_AddObjectToObject(o, "checkin");
+    cJSON_AddStringToObject(c, "token", token);
+    cJSON_AddStringToObject(c, "url", url);
     return o;
 }
 
@@ -341,7 +350,8 @@ static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
         cJSON_Delete(p->json);
     } else if (p->super.req != NULL) {
         cJSON_AddItemToObject(p->json, "assignment",
-                              status == 0 ? json_assignment(v, p->seat, p->npeople) : cJSON_CreateNull());
+                              status == 0 ? json_assignment(p->super.app, p->code, v, p->seat, p->npeople)
+                                          : cJSON_CreateNull());
         sg_reply_json(p->super.req, 200, p->json);
     } else {
         cJSON_Delete(p->json);
@@ -361,6 +371,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
         p->json = json_registration(p->super.app, s);
         p->npeople = s->reg.npeople;
         p->seat = s->seat;
+        memcpy(p->code, s->code, sizeof(p->code));
         if (s->vehicle[0] != '\0' && sg_store_vehicle_get(p->super.app->store, s->vehicle, on_vehicle, p) == 0)
             return;
         cJSON_AddNullToObject(p->json, "assignment");

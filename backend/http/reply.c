@@ -70,6 +70,7 @@ static const struct {
     {"not_assigned", "这个报名还没有安排车辆"},
     {"not_open", "这个报名已取消或已安排"},
     {"wrong_vehicle", "此人不在这辆车的名单上"},
+    {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
 };
 
 const char *sg_message(const char *code)

@@ -49,6 +49,8 @@ cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
     if (v->type == SG_VEHICLE_TRAIN)
         cJSON_AddNumberToObject(o, "carriage_size", v->carriage_size);
     cJSON_AddNumberToObject(o, "used", v->used);
+    cJSON_AddNumberToObject(o, "boarded_people", v->boarded_people);
+    cJSON_AddNumberToObject(o, "boarded_poverty", v->boarded_poverty);
     cJSON_AddStringToObject(o, "dest_city", v->dest_city);
     cJSON_AddStringToObject(o, "dest_city_name", city != NULL ? city->name : "");
     cJSON_AddStringToObject(o, "employer", v->employer);

@@ -8,7 +8,7 @@
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'busy'}
 end
-local r = redis.call('HMGET', KEYS[1], 'status', 'vehicle', 'people', 'open', 'campaign')
+local r = redis.call('HMGET', KEYS[1], 'status', 'vehicle', 'people', 'open', 'campaign', 'counted')
 local v = redis.call('HMGET', KEYS[4], 'status', 'capacity', 'used', 'seat_next', 'campaign', 'type', 'dest_city', 'day')
 if not r[4] or r[5] ~= ARGV[3] or not v[1] or v[5] ~= ARGV[3] then
   return {'missing'}
@@ -31,7 +31,11 @@ if v[1] ~= 'planned' or cap - tonumber(v[3]) < people or seat + people - 1 > cap
 end
 if r[2] and r[2] ~= '' then
   redis.call('ZREM', 'sg:vehicle:' .. r[2] .. ':seats', ARGV[1])
-  redis.call('SREM', 'sg:vehicle:' .. r[2] .. ':boarded', ARGV[1])
+  if redis.call('SREM', 'sg:vehicle:' .. r[2] .. ':boarded', ARGV[1]) == 1 then
+    redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'boarded_people', -people)
+    redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'boarded_poverty',
+      -tonumber(string.match(r[6] or '', 'poverty (%d+)') or '0'))
+  end
   redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'used', -people)
 else
   redis.call('ZREM', KEYS[2], r[4])

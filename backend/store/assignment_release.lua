@@ -4,14 +4,18 @@
 -- cancel passes 'drop' and the registration leaves the open index for good.
 -- KEYS[1] sg:reg:{code}  KEYS[2] sg:{campaign}:open  KEYS[3] sg:{campaign}:assign
 -- ARGV[1] code  ARGV[2] 'reopen' or 'drop'
-local f = redis.call('HMGET', KEYS[1], 'vehicle', 'people', 'open')
+local f = redis.call('HMGET', KEYS[1], 'vehicle', 'people', 'open', 'counted')
 if not f[3] then
   return {'missing'}
 end
 if f[1] and f[1] ~= '' then
   redis.call('ZREM', 'sg:vehicle:' .. f[1] .. ':seats', ARGV[1])
   redis.call('HINCRBY', 'sg:vehicle:' .. f[1], 'used', -tonumber(f[2]))
-  redis.call('SREM', 'sg:vehicle:' .. f[1] .. ':boarded', ARGV[1])
+  if redis.call('SREM', 'sg:vehicle:' .. f[1] .. ':boarded', ARGV[1]) == 1 then
+    redis.call('HINCRBY', 'sg:vehicle:' .. f[1], 'boarded_people', -tonumber(f[2]))
+    redis.call('HINCRBY', 'sg:vehicle:' .. f[1], 'boarded_poverty',
+      -tonumber(string.match(f[4] or '', 'poverty (%d+)') or '0'))
+  end
   redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('HDEL', KEYS[1], 'vehicle', 'seat')
   redis.call('HSET', KEYS[1], 'status', 'registered')

@@ -111,4 +111,25 @@ typedef void (*sg_store_manifest_cb)(void *data, int status, const struct sg_veh
  */
 int sg_store_manifest(struct sg_store *s, const char *vehicle, sg_store_manifest_cb cb, void *data);
 
+/* ---- boarding check-in (checkin.c) ----------------------------------------------------- */
+
+#define SG_CHECKIN_TOKEN_LEN (SG_CODE_LEN + 20)
+
+/**
+ * The check-in token of a registration: its code and 80 bits of a keyed BLAKE2b of it
+ * (the store's key, domain "checkin:"). Unguessable without the key file, nothing stored,
+ * the same every time it is shown.
+ */
+void sg_store_checkin_token(struct sg_store *s, const char *code, char out[SG_CHECKIN_TOKEN_LEN + 1]);
+/** True when token is genuine; its code goes into code. Constant time in the MAC. */
+bool sg_store_checkin_token_open(struct sg_store *s, const char *token, char code[SG_CODE_LEN + 1]);
+
+/**
+ * Mark registration code boarded on vehicle (idempotent). status 0 (*again true when it
+ * was already), SG_ENOENT (no such registration), SG_EINVAL (*why "wrong_vehicle": not on
+ * this vehicle; "closed": the vehicle has departed or was cancelled).
+ */
+typedef void (*sg_store_checkin_cb)(void *data, int status, bool again, const char *why);
+int sg_store_checkin(struct sg_store *s, const char *code, const char *vehicle, sg_store_checkin_cb cb, void *data);
+
 #endif

@@ -110,6 +110,10 @@ bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v)
             v->carriage_size = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "used"))
             v->used = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "boarded_people"))
+            v->boarded_people = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "boarded_poverty"))
+            v->boarded_poverty = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "seat_next"))
             v->seat_next = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "dest_city"))
