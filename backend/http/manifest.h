@@ -37,4 +37,7 @@ unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len);
 /** The .xlsx: malloc'ed, *len bytes; NULL on failure (temporary file not writable). */
 unsigned char *sg_manifest_xlsx(const struct sg_manifest_doc *d, size_t *len);
 
+/** Drop the font caches that drawing PDFs filled (at shutdown, so leak checkers see a clean exit). */
+void sg_manifest_pdf_cleanup(void);
+
 #endif

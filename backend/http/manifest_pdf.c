@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include "http/manifest.h"
 
@@ -177,4 +178,11 @@ unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len)
     }
     *len = b.len;
     return b.buf;
+}
+
+void sg_manifest_pdf_cleanup(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

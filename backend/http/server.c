@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "http/app.h"
+#include "http/manifest.h"
 #include "http/pwhash.h"
 
 #define SHUTDOWN_GRACE_MS 3000
@@ -146,5 +147,6 @@ int sg_http_serve(struct sg_app *app, h2o_evloop_t *loop, const char *host, int 
         h2o_context_dispose(&s.ctx);
         h2o_config_dispose(&s.config);
     }
+    sg_manifest_pdf_cleanup();
     return 0;
 }
