@@ -116,6 +116,7 @@ choose_asan_options() {
     fi
     rm -rf "$probe_dir"
     export ASAN_OPTIONS
+    export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 }
 

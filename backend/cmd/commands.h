@@ -31,4 +31,7 @@ int sg_cmd_audit(int argc, char **argv);
  */
 int sg_cmd_posters(int argc, char **argv);
 
+/** `songgong match --campaign ID --scope CODE [--accept]`: matching from the command line (match.c). */
+int sg_cmd_match(int argc, char **argv);
+
 #endif

@@ -55,6 +55,26 @@ static const struct {
     {"count_range", "请填写0或正整数"},
     {"date_future", "日期不能晚于今天"},
     {"date_year", "日期应在本次活动的年份内"},
+    /* transport */
+    {"type_enum", "车辆类型应为专车、专列或专机"},
+    {"capacity_range", "座位数不在这种车辆的合理范围内（专车5-65，专列100-2400，专机30-400）"},
+    {"carriage_range", "每节车厢座位数应为20到150"},
+    {"time_format", "时间格式应为 时:分，如 07:30"},
+    {"stop_order", "上车点时间应按先后顺序，出发时间不早于最后一个上车点"},
+    {"too_many", "数量太多"},
+    {"below_used", "座位数不能少于已安排的人数"},
+    {"status_transition", "车辆状态不能这样改变"},
+    {"conflict", "这辆车刚被别人修改过，请刷新后重试"},
+    {"unknown_campaign", "找不到这个送工活动"},
+    {"unknown_division", "找不到这个区划"},
+    {"match_busy", "有人正在为这个活动编排车辆，请稍后再试"},
+    {"no_room", "这辆车没有足够的空座位"},
+    {"not_matching", "目的地、日期或出行方式与这辆车不符"},
+    {"not_assigned", "这个报名还没有安排车辆"},
+    {"not_open", "这个报名已取消或已安排"},
+    {"assigned", "这个报名已安排车辆，请先把人从车上移出再修改"},
+    {"wrong_vehicle", "此人不在这辆车的名单上"},
+    {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
 };
 
 const char *sg_message(const char *code)
@@ -82,6 +102,8 @@ static const char *reason(int status)
         return "Method Not Allowed";
     case 409:
         return "Conflict";
+    case 500:
+        return "Internal Server Error";
     case 413:
         return "Payload Too Large";
     case 415:

@@ -27,6 +27,9 @@ int sg_on_login(h2o_handler_t *self, h2o_req_t *req);         /* auth.c */
 int sg_on_logout(h2o_handler_t *self, h2o_req_t *req);        /* auth.c */
 int sg_on_me(h2o_handler_t *self, h2o_req_t *req);            /* auth.c */
 int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);         /* audit.c */
+int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req);      /* vehicles.c */
+int sg_on_match(h2o_handler_t *self, h2o_req_t *req);         /* match.c */
+int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req);       /* checkin.c */
 int sg_on_posters(h2o_handler_t *self, h2o_req_t *req);       /* posters.c */
 int sg_on_stats(h2o_handler_t *self, h2o_req_t *req);         /* stats.c */
 int sg_on_stats_stream(h2o_handler_t *self, h2o_req_t *req);  /* stats_stream.c */

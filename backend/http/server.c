@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include "http/app.h"
 #include "http/offload.h"
+#include "http/manifest.h"
 #include "http/pwhash.h"
 #include "http/stats.h"
 
@@ -156,5 +157,6 @@ int sg_http_serve(struct sg_app *app, h2o_evloop_t *loop, const char *host, int 
         h2o_context_dispose(&s.ctx);
         h2o_config_dispose(&s.config);
     }
+    sg_manifest_pdf_cleanup();
     return 0;
 }

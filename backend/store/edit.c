@@ -10,7 +10,7 @@
 #include "store/codec.h"
 #include "store/internal.h"
 
-#define EDIT_ARGS (6 + SG_MAX_PEOPLE)
+#define EDIT_ARGS (7 + SG_MAX_PEOPLE)
 
 struct edit_op {
     sg_store_edit_cb cb;
@@ -33,9 +33,12 @@ static void on_edited(void *data, int status, redisReply *reply)
         else if (strcmp(what, "duplicate") == 0 && reply->elements == 2) {
             status = SG_EEXIST;
             res.duplicate_person = (int)strtol(reply->element[1]->str, NULL, 10);
-        } else if (strcmp(what, "already_cancelled") == 0 || strcmp(what, "changed") == 0) {
+        } else if (strcmp(what, "already_cancelled") == 0 || strcmp(what, "changed") == 0 ||
+                   strcmp(what, "assigned") == 0) {
             status = SG_ECONFLICT;
-            res.conflict = what[0] == 'a' ? "already_cancelled" : "changed";
+            res.conflict = strcmp(what, "already_cancelled") == 0 ? "already_cancelled"
+                           : what[1] == 's'                     ? "assigned"
+                                                                : "changed";
         } else
             status = SG_EIO; /* an error reply, NOSCRIPT included */
     }
@@ -54,7 +57,7 @@ static void counted(const struct sg_registration *reg, struct sg_date signed_on,
 }
 
 struct edit_args {
-    char key[32], people[8], flag[2], counted[SG_COUNTERS_MAX * 48];
+    char key[32], people[8], flag[2], match[48], counted[SG_COUNTERS_MAX * 48];
     char json[SG__DATA_MAX];
     size_t jsonlen;
     struct sg__sealed sealed;
@@ -77,8 +80,9 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
     sg__seal(s->crypto, reg, &a->sealed);
     a->jsonlen = sg__data_encode(reg, &a->sealed, entered_by, a->json);
     counted(reg, signed_on, a->counted, sizeof(a->counted));
+    sg__match_key(reg, a->match);
     int n = 0;
-    const char *fixed[] = {a->key, expect_village, reg->village, a->people, a->json, a->counted, a->flag};
+    const char *fixed[] = {a->key, expect_village, reg->village, a->people, a->json, a->counted, a->flag, a->match};
     for (size_t i = 0; i != sizeof(fixed) / sizeof(fixed[0]); ++i)
         argv[n++] = fixed[i];
     for (size_t i = 0; i != reg->npeople; ++i)

@@ -5,8 +5,10 @@
 -- KEYS[1] sg:reg:{code}
 -- ARGV[1] the village the caller checked the scope of  ARGV[2] new village  ARGV[3] n people
 -- ARGV[4] new data (JSON, numbers sealed)  ARGV[5] new counted  ARGV[6] '1': reset flag_checked
--- ARGV[7..6+n] keyed hashes of the new ID numbers
-local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code')
+-- ARGV[7] new "{city}:{day}:{flex}:{mode}" for the open index (signup.lua ARGV[9])
+-- ARGV[8..7+n] keyed hashes of the new ID numbers
+-- A registration already in a vehicle is not edited ('assigned'): take it out first.
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'vehicle', 'open')
 if not h[1] then
   return {'missing'}
 end
@@ -16,6 +18,9 @@ end
 if h[2] ~= ARGV[1] then
   return {'changed'}
 end
+if h[7] and h[7] ~= '' then
+  return {'assigned'}
+end
 local campaign, code = h[1], h[6]
 local uid = 'sg:uid:' .. campaign .. ':'
 local old, new, claimed = {}, {}, {}
@@ -23,7 +28,7 @@ for _, p in ipairs(cjson.decode(h[4]).people) do
   old[p.idh] = true
 end
 for i = 1, tonumber(ARGV[3]) do
-  local idh = ARGV[6 + i]
+  local idh = ARGV[7 + i]
   new[idh] = true
   if not old[idh] then
     if not redis.call('SET', uid .. idh, code, 'NX') then
@@ -63,7 +68,12 @@ if h[2] ~= ARGV[2] then
   redis.call('ZREM', 'sg:' .. campaign .. ':byplace', h[2] .. ':' .. code)
   redis.call('ZADD', 'sg:' .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
 end
-redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5])
+local open = ARGV[2] .. ':' .. code .. ':' .. ARGV[7] .. ':' .. ARGV[3]
+if h[8] then
+  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[8])
+end
+redis.call('ZADD', 'sg:' .. campaign .. ':open', 0, open)
+redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5], 'open', open)
 if ARGV[6] == '1' then
   redis.call('HSET', KEYS[1], 'flag_checked', '0')
 end

@@ -24,6 +24,11 @@ enum sg__script_id {
     SG__SCRIPT_CANCEL,
     SG__SCRIPT_HGETALL,
     SG__SCRIPT_RETURNS_SAVE,
+    SG__SCRIPT_VEHICLE_SAVE,
+    SG__SCRIPT_ASSIGN,
+    SG__SCRIPT_ASSIGNMENT_RELEASE,
+    SG__SCRIPT_ASSIGNMENT_MOVE,
+    SG__SCRIPT_CHECKIN,
     SG__SCRIPTS
 };
 
@@ -39,7 +44,8 @@ struct sg_store {
 
 extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
     sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
-    sg__hgetall_lua[], sg__returns_save_lua[];
+    sg__hgetall_lua[], sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
+    sg__assignment_move_lua[], sg__checkin_lua[];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are
@@ -60,6 +66,9 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int
 int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen);
 
+/** What matching reads of a registration, "{city}:{day}:{flex}:{mode}" (the open index, signup.lua ARGV[9]). */
+void sg__match_key(const struct sg_registration *reg, char out[48]);
+
 /** Copy src (NULL = "") into dst, cut to dstsz - 1 bytes. */
 void sg__copy_str(char *dst, size_t dstsz, const char *src);
 
@@ -69,5 +78,12 @@ void sg__copy_str(char *dst, size_t dstsz, const char *src);
  */
 int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registration *out, const redisReply *k,
                    const redisReply *v);
+
+/** The store's keys for personal numbers (store.c). */
+struct sg_crypto *sg__store_crypto(struct sg_store *s);
+
+struct sg_vehicle;
+/** HGETALL pairs of a vehicle hash into v (vehicle.c); false when it is not a vehicle. */
+bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v);
 
 #endif

@@ -14,7 +14,7 @@
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
 #define NKEYS_FIXED 5
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 8 + 2 * SG_COUNTERS_MAX)
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 9 + 2 * SG_COUNTERS_MAX)
 
 struct save_op {
     struct sg_store *s;
@@ -32,6 +32,7 @@ struct save_op {
     struct sg_counter counters[SG_COUNTERS_MAX];
     char counter_values[SG_COUNTERS_MAX][24];
     char counted[SG_COUNTERS_MAX * 48];
+    char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua ARGV[9]) */
     size_t datalen;
     char json[SG__DATA_MAX];
 };
@@ -58,6 +59,7 @@ static int build_args(const struct save_op *op, char keys[][96], const char **v,
     v[n++] = op->campaign;
     v[n++] = op->json;
     v[n++] = op->counted;
+    v[n++] = op->match;
     for (size_t i = 0; i != op->ncounters; ++i) {
         v[n++] = op->counters[i].field;
         v[n++] = op->counter_values[i];
@@ -155,6 +157,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, entered_by != NULL ? entered_by : "", op->json);
     counters_init(op, reg, signed_on);
+    sg__match_key(reg, op->match);
     free(sealed);
     int ret = send_save(op);
     if (ret != 0)
@@ -184,6 +187,10 @@ int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registrati
         sg__copy_str(out->reg.village, sizeof(out->reg.village), v->str);
     else if (field_is(k, "status"))
         sg__copy_str(out->status, sizeof(out->status), v->str);
+    else if (field_is(k, "vehicle"))
+        sg__copy_str(out->vehicle, sizeof(out->vehicle), v->str);
+    else if (field_is(k, "seat"))
+        out->seat = (unsigned)strtoul(v->str, NULL, 10);
     else if (field_is(k, "created"))
         out->created_ms = strtoull(v->str, NULL, 10);
     else if (field_is(k, "flag_checked"))
@@ -240,4 +247,9 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
     if (ret != 0)
         free(op);
     return ret;
+}
+
+void sg__match_key(const struct sg_registration *reg, char out[48])
+{
+    snprintf(out, 48, "%s:%ld:%d:%d", reg->dest_city, sg_date_days(reg->depart_date), reg->flex_days, (int)reg->mode);
 }

@@ -10,7 +10,10 @@
 -- ARGV[1] n people  ARGV[2] code  ARGV[3] idem flag  ARGV[4] created ms  ARGV[5] village
 -- ARGV[6] campaign  ARGV[7] the registration's data (JSON, personal numbers sealed)
 -- ARGV[8] the counters as "field n field n ..." (kept, so a cancel takes back exactly these)
--- ARGV[9..] the same counters as field, n arguments
+-- ARGV[9] what matching needs, "{city}:{day}:{flex}:{mode}" (day: days since 1970-01-01, mode:
+--         enum sg_mode): the member "{village}:{code}:{ARGV[9]}:{n}" goes into the open index
+--         sg:{campaign}:open and into the hash as 'open' (docs/redis-keys.md)
+-- ARGV[10..] the same counters as field, n arguments
 local n = tonumber(ARGV[1])
 if ARGV[3] == '1' then
   local prev = redis.call('GET', KEYS[2])
@@ -30,10 +33,12 @@ for i = 1, n do
   end
 end
 local village = ARGV[5]
+local open = village .. ':' .. ARGV[2] .. ':' .. ARGV[9] .. ':' .. ARGV[1]
 redis.call('HSET', KEYS[1], 'code', ARGV[2], 'campaign', ARGV[6], 'village', village, 'status', 'registered',
-  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7], 'counted', ARGV[8])
+  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7], 'counted', ARGV[8], 'open', open)
 redis.call('ZADD', KEYS[3], 0, village .. ':' .. ARGV[2])
-for i = 9, #ARGV, 2 do
+redis.call('ZADD', 'sg:' .. ARGV[6] .. ':open', 0, open)
+for i = 10, #ARGV, 2 do
   redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
   redis.call('HINCRBY', KEYS[5], ARGV[i], ARGV[i + 1])
 end

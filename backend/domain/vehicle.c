@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* Vehicle plans: field rules and the status machine. Every bad field is named; nothing
+ * here touches storage or the network. */
+#include <stdio.h>
+#include <string.h>
+#include "domain/err.h"
+#include "domain/text.h"
+#include "domain/vehicle.h"
+
+static const char *const status_names[SG_VEHICLE_STATUSES] = {"planned", "boarding", "departed", "arrived",
+                                                              "cancelled"};
+
+const char *sg_vehicle_status_name(enum sg_vehicle_status s)
+{
+    return (unsigned)s < SG_VEHICLE_STATUSES ? status_names[s] : "";
+}
+
+int sg_vehicle_status_parse(const char *s)
+{
+    for (int i = 0; s != NULL && i != SG_VEHICLE_STATUSES; ++i)
+        if (strcmp(s, status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *max)
+{
+    static const uint32_t ranges[SG_VEHICLE_TYPES][2] = {{5, 65}, {100, 2400}, {30, 400}};
+    *min = ranges[t][0];
+    *max = ranges[t][1];
+}
+
+static const char *text_code(int err)
+{
+    switch (-err) {
+    case SG_TEXT_EMPTY:
+        return "required";
+    case SG_TEXT_UTF8:
+        return "utf8";
+    case SG_TEXT_SHORT:
+        return "too_short";
+    case SG_TEXT_LONG:
+        return "too_long";
+    case SG_TEXT_FORMAT:
+        return "phone_format";
+    default:
+        return "chars";
+    }
+}
+
+/* "HH:MM" (or "" when s is NULL or empty): 0, else -1. */
+static int time_normalize(const char *s, char out[6])
+{
+    out[0] = '\0';
+    if (s == NULL || s[0] == '\0')
+        return 0;
+    if (strlen(s) != 5 || s[2] != ':' || strspn(s, "0123456789:") != 5)
+        return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 23 || m > 59)
+        return -1;
+    memcpy(out, s, 6);
+    return 0;
+}
+
+static void text(const char *s, size_t max, char *out, size_t outsz, const char *field, struct sg_field_errors *errs)
+{
+    int r = sg_text_normalize(s, max, out, outsz);
+    if (r != 0)
+        sg_field_errors_add(errs, field, text_code(r));
+}
+
+static void check_kind(const struct sg_vehicle_input *in, struct sg_vehicle *out, struct sg_field_errors *errs)
+{
+    int t = in->type != NULL ? sg_vehicle_type_parse(in->type) : -1;
+    if (t < 0) {
+        sg_field_errors_add(errs, "type", in->type == NULL ? "required" : "type_enum");
+        return;
+    }
+    out->type = (enum sg_vehicle_type)t;
+    uint32_t lo, hi;
+    sg_vehicle_capacity_range(out->type, &lo, &hi);
+    if (in->capacity < 0)
+        sg_field_errors_add(errs, "capacity", "required");
+    else if (in->capacity < (long)lo || in->capacity > (long)hi)
+        sg_field_errors_add(errs, "capacity", "capacity_range");
+    else if ((uint32_t)in->capacity < out->used)
+        sg_field_errors_add(errs, "capacity", "below_used");
+    else
+        out->capacity = (uint32_t)in->capacity;
+    out->carriage_size = 0;
+    if (out->type != SG_VEHICLE_TRAIN)
+        return;
+    if (in->carriage_size < 0)
+        sg_field_errors_add(errs, "carriage_size", "required");
+    else if (in->carriage_size < 20 || in->carriage_size > 150)
+        sg_field_errors_add(errs, "carriage_size", "carriage_range");
+    else
+        out->carriage_size = (uint32_t)in->carriage_size;
+}
+
+static void check_trip(const struct sg_vehicle_input *in, const struct sg_vehicle_ctx *ctx, struct sg_vehicle *out,
+                       struct sg_field_errors *errs)
+{
+    const char *c = in->dest_city;
+    if (c == NULL || c[0] == '\0')
+        sg_field_errors_add(errs, "dest_city", "required");
+    else if (strlen(c) != 4 || sg_divisions_find(ctx->destinations, c, 4) == NULL)
+        sg_field_errors_add(errs, "dest_city", "unknown_city");
+    else
+        memcpy(out->dest_city, c, 5);
+    text(in->employer, SG_PLAN_TEXT_MAX_CHARS, out->employer, sizeof(out->employer), "employer", errs);
+    if (in->depart_date == NULL || in->depart_date[0] == '\0')
+        sg_field_errors_add(errs, "depart_date", "required");
+    else if (sg_date_parse(in->depart_date, &out->depart_date) != 0)
+        sg_field_errors_add(errs, "depart_date", "date_format");
+    else if (sg_date_cmp(out->depart_date, ctx->starts) < 0 || sg_date_cmp(out->depart_date, ctx->ends) > 0)
+        sg_field_errors_add(errs, "depart_date", "date_window");
+    if (time_normalize(in->depart_time, out->depart_time) != 0)
+        sg_field_errors_add(errs, "depart_time", "time_format");
+    if (time_normalize(in->arrive_time, out->arrive_time) != 0)
+        sg_field_errors_add(errs, "arrive_time", "time_format");
+}
+
+/* Stops in order; their times (when given) must not go backwards, and the departure is not before the last. */
+static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *out, struct sg_field_errors *errs)
+{
+    char field[40], last[6] = "";
+    out->nstops = 0;
+    if (in->nstops > SG_STOPS_MAX) {
+        sg_field_errors_add(errs, "stops", "too_many");
+        return;
+    }
+    for (size_t i = 0; i != in->nstops; ++i) {
+        struct sg_stop *s = &out->stops[out->nstops++];
+        snprintf(field, sizeof(field), "stops[%zu].name", i);
+        int r = in->stops[i].name == NULL
+                    ? -SG_TEXT_EMPTY
+                    : sg_text_normalize(in->stops[i].name, SG_STOP_NAME_MAX_CHARS, s->name, sizeof(s->name));
+        if (r == 0 && s->name[0] == '\0')
+            r = -SG_TEXT_EMPTY;
+        if (r != 0)
+            sg_field_errors_add(errs, field, text_code(r));
+        snprintf(field, sizeof(field), "stops[%zu].time", i);
+        if (time_normalize(in->stops[i].time, s->time) != 0 || s->time[0] == '\0')
+            sg_field_errors_add(errs, field, in->stops[i].time == NULL ? "required" : "time_format");
+        else if (strcmp(s->time, last) < 0)
+            sg_field_errors_add(errs, field, "stop_order");
+        else
+            memcpy(last, s->time, 6);
+    }
+    if (out->depart_time[0] != '\0' && strcmp(out->depart_time, last) < 0)
+        sg_field_errors_add(errs, "depart_time", "stop_order");
+}
+
+static void check_people(const struct sg_vehicle_input *in, struct sg_vehicle *out, struct sg_field_errors *errs)
+{
+    char field[40];
+    out->ndrivers = 0;
+    if (in->ndrivers > SG_DRIVERS_MAX)
+        sg_field_errors_add(errs, "drivers", "too_many");
+    for (size_t i = 0; i != in->ndrivers && i != SG_DRIVERS_MAX; ++i) {
+        snprintf(field, sizeof(field), "drivers[%zu]", i);
+        int r = in->drivers[i] == NULL ? -SG_TEXT_EMPTY
+                                       : sg_name_normalize(in->drivers[i], out->drivers[out->ndrivers], 128);
+        if (r != 0)
+            sg_field_errors_add(errs, field, text_code(r));
+        else
+            ++out->ndrivers;
+    }
+    out->escort_name[0] = '\0';
+    if (in->escort_name != NULL && in->escort_name[0] != '\0') {
+        int r = sg_name_normalize(in->escort_name, out->escort_name, sizeof(out->escort_name));
+        if (r != 0)
+            sg_field_errors_add(errs, "escort_name", text_code(r));
+    }
+    out->escort_phone[0] = '\0';
+    if (in->escort_phone != NULL && in->escort_phone[0] != '\0' &&
+        sg_phone_normalize(in->escort_phone, out->escort_phone) != 0)
+        sg_field_errors_add(errs, "escort_phone", "phone_format");
+    text(in->emergency, SG_PLAN_TEXT_MAX_CHARS, out->emergency, sizeof(out->emergency), "emergency", errs);
+    text(in->notes, SG_NOTES_MAX_CHARS, out->notes, sizeof(out->notes), "notes", errs);
+}
+
+int sg_vehicle_validate(const struct sg_vehicle_input *in, const struct sg_vehicle_ctx *ctx, struct sg_vehicle *out,
+                        struct sg_field_errors *errs)
+{
+    errs->n = 0;
+    check_kind(in, out, errs);
+    check_trip(in, ctx, out, errs);
+    check_stops(in, out, errs);
+    check_people(in, out, errs);
+    text(in->number, 32, out->number, sizeof(out->number), "number", errs);
+    return errs->n == 0 ? 0 : SG_EINVAL;
+}
+
+bool sg_vehicle_ready(const struct sg_vehicle *v, struct sg_field_errors *errs)
+{
+    size_t before = errs->n;
+    if (v->number[0] == '\0')
+        sg_field_errors_add(errs, "number", "required");
+    if (v->depart_time[0] == '\0')
+        sg_field_errors_add(errs, "depart_time", "required");
+    if (v->nstops == 0)
+        sg_field_errors_add(errs, "stops", "required");
+    if (v->escort_name[0] == '\0')
+        sg_field_errors_add(errs, "escort_name", "required");
+    if (v->escort_phone[0] == '\0')
+        sg_field_errors_add(errs, "escort_phone", "required");
+    if (v->emergency[0] == '\0')
+        sg_field_errors_add(errs, "emergency", "required");
+    if (v->type == SG_VEHICLE_BUS && v->ndrivers == 0)
+        sg_field_errors_add(errs, "drivers", "required");
+    return errs->n == before;
+}
+
+bool sg_vehicle_transition_valid(enum sg_vehicle_status from, enum sg_vehicle_status to)
+{
+    if (from == to)
+        return true;
+    switch (from) {
+    case SG_VEHICLE_PLANNED:
+        return to == SG_VEHICLE_BOARDING || to == SG_VEHICLE_CANCELLED;
+    case SG_VEHICLE_BOARDING:
+        return to == SG_VEHICLE_DEPARTED || to == SG_VEHICLE_CANCELLED || to == SG_VEHICLE_PLANNED;
+    case SG_VEHICLE_DEPARTED:
+        return to == SG_VEHICLE_ARRIVED;
+    default:
+        return false;
+    }
+}
+
+void sg_vehicle_train_seat(uint32_t carriage_size, uint32_t s, uint32_t *carriage, uint32_t *seat)
+{
+    if (carriage_size == 0) {
+        *carriage = 0;
+        *seat = s;
+        return;
+    }
+    *carriage = (s - 1) / carriage_size + 1;
+    *seat = (s - 1) % carriage_size + 1;
+}
+
+bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struct sg_date depart, int flex_days,
+                        int mode)
+{
+    long d = sg_date_days(depart) - sg_date_days(v->depart_date);
+    return strcmp(v->dest_city, dest_city) == 0 && (d < 0 ? -d : d) <= flex_days &&
+           (sg_mode_allows(mode) & (1u << v->type)) != 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* A vehicle and its plan (一车一方案): type, capacity, destination, departure, pickup
+ * stops, drivers, escort, emergency contact, notes, and its status. Validation of the raw
+ * strings a form sends, and the allowed status changes. Pure. */
+#ifndef SG_DOMAIN_VEHICLE_H
+#define SG_DOMAIN_VEHICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "domain/date.h"
+#include "domain/division.h"
+#include "domain/match.h"
+#include "domain/registration.h"
+
+#define SG_VEHICLE_ID_MAX 15
+#define SG_STOPS_MAX 12
+#define SG_DRIVERS_MAX 3
+#define SG_STOP_NAME_MAX_CHARS 40
+#define SG_PLAN_TEXT_MAX_CHARS 60
+#define SG_NOTES_MAX_CHARS 500
+
+enum sg_vehicle_status {
+    SG_VEHICLE_PLANNED = 0,
+    SG_VEHICLE_BOARDING,
+    SG_VEHICLE_DEPARTED,
+    SG_VEHICLE_ARRIVED,
+    SG_VEHICLE_CANCELLED,
+};
+#define SG_VEHICLE_STATUSES 5
+
+/** "planned", "boarding", "departed", "arrived", "cancelled"; parse gives -1 when unknown. */
+const char *sg_vehicle_status_name(enum sg_vehicle_status s);
+int sg_vehicle_status_parse(const char *s);
+
+/** Seats a vehicle of type t may have: [min, max] (bus 5-65, train 100-2400, flight 30-400). */
+void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *max);
+
+struct sg_stop {
+    char name[4 * SG_STOP_NAME_MAX_CHARS + 1];
+    char time[6]; /* "HH:MM" */
+};
+
+struct sg_vehicle {
+    char id[SG_VEHICLE_ID_MAX + 1];
+    char campaign[32];
+    char scope[SG_DIVISION_CODE_MAX + 1]; /* the division that owns it */
+    enum sg_vehicle_type type;
+    enum sg_vehicle_status status;
+    char number[33]; /* plate, train or flight number; "" until known */
+    uint32_t capacity;
+    uint32_t carriage_size;   /* trains: seats per carriage; 0 otherwise */
+    uint32_t used;            /* seats assigned (kept by the store) */
+    uint32_t boarded_people;  /* checked in (kept by the store); the report counts them once departed */
+    uint32_t boarded_poverty; /* of whom poverty-alleviated or monitored */
+    uint32_t seat_next;       /* first seat after the last one ever given out (kept by the store; a freed seat
+                                 inside stays empty, so seats never collide) */
+    char dest_city[5];
+    char employer[4 * SG_PLAN_TEXT_MAX_CHARS + 1];
+    struct sg_date depart_date;
+    char depart_time[6]; /* "HH:MM" or "" until known */
+    char arrive_time[6]; /* expected arrival "HH:MM" or "" */
+    struct sg_stop stops[SG_STOPS_MAX];
+    size_t nstops;
+    char drivers[SG_DRIVERS_MAX][128];
+    size_t ndrivers;
+    char escort_name[128];
+    char escort_phone[12];
+    char emergency[4 * SG_PLAN_TEXT_MAX_CHARS + 1]; /* name and phone, free text */
+    char notes[4 * SG_NOTES_MAX_CHARS + 1];
+};
+
+/* Raw input: NULL strings and -1 numbers are missing. */
+struct sg_vehicle_input {
+    const char *type, *number, *dest_city, *employer, *depart_date, *depart_time, *arrive_time;
+    const char *escort_name, *escort_phone, *emergency, *notes;
+    long capacity, carriage_size;
+    struct {
+        const char *name, *time;
+    } stops[SG_STOPS_MAX + 1];
+    size_t nstops; /* may exceed SG_STOPS_MAX: then an error */
+    const char *drivers[SG_DRIVERS_MAX + 1];
+    size_t ndrivers;
+};
+
+struct sg_vehicle_ctx {
+    const struct sg_divisions *destinations;
+    struct sg_date starts, ends; /* the campaign window */
+};
+
+/**
+ * Validate and normalize the plan fields of in into out (id, campaign, scope, status and
+ * used are left as they are). Required: type, capacity, dest_city, depart_date (inside
+ * the window); trains also carriage_size (20-150). Everything else may stay empty while
+ * the vehicle is planned (sg_vehicle_ready says what boarding needs). 0, or SG_EINVAL
+ * with every bad field in errs (reset first). Codes: required, type_enum, capacity_range,
+ * carriage_range, unknown_city, date_format, date_window, time_format, stop_order,
+ * too_many, phone_format, chars, too_long, utf8, below_used.
+ */
+int sg_vehicle_validate(const struct sg_vehicle_input *in, const struct sg_vehicle_ctx *ctx, struct sg_vehicle *out,
+                        struct sg_field_errors *errs);
+
+/**
+ * What a plan needs before boarding: number, depart_time, at least one stop, escort name
+ * and phone, emergency contact; buses at least one driver. Adds "required" for each
+ * missing field to errs; true when none is missing.
+ */
+bool sg_vehicle_ready(const struct sg_vehicle *v, struct sg_field_errors *errs);
+
+/**
+ * True when a vehicle may go from one status to another: planned → boarding →
+ * departed → arrived; planned or boarding → cancelled; boarding → planned (boarding
+ * stopped). Staying in the same status is allowed.
+ */
+bool sg_vehicle_transition_valid(enum sg_vehicle_status from, enum sg_vehicle_status to);
+
+/** Seat number s (1-based) of a train with carriage_size seats per carriage: carriage and seat, both 1-based. */
+void sg_vehicle_train_seat(uint32_t carriage_size, uint32_t s, uint32_t *carriage, uint32_t *seat);
+
+/** True when a registration with this trip fits vehicle v: same city, day within flex, mode allows the type. */
+bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struct sg_date depart, int flex_days,
+                        int mode);
+
+#endif

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+/* POST /api/vehicles, GET /api/vehicles?scope=&campaign=, GET and PATCH
+ * /api/vehicles/{id}: vehicles and their plans (一车一方案), for organisers and admins
+ * whose scope contains the vehicle's. Sub-resources (manifest, boarding) live in their
+ * own files and are dispatched from here. */
+#include <stdlib.h>
+#include <string.h>
+#include "domain/err.h"
+#include "http/app.h"
+#include "http/reply.h"
+#include "http/routes.h"
+#include "http/staff.h"
+#include "http/transport.h"
+#include "store/transport.h"
+
+#define BODY_MAX (32 * 1024)
+
+struct vehicle_req {
+    struct sg_staff_req base;
+    char id[SG_VEHICLE_ID_MAX + 1];
+    struct sg_vehicle v;
+    enum sg_vehicle_status read_status;
+};
+
+const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *id)
+{
+    if (id == NULL)
+        return sg_app_active_campaign(app);
+    for (size_t i = 0; i != app->ncampaigns; ++i)
+        if (strcmp(app->campaigns[i].id, id) == 0)
+            return &app->campaigns[i];
+    return NULL;
+}
+
+cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
+{
+    char date[11];
+    cJSON *o = cJSON_CreateObject(), *stops = cJSON_CreateArray(), *drivers = cJSON_CreateArray();
+    const struct sg_division *city = sg_divisions_find(app->destinations, v->dest_city, strlen(v->dest_city));
+    sg_date_format(v->depart_date, date);
+    cJSON_AddStringToObject(o, "id", v->id);
+    cJSON_AddStringToObject(o, "campaign", v->campaign);
+    cJSON_AddStringToObject(o, "scope", v->scope);
+    cJSON_AddStringToObject(o, "type", sg_vehicle_type_name(v->type));
+    cJSON_AddStringToObject(o, "type_label", sg_vehicle_type_label(v->type));
+    cJSON_AddStringToObject(o, "status", sg_vehicle_status_name(v->status));
+    cJSON_AddStringToObject(o, "number", v->number);
+    cJSON_AddNumberToObject(o, "capacity", v->capacity);
+    if (v->type == SG_VEHICLE_TRAIN)
+        cJSON_AddNumberToObject(o, "carriage_size", v->carriage_size);
+    cJSON_AddNumberToObject(o, "used", v->used);
+    cJSON_AddNumberToObject(o, "boarded_people", v->boarded_people);
+    cJSON_AddNumberToObject(o, "boarded_poverty", v->boarded_poverty);
+    cJSON_AddStringToObject(o, "dest_city", v->dest_city);
+    cJSON_AddStringToObject(o, "dest_city_name", city != NULL ? city->name : "");
+    cJSON_AddStringToObject(o, "employer", v->employer);
+    cJSON_AddStringToObject(o, "depart_date", date);
+    cJSON_AddStringToObject(o, "depart_time", v->depart_time);
+    cJSON_AddStringToObject(o, "arrive_time", v->arrive_time);
+    for (size_t i = 0; i != v->nstops; ++i) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", v->stops[i].name);
+        cJSON_AddStringToObject(s, "time", v->stops[i].time);
+        cJSON_AddItemToArray(stops, s);
+    }
+    cJSON_AddItemToObject(o, "stops", stops);
+    for (size_t i = 0; i != v->ndrivers; ++i)
+        cJSON_AddItemToArray(drivers, cJSON_CreateString(v->drivers[i]));
+    cJSON_AddItemToObject(o, "drivers", drivers);
+    cJSON_AddStringToObject(o, "escort_name", v->escort_name);
+    cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
+    cJSON_AddStringToObject(o, "emergency", v->emergency);
+    cJSON_AddStringToObject(o, "notes", v->notes);
+    return o;
+}
+
+static const char *str_field(const cJSON *o, const char *name, struct sg_field_errors *errs)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (item == NULL || cJSON_IsNull(item))
+        return NULL;
+    if (!cJSON_IsString(item)) {
+        sg_field_errors_add(errs, name, "type");
+        return NULL;
+    }
+    return item->valuestring;
+}
+
+static long num_field(const cJSON *o, const char *name, struct sg_field_errors *errs)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (item == NULL || cJSON_IsNull(item))
+        return -1;
+    if (!cJSON_IsNumber(item) || item->valuedouble != (double)(long)item->valuedouble) {
+        sg_field_errors_add(errs, name, "type");
+        return -1;
+    }
+    return item->valuedouble < 0 || item->valuedouble > 1e6 ? 1000000 : (long)item->valuedouble;
+}
+
+/* Borrowed strings point into o: keep o alive while in is used. */
+static void read_lists(const cJSON *o, struct sg_vehicle_input *in, struct sg_field_errors *errs)
+{
+    const cJSON *stops = cJSON_GetObjectItemCaseSensitive(o, "stops"), *item;
+    const cJSON *drivers = cJSON_GetObjectItemCaseSensitive(o, "drivers");
+    if (stops != NULL && !cJSON_IsArray(stops) && !cJSON_IsNull(stops))
+        sg_field_errors_add(errs, "stops", "type");
+    if (!cJSON_IsArray(stops))
+        stops = NULL;
+    if (drivers != NULL && !cJSON_IsArray(drivers) && !cJSON_IsNull(drivers))
+        sg_field_errors_add(errs, "drivers", "type");
+    if (!cJSON_IsArray(drivers))
+        drivers = NULL;
+    cJSON_ArrayForEach(item, stops) {
+        if (in->nstops == SG_STOPS_MAX + 1)
+            break;
+        in->stops[in->nstops].name = str_field(item, "name", errs);
+        in->stops[in->nstops++].time = str_field(item, "time", errs);
+    }
+    cJSON_ArrayForEach(item, drivers) {
+        if (in->ndrivers == SG_DRIVERS_MAX + 1)
+            break;
+        in->drivers[in->ndrivers++] = cJSON_IsString(item) ? item->valuestring : NULL;
+    }
+}
+
+void sg_vehicle_input_read(const cJSON *o, struct sg_vehicle_input *in, struct sg_field_errors *errs)
+{
+    memset(in, 0, sizeof(*in));
+    in->type = str_field(o, "type", errs);
+    in->number = str_field(o, "number", errs);
+    in->dest_city = str_field(o, "dest_city", errs);
+    in->employer = str_field(o, "employer", errs);
+    in->depart_date = str_field(o, "depart_date", errs);
+    in->depart_time = str_field(o, "depart_time", errs);
+    in->arrive_time = str_field(o, "arrive_time", errs);
+    in->escort_name = str_field(o, "escort_name", errs);
+    in->escort_phone = str_field(o, "escort_phone", errs);
+    in->emergency = str_field(o, "emergency", errs);
+    in->notes = str_field(o, "notes", errs);
+    in->capacity = num_field(o, "capacity", errs);
+    in->carriage_size = num_field(o, "carriage_size", errs);
+    read_lists(o, in, errs);
+}
+
+/* Validate o into p->v against the campaign's window; 0, or the 422 has been sent. */
+static int validate_or_reply(struct vehicle_req *p, const cJSON *o, const struct sg_campaign *c)
+{
+    struct sg_vehicle_input in;
+    struct sg_field_errors errs = {0}, rules = {0};
+    struct sg_vehicle_ctx ctx = {p->base.super.app->destinations, c->starts, c->ends};
+    sg_vehicle_input_read(o, &in, &errs);
+    sg_vehicle_validate(&in, &ctx, &p->v, &rules);
+    for (size_t i = 0; i != rules.n; ++i)
+        sg_field_errors_add(&errs, rules.e[i].field, rules.e[i].code);
+    if (errs.n == 0)
+        return 0;
+    sg_reply_invalid(p->base.super.req, &errs);
+    return -1;
+}
+
+static cJSON *body_or_reply(h2o_req_t *req)
+{
+    cJSON *o = req->entity.len <= BODY_MAX
+                   ? cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "", req->entity.len)
+                   : NULL;
+    if (cJSON_IsObject(o))
+        return o;
+    cJSON_Delete(o);
+    sg_reply_error(req, 400, "bad_json", NULL);
+    return NULL;
+}
+
+static void on_saved(void *data, int status, const struct sg_vehicle *v)
+{
+    struct vehicle_req *p = data;
+    h2o_req_t *req = p->base.super.req;
+    if (status == 0)
+        sg_staff_audit(&p->base, p->id[0] == '\0' ? "vehicle_create" : "vehicle_edit", v->id, v->scope);
+    if (req == NULL) {
+        /* the client went away: the audit entry above is all that is left to do */
+    } else if (status == 0) {
+        struct sg_vehicle out = p->v;
+        memcpy(out.id, v->id, sizeof(out.id));
+        sg_reply_json(req, p->id[0] == '\0' ? 201 : 200, sg_json_vehicle(p->base.super.app, &out));
+    } else if (status == SG_EEXIST)
+        sg_reply_error(req, 409, "conflict", NULL);
+    else if (status == SG_EINVAL)
+        sg_reply_error(req, 409, "below_used", "capacity");
+    else if (status == SG_ENOENT)
+        sg_reply_error(req, 404, "not_found", NULL);
+    else
+        sg_reply_store_error(req, status);
+    sg_pending_free(p);
+}
+
+static void save(struct vehicle_req *p, bool update)
+{
+    int ret = sg_store_vehicle_save(p->base.super.app->store, &p->v, update, p->read_status, on_saved, p);
+    if (ret != 0) {
+        sg_reply_store_error(p->base.super.req, ret);
+        sg_pending_free(p);
+    }
+}
+
+static void create(struct sg_staff_req *base)
+{
+    struct vehicle_req *p = (struct vehicle_req *)base;
+    h2o_req_t *req = base->super.req;
+    cJSON *o = body_or_reply(req);
+    if (o == NULL) {
+        sg_pending_free(p);
+        return;
+    }
+    const char *scope = str_field(o, "scope", &(struct sg_field_errors){0});
+    const struct sg_campaign *c =
+        sg_app_campaign(base->super.app, str_field(o, "campaign", &(struct sg_field_errors){0}));
+    int ok = 0;
+    if (c == NULL)
+        sg_reply_error(req, 404, "unknown_campaign", "campaign");
+    else if (scope == NULL || sg_divisions_find(base->super.app->divisions, scope, strlen(scope)) == NULL)
+        sg_reply_error(req, 404, "unknown_division", "scope");
+    else if (sg_staff_allow_or_reply(base, scope, SG_ACT_TRANSPORT) && validate_or_reply(p, o, c) == 0)
+        ok = 1;
+    if (ok) {
+        snprintf(p->v.campaign, sizeof(p->v.campaign), "%s", c->id);
+        snprintf(p->v.scope, sizeof(p->v.scope), "%s", scope);
+        p->v.status = SG_VEHICLE_PLANNED;
+        p->v.used = 0;
+    }
+    cJSON_Delete(o);
+    if (ok)
+        save(p, false);
+    else
+        sg_pending_free(p);
+}
+
+/* PATCH: the stored vehicle as JSON, the body's fields laid over it, validated as a whole. */
+static void patch(struct vehicle_req *p, const struct sg_vehicle *cur)
+{
+    h2o_req_t *req = p->base.super.req;
+    cJSON *o = body_or_reply(req), *merged = NULL, *item;
+    int ok = 0;
+    if (o == NULL)
+        goto Exit;
+    merged = sg_json_vehicle(p->base.super.app, cur);
+    cJSON_ArrayForEach(item, o) {
+        /* id, campaign, scope and used are not the client's to change */
+        if (strcmp(item->string, "id") == 0 || strcmp(item->string, "campaign") == 0 ||
+            strcmp(item->string, "scope") == 0 || strcmp(item->string, "used") == 0)
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(merged, item->string);
+        cJSON_AddItemToObject(merged, item->string, cJSON_Duplicate(item, 1));
+    }
+    const struct sg_campaign *c = sg_app_campaign(p->base.super.app, cur->campaign);
+    const char *status = str_field(merged, "status", &(struct sg_field_errors){0});
+    int to = sg_vehicle_status_parse(status);
+    p->v = *cur;
+    if (c == NULL || to < 0) {
+        sg_reply_error(req, 422, "invalid", "status");
+        goto Exit;
+    }
+    if (validate_or_reply(p, merged, c) != 0)
+        goto Exit;
+    if (!sg_vehicle_transition_valid(cur->status, (enum sg_vehicle_status)to)) {
+        sg_reply_error(req, 409, "status_transition", "status");
+        goto Exit;
+    }
+    struct sg_field_errors missing = {0};
+    if (cur->status == SG_VEHICLE_PLANNED && to == SG_VEHICLE_BOARDING && !sg_vehicle_ready(&p->v, &missing)) {
+        sg_reply_invalid(req, &missing);
+        goto Exit;
+    }
+    p->v.status = (enum sg_vehicle_status)to;
+    p->read_status = cur->status;
+    ok = 1;
+Exit:
+    cJSON_Delete(o);
+    cJSON_Delete(merged);
+    if (ok)
+        save(p, true);
+    else
+        sg_pending_free(p);
+}
+
+static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
+{
+    struct vehicle_req *p = data;
+    h2o_req_t *req = p->base.super.req;
+    if (req != NULL && status == SG_ENOENT)
+        sg_reply_error(req, 404, "not_found", NULL);
+    else if (req != NULL && status != 0)
+        sg_reply_store_error(req, status);
+    else if (req != NULL && sg_staff_allow_or_reply(&p->base, v->scope, SG_ACT_TRANSPORT)) {
+        if (sg_method_is(req, "PATCH"))
+            return patch(p, v);
+        sg_reply_json(req, 200, sg_json_vehicle(p->base.super.app, v));
+    }
+    sg_pending_free(p);
+}
+
+static void get_one(struct sg_staff_req *base)
+{
+    struct vehicle_req *p = (struct vehicle_req *)base;
+    int ret = sg_store_vehicle_get(base->super.app->store, p->id, on_vehicle, p);
+    if (ret != 0) {
+        sg_reply_store_error(base->super.req, ret);
+        sg_pending_free(p);
+    }
+}
+
+static void on_list(void *data, int status, const struct sg_vehicle *v, size_t n)
+{
+    struct vehicle_req *p = data;
+    h2o_req_t *req = p->base.super.req;
+    if (req != NULL && status != 0)
+        sg_reply_store_error(req, status);
+    else if (req != NULL) {
+        cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "vehicles");
+        for (size_t i = 0; i != n; ++i)
+            cJSON_AddItemToArray(list, sg_json_vehicle(p->base.super.app, &v[i]));
+        sg_reply_json(req, 200, root);
+    }
+    sg_pending_free(p);
+}
+
+static void list(struct sg_staff_req *base)
+{
+    h2o_req_t *req = base->super.req;
+    const char *scope = sg_query_param(req, "scope");
+    const struct sg_campaign *c = sg_app_campaign(base->super.app, sg_query_param(req, "campaign"));
+    if (scope == NULL)
+        scope = base->session.scope;
+    int ret = -1;
+    if (c == NULL)
+        sg_reply_error(req, 404, "unknown_campaign", "campaign");
+    else if (sg_staff_allow_or_reply(base, scope, SG_ACT_TRANSPORT) &&
+             (ret = sg_store_vehicle_list(base->super.app->store, c->id, scope, on_list, base)) != 0)
+        sg_reply_store_error(req, ret);
+    if (ret != 0)
+        sg_pending_free(base);
+}
+
+/* The id from "/api/vehicles/{id}[/sub]": digits only; sub points past it ("" or "/..."). */
+static int parse_id(h2o_iovec_t rest, char id[SG_VEHICLE_ID_MAX + 1], h2o_iovec_t *sub)
+{
+    size_t n = 0;
+    while (n < rest.len && rest.base[n] >= '0' && rest.base[n] <= '9')
+        ++n;
+    if (n == 0 || n > SG_VEHICLE_ID_MAX)
+        return -1;
+    memcpy(id, rest.base, n);
+    id[n] = '\0';
+    *sub = h2o_iovec_init(rest.base + n, rest.len - n);
+    return 0;
+}
+
+int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req)
+{
+    static const char base[] = "/api/vehicles";
+    struct sg_app *app = sg_handler_app(self);
+    h2o_iovec_t path = req->path_normalized;
+    size_t baselen = sizeof(base) - 1;
+    if (path.len == baselen || (path.len == baselen + 1 && path.base[baselen] == '/')) {
+        struct vehicle_req *p;
+        if (!sg_method_is(req, "GET") && !sg_method_is(req, "POST"))
+            return sg_reply_method_not_allowed(req, "GET, POST");
+        p = sg_pending_new(req, app, sizeof(*p));
+        sg_staff_begin(&p->base, sg_method_is(req, "POST") ? create : list);
+        return 0;
+    }
+    char id[SG_VEHICLE_ID_MAX + 1];
+    h2o_iovec_t sub;
+    if (path.base[baselen] != '/' ||
+        parse_id(h2o_iovec_init(path.base + baselen + 1, path.len - baselen - 1), id, &sub) != 0) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    if (sub.len != 0)
+        return sg_on_vehicle_sub(req, app, id, sub);
+    if (!sg_method_is(req, "GET") && !sg_method_is(req, "PATCH"))
+        return sg_reply_method_not_allowed(req, "GET, PATCH");
+    struct vehicle_req *p = sg_pending_new(req, app, sizeof(*p));
+    memcpy(p->id, id, sizeof(p->id));
+    sg_staff_begin(&p->base, get_one);
+    return 0;
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* Assignments of registrations to vehicle seats, and the matching input. The open index
+ * (sg:{campaign}:open) holds every registration still to be matched with what matching
+ * needs in the member itself, so a scope's input is one ZRANGEBYLEX and no hash reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/err.h"
+#include "store/internal.h"
+#include "store/transport.h"
+
+struct assign_op {
+    void *data;
+    union {
+        sg_store_open_cb open;
+        sg_store_assign_cb assign;
+        sg_store_status_cb status;
+        sg_store_move_cb move;
+    } cb;
+};
+
+static struct assign_op *op_new(void *data)
+{
+    struct assign_op *op = calloc(1, sizeof(*op));
+    if (op == NULL)
+        abort();
+    op->data = data;
+    return op;
+}
+
+static int send_op(struct sg_store *s, struct assign_op *op, int script, int nkeys, int argc, const char **argv,
+                   sg__redis_cb on_reply)
+{
+    size_t lens[16];
+    for (int i = 0; i != argc; ++i)
+        lens[i] = strlen(argv[i]);
+    int ret = script >= 0 ? sg__store_eval(s, (enum sg__script_id)script, nkeys, argc, argv, lens, on_reply, op)
+                          : sg__store_command(s, on_reply, op, argc, argv, lens);
+    if (ret != 0)
+        free(op);
+    return ret;
+}
+
+void sg_open_registrations_free(struct sg_open_registrations *o)
+{
+    if (o == NULL)
+        return;
+    free(o->items);
+    free(o->member);
+    free(o->text);
+    free(o);
+}
+
+static uint64_t digits(const char **p, int *ok)
+{
+    uint64_t v = 0;
+    const char *s = *p;
+    if (*s < '0' || *s > '9')
+        *ok = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (uint64_t)(*s++ - '0');
+    if (*s == ':')
+        ++s;
+    *p = s;
+    return v;
+}
+
+/* "{village}:{code}:{city}:{day}:{flex}:{mode}:{n}" into it; 0 when well formed. */
+static int parse_member(const char *m, size_t len, struct sg_match_item *it)
+{
+    int ok = len > SG_DIVISION_CODE_MAX + SG_CODE_LEN + 2 && m[SG_DIVISION_CODE_MAX] == ':' &&
+             m[SG_DIVISION_CODE_MAX + 1 + SG_CODE_LEN] == ':';
+    if (!ok)
+        return -1;
+    const char *p = m;
+    it->place = digits(&p, &ok);
+    p = m + SG_DIVISION_CODE_MAX + SG_CODE_LEN + 2;
+    it->city = (uint32_t)digits(&p, &ok);
+    int neg = *p == '-';
+    p += neg;
+    int64_t day = (int64_t)digits(&p, &ok);
+    it->day = (int32_t)(neg ? -day : day);
+    it->flex = (uint8_t)digits(&p, &ok);
+    it->modes = (uint8_t)sg_mode_allows((int)digits(&p, &ok));
+    it->size = (uint16_t)digits(&p, &ok);
+    return ok && p == m + len && it->size != 0 ? 0 : -1;
+}
+
+static struct sg_open_registrations *open_parse(const redisReply *reply)
+{
+    struct sg_open_registrations *o = calloc(1, sizeof(*o));
+    size_t total = 0, n1 = reply->elements != 0 ? reply->elements : 1;
+    for (size_t i = 0; i != reply->elements; ++i)
+        total += reply->element[i]->len + 1;
+    o->items = malloc(n1 * sizeof(*o->items));
+    o->member = malloc(n1 * sizeof(*o->member));
+    o->text = malloc(total + 1);
+    if (o == NULL || o->items == NULL || o->member == NULL || o->text == NULL)
+        abort();
+    char *t = o->text;
+    for (size_t i = 0; i != reply->elements; ++i) {
+        const redisReply *e = reply->element[i];
+        if (e->type != REDIS_REPLY_STRING || parse_member(e->str, e->len, &o->items[o->n]) != 0)
+            continue; /* not ours: skipped rather than failing the whole scope */
+        memcpy(t, e->str, e->len);
+        t[e->len] = '\0';
+        o->member[o->n++] = t;
+        t += e->len + 1;
+    }
+    return o;
+}
+
+static void on_open(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    struct sg_open_registrations *o = NULL;
+    if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
+        status = SG_EIO;
+    if (status == 0)
+        o = open_parse(reply);
+    op->cb.open(op->data, status, o);
+    free(op);
+}
+
+int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data)
+{
+    char key[64], lo[24], hi[24];
+    snprintf(key, sizeof(key), "sg:%s:open", campaign);
+    snprintf(lo, sizeof(lo), "[%s", scope);
+    snprintf(hi, sizeof(hi), "(%s\xff", scope);
+    const char *argv[] = {"ZRANGEBYLEX", key, lo, hi};
+    struct assign_op *op = op_new(data);
+    op->cb.open = cb;
+    return send_op(s, op, -1, 0, 4, argv, on_open);
+}
+
+static void on_assigned(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char **skipped = NULL;
+    size_t n = 0, nskipped = 0;
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY))
+        status = SG_EIO;
+    if (status == 0) {
+        n = (size_t)reply->element[0]->integer;
+        nskipped = reply->element[1]->elements;
+        if ((skipped = malloc((nskipped + 1) * sizeof(*skipped))) == NULL)
+            abort();
+        for (size_t i = 0; i != nskipped; ++i)
+            skipped[i] = reply->element[1]->element[i]->str;
+    }
+    op->cb.assign(op->data, status, n, skipped, nskipped);
+    free(skipped);
+    free(op);
+}
+
+int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
+                    sg_store_assign_cb cb, void *data)
+{
+    char keys[2][64], count[16];
+    size_t argc = 3 + 5 * n;
+    const char **argv = malloc(argc * sizeof(*argv));
+    size_t *lens = malloc(argc * sizeof(*lens));
+    char(*nums)[2][12] = malloc((n + 1) * sizeof(*nums));
+    if (argv == NULL || lens == NULL || nums == NULL)
+        abort();
+    snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
+    snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
+    snprintf(count, sizeof(count), "%zu", n);
+    argv[0] = keys[0], argv[1] = keys[1], argv[2] = count;
+    for (size_t i = 0; i != n; ++i) {
+        snprintf(nums[i][0], sizeof(nums[i][0]), "%u", a[i].seat);
+        snprintf(nums[i][1], sizeof(nums[i][1]), "%u", a[i].people);
+        const char **v = argv + 3 + 5 * i;
+        v[0] = sg_open_code(a[i].member), v[1] = a[i].member, v[2] = a[i].vehicle, v[3] = nums[i][0];
+        v[4] = nums[i][1];
+        lens[3 + 5 * i] = SG_CODE_LEN;
+    }
+    for (size_t i = 0; i != argc; ++i)
+        if (i < 3 || (i - 3) % 5 != 0)
+            lens[i] = strlen(argv[i]);
+    struct assign_op *op = op_new(data);
+    op->cb.assign = cb;
+    int ret = sg__store_eval(s, SG__SCRIPT_ASSIGN, 2, (int)argc, argv, lens, on_assigned, op);
+    if (ret != 0)
+        free(op);
+    free(argv);
+    free(lens);
+    free(nums);
+    return ret;
+}
+
+static void on_status(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    if (status == 0 && reply->type == REDIS_REPLY_ERROR)
+        status = SG_EIO;
+    else if (status == 0 && reply->type == REDIS_REPLY_NIL)
+        status = SG_EEXIST; /* SET NX found the lock taken */
+    else if (status == 0 && reply->type == REDIS_REPLY_ARRAY && reply->elements != 0 &&
+             strcmp(reply->element[0]->str, "missing") == 0)
+        status = SG_ENOENT;
+    if (op->cb.status != NULL)
+        op->cb.status(op->data, status);
+    free(op);
+}
+
+int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
+                                sg_store_status_cb cb, void *data)
+{
+    char keys[3][64];
+    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", code);
+    snprintf(keys[1], sizeof(keys[1]), "sg:%s:open", campaign);
+    snprintf(keys[2], sizeof(keys[2]), "sg:%s:assign", campaign);
+    const char *argv[] = {keys[0], keys[1], keys[2], code, reopen ? "reopen" : "drop"};
+    struct assign_op *op = op_new(data);
+    op->cb.status = cb;
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_RELEASE, 3, 5, argv, on_status);
+}
+
+static void on_moved(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char *why = NULL;
+    uint32_t seat = 0;
+    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0))
+        status = SG_EIO;
+    if (status == 0) {
+        const char *what = reply->element[0]->str;
+        if (strcmp(what, "ok") == 0 && reply->elements == 2)
+            seat = (uint32_t)strtoul(reply->element[1]->str, NULL, 10);
+        else if (strcmp(what, "busy") == 0)
+            status = SG_EEXIST;
+        else if (strcmp(what, "missing") == 0)
+            status = SG_ENOENT;
+        else
+            status = SG_EINVAL, why = strcmp(what, "no_room") == 0    ? "no_room"
+                                      : strcmp(what, "not_open") == 0 ? "not_open"
+                                                                      : "not_matching";
+    }
+    op->cb.move(op->data, status, why, seat);
+    free(op);
+}
+
+int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
+                             sg_store_move_cb cb, void *data)
+{
+    char keys[5][64];
+    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", code);
+    snprintf(keys[1], sizeof(keys[1]), "sg:%s:open", campaign);
+    snprintf(keys[2], sizeof(keys[2]), "sg:%s:assign", campaign);
+    snprintf(keys[3], sizeof(keys[3]), "sg:vehicle:%s", vehicle);
+    snprintf(keys[4], sizeof(keys[4]), "sg:%s:matchlock", campaign);
+    const char *argv[] = {keys[0], keys[1], keys[2], keys[3], keys[4], code, vehicle, campaign};
+    struct assign_op *op = op_new(data);
+    op->cb.move = cb;
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_MOVE, 5, 8, argv, on_moved);
+}
+
+int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,
+                        sg_store_status_cb cb, void *data)
+{
+    char key[64], ttl[16];
+    snprintf(key, sizeof(key), "sg:%s:matchlock", campaign);
+    snprintf(ttl, sizeof(ttl), "%u", ttl_ms);
+    const char *argv[] = {"SET", key, token, "NX", "PX", ttl};
+    struct assign_op *op = op_new(data);
+    op->cb.status = cb;
+    return send_op(s, op, -1, 0, 6, argv, on_status);
+}
+
+int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
+                          void *data)
+{
+    static const char script[] =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    char key[64];
+    snprintf(key, sizeof(key), "sg:%s:matchlock", campaign);
+    const char *argv[] = {"EVAL", script, "1", key, token};
+    struct assign_op *op = op_new(data);
+    op->cb.status = cb;
+    return send_op(s, op, -1, 0, 5, argv, on_status);
+}

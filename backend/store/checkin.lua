@@ -1,0 +1,22 @@
+-- Mark a registration boarded on its vehicle (idempotent). Allowed while the vehicle is
+-- planned or boarding; the vehicle keeps boarded_people and boarded_poverty, the counts
+-- the report reads once it has departed (docs/redis-keys.md).
+-- KEYS[1] sg:reg:{code}  KEYS[2] sg:vehicle:{id}  KEYS[3] sg:vehicle:{id}:boarded
+-- ARGV[1] code  ARGV[2] vehicle id
+local r = redis.call('HMGET', KEYS[1], 'vehicle', 'people', 'counted', 'status')
+if not r[4] then
+  return {'missing'}
+end
+if r[1] ~= ARGV[2] then
+  return {'wrong_vehicle'}
+end
+local status = redis.call('HGET', KEYS[2], 'status')
+if status ~= 'planned' and status ~= 'boarding' then
+  return {'closed', status or ''}
+end
+if redis.call('SADD', KEYS[3], ARGV[1]) == 0 then
+  return {'again'}
+end
+redis.call('HINCRBY', KEYS[2], 'boarded_people', tonumber(r[2]))
+redis.call('HINCRBY', KEYS[2], 'boarded_poverty', tonumber(string.match(r[3] or '', 'poverty (%d+)') or '0'))
+return {'ok'}

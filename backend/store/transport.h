@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* The store's transport part: vehicles and their plans, the matching input (unassigned
+ * registrations of a scope), assignments of registrations to seats, boarding check-in.
+ * Same contract as store.h: a call that returns 0 answers its callback exactly once.
+ * Key layout: docs/redis-keys.md. */
+#ifndef SG_STORE_TRANSPORT_H
+#define SG_STORE_TRANSPORT_H
+
+#include "domain/vehicle.h"
+#include "store/store.h"
+
+typedef void (*sg_store_vehicle_cb)(void *data, int status, const struct sg_vehicle *v);
+typedef void (*sg_store_vehicles_cb)(void *data, int status, const struct sg_vehicle *v, size_t n);
+
+/**
+ * Create v (v->id ignored; campaign, scope and the plan are stored; used starts at 0) or,
+ * with update, overwrite the plan and status of vehicle v->id provided its status is still
+ * read_status (SG_EEXIST otherwise: someone changed it meanwhile) and capacity is not
+ * below the seats assigned (SG_EINVAL). cb gets the stored vehicle's id in v->id
+ * (v is borrowed, copied before returning). SG_ENOENT when an update finds no vehicle.
+ */
+int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,
+                          enum sg_vehicle_status read_status, sg_store_vehicle_cb cb, void *data);
+/** One vehicle by id; SG_ENOENT when unknown. */
+int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb cb, void *data);
+/** Every vehicle of campaign owned by a division under scope (any status), by scope then id. */
+int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_vehicles_cb cb,
+                          void *data);
+
+/* ---- matching input and assignments (assignment.c) ---------------------------------- */
+
+/** The unassigned registrations of a scope, as matching reads them (owned by the receiver). */
+struct sg_open_registrations {
+    size_t n;
+    struct sg_match_item *items; /* one per registration, for sg_match */
+    const char **member;         /* its member of the open index: "{village}:{code}:{city}:{day}:{flex}:{mode}:{n}" */
+    char *text;                  /* holds the members */
+};
+/** The code inside an open-index member (8 characters, not NUL-terminated). */
+static inline const char *sg_open_code(const char *member)
+{
+    return member + SG_DIVISION_CODE_MAX + 1;
+}
+void sg_open_registrations_free(struct sg_open_registrations *o);
+
+typedef void (*sg_store_open_cb)(void *data, int status, struct sg_open_registrations *taken);
+/**
+ * Every registration of campaign under scope that is neither assigned nor cancelled: one
+ * ZRANGEBYLEX of the open index, no registration hash read. cb takes the list (free it
+ * with sg_open_registrations_free; NULL on failure).
+ */
+int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data);
+
+struct sg_assignment {
+    const char *member;  /* the registration's open-index member (its code is inside) */
+    const char *vehicle; /* vehicle id */
+    uint32_t seat;       /* first seat of the group */
+    uint32_t people;
+};
+typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, const char *const *skipped,
+                                   size_t nskipped);
+/**
+ * Assign one batch atomically. Per vehicle the seats must ascend in the order given. A
+ * registration no longer open (cancelled or assigned meanwhile), a vehicle no longer
+ * planned, without room, or whose seat_next has moved past the seat, is skipped and its
+ * code reported (valid during cb only). a is borrowed.
+ */
+int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
+                    sg_store_assign_cb cb, void *data);
+
+/**
+ * Free the seat of registration code (and with reopen, put it back among the open ones to
+ * be matched again; without, take it out of them for good: what a cancel does). status 0,
+ * SG_ENOENT when there is no such registration. A cancel must call this with reopen false
+ * in the same step that marks the registration cancelled (see docs/redis-keys.md).
+ */
+int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
+                                sg_store_status_cb cb, void *data);
+
+/**
+ * Move registration code (assigned or open) to vehicle, at its seat_next: the vehicle
+ * must be planned, of the registration's campaign, destination, a day within its
+ * flexibility and a type its mode allows, and have room. status 0, SG_ENOENT (no such
+ * registration or vehicle), SG_EINVAL (does not fit: *why is "not_matching" or
+ * "no_room"), SG_EEXIST (a matching run holds the campaign's lock).
+ */
+typedef void (*sg_store_move_cb)(void *data, int status, const char *why, uint32_t seat);
+int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
+                             sg_store_move_cb cb, void *data);
+
+/** Take the campaign's matching lock for ttl_ms under token (SG_EEXIST when held), or give it back. */
+int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,
+                        sg_store_status_cb cb, void *data);
+int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
+                          void *data);
+
+/* ---- manifests (manifest_store.c) ------------------------------------------------------ */
+
+struct sg_manifest_entry {
+    char code[SG_CODE_LEN + 1];
+    uint32_t seat;              /* first seat of the group */
+    bool boarded;               /* checked in at boarding */
+    struct sg_registration reg; /* village filled, personal numbers decrypted */
+};
+typedef void (*sg_store_manifest_cb)(void *data, int status, const struct sg_vehicle *v,
+                                     const struct sg_manifest_entry *e, size_t n);
+/**
+ * A vehicle with its passengers in seat order, read in one atomic script. status 0,
+ * SG_ENOENT (no such vehicle), store errors. Everything passed to cb is valid during the
+ * call only (and wiped afterwards: it holds personal numbers).
+ */
+int sg_store_manifest(struct sg_store *s, const char *vehicle, sg_store_manifest_cb cb, void *data);
+
+/* ---- boarding check-in (checkin.c) ----------------------------------------------------- */
+
+#define SG_CHECKIN_TOKEN_LEN (SG_CODE_LEN + 20)
+
+/**
+ * The check-in token of a registration: its code and 80 bits of a keyed BLAKE2b of it
+ * (the store's key, domain "checkin:"). Unguessable without the key file, nothing stored,
+ * the same every time it is shown.
+ */
+void sg_store_checkin_token(struct sg_store *s, const char *code, char out[SG_CHECKIN_TOKEN_LEN + 1]);
+/** True when token is genuine; its code goes into code. Constant time in the MAC. */
+bool sg_store_checkin_token_open(struct sg_store *s, const char *token, char code[SG_CODE_LEN + 1]);
+
+/**
+ * Mark registration code boarded on vehicle (idempotent). status 0 (*again true when it
+ * was already), SG_ENOENT (no such registration), SG_EINVAL (*why "wrong_vehicle": not on
+ * this vehicle; "closed": the vehicle has departed or was cancelled).
+ */
+typedef void (*sg_store_checkin_cb)(void *data, int status, bool again, const char *why);
+int sg_store_checkin(struct sg_store *s, const char *code, const char *vehicle, sg_store_checkin_cb cb, void *data);
+
+#endif

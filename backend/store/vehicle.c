@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* Vehicles in Redis: one hash per vehicle (scalar fields the scripts need, the rest of
+ * the plan as one JSON field) and one index per campaign whose members start with the
+ * owning scope, so that a scope's vehicles are one ZRANGEBYLEX. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "domain/err.h"
+#include "store/internal.h"
+#include "store/transport.h"
+
+struct vehicle_op {
+    sg_store_vehicle_cb cb;
+    sg_store_vehicles_cb list_cb;
+    void *data;
+    struct sg_vehicle v;
+};
+
+static char *plan_encode(const struct sg_vehicle *v)
+{
+    cJSON *o = cJSON_CreateObject(), *stops = cJSON_AddArrayToObject(o, "stops");
+    cJSON *drivers = cJSON_AddArrayToObject(o, "drivers");
+    cJSON_AddStringToObject(o, "number", v->number);
+    cJSON_AddStringToObject(o, "employer", v->employer);
+    cJSON_AddStringToObject(o, "depart_time", v->depart_time);
+    cJSON_AddStringToObject(o, "arrive_time", v->arrive_time);
+    for (size_t i = 0; i != v->nstops; ++i) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", v->stops[i].name);
+        cJSON_AddStringToObject(s, "time", v->stops[i].time);
+        cJSON_AddItemToArray(stops, s);
+    }
+    for (size_t i = 0; i != v->ndrivers; ++i)
+        cJSON_AddItemToArray(drivers, cJSON_CreateString(v->drivers[i]));
+    cJSON_AddStringToObject(o, "escort_name", v->escort_name);
+    cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
+    cJSON_AddStringToObject(o, "emergency", v->emergency);
+    cJSON_AddStringToObject(o, "notes", v->notes);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (text == NULL)
+        abort();
+    return text;
+}
+
+static void copy_json(char *dst, size_t dstsz, const cJSON *obj, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    snprintf(dst, dstsz, "%s", cJSON_IsString(item) ? item->valuestring : "");
+}
+
+static void plan_decode(const char *json, size_t len, struct sg_vehicle *v)
+{
+    cJSON *o = cJSON_ParseWithLength(json, len), *item;
+    copy_json(v->number, sizeof(v->number), o, "number");
+    copy_json(v->employer, sizeof(v->employer), o, "employer");
+    copy_json(v->depart_time, sizeof(v->depart_time), o, "depart_time");
+    copy_json(v->arrive_time, sizeof(v->arrive_time), o, "arrive_time");
+    copy_json(v->escort_name, sizeof(v->escort_name), o, "escort_name");
+    copy_json(v->escort_phone, sizeof(v->escort_phone), o, "escort_phone");
+    copy_json(v->emergency, sizeof(v->emergency), o, "emergency");
+    copy_json(v->notes, sizeof(v->notes), o, "notes");
+    v->nstops = v->ndrivers = 0;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "stops")) {
+        if (v->nstops == SG_STOPS_MAX)
+            break;
+        copy_json(v->stops[v->nstops].name, sizeof(v->stops[0].name), item, "name");
+        copy_json(v->stops[v->nstops++].time, sizeof(v->stops[0].time), item, "time");
+    }
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "drivers")) {
+        if (v->ndrivers != SG_DRIVERS_MAX && cJSON_IsString(item))
+            snprintf(v->drivers[v->ndrivers++], sizeof(v->drivers[0]), "%s", item->valuestring);
+    }
+    cJSON_Delete(o);
+}
+
+static bool is(const redisReply *k, const char *name)
+{
+    return k->len == strlen(name) && memcmp(k->str, name, k->len) == 0;
+}
+
+static void copy_reply(char *dst, size_t dstsz, const redisReply *v)
+{
+    snprintf(dst, dstsz, "%.*s", (int)v->len, v->str);
+}
+
+/* HGETALL pairs into v; false when it is not a vehicle. */
+bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v)
+{
+    char buf[16];
+    memset(v, 0, sizeof(*v));
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
+        return false;
+    for (size_t i = 0; i + 1 < r->elements; i += 2) {
+        const redisReply *k = r->element[i], *x = r->element[i + 1];
+        if (is(k, "id"))
+            copy_reply(v->id, sizeof(v->id), x);
+        else if (is(k, "campaign"))
+            copy_reply(v->campaign, sizeof(v->campaign), x);
+        else if (is(k, "scope"))
+            copy_reply(v->scope, sizeof(v->scope), x);
+        else if (is(k, "type"))
+            copy_reply(buf, sizeof(buf), x), v->type = (enum sg_vehicle_type)sg_vehicle_type_parse(buf);
+        else if (is(k, "status"))
+            copy_reply(buf, sizeof(buf), x), v->status = (enum sg_vehicle_status)sg_vehicle_status_parse(buf);
+        else if (is(k, "capacity"))
+            v->capacity = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "carriage_size"))
+            v->carriage_size = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "used"))
+            v->used = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "boarded_people"))
+            v->boarded_people = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "boarded_poverty"))
+            v->boarded_poverty = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "seat_next"))
+            v->seat_next = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "dest_city"))
+            copy_reply(v->dest_city, sizeof(v->dest_city), x);
+        else if (is(k, "depart_date"))
+            copy_reply(buf, sizeof(buf), x), sg_date_parse(buf, &v->depart_date);
+        else if (is(k, "plan"))
+            plan_decode(x->str, x->len, v);
+    }
+    if (v->seat_next == 0)
+        v->seat_next = 1;
+    return v->id[0] != '\0' && (int)v->type >= 0 && (int)v->status >= 0;
+}
+
+static void on_saved(void *data, int status, redisReply *reply)
+{
+    struct vehicle_op *op = data;
+    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0))
+        status = SG_EIO;
+    if (status == 0) {
+        const char *what = reply->element[0]->str;
+        if (strcmp(what, "ok") == 0 && reply->elements == 2)
+            copy_reply(op->v.id, sizeof(op->v.id), reply->element[1]);
+        else
+            status = strcmp(what, "missing") == 0      ? SG_ENOENT
+                     : strcmp(what, "conflict") == 0   ? SG_EEXIST
+                     : strcmp(what, "below_used") == 0 ? SG_EINVAL
+                                                       : SG_EIO;
+    }
+    op->cb(op->data, status, status == 0 ? &op->v : NULL);
+    free(op);
+}
+
+int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,
+                          enum sg_vehicle_status read_status, sg_store_vehicle_cb cb, void *data)
+{
+    char index[64], capacity[16], carriage[16], date[11], day[16];
+    snprintf(index, sizeof(index), "sg:%s:vehicles", v->campaign);
+    snprintf(capacity, sizeof(capacity), "%u", v->capacity);
+    snprintf(carriage, sizeof(carriage), "%u", v->carriage_size);
+    sg_date_format(v->depart_date, date);
+    snprintf(day, sizeof(day), "%ld", sg_date_days(v->depart_date));
+    char *plan = plan_encode(v);
+    const char *argv[] = {"sg:vehicles:next",
+                          index,
+                          update ? v->id : "",
+                          update ? sg_vehicle_status_name(read_status) : "",
+                          v->scope,
+                          capacity,
+                          "campaign",
+                          v->campaign,
+                          "type",
+                          sg_vehicle_type_name(v->type),
+                          "status",
+                          sg_vehicle_status_name(v->status),
+                          "capacity",
+                          capacity,
+                          "carriage_size",
+                          carriage,
+                          "dest_city",
+                          v->dest_city,
+                          "depart_date",
+                          date,
+                          "day",
+                          day,
+                          "plan",
+                          plan};
+    size_t n = sizeof(argv) / sizeof(argv[0]), lens[sizeof(argv) / sizeof(argv[0])];
+    for (size_t i = 0; i != n; ++i)
+        lens[i] = strlen(argv[i]);
+    struct vehicle_op *op = calloc(1, sizeof(*op));
+    if (op == NULL)
+        abort();
+    op->cb = cb, op->data = data, op->v = *v;
+    int ret = sg__store_eval(s, SG__SCRIPT_VEHICLE_SAVE, 2, (int)n, argv, lens, on_saved, op);
+    cJSON_free(plan);
+    if (ret != 0)
+        free(op);
+    return ret;
+}
+
+static void on_vehicle(void *data, int status, redisReply *reply)
+{
+    struct vehicle_op *op = data;
+    if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
+        status = SG_EIO;
+    if (status == 0 && !sg__vehicle_parse(reply, &op->v))
+        status = reply->elements == 0 ? SG_ENOENT : SG_EIO;
+    op->cb(op->data, status, status == 0 ? &op->v : NULL);
+    free(op);
+}
+
+int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb cb, void *data)
+{
+    char key[48];
+    snprintf(key, sizeof(key), "sg:vehicle:%s", id);
+    const char *argv[] = {"HGETALL", key};
+    size_t lens[] = {7, strlen(key)};
+    struct vehicle_op *op = calloc(1, sizeof(*op));
+    if (op == NULL)
+        abort();
+    op->cb = cb, op->data = data;
+    int ret = sg__store_command(s, on_vehicle, op, 2, argv, lens);
+    if (ret != 0)
+        free(op);
+    return ret;
+}
+
+static void on_list(void *data, int status, redisReply *reply)
+{
+    struct vehicle_op *op = data;
+    struct sg_vehicle *vs = NULL;
+    size_t n = 0;
+    if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
+        status = SG_EIO;
+    if (status == 0 && reply->elements != 0 && (vs = calloc(reply->elements, sizeof(*vs))) == NULL)
+        abort();
+    for (size_t i = 0; status == 0 && i != reply->elements; ++i)
+        if (sg__vehicle_parse(reply->element[i], &vs[n]))
+            ++n;
+    op->list_cb(op->data, status, vs, n);
+    free(vs);
+    free(op);
+}
+
+int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_vehicles_cb cb,
+                          void *data)
+{
+    /* One round trip: the index range and each hash, read atomically. */
+    static const char script[] =
+        "local out = {} for i, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[1], '(' .. ARGV[1] .. "
+        "'\\255')) do out[i] = redis.call('HGETALL', 'sg:vehicle:' .. string.match(m, ':(%d+)$')) end return out";
+    char index[64];
+    snprintf(index, sizeof(index), "sg:%s:vehicles", campaign);
+    const char *argv[] = {"EVAL", script, "1", index, scope};
+    size_t lens[5];
+    for (size_t i = 0; i != 5; ++i)
+        lens[i] = strlen(argv[i]);
+    struct vehicle_op *op = calloc(1, sizeof(*op));
+    if (op == NULL)
+        abort();
+    op->list_cb = cb, op->data = data;
+    int ret = sg__store_command(s, on_list, op, 5, argv, lens);
+    if (ret != 0)
+        free(op);
+    return ret;
+}

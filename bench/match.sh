@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Matching at scale: PEOPLE made-up people (default 1,000,000) written by
+# `songgong demo-data` into a fresh Redis (no persistence: the sign-up path is measured
+# in bench/run.sh), then `songgong match --scope 45` once as a preview and once with
+# --accept. For each run: CPU of songgong (user+sys, from /usr/bin/time), CPU of
+# redis-server (utime+stime from /proc before and after), wall time, songgong's peak RSS.
+# Prints a table and writes bench/RESULTS-match.md. Target: the accept run under 2 s of
+# songgong CPU, memory linear in the input.
+#
+# Environment: PEOPLE (1000000), SEED (7), SKIP_BUILD=1, RESULTS (bench/RESULTS-match.md).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PEOPLE="${PEOPLE:-1000000}"
+SEED="${SEED:-7}"
+RESULTS="${RESULTS:-$ROOT/bench/RESULTS-match.md}"
+BUILD="$ROOT/build/release"
+BIN="$BUILD/songgong"
+WORK="$(mktemp -d)"
+TODAY=2027-01-10
+
+say() { printf 'bench/match: %s\n' "$*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+for tool in redis-server redis-cli cmake /usr/bin/time; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install redis-server cmake time)"
+done
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
+    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+    cmake --build "$BUILD" -j2 --target songgong >/dev/null
+fi
+
+REDIS_PID=""
+cleanup() {
+    [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT=""
+for _ in $(seq 1 20); do
+    p=$((20000 + RANDOM % 12000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+    PORT=$p
+    break
+done
+[ -n "$PORT" ] || die "no free port"
+redis-server --bind 127.0.0.1 --port "$PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 50); do
+    [ "$(redis-cli -p "$PORT" ping 2>/dev/null || true)" = PONG ] && break
+    sleep 0.1
+done
+
+export SONGGONG_REDIS="127.0.0.1:$PORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY="$TODAY"
+export SONGGONG_REDIS_TIMEOUT_MS="${SONGGONG_REDIS_TIMEOUT_MS:-10000}"
+"$BIN" keygen "$WORK/key"
+say "demo-data: $PEOPLE people (takes a while)"
+"$BIN" demo-data --people "$PEOPLE" --seed "$SEED" >&2
+REGS=$(redis-cli -p "$PORT" zcard sg:2027-spring:open)
+
+redis_cpu_ms() { # utime + stime of redis-server in ms
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$REDIS_PID/stat"
+}
+
+ROWS=""
+measure() { # name, args...
+    local name=$1 r0 r1 t0 t1
+    shift
+    r0=$(redis_cpu_ms)
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" match --campaign 2027-spring --scope 45 "$@" >"$WORK/$name.out"
+    t1=$(date +%s%N)
+    r1=$(redis_cpu_ms)
+    read -r user sys rss <"$WORK/time"
+    local cpu wall
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+    ROWS+="| $name | $cpu | $(awk -v a="$r0" -v b="$r1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') | $wall | $((rss / 1024)) |"$'\n'
+    say "$name: songgong cpu ${cpu}s, wall ${wall}s, rss $((rss / 1024)) MB"
+}
+
+measure preview
+redis-cli -p "$PORT" config resetstat >/dev/null
+measure accept --accept
+STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|zrangebylex|hset|zadd|zrem|incr|hmget|zmscore|hincrby):' |
+    sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
+ASSIGNED=$(redis-cli -p "$PORT" hlen sg:2027-spring:assign)
+LEFT=$(redis-cli -p "$PORT" zcard sg:2027-spring:open)
+SUMMARY=$(grep -E '^(new vehicles|accepted|cpu)' "$WORK/accept.out" | sed 's/^/    /')
+
+TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) |
+| --- | --- | --- | --- | --- |
+$ROWS"
+printf '%s\n' "$TABLE"
+cat >"$RESULTS" <<MD
+# Matching benchmark (bench/match.sh)
+
+$(date -u +%Y-%m-%d), $(nproc) cores shared with other work, Release build, Redis $(redis-server --version | awk '{print $3}' | tr -d v=), no persistence.
+Input: \`songgong demo-data --people $PEOPLE --seed $SEED\`: $REGS registrations (companion
+groups of 1-10) in campaign 2027-spring, all of Guangxi (scope 45).
+
+$TABLE
+After the accept run: $ASSIGNED registrations assigned, $LEFT left open (groups too big
+for any vehicle they may take, if any).
+
+The accept run's own summary:
+
+$SUMMARY
+
+Redis commands of the accept run (\`INFO commandstats\`, µs in Redis, scripts' inner calls included):
+
+$STATS
+
+What is measured: the whole \`songgong match\` process (loading the division tables,
+connecting, reading the scope's open index in one ZRANGEBYLEX, matching, and for
+accept: creating the proposed vehicles and writing the assignments in batches of 1,000
+through assign.lua, 4 batches in flight). Redis CPU is the server's utime+stime over
+the same interval.
+MD
+say "wrote $RESULTS"

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of domain/vehicle.c: a good plan, each field rule, readiness for boarding, the
+ * status machine, train seats, and which registrations a vehicle accepts. */
+#include "test.h"
+#include "domain/err.h"
+#include "domain/vehicle.h"
+
+static struct sg_vehicle_ctx ctx;
+
+static void setup(void)
+{
+    static const char text[] = "44\t广东省\n4419\t东莞市\n4403\t深圳市\n";
+    size_t bad = 0;
+    char *buf = malloc(sizeof(text) - 1);
+    memcpy(buf, text, sizeof(text) - 1);
+    ctx.destinations = sg_divisions_parse(buf, sizeof(text) - 1, false, &bad);
+    ASSERT(ctx.destinations != NULL);
+    ctx.starts = (struct sg_date){2023, 1, 1};
+    ctx.ends = (struct sg_date){2023, 3, 31};
+}
+
+static struct sg_vehicle_input good(void)
+{
+    struct sg_vehicle_input in = {.type = "bus",
+                                  .number = " 桂A12345 ",
+                                  .capacity = 50,
+                                  .carriage_size = -1,
+                                  .dest_city = "4419",
+                                  .employer = "东莞市宏达电子有限公司",
+                                  .depart_date = "2023-02-03",
+                                  .depart_time = "08:30",
+                                  .escort_name = "黄志强",
+                                  .escort_phone = "139 1234 5678",
+                                  .emergency = "县人社局 0771-1234567",
+                                  .nstops = 2,
+                                  .ndrivers = 2};
+    in.stops[0].name = "民生街道政府门口", in.stops[0].time = "07:00";
+    in.stops[1].name = "新竹社区村委", in.stops[1].time = "07:40";
+    in.drivers[0] = "李建国", in.drivers[1] = "王大伟";
+    return in;
+}
+
+static int has(const struct sg_field_errors *e, const char *field, const char *code)
+{
+    for (size_t i = 0; i != e->n; ++i)
+        if (strcmp(e->e[i].field, field) == 0 && strcmp(e->e[i].code, code) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_good_plan(void)
+{
+    struct sg_vehicle_input in = good();
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT_EQ(v.type, SG_VEHICLE_BUS);
+    ASSERT_STREQ(v.number, "桂A12345");
+    ASSERT_STREQ(v.escort_phone, "13912345678");
+    ASSERT_EQ(v.nstops, 2);
+    ASSERT_STREQ(v.stops[1].time, "07:40");
+    ASSERT_EQ(v.ndrivers, 2);
+    ASSERT(sg_vehicle_ready(&v, &e));
+}
+
+static void test_required_and_ranges(void)
+{
+    struct sg_vehicle_input in = {.capacity = -1, .carriage_size = -1};
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "type", "required"));
+    ASSERT(has(&e, "dest_city", "required"));
+    ASSERT(has(&e, "depart_date", "required"));
+    in = good();
+    in.type = "ship";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "type", "type_enum"));
+    in = good();
+    in.capacity = 66;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "capacity", "capacity_range"));
+    in.type = "flight", in.capacity = 170;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    in.type = "train", in.capacity = 1200;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "carriage_size", "required"));
+    in.carriage_size = 118;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT_EQ(v.carriage_size, 118);
+    in.carriage_size = 10;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "carriage_size", "carriage_range"));
+}
+
+static void test_capacity_not_below_used(void)
+{
+    struct sg_vehicle_input in = good();
+    struct sg_vehicle v = {.used = 45};
+    struct sg_field_errors e;
+    in.capacity = 40;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "capacity", "below_used"));
+}
+
+static void test_trip_fields(void)
+{
+    struct sg_vehicle_input in = good();
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    in.dest_city = "9999", in.depart_date = "2023-04-01", in.depart_time = "25:00", in.escort_phone = "12345";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "dest_city", "unknown_city"));
+    ASSERT(has(&e, "depart_date", "date_window"));
+    ASSERT(has(&e, "depart_time", "time_format"));
+    ASSERT(has(&e, "escort_phone", "phone_format"));
+    in = good();
+    in.depart_date = "2023/02/03";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "depart_date", "date_format"));
+}
+
+static void test_stops(void)
+{
+    struct sg_vehicle_input in = good();
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    in.stops[1].time = "06:50";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "stops[1].time", "stop_order"));
+    in = good();
+    in.depart_time = "07:10"; /* before the last pickup */
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "depart_time", "stop_order"));
+    in = good();
+    in.stops[0].name = "  ";
+    in.stops[1].time = NULL;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "stops[0].name", "required"));
+    ASSERT(has(&e, "stops[1].time", "required"));
+    in = good();
+    in.nstops = SG_STOPS_MAX + 1;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "stops", "too_many"));
+}
+
+static void test_ready(void)
+{
+    struct sg_vehicle_input in = {
+        .type = "bus", .capacity = 50, .carriage_size = -1, .dest_city = "4419", .depart_date = "2023-02-03"};
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0); /* a placeholder plan is valid */
+    ASSERT(!sg_vehicle_ready(&v, &e));
+    ASSERT(has(&e, "number", "required"));
+    ASSERT(has(&e, "escort_phone", "required"));
+    ASSERT(has(&e, "drivers", "required"));
+    ASSERT(has(&e, "stops", "required"));
+}
+
+static void test_transitions(void)
+{
+    ASSERT(sg_vehicle_transition_valid(SG_VEHICLE_PLANNED, SG_VEHICLE_BOARDING));
+    ASSERT(sg_vehicle_transition_valid(SG_VEHICLE_BOARDING, SG_VEHICLE_DEPARTED));
+    ASSERT(sg_vehicle_transition_valid(SG_VEHICLE_DEPARTED, SG_VEHICLE_ARRIVED));
+    ASSERT(sg_vehicle_transition_valid(SG_VEHICLE_PLANNED, SG_VEHICLE_CANCELLED));
+    ASSERT(sg_vehicle_transition_valid(SG_VEHICLE_BOARDING, SG_VEHICLE_PLANNED));
+    ASSERT(!sg_vehicle_transition_valid(SG_VEHICLE_PLANNED, SG_VEHICLE_DEPARTED));
+    ASSERT(!sg_vehicle_transition_valid(SG_VEHICLE_DEPARTED, SG_VEHICLE_CANCELLED));
+    ASSERT(!sg_vehicle_transition_valid(SG_VEHICLE_ARRIVED, SG_VEHICLE_PLANNED));
+    ASSERT(!sg_vehicle_transition_valid(SG_VEHICLE_CANCELLED, SG_VEHICLE_PLANNED));
+    ASSERT_EQ(sg_vehicle_status_parse("departed"), SG_VEHICLE_DEPARTED);
+    ASSERT_EQ(sg_vehicle_status_parse("gone"), -1);
+    ASSERT_STREQ(sg_vehicle_status_name(SG_VEHICLE_ARRIVED), "arrived");
+}
+
+static void test_train_seat(void)
+{
+    uint32_t c, s;
+    sg_vehicle_train_seat(118, 1, &c, &s);
+    ASSERT_EQ(c, 1);
+    ASSERT_EQ(s, 1);
+    sg_vehicle_train_seat(118, 118, &c, &s);
+    ASSERT_EQ(c, 1);
+    ASSERT_EQ(s, 118);
+    sg_vehicle_train_seat(118, 119, &c, &s);
+    ASSERT_EQ(c, 2);
+    ASSERT_EQ(s, 1);
+    sg_vehicle_train_seat(0, 7, &c, &s);
+    ASSERT_EQ(c, 0);
+    ASSERT_EQ(s, 7);
+}
+
+static void test_accepts(void)
+{
+    struct sg_vehicle v = {.type = SG_VEHICLE_BUS, .dest_city = "4419", .depart_date = {2023, 2, 3}};
+    ASSERT(sg_vehicle_accepts(&v, "4419", (struct sg_date){2023, 2, 3}, 0, SG_MODE_ANY));
+    ASSERT(sg_vehicle_accepts(&v, "4419", (struct sg_date){2023, 2, 5}, 2, SG_MODE_BUS));
+    ASSERT(!sg_vehicle_accepts(&v, "4419", (struct sg_date){2023, 2, 5}, 1, SG_MODE_BUS));
+    ASSERT(!sg_vehicle_accepts(&v, "4403", (struct sg_date){2023, 2, 3}, 0, SG_MODE_ANY));
+    ASSERT(!sg_vehicle_accepts(&v, "4419", (struct sg_date){2023, 2, 3}, 0, SG_MODE_TRAIN));
+}
+
+int main(void)
+{
+    setup();
+    RUN(test_good_plan);
+    RUN(test_required_and_ranges);
+    RUN(test_capacity_not_below_used);
+    RUN(test_trip_fields);
+    RUN(test_stops);
+    RUN(test_ready);
+    RUN(test_transitions);
+    RUN(test_train_seat);
+    RUN(test_accepts);
+    sg_divisions_free((struct sg_divisions *)ctx.destinations);
+    TEST_DONE();
+}
