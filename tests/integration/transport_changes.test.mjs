@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// Sign-ups that change after matching: a cancel frees the seat and never comes back to
+// matching; an edit of an open sign-up is matched with its new trip; an edit of an
+// assigned one is refused until it is taken out of its vehicle.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { errorCode, startStack } from './lib/harness.mjs';
+import { signup } from './lib/people.mjs';
+import { addUser, login } from './lib/transport.mjs';
+
+let stack, srv, org, redis;
+const campaign = '2027-spring';
+before(async () => {
+    stack = await startStack('transport-changes');
+    srv = stack.server;
+    addUser(srv, 'org', 'organiser', '45');
+    org = await login(srv, 'org');
+    redis = await stack.redis.client();
+});
+after(async () => {
+    redis?.close();
+    await stack?.close();
+});
+
+async function signUp(over = {}) {
+    const body = signup(over);
+    const r = await srv.post('/api/registrations', body);
+    assert.equal(r.status, 201, r.text);
+    return { code: r.json.code, body };
+}
+
+const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept });
+const openMembers = async () => (await redis.call('ZRANGEBYLEX', `sg:${campaign}:open`, '-', '+')).map(String);
+
+test('a cancel frees the seat, and the cancelled sign-up is never matched again', async () => {
+    const a = await signUp({ dest_city: '4403', flex_days: 0 });
+    const b = await signUp({ dest_city: '4403', flex_days: 0 });
+    const r = await matchRun(true);
+    assert.equal(r.status, 200, r.text);
+    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    assert.ok(vid.length > 0, 'assigned');
+    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 2);
+    const c = await org.post(`/api/registrations/${a.code}/cancel`, {});
+    assert.equal(c.status, 200, c.text);
+    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 1, 'seat freed');
+    assert.equal(await redis.call('ZSCORE', `sg:vehicle:${vid}:seats`, a.code), null);
+    assert.equal(await redis.call('HGET', `sg:${campaign}:assign`, a.code), null);
+    assert.ok(!(await openMembers()).some((m) => m.includes(`:${a.code}:`)), 'not open');
+    const again = await matchRun(false);
+    assert.equal(again.json.registrations, 0, 'nothing left to match');
+    const m = await org.get(`/api/vehicles/${vid}/manifest`);
+    assert.equal(m.status, 200);
+    assert.ok(!JSON.stringify(m.json).includes(a.code), 'not on the manifest');
+    assert.ok(JSON.stringify(m.json).includes(b.code));
+});
+
+test('an edited open sign-up is matched with its new destination', async () => {
+    const a = await signUp({ dest_city: '4406', flex_days: 0 });
+    const e = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4413' });
+    assert.equal(e.status, 200, e.text);
+    const open = (await openMembers()).filter((m) => m.includes(`:${a.code}:`));
+    assert.equal(open.length, 1, 'one open member');
+    assert.match(open[0], /:4413:/);
+    const p = await matchRun(false);
+    assert.equal(p.status, 200);
+    assert.ok(p.json.new.some((n) => n.dest_city === '4413'), JSON.stringify(p.json.new));
+    assert.ok(!p.json.new.some((n) => n.dest_city === '4406'));
+});
+
+test('an assigned sign-up is not edited until it is taken out of its vehicle', async () => {
+    const a = await signUp({ dest_city: '4419', flex_days: 0 });
+    assert.equal((await matchRun(true)).status, 200);
+    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    const e = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4401' });
+    assert.equal(e.status, 409, e.text);
+    assert.equal(errorCode(e), 'assigned');
+    const out = await org.del(`/api/vehicles/${vid}/passengers/${a.code}`);
+    assert.equal(out.status, 200, out.text);
+    const e2 = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4401' });
+    assert.equal(e2.status, 200, e2.text);
+    assert.ok((await openMembers()).some((m) => m.includes(`:${a.code}:4401:`)));
+});
