@@ -8,8 +8,7 @@
     var $ = SG.$, el = SG.el;
     var ALPHABET = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
     var STATUS = { registered: '已报名，等待安排车辆', assigned: '已安排车辆', cancelled: '已取消' };
-    var ASSIGNMENT = [['vehicle', '车次 / 车牌'], ['carriage', '车厢'], ['seat', '座位'], ['pickup_point', '上车地点'],
-        ['pickup_time', '上车时间'], ['depart_time', '出发时间'], ['escort_name', '带队人'], ['escort_phone', '带队人电话']];
+    // the assignment as GET /api/registrations/{code} gives it once matched (docs/api.md)
     var current = null; // {code, phone4}
 
     function cleanCode(s) {
@@ -30,7 +29,16 @@
         return t.getFullYear() + '年' + (t.getMonth() + 1) + '月' + t.getDate() + '日 ' + p(t.getHours()) + ':' + p(t.getMinutes());
     }
 
-    function renderAssignment(a) {
+    function seatText(x) {
+        return (x.carriage ? x.carriage + '车厢 ' : '') + x.seat + '号';
+    }
+
+    function dateText(d) {
+        var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(d || '');
+        return m ? Number(m[2]) + '月' + Number(m[3]) + '日' : (d || '');
+    }
+
+    function renderAssignment(a, people) {
         var box = $('#r-assignment');
         box.textContent = '';
         if (!a || typeof a !== 'object') {
@@ -38,12 +46,23 @@
             return;
         }
         var dl = el('dl', { class: 'summary' });
-        ASSIGNMENT.forEach(function (k) {
-            var v = a[k[0]];
-            if (typeof v !== 'string' && typeof v !== 'number') return;
-            row(dl, k[1], k[0] === 'escort_phone' ? el('a', { href: 'tel:' + v, text: String(v) }) : String(v));
+        row(dl, '车', (a.type_label || '') + ' ' + (a.number || '（车牌待定）'));
+        row(dl, '出发', dateText(a.depart_date) + ' ' + (a.depart_time || ''));
+        if (a.pickup) row(dl, '上车地点', a.pickup + (a.pickup_time ? '（' + a.pickup_time + '）' : ''));
+        (a.seats || []).forEach(function (x, i) {
+            var who = people && people[i] ? people[i].name : '';
+            row(dl, '座位' + (who ? ' · ' + who : ''), seatText(x));
         });
+        if (a.escort_name || a.escort_phone)
+            row(dl, '带队人', el('span', {}, [String(a.escort_name || '') + ' ',
+                a.escort_phone ? el('a', { href: 'tel:' + a.escort_phone, text: String(a.escort_phone) }) : '']));
         box.appendChild(dl);
+        if (a.checkin && a.checkin.token) {
+            // the escort scans this at boarding (it opens the check-in page on a staff phone)
+            box.appendChild(el('p', { class: 'hint', text: '上车时请出示下面的二维码，由带队人扫码签到：' }));
+            box.appendChild(el('img', { class: 'checkin-qr', alt: '上车签到二维码',
+                src: '/qr/checkin/' + encodeURIComponent(a.checkin.token) + '.svg' }));
+        }
     }
 
     function render(r) {
@@ -63,7 +82,7 @@
         row(dl, '工作单位', (r.employer || '没有填') + (r.job_confirmed ? '（工作已找好）' : '（工作还没有找好）'));
         row(dl, '报名时间', timeText(r.created_at));
         if (r.cancelled_at) row(dl, '取消时间', timeText(r.cancelled_at));
-        renderAssignment(r.assignment);
+        renderAssignment(r.assignment, r.people);
         var people = $('#r-people');
         people.textContent = '';
         r.people.forEach(function (p, i) {

@@ -3,6 +3,10 @@
 // matching; an edit of an open sign-up is matched with its new trip; an edit of an
 // assigned one is refused until it is taken out of its vehicle.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
 import { signup } from './lib/people.mjs';
@@ -79,4 +83,27 @@ test('an assigned sign-up is not edited until it is taken out of its vehicle', a
     const e2 = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4401' });
     assert.equal(e2.status, 200, e2.text);
     assert.ok((await openMembers()).some((m) => m.includes(`:${a.code}:4401:`)));
+});
+
+test('the worker sees the vehicle and a personal check-in QR that decodes to the check-in link', async () => {
+    const a = await signUp({ dest_city: '4420', flex_days: 0 });
+    assert.equal((await matchRun(true)).status, 200);
+    const g = await srv.get(`/api/registrations/${a.code}?phone4=${a.body.phone.slice(7)}`);
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.status, 'assigned');
+    const as = g.json.assignment;
+    assert.ok(as && as.vehicle && as.seats.length === 1, JSON.stringify(as));
+    assert.ok(as.checkin.token.length > 8);
+    const png = await srv.get(`/qr/checkin/${as.checkin.token}.png`);
+    assert.equal(png.status, 200);
+    assert.match(png.headers.get('cache-control'), /private/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-checkin-qr-'));
+    fs.writeFileSync(path.join(dir, 'q.png'), png.buf);
+    const z = spawnSync('zbarimg', ['--raw', '--nodbus', '-q', path.join(dir, 'q.png')], { encoding: 'utf8' });
+    assert.equal(z.stdout.trim(), as.checkin.url);
+    fs.rmSync(dir, { recursive: true, force: true });
+    // a made-up token is no QR code at all
+    const forged = as.checkin.token.slice(0, -1) + (as.checkin.token.endsWith('A') ? 'B' : 'A');
+    assert.equal((await srv.get(`/qr/checkin/${forged}.svg`)).status, 404);
+    assert.equal((await srv.get('/qr/checkin/x.svg')).status, 404);
 });
