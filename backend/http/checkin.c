@@ -63,10 +63,7 @@ static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
     h2o_req_t *req = p->base.super.req;
     int ret = -1;
     if (req != NULL && status != 0) {
-        if (status == SG_ENOENT)
-            sg_reply_error(req, 404, "not_found", NULL);
-        else
-            sg_reply_store_error(req, status);
+        sg_reply_store_error(req, status);
     } else if (req != NULL && sg_staff_allow_or_reply(&p->base, v->scope, SG_ACT_VIEW)) {
         if ((ret = sg_store_checkin(p->base.super.app->store, p->code, v->id, on_checked_in, p)) != 0)
             sg_reply_store_error(req, ret);

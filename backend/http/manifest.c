@@ -271,8 +271,6 @@ static void on_moved(void *data, int status, const char *why, uint32_t seat)
         sg_reply_error(req, 409, why, "code");
     else if (status == SG_EEXIST)
         sg_reply_error(req, 409, "match_busy", NULL);
-    else if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
     else
         sg_reply_store_error(req, status);
     sg_pending_free(p);
@@ -304,10 +302,7 @@ static void on_target(void *data, int status, const struct sg_vehicle *v)
     h2o_req_t *req = p->base.super.req;
     int ret = -1;
     if (req != NULL && status != 0) {
-        if (status == SG_ENOENT)
-            sg_reply_error(req, 404, "not_found", NULL);
-        else
-            sg_reply_store_error(req, status);
+        sg_reply_store_error(req, status);
     } else if (req != NULL && sg_staff_allow_or_reply(&p->base, v->scope, SG_ACT_TRANSPORT)) {
         if (sg_method_is(req, "POST"))
             ret = sg_store_assignment_move(p->base.super.app->store, v->campaign, p->code, v->id, on_moved, p);

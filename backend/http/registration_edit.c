@@ -39,9 +39,7 @@ static void on_record(void *data, int status, const struct sg_stored_registratio
     h2o_req_t *req = c->base.super.req;
     if (req == NULL)
         goto Exit;
-    if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
-    else if (status != 0)
+    if (status != 0)
         sg_reply_store_error(req, status);
     else if (sg_staff_allow_or_reply(&c->base, s->reg.village, SG_ACT_EDIT)) {
         memcpy(c->village, s->reg.village, sizeof(c->village));
@@ -185,8 +183,6 @@ static void on_edited(void *data, int status, const struct sg_edit_result *res)
         sg_reply_duplicate(req, res->duplicate_person);
     else if (status == SG_ECONFLICT)
         sg_reply_error(req, 409, res->conflict, NULL);
-    else if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
     else
         sg_reply_store_error(req, status);
 Exit:
@@ -247,8 +243,6 @@ static void on_cancelled(void *data, int status)
         reply_ok(req, 200, c->code, "status", cJSON_CreateString("cancelled"));
     else if (status == SG_ECONFLICT)
         sg_reply_error(req, 409, "already_cancelled", NULL);
-    else if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
     else
         sg_reply_store_error(req, status);
 Exit:

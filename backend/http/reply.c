@@ -164,7 +164,9 @@ void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs)
 
 void sg_reply_store_error(h2o_req_t *req, int status)
 {
-    if (status == SG_ETIMEDOUT)
+    if (status == SG_ENOENT)
+        sg_reply_error(req, 404, "not_found", NULL);
+    else if (status == SG_ETIMEDOUT)
         sg_reply_error(req, 504, "timeout", NULL);
     else if (status == SG_EUNAVAIL)
         sg_reply_error(req, 503, "unavailable", NULL);

@@ -30,7 +30,7 @@ void sg_reply_json(h2o_req_t *req, int status, cJSON *json);
 void sg_reply_error(h2o_req_t *req, int status, const char *code, const char *field);
 /** 422 {"error":{"code":"invalid","fields":{field: message}}}. */
 void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs);
-/** 503 / 504 / 500 for a store status (SG_EUNAVAIL, SG_ETIMEDOUT, other). */
+/** 404 / 503 / 504 / 500 for a store status (SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, other). */
 void sg_reply_store_error(h2o_req_t *req, int status);
 /** The Chinese message for an error code (never NULL). */
 const char *sg_message(const char *code);

@@ -188,9 +188,7 @@ static void on_detail(void *data, int status, const struct sg_stored_registratio
     h2o_req_t *req = d->base.super.req;
     if (req == NULL)
         goto Exit;
-    if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
-    else if (status != 0)
+    if (status != 0)
         sg_reply_store_error(req, status);
     else if (sg_staff_allow_or_reply(&d->base, s->reg.village, SG_ACT_VIEW))
         sg_reply_json(req, 200, sg_json_registration(d->base.super.app, s, true));

@@ -187,8 +187,6 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
         sg_reply_error(req, 409, "conflict", NULL);
     else if (status == SG_EINVAL)
         sg_reply_error(req, 409, "below_used", "capacity");
-    else if (status == SG_ENOENT)
-        sg_reply_error(req, 404, "not_found", NULL);
     else
         sg_reply_store_error(req, status);
     sg_pending_free(p);
