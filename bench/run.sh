@@ -186,7 +186,7 @@ COUNTED='people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1'
 EVAL=(EVALSHA "$SHA" 6
     "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:stats:$VILLAGE"
     "sg:2027-spring:stats:${VILLAGE:0:6}" "sg:uid:2027-spring:0123456789abcdef__rand_int__"
-    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA" "$COUNTED"
+    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA" "$COUNTED" "4419:20852:1:0"
     people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1)
 # redis-benchmark has no duration: size -n from a short calibration run to about DURATION.
 say "(c) redis alone: EVALSHA signup.lua, $CONNECTIONS connections"
