@@ -189,6 +189,47 @@ Exit:
     change_free(c);
 }
 
+/* Staff see numbers masked only: a masked value sent back unchanged ("450102********123X",
+ * "138****5678") means "keep this person's number", so an edit of a date need not retype
+ * ID cards. Only a value that is the mask of exactly one stored number is replaced. */
+static void unmask_one(cJSON *obj, const char *name, const struct sg_stored_registration *old, bool phone)
+{
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!cJSON_IsString(item) || strchr(item->valuestring, '*') == NULL)
+        return;
+    const char *found = NULL;
+    for (size_t i = 0; i != old->reg.npeople; ++i) {
+        const struct sg_person *p = &old->reg.people[i];
+        char masked[19];
+        if (phone && strlen(p->phone) == 11)
+            sg_mask_phone(p->phone, masked);
+        else if (!phone && strlen(p->id.number) == 18)
+            sg_mask_idno(p->id.number, masked);
+        else
+            continue;
+        if (strcmp(masked, item->valuestring) == 0) {
+            if (found != NULL)
+                return; /* two people share the mask: the staff must type it */
+            found = phone ? p->phone : p->id.number;
+        }
+    }
+    if (found != NULL)
+        cJSON_SetValuestring(item, found);
+}
+
+/* Always true: it only rewrites root (a step in the edit's chain of checks). */
+static bool unmask_people(cJSON *root, const struct sg_stored_registration *old)
+{
+    cJSON *c, *list = cJSON_GetObjectItemCaseSensitive(root, "companions");
+    unmask_one(root, "id_number", old, false);
+    unmask_one(root, "phone", old, true);
+    cJSON_ArrayForEach(c, list) {
+        unmask_one(c, "id_number", old, false);
+        unmask_one(c, "phone", old, true);
+    }
+    return true;
+}
+
 static const struct sg_campaign *campaign_of(const struct sg_app *app, const char *id)
 {
     for (size_t i = 0; i != app->ncampaigns; ++i)
@@ -208,7 +249,7 @@ static void edit(struct change_req *c, const struct sg_stored_registration *old)
         sg_reply_error(req, 409, "already_cancelled", NULL);
     else if (campaign == NULL)
         sg_reply_error(req, 409, "campaign_closed", NULL);
-    else if ((root = sg_registration_body_or_reply(req)) != NULL &&
+    else if ((root = sg_registration_body_or_reply(req)) != NULL && unmask_people(root, old) &&
              sg_registration_read_or_reply(req, app, campaign, root, true, &c->reg) == 0 &&
              sg_staff_allow_or_reply(&c->base, c->reg.village, SG_ACT_EDIT)) {
         /* The counters keep the original sign-up day (China time) and ages on it. */

@@ -27,8 +27,8 @@ const MODES = [['any', '都可以'], ['bus', '专车（大巴）'], ['train', '�
 function personFields(prefix, p, isWorker) {
     return [
         field('姓名', h('input', { name: `${prefix}name`, value: p.name || '', autocomplete: 'off' }), `${prefix}name`),
-        field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? `原号码 ${p.id_masked}：请对照身份证填写完整号码` : ''),
-        field(isWorker ? '手机号' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? `原号码 ${p.phone_masked}：请填写完整号码` : ''),
+        field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? '不改就保留原号码；要改请对照身份证填写完整号码' : ''),
+        field(isWorker ? '手机号' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? '不改就保留原号码；要改请填写完整号码' : ''),
         field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || 'none'), `${prefix}poverty`),
     ];
 }
@@ -54,11 +54,11 @@ export async function registrationForm(el, { village, initial, today, get, submi
     let nCompanions = 0;
     const addCompanion = (p = {}) => {
         const i = nCompanions++;
-        const box = h('fieldset', { class: 'person' }, h('legend', {}, `同行人 ${i + 1}`), personFields(`companions[${i}].`, { ...p, id_number: '', phone: '', id_masked: p.id_number, phone_masked: p.phone }, false));
+        const box = h('fieldset', { class: 'person' }, h('legend', {}, `同行人 ${i + 1}`), personFields(`companions[${i}].`, { ...p, id_masked: p.id_number, phone_masked: p.phone }, false));
         companionsBox.append(box);
     };
     people.slice(1).forEach((p) => addCompanion(p));
-    const worker = { ...people[0], id_number: '', phone: '', id_masked: people[0].id_number, phone_masked: people[0].phone };
+    const worker = { ...people[0], id_masked: people[0].id_number, phone_masked: people[0].phone };
     const msg = h('p', { class: 'error', role: 'alert' });
     const form = h(
         'form',
@@ -108,7 +108,7 @@ function collect(form, village, nCompanions, editing) {
     const v = (n) => form.elements[n]?.value.trim() ?? '';
     const person = (p) => {
         const o = { name: v(`${p}name`), poverty: v(`${p}poverty`) };
-        // the server keeps only masked numbers in sight: an edit re-enters them from the ID card
+        // an edit shows the numbers masked; sent back unchanged, the server keeps the stored ones
         o.id_number = v(`${p}id_number`).toUpperCase();
         o.phone = v(`${p}phone`);
         return o;
@@ -142,8 +142,9 @@ function check(form, b, today) {
     const errs = {};
     const person = (p, o, isWorker) => {
         if (nameError(o.name)) errs[`${p}name`] = nameError(o.name);
-        if (idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
-        if (phoneError(o.phone, isWorker)) errs[`${p}phone`] = phoneError(o.phone, isWorker);
+        const kept = (v) => v.includes('*'); // a masked number left as it was
+        if (!kept(o.id_number) && idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
+        if (!kept(o.phone) && phoneError(o.phone, isWorker)) errs[`${p}phone`] = phoneError(o.phone, isWorker);
     };
     person('', b, true);
     b.companions.forEach((c, i) => person(`companions[${i}].`, c, false));

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// PATCH /api/registrations/{code} with the numbers as staff see them (masked): the stored
+// numbers are kept; a masked value that is no stored number's mask is an invalid field.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startStack } from './lib/harness.mjs';
+import { companion, signup } from './lib/people.mjs';
+import { addUser, login } from './lib/transport.mjs';
+
+let stack, srv, staff;
+before(async () => {
+    stack = await startStack('staff-edit-masked');
+    srv = stack.server;
+    addUser(srv, 'county', 'county', '450102');
+    staff = await login(srv, 'county');
+});
+after(async () => {
+    await stack?.close();
+});
+
+test('masked numbers sent back unchanged keep the stored ones', async () => {
+    const body = signup({ companions: [companion({ phone: '13700001111' })] });
+    const r = await srv.post('/api/registrations', body);
+    assert.equal(r.status, 201, r.text);
+    const seen = (await staff.get(`/api/registrations/${r.json.code}`)).json;
+    const [w, c] = seen.people;
+    const edit = {
+        ...body,
+        id_number: w.id_number,
+        phone: w.phone,
+        companions: [{ ...body.companions[0], id_number: c.id_number, phone: c.phone }],
+        depart_date: '2027-02-25',
+    };
+    assert.match(edit.id_number, /\*{8}/);
+    const e = await staff.patch(`/api/registrations/${r.json.code}`, edit);
+    assert.equal(e.status, 200, e.text);
+    assert.equal(e.json.depart_date, '2027-02-25');
+    // the worker's proof still works, and both ID numbers still hold their place
+    const mine = await srv.get(`/api/registrations/${r.json.code}?phone4=${body.phone.slice(-4)}`);
+    assert.equal(mine.status, 200);
+    assert.equal((await srv.post('/api/registrations', { ...body, companions: [] })).status, 409);
+    const other = signup({ id_number: body.companions[0].id_number });
+    assert.equal((await srv.post('/api/registrations', other)).status, 409);
+
+    // a mask that matches nobody's number is not taken as "keep": it is an invalid ID
+    const bad = { ...edit, id_number: '450102********0000' };
+    const b = await staff.patch(`/api/registrations/${r.json.code}`, bad);
+    assert.equal(b.status, 422, b.text);
+    assert.ok(b.json.error.fields.id_number);
+});
