@@ -190,8 +190,12 @@ int sg_cmd_demo_data(int argc, char **argv)
         return 1;
     }
     struct sg_date today = sg_app_today(&app);
-    d.ctx = (struct sg_validate_ctx){app.divisions, app.destinations,   app.regions,
-                                     today,         d.campaign->starts, d.campaign->ends};
+    d.ctx = (struct sg_validate_ctx){.divisions = app.divisions,
+                                     .destinations = app.destinations,
+                                     .regions = app.regions,
+                                     .today = today,
+                                     .starts = d.campaign->starts,
+                                     .ends = d.campaign->ends};
     if (sg_date_cmp(d.ctx.today, d.campaign->ends) > 0) {
         fprintf(stderr, "songgong demo-data: campaign %s ended before today\n", d.campaign->id);
         return 1;

@@ -103,6 +103,7 @@ static const char *idno_code(int err)
 struct person_scope {
     size_t idx; /* 0 the worker, then companions from 1 */
     struct sg_field_errors *errs;
+    bool phone_optional;
 };
 
 static void person_error(const struct person_scope *ps, const char *field, const char *code)
@@ -145,7 +146,7 @@ static bool check_idno(const struct person_scope *ps, const char *s, const struc
 
 static bool check_phone(const struct person_scope *ps, const char *s, struct sg_person *p)
 {
-    if (ps->idx > 0 && blank(s)) {
+    if ((ps->idx > 0 || ps->phone_optional) && blank(s)) {
         p->phone[0] = '\0';
         return true;
     }
@@ -185,7 +186,7 @@ static void check_people(const struct sg_registration_input *in, const struct sg
     }
     for (size_t i = 0; i < n; ++i) {
         const struct sg_person_input *pi = in->npeople == 0 ? &missing : &in->people[i];
-        struct person_scope ps = {i, errs};
+        struct person_scope ps = {i, errs, ctx->worker_phone_optional};
         struct sg_person *p = &out->people[i];
         check_name(&ps, pi->name, p);
         id_ok[i] = check_idno(&ps, pi->id_number, ctx, out, id_ok);

@@ -73,6 +73,7 @@ struct sg_validate_ctx {
     const struct sg_divisions *regions;      /* all county codes of China, for the ID region flag; may be NULL */
     struct sg_date today;
     struct sg_date starts, ends; /* the campaign window */
+    bool worker_phone_optional;  /* staff entering a worker who has no phone face to face */
 };
 
 /**

@@ -250,7 +250,8 @@ static void edit(struct change_req *c, const struct sg_stored_registration *old)
     else if (campaign == NULL)
         sg_reply_error(req, 409, "campaign_closed", NULL);
     else if ((root = sg_registration_body_or_reply(req)) != NULL && unmask_people(root, old) &&
-             sg_registration_read_or_reply(req, app, campaign, root, true, &c->reg) == 0 &&
+             sg_registration_read_or_reply(req, app, campaign, root, SG_READ_CONSENT_GIVEN | SG_READ_BY_STAFF,
+                                           &c->reg) == 0 &&
              sg_staff_allow_or_reply(&c->base, c->reg.village, SG_ACT_EDIT)) {
         /* The counters keep the original sign-up day (China time) and ages on it. */
         struct sg_date signed_on = sg_date_from_days((long)((old->created_ms / 1000 + 8 * 3600) / 86400));
@@ -375,7 +376,7 @@ static void enter(struct sg_staff_req *p)
     else if (idem == NULL)
         sg_reply_error(req, 400, "bad_idempotency_key", "Idempotency-Key");
     else if ((root = sg_registration_body_or_reply(req)) != NULL &&
-             sg_registration_read_or_reply(req, app, campaign, root, false, &c->reg) == 0 &&
+             sg_registration_read_or_reply(req, app, campaign, root, SG_READ_BY_STAFF, &c->reg) == 0 &&
              sg_staff_allow_or_reply(p, c->reg.village, SG_ACT_EDIT) &&
              (ret = sg_store_registration_save(app->store, campaign->id, &c->reg, idem, p->session.user,
                                                sg_app_now_ms(), sg_app_today(app), on_entered, c)) != 0)

@@ -175,14 +175,19 @@ static int has_error(const struct sg_field_errors *errs, const char *code)
 }
 
 int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
-                                  const cJSON *root, bool consent_given, struct sg_registration *out)
+                                  const cJSON *root, unsigned how, struct sg_registration *out)
 {
     struct sg_registration_input in = {0};
     struct sg_field_errors errs = {0}, rules = {0};
-    struct sg_validate_ctx ctx = {app->divisions,    app->destinations, app->regions,
-                                  sg_app_today(app), c->starts,         c->ends};
+    struct sg_validate_ctx ctx = {.divisions = app->divisions,
+                                  .destinations = app->destinations,
+                                  .regions = app->regions,
+                                  .today = sg_app_today(app),
+                                  .starts = c->starts,
+                                  .ends = c->ends,
+                                  .worker_phone_optional = (how & SG_READ_BY_STAFF) != 0};
     read_input(root, &in, &errs); /* JSON type errors first: they explain a "required" better */
-    if (consent_given)
+    if (how & SG_READ_CONSENT_GIVEN)
         in.consent = 1;
     sg_registration_validate(&in, &ctx, out, &rules);
     for (size_t i = 0; i != rules.n; ++i)
@@ -198,7 +203,7 @@ static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct s
                               const char *idem)
 {
     struct save_pending *p = sg_pending_new(req, app, sizeof(*p));
-    int ret = sg_registration_read_or_reply(req, app, c, root, false, &p->reg);
+    int ret = sg_registration_read_or_reply(req, app, c, root, 0, &p->reg);
     if (ret == 0 && (ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
                                                       sg_app_today(app), on_saved, p)) != 0)
         sg_reply_store_error(req, ret);

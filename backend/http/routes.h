@@ -47,12 +47,14 @@ int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /*
 /* registrations.c: the sign-up body, shared by the worker's and the staff's paths */
 /** The request body as a JSON object (caller deletes), or NULL after answering 415, 413 or 400. */
 cJSON *sg_registration_body_or_reply(h2o_req_t *req);
+#define SG_READ_CONSENT_GIVEN 1u /* an edit: consent was given at sign-up */
+#define SG_READ_BY_STAFF 2u      /* staff enter it: the worker may have no phone */
 /**
- * Read and validate root for campaign c into out: 0, or SG_EINVAL after answering 404
- * (unknown village) or 422. consent_given skips the consent box (an edit: given at sign-up).
+ * Read and validate root for campaign c into out (how: SG_READ_* flags): 0, or SG_EINVAL
+ * after answering 404 (unknown village) or 422.
  */
 int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
-                                  const cJSON *root, bool consent_given, struct sg_registration *out);
+                                  const cJSON *root, unsigned how, struct sg_registration *out);
 /** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */
 void sg_reply_duplicate(h2o_req_t *req, int person);
 /** The optional Idempotency-Key header: "" when absent, NULL when malformed. */

@@ -48,3 +48,15 @@ test('masked numbers sent back unchanged keep the stored ones', async () => {
     assert.equal(b.status, 422, b.text);
     assert.ok(b.json.error.fields.id_number);
 });
+
+test('staff may enter a worker who has no phone; the public form may not', async () => {
+    const body = signup({ phone: '' });
+    const pub = await srv.post('/api/registrations', body);
+    assert.equal(pub.status, 422, pub.text);
+    assert.ok(pub.json.error.fields.phone);
+    const f2f = await staff.post('/api/registrations', body);
+    assert.equal(f2f.status, 201, f2f.text);
+    const seen = (await staff.get(`/api/registrations/${f2f.json.code}`)).json;
+    assert.equal(seen.people[0].phone, '');
+    assert.equal(seen.entered_by, 'county');
+});

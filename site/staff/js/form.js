@@ -28,7 +28,7 @@ function personFields(prefix, p, isWorker) {
     return [
         field('姓名', h('input', { name: `${prefix}name`, value: p.name || '', autocomplete: 'off' }), `${prefix}name`),
         field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? '不改就保留原号码；要改请对照身份证填写完整号码' : ''),
-        field(isWorker ? '手机号' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? '不改就保留原号码；要改请填写完整号码' : ''),
+        field(isWorker ? '手机号（没有手机可不填，以后无法自己查询）' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? '不改就保留原号码；要改请填写完整号码' : ''),
         field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || 'none'), `${prefix}poverty`),
     ];
 }
@@ -144,7 +144,7 @@ function check(form, b, today) {
         if (nameError(o.name)) errs[`${p}name`] = nameError(o.name);
         const kept = (v) => v.includes('*'); // a masked number left as it was
         if (!kept(o.id_number) && idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
-        if (!kept(o.phone) && phoneError(o.phone, isWorker)) errs[`${p}phone`] = phoneError(o.phone, isWorker);
+        if (!kept(o.phone) && phoneError(o.phone, false)) errs[`${p}phone`] = phoneError(o.phone, false); // staff may enter a worker without a phone
     };
     person('', b, true);
     b.companions.forEach((c, i) => person(`companions[${i}].`, c, false));

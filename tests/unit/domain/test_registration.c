@@ -315,6 +315,23 @@ static void test_counters(void)
         ASSERT(c[i].n != 0 && strcmp(c[i].field, "age50") != 0);
 }
 
+static void test_worker_phone_optional_for_staff(void)
+{
+    struct sg_registration r;
+    struct sg_field_errors errs;
+    struct sg_registration_input in = good();
+    in.people[0].phone = "";
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), SG_EINVAL);
+    ASSERT(has(&errs, "phone", "required"));
+    ctx.worker_phone_optional = true;
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
+    ASSERT_STREQ(r.people[0].phone, "");
+    in.people[0].phone = "12345"; /* optional, but what is given is still checked */
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), SG_EINVAL);
+    ASSERT(has(&errs, "phone", "phone_format"));
+    ctx.worker_phone_optional = false;
+}
+
 int main(void)
 {
     setup();
@@ -327,6 +344,7 @@ int main(void)
     RUN(test_names);
     RUN(test_companions);
     RUN(test_counters);
+    RUN(test_worker_phone_optional_for_staff);
     teardown();
     TEST_DONE();
 }
