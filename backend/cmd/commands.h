@@ -34,4 +34,7 @@ int sg_cmd_posters(int argc, char **argv);
 /** `songgong match --campaign ID --scope CODE [--accept]`: matching from the command line (match.c). */
 int sg_cmd_match(int argc, char **argv);
 
+/** `songgong purge --campaign ID --yes [--force]`: delete a campaign's data after its retention (purge.c). */
+int sg_cmd_purge(int argc, char **argv);
+
 #endif

@@ -39,6 +39,7 @@ static const struct {
     {"keygen", cmd_keygen, "create the key file for personal numbers at rest"},
     {"user", sg_cmd_user, "add, list and disable staff accounts"},
     {"audit", sg_cmd_audit, "read the audit log"},
+    {"purge", sg_cmd_purge, "delete a campaign's data after its retention period"},
     {"match", sg_cmd_match, "match open registrations into vehicles (preview, or --accept)"},
 };
 

@@ -235,4 +235,15 @@ int sg_store_returns_list(struct sg_store *s, const char *campaign, const char *
 int sg_store_returns_history(struct sg_store *s, const char *campaign, const char *village, size_t count,
                              sg_store_returns_cb cb, void *data);
 
+/* ---- retention (purge.c) --------------------------------------------------------------- */
+
+typedef void (*sg_store_purge_cb)(void *data, int status, size_t deleted, bool done);
+/**
+ * Delete one batch (about 500 keys) of campaign's data: registrations, vehicles, then
+ * every other key of the campaign (uniqueness keys, counters, indexes). Call again until
+ * done; safe to repeat or resume. The audit log is kept (it holds no ID or phone number).
+ * SG_EINVAL for a malformed campaign id (cb not called).
+ */
+int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_store_purge_cb cb, void *data);
+
 #endif
