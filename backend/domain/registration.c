@@ -61,24 +61,6 @@ static bool blank(const char *s)
     return *s == '\0';
 }
 
-static const char *text_code(int err)
-{
-    switch (-err) {
-    case SG_TEXT_EMPTY:
-        return "required";
-    case SG_TEXT_UTF8:
-        return "utf8";
-    case SG_TEXT_SHORT:
-        return "too_short";
-    case SG_TEXT_LONG:
-        return "too_long";
-    case SG_TEXT_FORMAT:
-        return "phone_format";
-    default:
-        return "chars";
-    }
-}
-
 static const char *idno_code(int err)
 {
     switch (-err) {
@@ -120,7 +102,7 @@ static bool check_name(const struct person_scope *ps, const char *s, struct sg_p
 {
     int r = blank(s) ? -SG_TEXT_EMPTY : sg_name_normalize(s, p->name, sizeof(p->name));
     if (r != 0)
-        person_error(ps, "name", text_code(r));
+        person_error(ps, "name", sg_text_error_code(r));
     return r == 0;
 }
 
@@ -225,7 +207,7 @@ static void check_destination(const struct sg_registration_input *in, const stru
     }
     int r = sg_text_normalize(in->employer, SG_EMPLOYER_MAX_CHARS, out->employer, sizeof(out->employer));
     if (r != 0)
-        sg_field_errors_add(errs, "employer", text_code(r));
+        sg_field_errors_add(errs, "employer", sg_text_error_code(r));
     if (in->job_confirmed != 0 && in->job_confirmed != 1)
         sg_field_errors_add(errs, "job_confirmed", "required");
     else

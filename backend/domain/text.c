@@ -259,3 +259,21 @@ int sg_text_normalize(const char *s, size_t max_chars, char *out, size_t outsz)
     out[end - begin] = '\0';
     return 0;
 }
+
+const char *sg_text_error_code(int err)
+{
+    switch (-err) {
+    case SG_TEXT_EMPTY:
+        return "required";
+    case SG_TEXT_UTF8:
+        return "utf8";
+    case SG_TEXT_SHORT:
+        return "too_short";
+    case SG_TEXT_LONG:
+        return "too_long";
+    case SG_TEXT_FORMAT:
+        return "phone_format";
+    default:
+        return "chars";
+    }
+}

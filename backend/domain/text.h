@@ -46,4 +46,8 @@ int sg_phone_normalize(const char *s, char out[12]);
  */
 int sg_text_normalize(const char *s, size_t max_chars, char *out, size_t outsz);
 
+/** The field error code of a text error (-enum sg_text_err): "required", "utf8", "too_short",
+ * "too_long", "phone_format", else "chars". Static strings. */
+const char *sg_text_error_code(int err);
+
 #endif

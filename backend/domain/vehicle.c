@@ -30,24 +30,6 @@ void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *
     *max = ranges[t][1];
 }
 
-static const char *text_code(int err)
-{
-    switch (-err) {
-    case SG_TEXT_EMPTY:
-        return "required";
-    case SG_TEXT_UTF8:
-        return "utf8";
-    case SG_TEXT_SHORT:
-        return "too_short";
-    case SG_TEXT_LONG:
-        return "too_long";
-    case SG_TEXT_FORMAT:
-        return "phone_format";
-    default:
-        return "chars";
-    }
-}
-
 /* "HH:MM" (or "" when s is NULL or empty): 0, else -1. */
 static int time_normalize(const char *s, char out[6])
 {
@@ -67,7 +49,7 @@ static void text(const char *s, size_t max, char *out, size_t outsz, const char 
 {
     int r = sg_text_normalize(s, max, out, outsz);
     if (r != 0)
-        sg_field_errors_add(errs, field, text_code(r));
+        sg_field_errors_add(errs, field, sg_text_error_code(r));
 }
 
 static void check_kind(const struct sg_vehicle_input *in, struct sg_vehicle *out, struct sg_field_errors *errs)
@@ -140,7 +122,7 @@ static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *ou
         if (r == 0 && s->name[0] == '\0')
             r = -SG_TEXT_EMPTY;
         if (r != 0)
-            sg_field_errors_add(errs, field, text_code(r));
+            sg_field_errors_add(errs, field, sg_text_error_code(r));
         snprintf(field, sizeof(field), "stops[%zu].time", i);
         if (time_normalize(in->stops[i].time, s->time) != 0 || s->time[0] == '\0')
             sg_field_errors_add(errs, field, in->stops[i].time == NULL ? "required" : "time_format");
@@ -164,7 +146,7 @@ static void check_people(const struct sg_vehicle_input *in, struct sg_vehicle *o
         int r = in->drivers[i] == NULL ? -SG_TEXT_EMPTY
                                        : sg_name_normalize(in->drivers[i], out->drivers[out->ndrivers], 128);
         if (r != 0)
-            sg_field_errors_add(errs, field, text_code(r));
+            sg_field_errors_add(errs, field, sg_text_error_code(r));
         else
             ++out->ndrivers;
     }
@@ -172,7 +154,7 @@ static void check_people(const struct sg_vehicle_input *in, struct sg_vehicle *o
     if (in->escort_name != NULL && in->escort_name[0] != '\0') {
         int r = sg_name_normalize(in->escort_name, out->escort_name, sizeof(out->escort_name));
         if (r != 0)
-            sg_field_errors_add(errs, "escort_name", text_code(r));
+            sg_field_errors_add(errs, "escort_name", sg_text_error_code(r));
     }
     out->escort_phone[0] = '\0';
     if (in->escort_phone != NULL && in->escort_phone[0] != '\0' &&

@@ -348,16 +348,7 @@ static void on_entered(void *data, int status, const struct sg_save_result *res)
         sg_staff_audit(&c->base, "enter", res->code, c->reg.village);
     if (req == NULL)
         goto Exit;
-    if (status == 0) {
-        cJSON *root = cJSON_CreateObject();
-        cJSON_AddStringToObject(root, "code", res->code);
-        cJSON_AddNumberToObject(root, "people", (double)res->people);
-        sg_reply_json(req, 201, root);
-    } else if (status == SG_EEXIST) {
-        sg_reply_duplicate(req, res->duplicate_person);
-    } else {
-        sg_reply_store_error(req, status);
-    }
+    sg_reply_saved(req, status, res);
 Exit:
     change_free(c);
 }

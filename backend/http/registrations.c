@@ -145,12 +145,8 @@ void sg_reply_duplicate(h2o_req_t *req, int person)
     sg_reply_error(req, 409, "duplicate", field);
 }
 
-static void on_saved(void *data, int status, const struct sg_save_result *res)
+void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res)
 {
-    struct save_pending *p = data;
-    h2o_req_t *req = p->super.req;
-    if (req == NULL)
-        goto Exit;
     if (status == 0) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "code", res->code);
@@ -161,6 +157,15 @@ static void on_saved(void *data, int status, const struct sg_save_result *res)
     } else {
         sg_reply_store_error(req, status);
     }
+}
+
+static void on_saved(void *data, int status, const struct sg_save_result *res)
+{
+    struct save_pending *p = data;
+    h2o_req_t *req = p->super.req;
+    if (req == NULL)
+        goto Exit;
+    sg_reply_saved(req, status, res);
 Exit:
     sodium_memzero(&p->reg, sizeof(p->reg));
     sg_pending_free(p);

@@ -55,6 +55,8 @@ cJSON *sg_registration_body_or_reply(h2o_req_t *req);
  */
 int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
                                   const cJSON *root, unsigned how, struct sg_registration *out);
+/** The answer to a sign-up save: 201 {"code","people"}, 409 duplicate, or the store error. */
+void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res);
 /** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */
 void sg_reply_duplicate(h2o_req_t *req, int person);
 /** The optional Idempotency-Key header: "" when absent, NULL when malformed. */
