@@ -34,4 +34,7 @@ int sg_cmd_posters(int argc, char **argv);
 /** `songgong match --campaign ID --scope CODE [--accept]`: matching from the command line (match.c). */
 int sg_cmd_match(int argc, char **argv);
 
+/** `songgong report --campaign ID --scope CODE [--until DATE] [--xlsx FILE]`: the statistics table (report.c). */
+int sg_cmd_report(int argc, char **argv);
+
 #endif

@@ -128,8 +128,8 @@ static int load_campaigns(struct sg_app *app, const char *dir)
         if (parse_campaign(item, c) != 0) {
             fprintf(stderr,
                     "songgong: %s: campaign %zu needs id ([a-z0-9-]), name, starts, ends (YYYY-MM-DD), active; "
-                    "report_schedule rules are {rule: date|weekly|monthly, date | weekday/day, from, to, before}\n", path,
-                    app->ncampaigns + 1);
+                    "report_schedule rules are {rule: date|weekly|monthly, date | weekday/day, from, to, before}\n",
+                    path, app->ncampaigns + 1);
             goto Exit;
         }
         nactive += c->active;

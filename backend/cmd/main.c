@@ -40,6 +40,7 @@ static const struct {
     {"user", sg_cmd_user, "add, list and disable staff accounts"},
     {"audit", sg_cmd_audit, "read the audit log"},
     {"match", sg_cmd_match, "match open registrations into vehicles (preview, or --accept)"},
+    {"report", sg_cmd_report, "the statistics table of a campaign up to a date (JSON, --xlsx)"},
 };
 
 static void usage(FILE *out)

@@ -122,8 +122,8 @@ static void post_funding(struct sg_staff_req *base)
     int ret = -1;
     if (c != NULL && req->entity.len > BODY_MAX)
         sg_reply_error(req, 413, "too_large", NULL);
-    else if (c != NULL && !cJSON_IsObject(root = cJSON_ParseWithLength(
-                                              req->entity.base != NULL ? req->entity.base : "", req->entity.len)))
+    else if (c != NULL && !cJSON_IsObject(root = cJSON_ParseWithLength(req->entity.base != NULL ? req->entity.base : "",
+                                                                       req->entity.len)))
         sg_reply_error(req, 400, "bad_json", NULL);
     else if (c != NULL && validate(p, root, c) &&
              (ret = sg_store_funding_add(base->super.app->store, &p->funding, on_added, p)) != 0)

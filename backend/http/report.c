@@ -29,9 +29,8 @@ const char *const sg_report_column_name[SG_REPORT_COLUMNS] = {"地区",
                                                               "投入金额",
                                                               "资金出处",
                                                               "备注"};
-const char *const sg_report_column_unit[SG_REPORT_COLUMNS] = {"",     "万人", "万人", "万人", "次", "万人",
-                                                              "万人", "万人", "列",   "人",   "辆", "人",
-                                                              "次",   "人",   "万元", "",     ""};
+const char *const sg_report_column_unit[SG_REPORT_COLUMNS] = {
+    "", "万人", "万人", "万人", "次", "万人", "万人", "万人", "列", "人", "辆", "人", "次", "人", "万元", "", ""};
 
 struct gather {
     struct sg_app *app;
@@ -171,7 +170,7 @@ static cJSON *json_row(const struct sg_report_row *row, const struct sg_report *
         cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
     }
     fig = cJSON_AddObjectToObject(o, "figures");
-    const char *names[] = {"outbound", "returned",     "not_returned", "people",  "poverty",     "guangdong",
+    const char *names[] = {"outbound", "returned",     "not_returned", "people",     "poverty", "guangdong",
                            "trains",   "train_people", "buses",        "bus_people", "flights", "flight_people"};
     const long values[] = {f->outbound, f->returned,     f->not_returned, f->people,     f->poverty, f->guangdong,
                            f->trains,   f->train_people, f->buses,        f->bus_people, f->flights, f->flight_people};

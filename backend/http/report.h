@@ -38,8 +38,7 @@ int sg_report_start(struct sg_app *app, const struct sg_campaign *c, const char 
                     sg_report_cb cb, void *data);
 
 /** The printed text of column col (0 = 甲) of row, into out. */
-void sg_report_cell(const struct sg_report_row *row, const struct sg_report *r, int col,
-                    char out[SG_REPORT_CELL_MAX]);
+void sg_report_cell(const struct sg_report_row *row, const struct sg_report *r, int col, char out[SG_REPORT_CELL_MAX]);
 
 /** The whole table as JSON (the answer of GET /api/report). Caller deletes. */
 cJSON *sg_report_json(const struct sg_report_doc *d);

@@ -261,7 +261,8 @@ static void on_filings(void *data, int status, const struct sg_filing *f, size_t
         cJSON_AddStringToObject(root, "campaign", p->campaign->id);
         cJSON_AddItemToObject(root, "next_due", json_due(&p->due));
         cJSON_AddStringToObject(root, "scope", p->base.session.scope);
-        bool files = strlen(p->base.session.scope) <= 4 && sg_role_may((enum sg_role)p->base.session.role, SG_ACT_REPORT);
+        bool files =
+            strlen(p->base.session.scope) <= 4 && sg_role_may((enum sg_role)p->base.session.role, SG_ACT_REPORT);
         for (size_t i = 0; files && p->due.date.y != 0 && i != n; ++i)
             if (strcmp(f[i].scope, p->base.session.scope) == 0 && sg_date_cmp(f[i].due.date, p->due.date) == 0 &&
                 f[i].due.before_min == p->due.before_min) {
@@ -383,8 +384,6 @@ int sg_on_report(h2o_handler_t *self, h2o_req_t *req)
         return sg_reply_method_not_allowed(req, filings ? "GET, POST" : "GET");
     struct report_req *p = sg_pending_new(req, app, sizeof(struct report_req));
     p->kind = xlsx ? KIND_XLSX : KIND_JSON;
-    sg_staff_begin(&p->base, filings                                 ? get_filings
-                             : path_is(req, "/api/report/schedule") ? get_schedule
-                                                                     : get_report);
+    sg_staff_begin(&p->base, filings ? get_filings : path_is(req, "/api/report/schedule") ? get_schedule : get_report);
     return 0;
 }

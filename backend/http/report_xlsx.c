@@ -16,24 +16,23 @@
 #define HEAD_ROW 4 /* first header row; the numbering row is HEAD_ROW + 2 */
 
 /* Header texts as printed (line breaks where the attachment breaks them). */
-static const char *const heads[SG_REPORT_COLUMNS] = {
-    "地区",
-    "外出\n农民工\n总量\n(万人)",
-    "返乡\n农民工\n人数\n(万人)",
-    "未返乡\n农民工\n人数\n(万人)",
-    "专列、\n专车\n合计\n(次)",
-    "接送\n人数\n合计\n(万人)",
-    "其中：接送脱贫人口(含防止返贫监测对象)人数合计\n(万人)",
-    "其中：接送广东方向人数合计\n(万人)",
-    "组织\n专列数\n(列)",
-    "运送\n人数\n(人)",
-    "组织\n专车数\n(辆)",
-    "运送\n人数\n(人)",
-    "组织\n专机数\n(次)",
-    "运送\n人数\n(人)",
-    "投入\n金额\n(万元)",
-    "资金\n出处",
-    "备注"};
+static const char *const heads[SG_REPORT_COLUMNS] = {"地区",
+                                                     "外出\n农民工\n总量\n(万人)",
+                                                     "返乡\n农民工\n人数\n(万人)",
+                                                     "未返乡\n农民工\n人数\n(万人)",
+                                                     "专列、\n专车\n合计\n(次)",
+                                                     "接送\n人数\n合计\n(万人)",
+                                                     "其中：接送脱贫人口(含防止返贫监测对象)人数合计\n(万人)",
+                                                     "其中：接送广东方向人数合计\n(万人)",
+                                                     "组织\n专列数\n(列)",
+                                                     "运送\n人数\n(人)",
+                                                     "组织\n专车数\n(辆)",
+                                                     "运送\n人数\n(人)",
+                                                     "组织\n专机数\n(次)",
+                                                     "运送\n人数\n(人)",
+                                                     "投入\n金额\n(万元)",
+                                                     "资金\n出处",
+                                                     "备注"};
 static const double widths[SG_REPORT_COLUMNS] = {11, 8, 8, 8, 7, 8, 12, 10, 7, 8, 7, 8, 7, 8, 8, 18, 8};
 
 struct formats {

@@ -37,8 +37,8 @@ static void on_edited(void *data, int status, redisReply *reply)
                    strcmp(what, "assigned") == 0) {
             status = SG_ECONFLICT;
             res.conflict = strcmp(what, "already_cancelled") == 0 ? "already_cancelled"
-                           : what[1] == 's'                     ? "assigned"
-                                                                : "changed";
+                           : what[1] == 's'                       ? "assigned"
+                                                                  : "changed";
         } else
             status = SG_EIO; /* an error reply, NOSCRIPT included */
     }

@@ -155,9 +155,9 @@ int sg_store_funding_add(struct sg_store *s, const struct sg_funding *f, sg_stor
     snprintf(yuan, sizeof(yuan), "%lld", (long long)f->yuan);
     snprintf(at, sizeof(at), "%llu", (unsigned long long)f->at_ms);
     sg_date_format(f->date, date);
-    const char *args[] = {"sg:funding:next", index,    "sg:funding:", f->scope, "campaign", f->campaign, "scope",
-                          f->scope,          "yuan",   yuan,          "source", f->source, "date",       date,
-                          "at_ms",           at,       "user",        f->user};
+    const char *args[] = {"sg:funding:next", index,  "sg:funding:", f->scope, "campaign", f->campaign, "scope",
+                          f->scope,          "yuan", yuan,          "source", f->source,  "date",      date,
+                          "at_ms",           at,     "user",        f->user};
     struct report_op *op = op_new(data);
     op->on_funding = cb;
     op->funding = *f;
@@ -194,8 +194,8 @@ int sg_store_funding_list(struct sg_store *s, const char *campaign, const char *
 
 /* ---- filed reports ------------------------------------------------------------------- */
 
-static const char *const filing_fields[] = {"id",    "campaign", "scope", "until", "due",
-                                            "before", "at_ms",   "user",  "json",  "xlsx"};
+static const char *const filing_fields[] = {"id",     "campaign", "scope", "until", "due",
+                                            "before", "at_ms",    "user",  "json",  "xlsx"};
 #define FILING_LIGHT 8 /* the fields a list reads */
 #define FILING_FIELDS 10
 

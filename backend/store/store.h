@@ -67,8 +67,8 @@ struct sg_stored_registration {
     struct sg_registration reg;           /* personal numbers decrypted when decrypted is true */
     char id_masked[SG_MAX_PEOPLE][19];    /* "450102********123X" */
     char phone_masked[SG_MAX_PEOPLE][12]; /* "138****5678", or "" without a phone */
-    char vehicle[16]; /* the vehicle id when assigned, else "" */
-    unsigned seat;    /* first seat of the group when assigned */
+    char vehicle[16];                     /* the vehicle id when assigned, else "" */
+    unsigned seat;                        /* first seat of the group when assigned */
 };
 typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_registration *r);
 
