@@ -267,6 +267,7 @@ describe('report', () => {
 
     test('songgong report prints the same table and writes the .xlsx', () => {
         const file = path.join(OUT_DIR, 'report', 'cli.xlsx');
+        fs.mkdirSync(path.dirname(file), { recursive: true });
         const env = { ...srv.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1' };
         const r = runCli(['report', '--campaign', CAMPAIGN, '--until', UNTIL, '--scope', '45', '--xlsx', file], env);
         assert.equal(r.status, 0, r.stderr);
