@@ -37,4 +37,7 @@ int sg_cmd_match(int argc, char **argv);
 /** `songgong purge --campaign ID --yes [--force]`: delete a campaign's data after its retention (purge.c). */
 int sg_cmd_purge(int argc, char **argv);
 
+/** `songgong report --campaign ID --scope CODE [--until DATE] [--xlsx FILE]`: the statistics table (report.c). */
+int sg_cmd_report(int argc, char **argv);
+
 #endif

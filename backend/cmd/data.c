@@ -45,8 +45,55 @@ static struct sg_divisions *load_table(const char *dir, const char *name, bool a
     return ds;
 }
 
+static int date_of(const cJSON *obj, const char *name, struct sg_date *out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsString(item) ? sg_date_parse(item->valuestring, out) : -1;
+}
+
+static int int_of(const cJSON *obj, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsNumber(item) && item->valuedouble == (double)item->valueint ? item->valueint : -1;
+}
+
+/* "report_schedule": [{"rule":"date","date"}, {"rule":"weekly","weekday","from","to","before"},
+ * {"rule":"monthly","day","from","to","before"}]; "before" ("HH:MM") is optional. */
+static int parse_schedule(const cJSON *list, struct sg_schedule *s)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list) {
+        const cJSON *rule = cJSON_GetObjectItemCaseSensitive(item, "rule");
+        const cJSON *before = cJSON_GetObjectItemCaseSensitive(item, "before");
+        struct sg_schedule_rule r = {.before_min = SG_DAY_END};
+        if (s->n == SG_SCHEDULE_RULES_MAX || !cJSON_IsString(rule))
+            return -1;
+        if (before != NULL && (!cJSON_IsString(before) || sg_schedule_time_parse(before->valuestring, &r.before_min)))
+            return -1;
+        if (strcmp(rule->valuestring, "date") == 0) {
+            r.kind = SG_SCHEDULE_DATE;
+            if (date_of(item, "date", &r.date) != 0)
+                return -1;
+        } else {
+            r.kind = strcmp(rule->valuestring, "weekly") == 0 ? SG_SCHEDULE_WEEKLY : SG_SCHEDULE_MONTHLY;
+            if ((r.kind == SG_SCHEDULE_MONTHLY && strcmp(rule->valuestring, "monthly") != 0) ||
+                date_of(item, "from", &r.from) != 0 || date_of(item, "to", &r.to) != 0)
+                return -1;
+            r.weekday = int_of(item, "weekday");
+            r.day = int_of(item, "day");
+        }
+        if (sg_schedule_rule_check(&r) != 0)
+            return -1;
+        s->rules[s->n++] = r;
+    }
+    return 0;
+}
+
 static int parse_campaign(const cJSON *item, struct sg_campaign *c)
 {
+    const cJSON *schedule = cJSON_GetObjectItemCaseSensitive(item, "report_schedule");
+    if (schedule != NULL && (!cJSON_IsArray(schedule) || parse_schedule(schedule, &c->schedule) != 0))
+        return -1;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
     const cJSON *starts = cJSON_GetObjectItemCaseSensitive(item, "starts");
@@ -80,8 +127,9 @@ static int load_campaigns(struct sg_app *app, const char *dir)
         struct sg_campaign *c = &app->campaigns[app->ncampaigns];
         if (parse_campaign(item, c) != 0) {
             fprintf(stderr,
-                    "songgong: %s: campaign %zu needs id ([a-z0-9-]), name, starts, ends (YYYY-MM-DD), active\n", path,
-                    app->ncampaigns + 1);
+                    "songgong: %s: campaign %zu needs id ([a-z0-9-]), name, starts, ends (YYYY-MM-DD), active; "
+                    "report_schedule rules are {rule: date|weekly|monthly, date | weekday/day, from, to, before}\n",
+                    path, app->ncampaigns + 1);
             goto Exit;
         }
         nactive += c->active;

@@ -41,6 +41,7 @@ static const struct {
     {"audit", sg_cmd_audit, "read the audit log"},
     {"purge", sg_cmd_purge, "delete a campaign's data after its retention period"},
     {"match", sg_cmd_match, "match open registrations into vehicles (preview, or --accept)"},
+    {"report", sg_cmd_report, "the statistics table of a campaign up to a date (JSON, --xlsx)"},
 };
 
 static void usage(FILE *out)

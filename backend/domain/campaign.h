@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "domain/date.h"
+#include "domain/schedule.h"
 
 #define SG_CAMPAIGN_ID_MAX 31
 
@@ -13,6 +14,7 @@ struct sg_campaign {
     char name[160];
     struct sg_date starts, ends; /* inclusive */
     bool active;
+    struct sg_schedule schedule; /* when its statistics table is due (may be empty) */
 };
 
 /** True when id is 1..31 chars of [a-z0-9-]. */

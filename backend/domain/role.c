@@ -15,14 +15,14 @@ static const struct {
 };
 
 /* Rows: roles in enum order; columns: actions in enum order. */
-static const bool may[SG_ROLES][SG_ACT_USERS + 1] = {
-    /*               view  edit  export full  transport audit users */
-    /* village   */ {true, true, true, false, false, false, false},
-    /* township  */ {true, true, true, false, false, false, false},
-    /* county    */ {true, true, true, false, false, false, false},
-    /* city      */ {true, true, true, false, false, false, false},
-    /* organiser */ {true, true, true, true, true, false, false},
-    /* admin     */ {true, true, true, true, true, true, true},
+static const bool may[SG_ROLES][SG_ACTIONS] = {
+    /*               view  edit  export full  transport audit users report */
+    /* village   */ {true, true, true, false, false, false, false, false},
+    /* township  */ {true, true, true, false, false, false, false, false},
+    /* county    */ {true, true, true, false, false, false, false, false},
+    /* city      */ {true, true, true, false, false, false, false, true},
+    /* organiser */ {true, true, true, true, true, false, false, true},
+    /* admin     */ {true, true, true, true, true, true, true, true},
 };
 
 const char *sg_role_name(enum sg_role r)
@@ -56,5 +56,5 @@ bool sg_role_scope_valid(enum sg_role r, const char *scope)
 
 bool sg_role_may(enum sg_role r, enum sg_action a)
 {
-    return (unsigned)r < SG_ROLES && (unsigned)a <= SG_ACT_USERS && may[r][a];
+    return (unsigned)r < SG_ROLES && (unsigned)a < SG_ACTIONS && may[r][a];
 }

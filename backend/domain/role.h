@@ -25,7 +25,9 @@ enum sg_action {
     SG_ACT_TRANSPORT,   /* vehicles, matching, manifests, funding */
     SG_ACT_AUDIT,       /* read the audit log */
     SG_ACT_USERS,       /* manage accounts */
+    SG_ACT_REPORT,      /* file the statistics table (city staff, organisers, admins) */
 };
+#define SG_ACTIONS (SG_ACT_REPORT + 1)
 
 /** "village", "township", "county", "city", "organiser", "admin". */
 const char *sg_role_name(enum sg_role r);

@@ -163,7 +163,8 @@ static void free_login(struct login *l)
 static cJSON *json_me(const struct sg_app *app, const struct sg_session *s)
 {
     cJSON *obj = cJSON_CreateObject(), *perms = cJSON_CreateArray();
-    static const char *const actions[] = {"view", "edit", "export", "export_full", "transport", "audit", "users"};
+    static const char *const actions[] = {"view",      "edit",  "export", "export_full",
+                                          "transport", "audit", "users",  "report"};
     const struct sg_division *d = sg_divisions_find(app->divisions, s->scope, strlen(s->scope));
     cJSON_AddStringToObject(obj, "user", s->user);
     cJSON_AddStringToObject(obj, "role", sg_role_name((enum sg_role)s->role));
@@ -171,7 +172,7 @@ static cJSON *json_me(const struct sg_app *app, const struct sg_session *s)
     cJSON_AddStringToObject(obj, "scope", s->scope);
     cJSON_AddItemToObject(obj, "division", d != NULL ? sg_json_division(app->divisions, d) : cJSON_CreateNull());
     cJSON_AddStringToObject(obj, "csrf", s->csrf);
-    for (int a = 0; a <= SG_ACT_USERS; ++a)
+    for (int a = 0; a < SG_ACTIONS; ++a)
         if (sg_role_may((enum sg_role)s->role, (enum sg_action)a))
             cJSON_AddItemToArray(perms, cJSON_CreateString(actions[a]));
     cJSON_AddItemToObject(obj, "permissions", perms);

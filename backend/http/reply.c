@@ -67,6 +67,8 @@ static const struct {
     {"conflict", "这辆车刚被别人修改过，请刷新后重试"},
     {"unknown_campaign", "找不到这个送工活动"},
     {"unknown_division", "找不到这个区划"},
+    {"report_scope", "统计表按自治区或市填报，请选择自治区或一个市"},
+    {"amount_format", "金额应为大于0的数字（万元，最多4位小数）"},
     {"match_busy", "有人正在为这个活动编排车辆，请稍后再试"},
     {"no_room", "这辆车没有足够的空座位"},
     {"not_matching", "目的地、日期或出行方式与这辆车不符"},

@@ -77,6 +77,9 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/stats/stream", app, sg_on_stats_stream), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/stats", app, sg_on_stats), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/returns", app, sg_on_returns), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/report.xlsx", app, sg_on_report), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/report", app, sg_on_report), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/funding", app, sg_on_funding), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/vehicles", app, sg_on_vehicles), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/match", app, sg_on_match), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/checkin", app, sg_on_checkin), api_headers);

@@ -35,6 +35,8 @@ int sg_on_stats(h2o_handler_t *self, h2o_req_t *req);         /* stats.c */
 int sg_on_stats_stream(h2o_handler_t *self, h2o_req_t *req);  /* stats_stream.c */
 int sg_on_returns(h2o_handler_t *self, h2o_req_t *req);       /* returns.c */
 int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv and .xlsx */
+int sg_on_report(h2o_handler_t *self, h2o_req_t *req);        /* report_http.c */
+int sg_on_funding(h2o_handler_t *self, h2o_req_t *req);       /* funding.c */
 
 /* Staff work on registrations, dispatched by sg_on_registrations; code is normalized. */
 int sg_on_staff_list(h2o_req_t *req, struct sg_app *app);                     /* staff_registrations.c */

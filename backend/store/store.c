@@ -77,7 +77,8 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
                                                     sg__assignment_release_lua,
                                                     sg__assignment_move_lua,
                                                     sg__checkin_lua,
-                                                    sg__purge_lua};
+                                                    sg__purge_lua,
+                                                    sg__returns_until_lua};
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
         script_init(&s->scripts[i], bodies[i]);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};

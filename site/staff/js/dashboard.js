@@ -7,6 +7,15 @@ import { fill, h, num, shortDate } from './dom.js';
 
 const LEVEL_CHILD = { province: '市', city: '县（市、区）', county: '乡镇（街道）', township: '村（社区）' };
 let source = null;
+let due = null; // the reporting deadline line, read once per dashboard
+
+function dueLine(s) {
+    if (!s.next_due) return h('p', { class: 'muted' }, '统计表：本活动没有待报送的期次');
+    const [y, m, d] = s.next_due.date.split('-').map(Number);
+    const filed = s.filed === null ? '' : s.filed ? '（本期已报送）' : '（本期尚未报送）';
+    return h('p', { class: s.filed === false ? 'due late' : 'due' }, h('a', { href: '/staff/report.html' }, '统计表'),
+        `：下次报送 ${y}年${m}月${d}日 ${s.next_due.before}前${filed}`);
+}
 
 export function stopDashboard() {
     if (source) source.close();
@@ -82,6 +91,7 @@ function render(view, st, me, status, onOpen) {
     fill(
         view,
         h('div', { class: 'head-row' }, h('h1', {}, `${st.scope.name} · 报名概况`), status, crumbs),
+        due,
         totals(st),
         childrenTable(st, onOpen),
         charts(st),
@@ -93,6 +103,13 @@ export function showDashboard(view, me, scope, onOpen) {
     stopDashboard();
     const status = h('span', { class: 'live wait', id: 'live' }, '正在连接…');
     fill(view, h('p', { class: 'muted' }, '正在读取数据…'));
+    due = null;
+    fetch('/api/report/schedule', { credentials: 'same-origin' })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((s) => {
+            if (s) due = dueLine(s);
+        })
+        .catch(() => {});
     const es = new EventSource(`/api/stats/stream?scope=${encodeURIComponent(scope)}`);
     source = es;
     es.addEventListener('stats', (ev) => {

@@ -39,6 +39,11 @@ static void test_permissions(void)
     ASSERT(sg_role_may(SG_ROLE_ORGANISER, SG_ACT_TRANSPORT));
     ASSERT(!sg_role_may(SG_ROLE_ORGANISER, SG_ACT_USERS));
     ASSERT(sg_role_may(SG_ROLE_ADMIN, SG_ACT_USERS));
+    /* filing the statistics table: city staff, organisers, admins */
+    ASSERT(sg_role_may(SG_ROLE_CITY, SG_ACT_REPORT));
+    ASSERT(sg_role_may(SG_ROLE_ORGANISER, SG_ACT_REPORT));
+    ASSERT(!sg_role_may(SG_ROLE_COUNTY, SG_ACT_REPORT));
+    ASSERT(!sg_role_may(SG_ROLE_CITY, (enum sg_action)SG_ACTIONS));
     ASSERT(sg_role_may(SG_ROLE_ADMIN, SG_ACT_AUDIT));
     ASSERT(!sg_role_may(SG_ROLE_COUNTY, SG_ACT_AUDIT));
 }

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* Gathering the statistics table: the return figures as of the date, the scope's
+ * vehicles and its funding entries are read at once (three Redis calls in flight), then
+ * fed to domain/report. A vehicle is counted on the row of the division that owns it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/err.h"
+#include "http/report.h"
+#include "store/report.h"
+#include "store/transport.h"
+
+const char *const sg_report_column_no[SG_REPORT_COLUMNS] = {"甲", "1",  "2",  "3",  "4",  "5",  "6",  "7", "8",
+                                                            "9",  "10", "11", "12", "13", "14", "15", "16"};
+const char *const sg_report_column_name[SG_REPORT_COLUMNS] = {"地区",
+                                                              "外出农民工总量",
+                                                              "返乡农民工人数",
+                                                              "未返乡农民工人数",
+                                                              "专列、专车合计",
+                                                              "接送人数合计",
+                                                              "其中：接送脱贫人口(含防止返贫监测对象)人数合计",
+                                                              "其中：接送广东方向人数合计",
+                                                              "组织专列数",
+                                                              "运送人数",
+                                                              "组织专车数",
+                                                              "运送人数",
+                                                              "组织专机数",
+                                                              "运送人数",
+                                                              "投入金额",
+                                                              "资金出处",
+                                                              "备注"};
+const char *const sg_report_column_unit[SG_REPORT_COLUMNS] = {
+    "", "万人", "万人", "万人", "次", "万人", "万人", "万人", "列", "人", "辆", "人", "次", "人", "万元", "", ""};
+
+struct gather {
+    struct sg_app *app;
+    sg_report_cb cb;
+    void *data;
+    int pending, status;
+    struct sg_report_doc doc;
+};
+
+static void finish_one(struct gather *g, int status)
+{
+    if (status != 0 && g->status == 0)
+        g->status = status;
+    if (--g->pending != 0)
+        return;
+    if (g->status == 0)
+        sg_report_finish(&g->doc.report);
+    g->cb(g->data, g->status, g->status == 0 ? &g->doc : NULL);
+    sg_report_dispose(&g->doc.report);
+    free(g);
+}
+
+static void on_returns(void *data, int status, const struct sg_returns *list, size_t n)
+{
+    struct gather *g = data;
+    for (size_t i = 0; status == 0 && i != n; ++i)
+        sg_report_add_returns(&g->doc.report, list[i].village, list[i].outbound, list[i].returned,
+                              list[i].not_returned);
+    finish_one(g, status);
+}
+
+static void on_vehicles(void *data, int status, const struct sg_vehicle *v, size_t n)
+{
+    struct gather *g = data;
+    for (size_t i = 0; status == 0 && i != n; ++i)
+        sg_report_add_vehicle(&g->doc.report, &v[i]);
+    finish_one(g, status);
+}
+
+static void on_funding(void *data, int status, const struct sg_funding *f, size_t n)
+{
+    struct gather *g = data;
+    for (size_t i = 0; status == 0 && i != n; ++i)
+        sg_report_add_funding(&g->doc.report, &f[i]);
+    finish_one(g, status);
+}
+
+static void describe(struct sg_report_doc *d, const struct sg_campaign *c, struct sg_date today)
+{
+    const struct sg_division *scope = d->report.scope;
+    d->campaign = c;
+    d->made = today;
+    if (scope->level == SG_LEVEL_PROVINCE)
+        snprintf(d->title, sizeof(d->title), "%d年全区“点对点”送工服务情况统计表", c->starts.y);
+    else
+        snprintf(d->title, sizeof(d->title), "%d年%s“点对点”送工服务情况统计表", c->starts.y, scope->name);
+    snprintf(d->unit, sizeof(d->unit), "%s", scope->name);
+}
+
+int sg_report_start(struct sg_app *app, const struct sg_campaign *c, const char *scope, struct sg_date until,
+                    sg_report_cb cb, void *data)
+{
+    struct gather *g = calloc(1, sizeof(*g));
+    const char *counties[512];
+    size_t begin, end, n = 0;
+    int ret;
+    if (g == NULL)
+        abort();
+    *g = (struct gather){.app = app, .cb = cb, .data = data};
+    if ((ret = sg_report_init(&g->doc.report, app->divisions, scope, until)) != 0) {
+        sg_report_dispose(&g->doc.report);
+        free(g);
+        return ret;
+    }
+    describe(&g->doc, c, sg_app_today(app));
+    sg_divisions_range(app->divisions, scope, &begin, &end);
+    for (size_t i = begin; i != end && n != 512; ++i)
+        if (sg_divisions_at(app->divisions, i)->level == SG_LEVEL_COUNTY)
+            counties[n++] = sg_divisions_at(app->divisions, i)->code;
+    /* three reads in flight, answered later on the loop; this function holds one count of
+     * its own, so that nothing finishes before all three were asked */
+    int sent[3];
+    g->pending = 1;
+    sent[0] = sg_store_returns_until(app->store, c->id, scope, counties, n, until, on_returns, g);
+    sent[1] = sg_store_vehicle_list(app->store, c->id, scope, on_vehicles, g);
+    sent[2] = sg_store_funding_list(app->store, c->id, scope, on_funding, g);
+    for (int i = 0; i != 3; ++i) {
+        if (sent[i] == 0)
+            ++g->pending;
+        else if (g->status == 0)
+            g->status = sent[i];
+    }
+    finish_one(g, 0);
+    return 0;
+}
+
+static void row_name(const struct sg_report_row *row, const struct sg_report *r, char out[SG_REPORT_CELL_MAX])
+{
+    if (row == &r->total)
+        snprintf(out, SG_REPORT_CELL_MAX, "合计");
+    else if (row->own)
+        snprintf(out, SG_REPORT_CELL_MAX, "%s", r->scope->level == SG_LEVEL_PROVINCE ? "自治区本级" : "市本级");
+    else
+        snprintf(out, SG_REPORT_CELL_MAX, "%s", row->division->name);
+}
+
+void sg_report_cell(const struct sg_report_row *row, const struct sg_report *r, int col, char out[SG_REPORT_CELL_MAX])
+{
+    const struct sg_report_figures *f = &row->f;
+    const long wan[] = {0, f->outbound, f->returned, f->not_returned, 0, f->people, f->poverty, f->guangdong};
+    const long counts[] = {f->trains, f->train_people, f->buses, f->bus_people, f->flights, f->flight_people};
+    char buf[32];
+    out[0] = '\0';
+    if (col == 0)
+        row_name(row, r, out);
+    else if (col == 4)
+        snprintf(out, SG_REPORT_CELL_MAX, "%ld", sg_report_trips(f));
+    else if (col <= 7)
+        sg_report_wan(wan[col], buf), snprintf(out, SG_REPORT_CELL_MAX, "%s", buf);
+    else if (col <= 13)
+        snprintf(out, SG_REPORT_CELL_MAX, "%ld", counts[col - 8]);
+    else if (col == 14)
+        sg_report_wanyuan(f->yuan, buf), snprintf(out, SG_REPORT_CELL_MAX, "%s", buf);
+    else if (col == 15)
+        snprintf(out, SG_REPORT_CELL_MAX, "%s", f->sources);
+    /* col 16 备注: left for the preparer */
+}
+
+static cJSON *json_row(const struct sg_report_row *row, const struct sg_report *r)
+{
+    const struct sg_report_figures *f = &row->f;
+    char cell[SG_REPORT_CELL_MAX];
+    cJSON *o = cJSON_CreateObject(), *cells, *fig, *checks;
+    cJSON_AddStringToObject(o, "code", row->division->code);
+    row_name(row, r, cell);
+    cJSON_AddStringToObject(o, "name", cell);
+    cJSON_AddBoolToObject(o, "own", row->own);
+    cJSON_AddBoolToObject(o, "total", row == &r->total);
+    cells = cJSON_AddArrayToObject(o, "cells");
+    for (int c = 0; c != SG_REPORT_COLUMNS; ++c) {
+        sg_report_cell(row, r, c, cell);
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
+    }
+    fig = cJSON_AddObjectToObject(o, "figures");
+    const char *names[] = {"outbound", "returned",     "not_returned", "people",     "poverty", "guangdong",
+                           "trains",   "train_people", "buses",        "bus_people", "flights", "flight_people"};
+    const long values[] = {f->outbound, f->returned,     f->not_returned, f->people,     f->poverty, f->guangdong,
+                           f->trains,   f->train_people, f->buses,        f->bus_people, f->flights, f->flight_people};
+    for (size_t i = 0; i != sizeof(values) / sizeof(values[0]); ++i)
+        cJSON_AddNumberToObject(fig, names[i], (double)values[i]);
+    cJSON_AddNumberToObject(fig, "trips", (double)sg_report_trips(f));
+    cJSON_AddNumberToObject(fig, "funding_yuan", (double)f->yuan);
+    cJSON_AddNumberToObject(fig, "funding_entries", (double)f->funding_entries);
+    cJSON_AddStringToObject(fig, "sources", f->sources);
+    checks = cJSON_AddArrayToObject(o, "checks");
+    for (unsigned bit = 1; bit <= SG_CHECK_NO_FUNDING; bit <<= 1) {
+        if ((row->checks & bit) == 0)
+            continue;
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "code", sg_report_check_code((enum sg_report_check)bit));
+        cJSON_AddStringToObject(c, "message", sg_report_check_message((enum sg_report_check)bit));
+        cJSON_AddItemToArray(checks, c);
+    }
+    return o;
+}
+
+cJSON *sg_report_json(const struct sg_report_doc *d)
+{
+    const struct sg_report *r = &d->report;
+    char date[11];
+    cJSON *root = cJSON_CreateObject(), *o, *cols, *rows;
+    o = cJSON_AddObjectToObject(root, "campaign");
+    cJSON_AddStringToObject(o, "id", d->campaign->id);
+    cJSON_AddStringToObject(o, "name", d->campaign->name);
+    o = cJSON_AddObjectToObject(root, "scope");
+    cJSON_AddStringToObject(o, "code", r->scope->code);
+    cJSON_AddStringToObject(o, "name", r->scope->name);
+    cJSON_AddStringToObject(o, "level", sg_level_name(r->scope->level));
+    sg_date_format(r->until, date);
+    cJSON_AddStringToObject(root, "until", date);
+    sg_date_format(d->made, date);
+    cJSON_AddStringToObject(root, "made", date);
+    cJSON_AddStringToObject(root, "title", d->title);
+    cJSON_AddStringToObject(root, "unit", d->unit);
+    cols = cJSON_AddArrayToObject(root, "columns");
+    for (int c = 0; c != SG_REPORT_COLUMNS; ++c) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "no", sg_report_column_no[c]);
+        cJSON_AddStringToObject(o, "name", sg_report_column_name[c]);
+        cJSON_AddStringToObject(o, "unit", sg_report_column_unit[c]);
+        cJSON_AddItemToArray(cols, o);
+    }
+    rows = cJSON_AddArrayToObject(root, "rows");
+    for (size_t i = 0; i != r->nrows; ++i)
+        if (sg_report_row_shown(&r->rows[i]))
+            cJSON_AddItemToArray(rows, json_row(&r->rows[i], r));
+    cJSON_AddItemToObject(root, "total", json_row(&r->total, r));
+    return root;
+}
