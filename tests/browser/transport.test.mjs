@@ -167,6 +167,14 @@ test('moving a passenger by hand: a refusal explained, out and back in', async (
     await org.getByRole('button', { name: '开始上车' }).click();
     await org.getByText('状态已改为：上车中').waitFor();
     await shot(org, 'transport-09-vehicle-boarding');
+    // the same screens on a phone
+    await org.setViewportSize({ width: 360, height: 740 });
+    await shot(org, 'transport-09p-vehicle-phone');
+    await org.getByRole('link', { name: '车辆', exact: true }).click();
+    await org.locator('table.vehicles tbody tr').nth(1).waitFor();
+    assert.equal(await org.locator('.plan-todo').count(), 1, 'the vehicle made by matching still needs its plan');
+    await shot(org, 'transport-05p-vehicles-phone');
+    await org.setViewportSize({ width: 1280, height: 900 });
     assert.deepEqual(org.problems.filter((e) => !ignorable(e)), []);
 });
 
@@ -194,6 +202,7 @@ test('the escort checks a passenger in and sees them move from missing to boarde
     // the open boarding view refreshes by itself
     await page.locator('.board-boarded li', { hasText: '黄秀英' }).waitFor({ timeout: 12000 });
     assert.equal(await page.textContent('#n-boarded'), '2');
+    assert.match(await page.textContent('.board-boarded'), /黄秀英、韦大明 1–2座/);
     assert.equal(await page.locator('.board-missing li', { hasText: '黄秀英' }).count(), 0);
     await shot(page, 'transport-12-boarding-after');
     await scan.getByRole('link', { name: /返回本车上车名单/ }).click();

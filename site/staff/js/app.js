@@ -56,6 +56,8 @@ async function route() {
     const parts = path.split('/').filter(Boolean);
     const tab = { registration: 'registrations', vehicle: 'vehicles' }[parts[0]] || parts[0];
     document.querySelectorAll('#tabs a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
+    const active = document.querySelector('#tabs a.active');
+    if (active) $('tabs').scrollLeft = active.offsetLeft - 8; // on a phone the bar scrolls sideways
     if (parts[0] !== 'dashboard') stopDashboard();
     stopBoarding();
     const view = $('view');

@@ -18,16 +18,26 @@ export function stopBoarding() {
     stream = null;
 }
 
-const seat = (g) => (g.seat ? `${g.seat} 座` : '');
+/** Seats of a group as on the manifest: 5–6座, or for trains 3车41–42座. */
+function seats(v, g) {
+    if (!g.seat) return '';
+    const size = v.carriage_size || 0;
+    const one = (s) => (size ? [Math.floor((s - 1) / size) + 1, ((s - 1) % size) + 1] : [0, s]);
+    const [c1, s1] = one(g.seat);
+    const [c2, s2] = one(g.seat + g.people.length - 1);
+    const head = c1 ? `${c1}车` : '';
+    if (g.people.length === 1) return `${head}${s1}座`;
+    return c1 === c2 ? `${head}${s1}–${s2}座` : `${head}${s1}座–${c2}车${s2}座`;
+}
 
-function missingCard(g) {
+function missingCard(v, g) {
     return h('li', { class: 'pax missing' },
-        h('div', { class: 'pax-who' }, h('b', {}, g.people.map((p) => p.name).join('、')), h('span', { class: 'muted' }, ` ${seat(g)} · ${g.code}`)),
+        h('div', { class: 'pax-who' }, h('b', {}, g.people.map((p) => p.name).join('、')), h('span', { class: 'muted' }, ` ${seats(v, g)} · ${g.code}`)),
         h('div', { class: 'calls' }, g.people.filter((p) => p.phone).map((p) => h('a', { class: 'button call', href: `tel:${p.phone}` }, `☎ 打电话给${p.name}`))));
 }
 
-function boardedItem(g) {
-    return h('li', { class: 'pax boarded' }, h('span', { class: 'ok' }, '✓ '), g.people.map((p) => p.name).join('、'), h('span', { class: 'muted' }, ` ${seat(g)}`));
+function boardedItem(v, g) {
+    return h('li', { class: 'pax boarded' }, h('span', { class: 'ok' }, '✓ '), g.people.map((p) => p.name).join('、'), h('span', { class: 'muted' }, ` ${seats(v, g)}`));
 }
 
 /** Scan with the camera where the browser can read QR codes itself (Chrome on Android). */
@@ -65,8 +75,8 @@ async function refresh(view, id) {
             h('div', { class: 'stat today' }, h('div', { class: 'stat-label' }, '已上车'), h('div', { class: 'stat-value', id: 'n-boarded' }, num(nb))),
             h('div', { class: `stat ${nm ? 'warn' : ''}` }, h('div', { class: 'stat-label' }, '还没到'), h('div', { class: 'stat-value', id: 'n-missing' }, num(nm)))),
         h('p', { class: 'hint' }, `共 ${nb + nm} 人 · ${when} 更新，每 ${EVERY_MS / 1000} 秒自动刷新`));
-    fill(view.querySelector('.board-missing'), h('h2', {}, `还没上车（${nm}人）`), nm ? h('ul', { class: 'pax-list' }, r.missing.map(missingCard)) : h('p', { class: 'ok big' }, '全部到齐 ✓'));
-    fill(view.querySelector('.board-boarded'), h('h2', {}, `已上车（${nb}人）`), nb ? h('ul', { class: 'pax-list' }, r.boarded.map(boardedItem)) : h('p', { class: 'muted' }, '还没有人签到。'));
+    fill(view.querySelector('.board-missing'), h('h2', {}, `还没上车（${nm}人）`), nm ? h('ul', { class: 'pax-list' }, r.missing.map((g) => missingCard(v, g))) : h('p', { class: 'ok big' }, '全部到齐 ✓'));
+    fill(view.querySelector('.board-boarded'), h('h2', {}, `已上车（${nb}人）`), nb ? h('ul', { class: 'pax-list' }, r.boarded.map((g) => boardedItem(v, g))) : h('p', { class: 'muted' }, '还没有人签到。'));
 }
 
 export async function showBoarding(view, me, id) {
@@ -82,7 +92,7 @@ export async function showBoarding(view, me, id) {
     const scanBox = h('div', { class: 'scanbox' });
     fill(view,
         h('div', { class: 'board-head' }, h('p', { class: 'muted' }, '正在读取…')),
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary wide scan-button', onclick: () => scan(scanBox).catch((e) => fill(scanBox, h('p', { class: 'error' }, `打不开相机：${e.message}`))) }, '扫码签到')),
+        h('div', { class: 'actions scan-row' }, h('button', { type: 'button', class: 'primary wide scan-button', onclick: () => scan(scanBox).catch((e) => fill(scanBox, h('p', { class: 'error' }, `打不开相机：${e.message}`))) }, '扫码签到')),
         scanBox,
         h('div', { class: 'card board-missing' }),
         h('div', { class: 'card board-boarded' }),

@@ -40,6 +40,8 @@ export function statusBadge(status) {
     return h('span', { class: `badge st-${status}` }, STATUS[status] || status);
 }
 
+// what going to boarding needs (the server checks it: domain/vehicle.c sg_vehicle_ready)
+const ready = (v) => v.number && v.depart_time && v.stops.length && v.escort_name && v.escort_phone && v.emergency && (v.type !== 'bus' || v.drivers.length);
 const title = (v) => `${v.type_label} ${v.number || '（车牌/车次待定）'}`;
 const when = (v) => `${shortDate(v.depart_date)} ${v.depart_time || ''}`.trim();
 
@@ -48,7 +50,7 @@ export async function showVehicles(view, me) {
     const r = await get(`/api/vehicles?scope=${me.scope}&campaign=${c.id}`);
     const list = r.vehicles.sort((a, b) => (a.depart_date + a.depart_time).localeCompare(b.depart_date + b.depart_time));
     const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
-        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v))),
+        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !ready(v) ? h('span', { class: 'plan-todo' }, '方案待补全') : null),
         h('td', {}, v.dest_city_name), h('td', {}, when(v)),
         h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
         h('td', {}, statusBadge(v.status)));
@@ -140,7 +142,7 @@ export async function showVehicle(view, me, id) {
 async function showPassengers(box, v, reload) {
     const [m, others] = await Promise.all([get(`/api/vehicles/${v.id}/manifest`), get(`/api/vehicles?scope=${v.scope}&campaign=${v.campaign}`)]);
     const targets = others.vehicles.filter((o) => o.id !== v.id && o.status === 'planned');
-    const msg = h('p', { class: 'notice', role: 'alert' });
+    const msg = h('p', { class: 'notice refused', role: 'alert' });
     const open = v.status === 'planned' || v.status === 'boarding';
     const move = async (code, to) => {
         try {
@@ -157,7 +159,7 @@ async function showPassengers(box, v, reload) {
         const sel = h('select', { 'aria-label': `${p.name} 调到哪辆车` }, h('option', { value: '' }, '调到…'), targets.map((t) => h('option', { value: t.id }, `${t.number || t.id + '号车'} ${t.dest_city_name} ${shortDate(t.depart_date)}（空 ${t.capacity - t.used}）`)));
         return h('tr', { class: p.boarded ? 'row-ok' : '' },
             h('td', { class: 'n' }, p.seat), h('td', {}, p.name, p.boarded ? h('span', { class: 'ok' }, ' 已上车') : null), h('td', {}, p.place), h('td', { class: 'mono' }, p.code),
-            h('td', { class: 'tools' }, first && open ? [sel, h('button', { type: 'button', class: 'secondary small', onclick: () => sel.value && move(p.code, sel.value) }, '调过去'), h('button', { type: 'button', class: 'danger small', onclick: () => confirm(`把 ${p.name}（报名 ${p.code}，同行人一起）移出这辆车？`) && move(p.code, '') }, '移出')] : first ? '' : h('span', { class: 'muted' }, '同行')));
+            h('td', {}, first && open ? h('div', { class: 'tools' }, sel, h('button', { type: 'button', class: 'secondary small', onclick: () => sel.value && move(p.code, sel.value) }, '调过去'), h('button', { type: 'button', class: 'danger small', onclick: () => confirm(`把 ${p.name}（报名 ${p.code}，同行人一起）移出这辆车？`) && move(p.code, '') }, '移出')) : first ? '' : h('span', { class: 'muted' }, '同行')));
     };
     const add = h('form', { class: 'inline', onsubmit: (ev) => {
         ev.preventDefault();
