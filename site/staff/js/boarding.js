@@ -55,7 +55,12 @@ async function scan(box) {
     const look = async () => {
         if (!stream) return;
         const [code] = await detector.detect(video).catch(() => []);
-        const url = code && new URL(code.rawValue, location.href);
+        let url = null;
+        try {
+            url = code && new URL(code.rawValue, location.href);
+        } catch {
+            url = null; // not a link: keep looking
+        }
         if (url && url.origin === location.origin && url.pathname === '/staff/checkin.html') location.href = url.href;
         else setTimeout(look, 300);
     };
