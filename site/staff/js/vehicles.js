@@ -50,7 +50,8 @@ export async function showVehicles(view, me) {
     const r = await get(`/api/vehicles?scope=${me.scope}&campaign=${c.id}`);
     const list = r.vehicles.sort((a, b) => (a.depart_date + a.depart_time).localeCompare(b.depart_date + b.depart_time));
     const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
-        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !ready(v) ? h('span', { class: 'plan-todo' }, '方案待补全') : null),
+        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !ready(v) ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
+            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.used}/${v.capacity}人 `, statusBadge(v.status))),
         h('td', {}, v.dest_city_name), h('td', {}, when(v)),
         h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
         h('td', {}, statusBadge(v.status)));
