@@ -20,6 +20,13 @@ window.SGCheckin = (() => {
         return body;
     }
 
+    function link(href, text) {
+        const a = document.getElementById('next');
+        a.href = href;
+        a.textContent = text;
+        a.hidden = false;
+    }
+
     function show(body) {
         $('result').textContent = body.again ? '已签到过（无需重复）' : '签到成功';
         $('result').className = 'ok';
@@ -28,6 +35,7 @@ window.SGCheckin = (() => {
             li.textContent = `${p.name}　座位 ${p.seat}`;
             $('people').appendChild(li);
         }
+        link(`/staff/#/boarding/${encodeURIComponent(body.vehicle)}`, '返回本车上车名单，继续扫码');
     }
 
     function start() {
@@ -35,6 +43,7 @@ window.SGCheckin = (() => {
         checkIn(token).then(show, (e) => {
             $('result').textContent = e.message;
             $('result').className = 'error';
+            link('/staff/#/boarding', '打开工作台（登录、上车名单）');
         });
     }
 

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The staff app: login, then one view at a time chosen by the URL hash
-// (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit).
+// (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit,
+// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID]).
 import { ApiError, get, post, setCsrf } from './api.js';
 import { showAudit } from './audit.js';
+import { showBoarding, stopBoarding } from './boarding.js';
 import { showDashboard, stopDashboard } from './dashboard.js';
 import { fill, h } from './dom.js';
 import { showDetail, showEntry, showList } from './registrations.js';
+import { showMatching } from './matching.js';
 import { showReturns } from './returns.js';
+import { showNewVehicle, showVehicle, showVehicles } from './vehicles.js';
 
 const $ = (id) => document.getElementById(id);
 let me = null;
@@ -30,6 +34,7 @@ async function loadMe() {
         setCsrf(me.csrf);
         $('who-name').textContent = `${me.division?.name || me.scope} · ${me.role_label} · ${me.user}`;
         $('tab-audit').hidden = !me.permissions.includes('audit');
+        for (const id of ['tab-vehicles', 'tab-matching']) $(id).hidden = !me.permissions.includes('transport');
         today = today || (await get('/api/stats?scope=' + me.scope).catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
     }
     return me;
@@ -49,9 +54,12 @@ async function route() {
     showLoggedIn(true);
     const [path, qs] = (location.hash.slice(1) || '/dashboard').split('?');
     const parts = path.split('/').filter(Boolean);
-    const tab = { registration: 'registrations' }[parts[0]] || parts[0];
+    const tab = { registration: 'registrations', vehicle: 'vehicles' }[parts[0]] || parts[0];
     document.querySelectorAll('#tabs a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
+    const active = document.querySelector('#tabs a.active');
+    if (active) $('tabs').scrollLeft = active.offsetLeft - 8; // on a phone the bar scrolls sideways
     if (parts[0] !== 'dashboard') stopDashboard();
+    stopBoarding();
     const view = $('view');
     try {
         if (parts[0] === 'registrations') await showList(view, me, params(qs));
@@ -59,6 +67,11 @@ async function route() {
         else if (parts[0] === 'entry') await showEntry(view, me, today);
         else if (parts[0] === 'returns') await showReturns(view, me, today);
         else if (parts[0] === 'audit') await showAudit(view, parts[1]);
+        else if (parts[0] === 'vehicles') await showVehicles(view, me);
+        else if (parts[0] === 'vehicle' && parts[1] === 'new') await showNewVehicle(view, me);
+        else if (parts[0] === 'vehicle') await showVehicle(view, me, parts[1]);
+        else if (parts[0] === 'matching') await showMatching(view, me);
+        else if (parts[0] === 'boarding') await showBoarding(view, me, parts[1]);
         else showDashboard(view, me, parts[1] || me.scope, () => {});
     } catch (e) {
         if (e instanceof ApiError && e.status === 401) {
@@ -86,6 +99,7 @@ $('login-form').addEventListener('submit', async (ev) => {
 
 $('logout').addEventListener('click', async () => {
     stopDashboard();
+    stopBoarding();
     await post('/api/logout').catch(() => {});
     me = null;
     setCsrf('');

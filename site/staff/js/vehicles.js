@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// Vehicles of the scope (organisers and admins): the list, a new plan, and one vehicle:
+// its plan, status buttons along the allowed transitions, manifests, and its passengers
+// (moved in, out and between vehicles by hand).
+import { ApiError, del, get, patch, post } from './api.js';
+import { fill, h, num, shortDate } from './dom.js';
+import { planForm, showFieldErrors } from './plan.js';
+
+export const STATUS = { planned: '计划中', boarding: '上车中', departed: '已发车', arrived: '已到达', cancelled: '已取消' };
+// the transitions the server allows, as buttons: [to, label, class, question to confirm]
+const NEXT = {
+    planned: [['boarding', '开始上车', 'primary'], ['cancelled', '取消这辆车', 'danger', '确定取消这辆车吗？车上的人会回到待安排。']],
+    boarding: [['departed', '已发车', 'primary', '确定已发车吗？发车后不能再签到。'], ['planned', '退回计划中', 'secondary'], ['cancelled', '取消这辆车', 'danger', '确定取消这辆车吗？车上的人会回到待安排。']],
+    departed: [['arrived', '已到达', 'primary']],
+};
+// why the server refused to move someone, in words for the organiser
+const MOVE_WHY = {
+    not_matching: '这辆车的目的地、出发日期（含可调整天数）或车型与此人报名的不符，不能调入。',
+    no_room: '这辆车座位已满，放不下这一组人（同行人不拆开）。',
+    not_open: '这个报名已取消，不能上车。',
+    match_busy: '有人正在编排车辆，请稍等几秒再试。',
+    not_found: '找不到这个报名号，请核对。',
+};
+
+let campaign = null;
+let provinces = null;
+
+export async function activeCampaign() {
+    campaign = campaign || (await get('/api/campaign'));
+    return campaign;
+}
+
+/** The user's scope and the divisions one level down: [[code, name]]. */
+export async function scopeOptions(me) {
+    const s = await get(`/api/stats?scope=${me.scope}`).catch(() => ({ children: [] }));
+    return [[me.scope, me.division?.name || me.scope], ...(s.children || []).map((c) => [c.code, `　${c.name}`])];
+}
+
+export function statusBadge(status) {
+    return h('span', { class: `badge st-${status}` }, STATUS[status] || status);
+}
+
+// what going to boarding needs (the server checks it: domain/vehicle.c sg_vehicle_ready)
+const ready = (v) => v.number && v.depart_time && v.stops.length && v.escort_name && v.escort_phone && v.emergency && (v.type !== 'bus' || v.drivers.length);
+const title = (v) => `${v.type_label} ${v.number || '（车牌/车次待定）'}`;
+const when = (v) => `${shortDate(v.depart_date)} ${v.depart_time || ''}`.trim();
+
+export async function showVehicles(view, me) {
+    const c = await activeCampaign();
+    const r = await get(`/api/vehicles?scope=${me.scope}&campaign=${c.id}`);
+    const list = r.vehicles.sort((a, b) => (a.depart_date + a.depart_time).localeCompare(b.depart_date + b.depart_time));
+    const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
+        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !ready(v) ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
+            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.used}/${v.capacity}人 `, statusBadge(v.status))),
+        h('td', {}, v.dest_city_name), h('td', {}, when(v)),
+        h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
+        h('td', {}, statusBadge(v.status)));
+    fill(view,
+        h('div', { class: 'head-row' }, h('h1', {}, '车辆'), h('div', { class: 'exports' }, h('a', { class: 'button primary', href: '#/vehicle/new' }, '＋ 新建车辆'), h('a', { class: 'button secondary', href: '#/matching' }, '自动编排'))),
+        h('div', { class: 'card' },
+            h('p', { class: 'muted' }, `${c.name || c.id}：共 ${list.length} 辆车，已安排 ${num(list.reduce((s, v) => s + (v.status === 'cancelled' ? 0 : v.used), 0))} 人`),
+            list.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid list vehicles' }, h('thead', {}, h('tr', {}, ['车辆', '目的地', '出发', '人数/座位', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, list.map(row)))) : h('p', {}, '还没有车辆。可以新建车辆，或用“自动编排”按报名情况生成。')));
+}
+
+export async function showNewVehicle(view, me) {
+    const [c, scopes] = await Promise.all([activeCampaign(), scopeOptions(me)]);
+    provinces = provinces || (await get('/api/destinations')).provinces;
+    const box = h('div', { class: 'card' });
+    fill(view, h('div', { class: 'head-row' }, h('h1', {}, '新建车辆（一车一方案）'), h('a', { href: '#/vehicles', class: 'back' }, '← 车辆列表')), h('p', { class: 'muted' }, '必填：类型、座位数、目的地城市、出发日期。其余可以先空着，但“开始上车”前必须补全：车牌/车次、发车时间、上车点、司机（专车）、带队人及手机、应急联系人。'), box);
+    planForm(box, { provinces, scopes, submit: async (body) => (await post('/api/vehicles', { ...body, campaign: c.id })), done: (v) => (location.hash = `#/vehicle/${v.id}`), submitLabel: '保存，建立车辆' });
+}
+
+function planTable(v) {
+    const rows = [
+        ['类型', `${v.type_label}，${v.capacity} 座${v.carriage_size ? `（每节车厢 ${v.carriage_size} 座）` : ''}`],
+        ['车牌/车次', v.number || '待定'],
+        ['目的地', `${v.dest_city_name}${v.employer ? ` · ${v.employer}` : ''}`],
+        ['出发', `${v.depart_date} ${v.depart_time || '时间待定'}${v.arrive_time ? `，预计 ${v.arrive_time} 到达` : ''}`],
+        ['上车点', v.stops.length ? h('ol', { class: 'stops' }, v.stops.map((s) => h('li', {}, `${s.time} ${s.name}`))) : '待定'],
+        ['司机', v.drivers.join('、') || '待定'],
+        ['带队人', v.escort_name ? [v.escort_name, ' ', h('a', { href: `tel:${v.escort_phone}` }, v.escort_phone)] : '待定'],
+        ['应急联系人', v.emergency || '待定'],
+        ['注意事项', v.notes || '—'],
+    ];
+    return h('table', { class: 'kv' }, rows.map(([k, val]) => h('tr', {}, h('th', {}, k), h('td', {}, val))));
+}
+
+function links(me, v) {
+    const base = `/api/vehicles/${v.id}/manifest`;
+    const a = (href, text, cls = 'secondary', extra = {}) => h('a', { class: `button ${cls}`, href, ...extra }, text);
+    return h('div', { class: 'exports' },
+        a(`/staff/manifest.html?id=${v.id}`, '打印名单', 'primary', { target: '_blank' }),
+        a(`${base}.pdf`, 'PDF', 'secondary', { download: '' }), a(`${base}.xlsx`, 'Excel', 'secondary', { download: '' }), a(`${base}.csv`, 'CSV', 'secondary', { download: '' }),
+        me.permissions.includes('export_full') ? a(`${base}.xlsx?full=1`, '完整名单（含身份证号，团体票用）', 'warn', { download: '', title: '含完整身份证号，会记入操作记录' }) : null,
+        a(`#/boarding/${v.id}`, '上车签到', 'secondary'));
+}
+
+export async function showVehicle(view, me, id) {
+    const v = await get(`/api/vehicles/${encodeURIComponent(id)}`);
+    const note = h('p', { class: 'notice', role: 'status' });
+    const editBox = h('div');
+    const reload = async (text) => {
+        await showVehicle(view, me, id);
+        view.querySelector('.notice').textContent = text;
+    };
+    const edit = () => {
+        const card = h('div', { class: 'card edit' }, h('h2', {}, '修改方案'));
+        const box = h('div');
+        card.append(box);
+        fill(editBox, card);
+        const form = planForm(box, { v, provinces, submit: (body) => patch(`/api/vehicles/${v.id}`, body), done: () => reload('方案已保存'), submitLabel: '保存方案' });
+        card.scrollIntoView();
+        return form;
+    };
+    const setStatus = async ([to, , , question]) => {
+        if (question && !confirm(question)) return;
+        try {
+            await patch(`/api/vehicles/${v.id}`, { status: to });
+            await reload(`状态已改为：${STATUS[to]}`);
+        } catch (e) {
+            if (!(e instanceof ApiError)) throw e;
+            note.textContent = `不能改为“${STATUS[to]}”：${e.message}`;
+            if (Object.keys(e.fields).length) {
+                const form = edit();
+                showFieldErrors(form, e, form.querySelector('p.error'));
+                note.textContent = `不能“${NEXT[v.status].find((n) => n[0] === to)[1]}”：请先补全下面标红的内容，保存后再试。`;
+            }
+        }
+    };
+    provinces = provinces || (await get('/api/destinations')).provinces;
+    const passengers = h('div', {}, h('p', { class: 'muted' }, '正在读取名单…'));
+    fill(view,
+        h('div', { class: 'head-row' }, h('h1', {}, title(v), ' ', statusBadge(v.status)), h('a', { href: '#/vehicles', class: 'back' }, '← 车辆列表')),
+        note,
+        h('div', { class: 'card' }, planTable(v),
+            h('div', { class: 'actions' }, v.status === 'planned' || v.status === 'boarding' ? h('button', { type: 'button', class: 'secondary', onclick: edit }, '修改方案') : null, (NEXT[v.status] || []).map((n) => h('button', { type: 'button', class: n[2], onclick: () => setStatus(n) }, n[1])))),
+        editBox,
+        h('div', { class: 'card' }, h('h2', {}, '名单'), links(me, v)),
+        h('div', { class: 'card' }, h('h2', {}, `乘车人员（${v.used} / ${v.capacity} 人）`), passengers));
+    await showPassengers(passengers, v, reload);
+}
+
+async function showPassengers(box, v, reload) {
+    const [m, others] = await Promise.all([get(`/api/vehicles/${v.id}/manifest`), get(`/api/vehicles?scope=${v.scope}&campaign=${v.campaign}`)]);
+    const targets = others.vehicles.filter((o) => o.id !== v.id && o.status === 'planned');
+    const msg = h('p', { class: 'notice refused', role: 'alert' });
+    const open = v.status === 'planned' || v.status === 'boarding';
+    const move = async (code, to) => {
+        try {
+            const r = to ? await post(`/api/vehicles/${to}/passengers`, { code }) : await del(`/api/vehicles/${v.id}/passengers/${code}`);
+            await reload(to ? `报名 ${code} 已调到 ${to} 号车，座位 ${r.seat}` : `报名 ${code} 已移出，回到待安排`);
+        } catch (e) {
+            msg.textContent = `没有调动：${MOVE_WHY[e.code] || e.message}`;
+        }
+    };
+    const seen = new Set();
+    const row = (p) => {
+        const first = !seen.has(p.code);
+        seen.add(p.code);
+        const sel = h('select', { 'aria-label': `${p.name} 调到哪辆车` }, h('option', { value: '' }, '调到…'), targets.map((t) => h('option', { value: t.id }, `${t.number || t.id + '号车'} ${t.dest_city_name} ${shortDate(t.depart_date)}（空 ${t.capacity - t.used}）`)));
+        return h('tr', { class: p.boarded ? 'row-ok' : '' },
+            h('td', { class: 'n' }, p.seat), h('td', {}, p.name, p.boarded ? h('span', { class: 'ok' }, ' 已上车') : null), h('td', {}, p.place), h('td', { class: 'mono' }, p.code),
+            h('td', {}, first && open ? h('div', { class: 'tools' }, sel, h('button', { type: 'button', class: 'secondary small', onclick: () => sel.value && move(p.code, sel.value) }, '调过去'), h('button', { type: 'button', class: 'danger small', onclick: () => confirm(`把 ${p.name}（报名 ${p.code}，同行人一起）移出这辆车？`) && move(p.code, '') }, '移出')) : first ? '' : h('span', { class: 'muted' }, '同行')));
+    };
+    const add = h('form', { class: 'inline', onsubmit: (ev) => {
+        ev.preventDefault();
+        const code = ev.target.elements.code.value.trim().toUpperCase().replace(/[^0-9A-Z]/g, '');
+        if (code) move(code, v.id);
+    } }, h('input', { name: 'code', placeholder: '报名号，如 7KQ2M9XA', 'aria-label': '报名号', maxlength: 12, autocomplete: 'off' }), h('button', { type: 'submit', class: 'secondary' }, '加到这辆车'));
+    fill(box,
+        msg,
+        m.passengers.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid passengers' }, h('thead', {}, h('tr', {}, ['座位', '姓名', '乡镇/村', '报名号', open ? '调整' : ''].map((t) => h('th', {}, t)))), h('tbody', {}, m.passengers.map(row)))) : h('p', { class: 'muted' }, '车上还没有人。'),
+        h('p', { class: 'muted' }, `共 ${m.people} 人，其中脱贫人口 ${m.poverty} 人，已上车 ${m.boarded} 人。同行人一起调动，不拆开。`),
+        open ? add : null);
+}
