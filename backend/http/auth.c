@@ -126,8 +126,9 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
     return false;
 }
 
+/* window_s 0: always; else at most once per window for the user, action and target. */
 static void audit_as(struct sg_app *app, const char *user, const char *address, const char *action, const char *target,
-                     const char *detail)
+                     const char *detail, unsigned window_s)
 {
     struct sg_audit a = {.at_ms = sg_app_now_ms()};
     snprintf(a.user, sizeof(a.user), "%s", user);
@@ -135,13 +136,21 @@ static void audit_as(struct sg_app *app, const char *user, const char *address, 
     snprintf(a.target, sizeof(a.target), "%s", target != NULL ? target : "");
     snprintf(a.address, sizeof(a.address), "%s", address);
     snprintf(a.detail, sizeof(a.detail), "%s", detail != NULL ? detail : "");
-    if (sg_store_audit_append(app->store, &a, NULL, NULL) != 0)
+    int ret = window_s != 0 ? sg_store_audit_append_once(app->store, &a, window_s, NULL, NULL)
+                            : sg_store_audit_append(app->store, &a, NULL, NULL);
+    if (ret != 0)
         fprintf(stderr, "songgong: audit entry lost (Redis unavailable): %s %s %s\n", user, action, a.target);
 }
 
 void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail)
 {
-    audit_as(p->super.app, p->session.user, p->address, action, target, detail);
+    audit_as(p->super.app, p->session.user, p->address, action, target, detail, 0);
+}
+
+void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,
+                         unsigned window_s)
+{
+    audit_as(p->super.app, p->session.user, p->address, action, target, detail, window_s);
 }
 
 /* ---- login, logout, me ------------------------------------------------------------- */
@@ -198,7 +207,7 @@ static void on_session_created(void *data, int status)
     struct login *l = data;
     h2o_req_t *req = l->base.super.req;
     if (status == 0)
-        audit_as(l->base.super.app, l->user.name, l->base.address, "login", l->user.scope, NULL);
+        audit_as(l->base.super.app, l->user.name, l->base.address, "login", l->user.scope, NULL, 0);
     if (req != NULL && status == 0) {
         set_cookie(req, l->base.super.app, l->sid);
         sg_reply_json(req, 200, json_me(l->base.super.app, &l->base.session));
@@ -251,7 +260,7 @@ static void on_verified(void *data, int ok)
         return;
     }
     if (l->user.name[0] != '\0') {
-        audit_as(app, l->user.name, l->base.address, "login_failed", l->user.scope, NULL);
+        audit_as(app, l->user.name, l->base.address, "login_failed", l->user.scope, NULL, 0);
         if (!l->user.disabled && sg_store_login_failed(app->store, l->user.name, sg_app_now_ms(), LOCK_MS, MAX_FAILS,
                                                        on_failure_counted, l) == 0)
             return;
@@ -271,7 +280,7 @@ static void on_user(void *data, int status, const struct sg_user *u)
         return;
     }
     if (status == 0 && u->locked_until_ms > sg_app_now_ms()) {
-        audit_as(l->base.super.app, u->name, l->base.address, "login_locked", u->scope, NULL);
+        audit_as(l->base.super.app, u->name, l->base.address, "login_locked", u->scope, NULL, 0);
         if (l->base.super.req != NULL)
             sg_reply_error(l->base.super.req, 423, "locked", NULL);
         free_login(l);

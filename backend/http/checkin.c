@@ -161,7 +161,8 @@ static void on_manifest(void *data, int status, const struct sg_vehicle *v, cons
         cJSON_AddItemToObject(o, "boarded", boarded);
         cJSON_AddItemToObject(o, "missing", missing);
         snprintf(detail, sizeof(detail), "full phones of %zu missing groups", nmissing);
-        sg_staff_audit(&p->base, "boarding_view", v->id, detail);
+        /* the escort's page refreshes every few seconds: one entry per 10 minutes of looking */
+        sg_staff_audit_once(&p->base, "boarding_view", v->id, detail, 600);
         sg_reply_json(req, 200, o);
     }
     free_req(p);

@@ -58,6 +58,10 @@ bool sg_listing_init_or_reply(struct sg_staff_req *p, struct sg_listing *l, enum
 /** True when the request carries a session cookie (valid or not). */
 bool sg_staff_has_session(h2o_req_t *req);
 
+/** The same, at most once per window_s seconds for the user, action and target (pages that refresh themselves). */
+void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,
+                         unsigned window_s);
+
 /** The client address (X-Real-IP when the peer is loopback, i.e. nginx). */
 void sg_client_address(h2o_req_t *req, char out[48]);
 

@@ -300,6 +300,19 @@ int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store
                         "target", a->target, "address", a->address, "detail", a->detail, NULL);
 }
 
+int sg_store_audit_append_once(struct sg_store *s, const struct sg_audit *a, unsigned window_s, sg_store_status_cb cb,
+                               void *data)
+{
+    char at[24], once[256], window[16];
+    snprintf(at, sizeof(at), "%llu", (unsigned long long)a->at_ms);
+    snprintf(once, sizeof(once), "sg:auditonce:%s:%s:%s", a->user, a->action, a->target);
+    snprintf(window, sizeof(window), "%u", window_s);
+    struct op *op = op_new(s, data);
+    op->cb.status = cb;
+    return send_strings(op, on_status, SG__SCRIPT_AUDIT_ONCE, 2, once, "sg:audit", window, "at", at, "user", a->user,
+                        "action", a->action, "target", a->target, "address", a->address, "detail", a->detail, NULL);
+}
+
 static void parse_audit(const redisReply *entry, struct sg_audit *a)
 {
     memset(a, 0, sizeof(*a));

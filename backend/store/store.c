@@ -61,24 +61,26 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         free(s);
         return NULL;
     }
-    static const char *const bodies[SG__SCRIPTS] = {sg__signup_lua,
-                                                    sg__user_save_lua,
-                                                    sg__user_disable_lua,
-                                                    sg__login_failed_lua,
-                                                    sg__session_create_lua,
-                                                    sg__session_touch_lua,
-                                                    sg__page_lua,
-                                                    sg__edit_lua,
-                                                    sg__cancel_lua,
-                                                    sg__hgetall_lua,
-                                                    sg__returns_save_lua,
-                                                    sg__vehicle_save_lua,
-                                                    sg__assign_lua,
-                                                    sg__assignment_release_lua,
-                                                    sg__assignment_move_lua,
-                                                    sg__checkin_lua,
-                                                    sg__purge_lua,
-                                                    sg__returns_until_lua};
+    static const char *const bodies[] = {sg__signup_lua,
+                                         sg__user_save_lua,
+                                         sg__user_disable_lua,
+                                         sg__login_failed_lua,
+                                         sg__session_create_lua,
+                                         sg__session_touch_lua,
+                                         sg__page_lua,
+                                         sg__edit_lua,
+                                         sg__cancel_lua,
+                                         sg__hgetall_lua,
+                                         sg__returns_save_lua,
+                                         sg__vehicle_save_lua,
+                                         sg__assign_lua,
+                                         sg__assignment_release_lua,
+                                         sg__assignment_move_lua,
+                                         sg__checkin_lua,
+                                         sg__purge_lua,
+                                         sg__returns_until_lua,
+                                         sg__audit_once_lua};
+    _Static_assert(sizeof(bodies) / sizeof(bodies[0]) == SG__SCRIPTS, "one Lua body per enum sg__script_id");
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
         script_init(&s->scripts[i], bodies[i]);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};

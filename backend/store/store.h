@@ -200,6 +200,9 @@ typedef void (*sg_store_audit_cb)(void *data, int status, const struct sg_audit 
 
 /** Append to the audit stream (sg:audit). cb may be NULL: then the result is only logged by Redis. */
 int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data);
+/** The same, but at most once per window_s seconds for a user, action and target. */
+int sg_store_audit_append_once(struct sg_store *s, const struct sg_audit *a, unsigned window_s, sg_store_status_cb cb,
+                               void *data);
 /** Newest first: up to count entries older than before_id (NULL: the newest). */
 int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id, sg_store_audit_cb cb, void *data);
 

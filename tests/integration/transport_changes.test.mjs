@@ -107,3 +107,13 @@ test('the worker sees the vehicle and a personal check-in QR that decodes to the
     assert.equal((await srv.get(`/qr/checkin/${forged}.svg`)).status, 404);
     assert.equal((await srv.get('/qr/checkin/x.svg')).status, 404);
 });
+
+test('a boarding view that refreshes itself is one audit entry per 10 minutes, not one per refresh', async () => {
+    const a = await signUp({ dest_city: '4409', flex_days: 0 });
+    assert.equal((await matchRun(true)).status, 200);
+    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    for (let i = 0; i < 3; i++) assert.equal((await org.get(`/api/vehicles/${vid}/boarding`)).status, 200);
+    const entries = (await redis.call('XRANGE', 'sg:audit', '-', '+')).map((e) => e[1].map(String));
+    const views = entries.filter((f) => f.includes('boarding_view') && f.includes(vid));
+    assert.equal(views.length, 1, JSON.stringify(views));
+});
