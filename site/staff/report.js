@@ -104,7 +104,9 @@ window.SGReport = (() => {
         csrf = me.csrf;
         const q = new URLSearchParams(location.search);
         $('scope').value = q.get('scope') || me.scope;
-        $('until').value = q.get('until') || new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+        // today as the server counts it (China time), not the computer's clock
+        const campaign = await call('GET', '/api/campaign').catch(() => ({}));
+        $('until').value = q.get('until') || campaign.today || new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
         $('file').hidden = !me.permissions.includes('report') || me.scope.length > 4;
         $('funding').hidden = !me.permissions.includes('transport');
         $('funding').elements.scope.value = me.scope.length === 4 ? me.scope : '';

@@ -53,6 +53,8 @@ test('the print view shows the table with a departed bus, its people and the fun
     await page.fill('#until', '2027-01-31');
     await page.fill('#scope', '45');
     await page.click('#load');
+    // the page loaded the table once already (until = today): wait for the reloaded one
+    await page.waitForFunction(() => document.getElementById('made').textContent.includes('统计截至2027年1月31日'));
     await page.waitForFunction(() => document.querySelectorAll('#table tbody tr').length >= 15);
     const row = await page.evaluate(() =>
         [...document.querySelectorAll('#table tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent.trim())),
