@@ -105,6 +105,23 @@ static void check_trip(const struct sg_vehicle_input *in, const struct sg_vehicl
 }
 
 /* Stops in order; their times (when given) must not go backwards, and the departure is not before the last. */
+/* A county (6), township (9) or village (12) code, or nothing. Whether it exists is the
+ * caller's to check (it has the divisions). */
+static void check_serves(const char *code, struct sg_stop *s, size_t i, struct sg_field_errors *errs)
+{
+    char field[40];
+    size_t len = code != NULL ? strlen(code) : 0;
+    s->serves[0] = '\0';
+    if (len == 0)
+        return;
+    if ((len != 6 && len != 9 && len != 12) || strspn(code, "0123456789") != len) {
+        snprintf(field, sizeof(field), "stops[%zu].serves", i);
+        sg_field_errors_add(errs, field, "unknown_division");
+        return;
+    }
+    memcpy(s->serves, code, len + 1);
+}
+
 static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *out, struct sg_field_errors *errs)
 {
     char field[40], last[6] = "";
@@ -130,6 +147,7 @@ static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *ou
             sg_field_errors_add(errs, field, "stop_order");
         else
             memcpy(last, s->time, 6);
+        check_serves(in->stops[i].serves, s, i, errs);
     }
     if (out->depart_time[0] != '\0' && strcmp(out->depart_time, last) < 0)
         sg_field_errors_add(errs, "depart_time", "stop_order");
@@ -229,4 +247,15 @@ bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struc
     long d = sg_date_days(depart) - sg_date_days(v->depart_date);
     return strcmp(v->dest_city, dest_city) == 0 && (d < 0 ? -d : d) <= flex_days &&
            (sg_mode_allows(mode) & (1u << v->type)) != 0;
+}
+
+size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village)
+{
+    size_t best = 0, best_len = 0;
+    for (size_t i = 0; i != v->nstops; ++i) {
+        size_t len = strlen(v->stops[i].serves);
+        if (len > best_len && strncmp(village, v->stops[i].serves, len) == 0)
+            best = i, best_len = len;
+    }
+    return best;
 }

@@ -38,7 +38,8 @@ void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *
 
 struct sg_stop {
     char name[4 * SG_STOP_NAME_MAX_CHARS + 1];
-    char time[6]; /* "HH:MM" */
+    char time[6];    /* "HH:MM" */
+    char serves[13]; /* the division (county, township or village code) whose people board here, or "" */
 };
 
 struct sg_vehicle {
@@ -76,7 +77,7 @@ struct sg_vehicle_input {
     const char *escort_name, *escort_phone, *emergency, *notes;
     long capacity, carriage_size;
     struct {
-        const char *name, *time;
+        const char *name, *time, *serves; /* serves: NULL or "" when the stop names no division */
     } stops[SG_STOPS_MAX + 1];
     size_t nstops; /* may exceed SG_STOPS_MAX: then an error */
     const char *drivers[SG_DRIVERS_MAX + 1];
@@ -120,5 +121,12 @@ void sg_vehicle_train_seat(uint32_t carriage_size, uint32_t s, uint32_t *carriag
 /** True when a registration with this trip fits vehicle v: same city, day within flex, mode allows the type. */
 bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struct sg_date depart, int flex_days,
                         int mode);
+
+/**
+ * The stop where people of village board: the stop whose `serves` is the longest prefix
+ * of the village code; the first stop when none names it. Index into v->stops (0 when
+ * there is no stop at all).
+ */
+size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village);
 
 #endif

@@ -49,7 +49,7 @@ static void fill_row(const struct sg_app *app, const struct sg_vehicle *v, const
         sg_mask_phone(p->phone, r->phone);
     snprintf(r->place, sizeof(r->place), "%s %s", name_of(app->divisions, g->village, 9),
              name_of(app->divisions, g->village, strlen(g->village)));
-    r->stop = v->nstops != 0 ? v->stops[0].name : "";
+    r->stop = v->nstops != 0 ? v->stops[sg_vehicle_stop_for(v, g->village)].name : "";
     snprintf(r->dest, sizeof(r->dest), "%s%s%s", name_of(app->destinations, g->dest_city, 4),
              g->employer[0] != '\0' ? " / " : "", g->employer);
     sg_vehicle_train_seat(v->carriage_size, e->seat + (uint32_t)person, &carriage, &seat);

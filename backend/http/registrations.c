@@ -266,13 +266,17 @@ struct get_pending {
     size_t npeople;
     unsigned seat;
     char code[SG_CODE_LEN + 1];
+    char village[SG_DIVISION_CODE_MAX + 1]; /* where the group boards (sg_vehicle_stop_for) */
 };
 
 /* Where the group sits: the vehicle, each person's seat (carriage + seat on a train), the
- * first pickup stop, the escort's phone (the worker needs to call the escort). */
-static cJSON *json_assignment(const struct sg_app *app, const char *code, const struct sg_vehicle *v, unsigned seat,
-                              size_t npeople)
+ * pickup stop serving its village, the escort's phone (the worker needs to call the escort). */
+static cJSON *json_assignment(const struct sg_app *app, const struct get_pending *p, const struct sg_vehicle *v)
 {
+    const char *code = p->code;
+    unsigned seat = p->seat;
+    size_t npeople = p->npeople;
+    const struct sg_stop *stop = v->nstops != 0 ? &v->stops[sg_vehicle_stop_for(v, p->village)] : NULL;
     char token[SG_CHECKIN_TOKEN_LEN + 1], url[512];
     char date[11];
     cJSON *o = cJSON_CreateObject(), *seats = cJSON_CreateArray();
@@ -294,8 +298,8 @@ static cJSON *json_assignment(const struct sg_app *app, const char *code, const 
     cJSON_AddItemToObject(o, "seats", seats);
     cJSON_AddStringToObject(o, "depart_date", date);
     cJSON_AddStringToObject(o, "depart_time", v->depart_time);
-    cJSON_AddStringToObject(o, "pickup", v->nstops != 0 ? v->stops[0].name : "");
-    cJSON_AddStringToObject(o, "pickup_time", v->nstops != 0 ? v->stops[0].time : "");
+    cJSON_AddStringToObject(o, "pickup", stop != NULL ? stop->name : "");
+    cJSON_AddStringToObject(o, "pickup_time", stop != NULL ? stop->time : "");
     cJSON_AddStringToObject(o, "escort_name", v->escort_name);
     cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
     /* shown as a QR code on the status page; the escort's phone opens it to check in */
@@ -315,8 +319,7 @@ static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
         cJSON_Delete(p->json);
     } else if (p->super.req != NULL) {
         if (status == 0)
-            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment",
-                                                   json_assignment(p->super.app, p->code, v, p->seat, p->npeople));
+            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, p, v));
         sg_reply_json(p->super.req, 200, p->json);
     } else {
         cJSON_Delete(p->json);
@@ -336,6 +339,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
         p->npeople = s->reg.npeople;
         p->seat = s->seat;
         memcpy(p->code, s->code, sizeof(p->code));
+        memcpy(p->village, s->reg.village, sizeof(p->village));
         if (s->vehicle[0] != '\0' && sg_store_vehicle_get(p->super.app->store, s->vehicle, on_vehicle, p) == 0)
             return;
         sg_reply_json(req, 200, p->json);

@@ -61,6 +61,7 @@ cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", v->stops[i].name);
         cJSON_AddStringToObject(s, "time", v->stops[i].time);
+        cJSON_AddStringToObject(s, "serves", v->stops[i].serves);
         cJSON_AddItemToArray(stops, s);
     }
     cJSON_AddItemToObject(o, "stops", stops);
@@ -115,6 +116,7 @@ static void read_lists(const cJSON *o, struct sg_vehicle_input *in, struct sg_fi
         if (in->nstops == SG_STOPS_MAX + 1)
             break;
         in->stops[in->nstops].name = str_field(item, "name", errs);
+        in->stops[in->nstops].serves = str_field(item, "serves", errs);
         in->stops[in->nstops++].time = str_field(item, "time", errs);
     }
     cJSON_ArrayForEach(item, drivers) {
@@ -153,6 +155,14 @@ static int validate_or_reply(struct vehicle_req *p, const cJSON *o, const struct
     sg_vehicle_validate(&in, &ctx, &p->v, &rules);
     for (size_t i = 0; i != rules.n; ++i)
         sg_field_errors_add(&errs, rules.e[i].field, rules.e[i].code);
+    for (size_t i = 0; i != p->v.nstops; ++i) { /* a stop serves a division that exists */
+        const char *code = p->v.stops[i].serves;
+        if (code[0] != '\0' && sg_divisions_find(p->base.super.app->divisions, code, strlen(code)) == NULL) {
+            char field[40];
+            snprintf(field, sizeof(field), "stops[%zu].serves", i);
+            sg_field_errors_add(&errs, field, "unknown_division");
+        }
+    }
     if (errs.n == 0)
         return 0;
     sg_reply_invalid(p->base.super.req, &errs);

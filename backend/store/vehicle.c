@@ -29,6 +29,8 @@ static char *plan_encode(const struct sg_vehicle *v)
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", v->stops[i].name);
         cJSON_AddStringToObject(s, "time", v->stops[i].time);
+        if (v->stops[i].serves[0] != '\0')
+            cJSON_AddStringToObject(s, "serves", v->stops[i].serves);
         cJSON_AddItemToArray(stops, s);
     }
     for (size_t i = 0; i != v->ndrivers; ++i)
@@ -66,6 +68,7 @@ static void plan_decode(const char *json, size_t len, struct sg_vehicle *v)
         if (v->nstops == SG_STOPS_MAX)
             break;
         copy_json(v->stops[v->nstops].name, sizeof(v->stops[0].name), item, "name");
+        copy_json(v->stops[v->nstops].serves, sizeof(v->stops[0].serves), item, "serves");
         copy_json(v->stops[v->nstops++].time, sizeof(v->stops[0].time), item, "time");
     }
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "drivers")) {

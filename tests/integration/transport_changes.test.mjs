@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
 import { signup } from './lib/people.mjs';
-import { addUser, login } from './lib/transport.mjs';
+import { addUser, busPlan, login } from './lib/transport.mjs';
 
 let stack, srv, org, redis;
 const campaign = '2027-spring';
@@ -116,4 +116,38 @@ test('a boarding view that refreshes itself is one audit entry per 10 minutes, n
     const entries = (await redis.call('XRANGE', 'sg:audit', '-', '+')).map((e) => e[1].map(String));
     const views = entries.filter((f) => f.includes('boarding_view') && f.includes(vid));
     assert.equal(views.length, 1, JSON.stringify(views));
+});
+
+test('each passenger boards at the stop that serves their village', async () => {
+    const plan = busPlan({
+        scope: '4501',
+        dest_city: '4405',
+        depart_date: '2027-02-05',
+        stops: [
+            { name: '民生街道政府门口', time: '07:00', serves: '450102001' },
+            { name: '仙葫大道路口', time: '07:30', serves: '450102002' },
+        ],
+    });
+    const v = await org.post('/api/vehicles', plan);
+    assert.equal(v.status, 201, v.text);
+    assert.equal(v.json.stops[1].serves, '450102002');
+    const bad = await org.post('/api/vehicles', { ...plan, stops: [{ name: '某地', time: '07:00', serves: '459999' }] });
+    assert.equal(bad.status, 422);
+    assert.ok(bad.json.error.fields['stops[0].serves'], bad.text);
+    const a = await signUp({ village: '450102001003', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
+    const b = await signUp({ village: '450102002201', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
+    assert.equal((await org.post('/api/match', { campaign, scope: '4501', accept: true })).status, 200);
+    const m = await org.get(`/api/vehicles/${v.json.id}/manifest`);
+    assert.equal(m.status, 200, m.text);
+    const text = JSON.stringify(m.json);
+    const stopOf = (code) => {
+        const g = JSON.stringify(m.json).match(new RegExp(`"code":"${code}"[^}]*?"stop":"([^"]*)"`));
+        return g && g[1];
+    };
+    assert.ok(text.includes(a.code) && text.includes(b.code), text.slice(0, 300));
+    assert.equal(stopOf(a.code), '民生街道政府门口');
+    assert.equal(stopOf(b.code), '仙葫大道路口');
+    const mine = await srv.get(`/api/registrations/${b.code}?phone4=${b.body.phone.slice(7)}`);
+    assert.equal(mine.json.assignment.pickup, '仙葫大道路口');
+    assert.equal(mine.json.assignment.pickup_time, '07:30');
 });

@@ -48,6 +48,9 @@ function stopRow(s, i) {
         h('span', { class: 'row-no' }, `${i + 1}`),
         field('上车点', input(`stops[${i}].name`, s.name, { 'data-key': 'name', placeholder: '如：民生街道政府门口', maxlength: 40 }), `stops[${i}].name`),
         field('时间', input(`stops[${i}].time`, s.time, { 'data-key': 'time', type: 'time' }), `stops[${i}].time`),
+        // whose people board here: a county, township or village code (the manifest and the
+        // workers' status pages then show each passenger this stop; empty = the first stop)
+        field('在这里上车的乡镇/村（代码，可不填）', input(`stops[${i}].serves`, s.serves || '', { 'data-key': 'serves', inputmode: 'numeric', placeholder: '如：450102001', maxlength: 12 }), `stops[${i}].serves`),
     ];
 }
 
@@ -125,7 +128,7 @@ export function planForm(el, { v = {}, provinces, scopes, submit, done, submitLa
         msg,
         h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '保存方案'),
     );
-    const readStops = listEditor(stopsBox, (v.stops || []).map((s) => ({ ...s })), stopRow, 12, '＋ 添加上车点', { name: '', time: '' });
+    const readStops = listEditor(stopsBox, (v.stops || []).map((s) => ({ ...s })), stopRow, 12, '＋ 添加上车点', { name: '', time: '', serves: '' });
     const readDrivers = listEditor(driversBox, (v.drivers || []).map((name) => ({ name })), driverRow, 3, '＋ 添加司机', { name: '' });
     onType();
     form.addEventListener('submit', async (ev) => {

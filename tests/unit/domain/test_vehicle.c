@@ -201,6 +201,29 @@ static void test_accepts(void)
     ASSERT(!sg_vehicle_accepts(&v, "4419", (struct sg_date){2023, 2, 3}, 0, SG_MODE_TRAIN));
 }
 
+static void test_stop_for_village(void)
+{
+    struct sg_vehicle v;
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    in.nstops = 3;
+    in.stops[2].name = "城南站", in.stops[2].time = "08:00";
+    in.stops[0].serves = "450102001";    /* a township */
+    in.stops[1].serves = "450102001201"; /* one of its villages, which boards closer */
+    in.stops[2].serves = "";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    ASSERT_EQ(sg_vehicle_stop_for(&v, "450102001201"), 1); /* the longest match */
+    ASSERT_EQ(sg_vehicle_stop_for(&v, "450102001202"), 0); /* the township's stop */
+    ASSERT_EQ(sg_vehicle_stop_for(&v, "450103001001"), 0); /* named nowhere: the first stop */
+    in.stops[2].serves = "4501x";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), SG_EINVAL);
+    ASSERT(has(&errs, "stops[2].serves", "unknown_division"));
+    in.nstops = 0;
+    in.stops[2].serves = NULL;
+    sg_vehicle_validate(&in, &ctx, &v, &errs);
+    ASSERT_EQ(sg_vehicle_stop_for(&v, "450102001201"), 0); /* no stop at all */
+}
+
 int main(void)
 {
     setup();
@@ -213,6 +236,7 @@ int main(void)
     RUN(test_transitions);
     RUN(test_train_seat);
     RUN(test_accepts);
+    RUN(test_stop_for_village);
     sg_divisions_free((struct sg_divisions *)ctx.destinations);
     TEST_DONE();
 }
