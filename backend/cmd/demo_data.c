@@ -153,16 +153,6 @@ static int parse_args(int argc, char **argv, struct sg_options *o, size_t *peopl
     return 0;
 }
 
-static const struct sg_campaign *find_campaign(const struct sg_app *app, const char *id)
-{
-    if (id == NULL)
-        return sg_app_active_campaign(app);
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 int sg_cmd_demo_data(int argc, char **argv)
 {
     struct sg_options o;
@@ -179,7 +169,7 @@ int sg_cmd_demo_data(int argc, char **argv)
     sg_options_finish(&o);
     if (sg_data_load(&app, &o) != 0)
         return 1;
-    if ((d.campaign = find_campaign(&app, cid)) == NULL) {
+    if ((d.campaign = sg_app_campaign(&app, cid)) == NULL) {
         fprintf(stderr, "songgong demo-data: no such campaign (or none active)\n");
         return 1;
     }

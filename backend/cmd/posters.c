@@ -192,16 +192,6 @@ static const char *contact_for(const struct contacts *cs, const char *village)
     return NULL;
 }
 
-static const struct sg_campaign *find_campaign(const struct sg_app *app, const char *id)
-{
-    if (id == NULL)
-        return sg_app_active_campaign(app);
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 static struct sg_poster_place place_of(const struct sg_app *app, const struct sg_division *v, const struct contacts *cs)
 {
     return sg_poster_place_of(app->divisions, v, contact_for(cs, v->code));
@@ -314,7 +304,7 @@ int sg_cmd_posters(int argc, char **argv)
     sg_options_finish(&o);
     if (sg_data_load(&app, &o) != 0 || (a.contacts != NULL && contacts_load(&cs, a.contacts) != 0))
         goto Exit;
-    const struct sg_campaign *c = find_campaign(&app, a.campaign);
+    const struct sg_campaign *c = sg_app_campaign(&app, a.campaign);
     if (c == NULL) {
         fprintf(stderr, "songgong posters: no such campaign (or none active) in %s/campaigns.json\n", o.data_dir);
         goto Exit;

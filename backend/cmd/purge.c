@@ -38,14 +38,6 @@ static void usage(FILE *out)
             RETENTION_DAYS, sg_options_help);
 }
 
-static const struct sg_campaign *find(const struct sg_app *app, const char *id)
-{
-    for (size_t i = 0; id != NULL && i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 static int run(const struct sg_options *o, const char *campaign)
 {
     h2o_evloop_t *loop;
@@ -98,7 +90,7 @@ int sg_cmd_purge(int argc, char **argv)
     sg_options_finish(&o);
     if (sg_data_load(&app, &o) != 0)
         return 1;
-    const struct sg_campaign *c = find(&app, campaign);
+    const struct sg_campaign *c = (campaign != NULL ? sg_app_campaign(&app, campaign) : NULL);
     int ret = 1;
     if (c == NULL)
         fprintf(stderr, "songgong purge: --campaign must name a campaign of data/campaigns.json\n");

@@ -46,14 +46,6 @@ static void usage(FILE *out)
             sg_options_help);
 }
 
-static const struct sg_campaign *find_campaign(const struct sg_app *app, const char *id)
-{
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 int sg_cmd_report(int argc, char **argv)
 {
     struct sg_options o;
@@ -87,7 +79,7 @@ int sg_cmd_report(int argc, char **argv)
     sg_options_finish(&o);
     if (sg_data_load(&app, &o) != 0)
         return 1;
-    const struct sg_campaign *c = find_campaign(&app, campaign);
+    const struct sg_campaign *c = sg_app_campaign(&app, campaign);
     struct sg_date until = sg_app_today(&app);
     if (c == NULL || (until_s != NULL && sg_date_parse(until_s, &until) != 0)) {
         fprintf(stderr, "songgong report: %s\n", c == NULL ? "no such campaign" : "--until must be YYYY-MM-DD");

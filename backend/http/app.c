@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Clock and campaign helpers of the app. China keeps UTC+8 all year, so "today" is the
  * UTC date eight hours on, whatever the server's time zone. */
+#include <string.h>
 #include <time.h>
 #include "http/app.h"
 
@@ -23,6 +24,16 @@ const struct sg_campaign *sg_app_active_campaign(const struct sg_app *app)
 {
     for (size_t i = 0; i != app->ncampaigns; ++i)
         if (app->campaigns[i].active)
+            return &app->campaigns[i];
+    return NULL;
+}
+
+const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *id)
+{
+    if (id == NULL)
+        return sg_app_active_campaign(app);
+    for (size_t i = 0; i != app->ncampaigns; ++i)
+        if (strcmp(app->campaigns[i].id, id) == 0)
             return &app->campaigns[i];
     return NULL;
 }

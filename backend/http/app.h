@@ -34,6 +34,8 @@ struct sg_date sg_app_today(const struct sg_app *app);
 uint64_t sg_app_now_ms(void);
 /** The active campaign, or NULL when none is. */
 const struct sg_campaign *sg_app_active_campaign(const struct sg_app *app);
+/** The campaign with this id (NULL id: the active one); NULL when there is none. */
+const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *id);
 
 /** Register every route on hostconf (order matters: first registered prefix wins). */
 void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app);

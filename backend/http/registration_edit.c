@@ -230,19 +230,11 @@ static bool unmask_people(cJSON *root, const struct sg_stored_registration *old)
     return true;
 }
 
-static const struct sg_campaign *campaign_of(const struct sg_app *app, const char *id)
-{
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 static void edit(struct change_req *c, const struct sg_stored_registration *old)
 {
     h2o_req_t *req = c->base.super.req;
     struct sg_app *app = c->base.super.app;
-    const struct sg_campaign *campaign = campaign_of(app, old->campaign);
+    const struct sg_campaign *campaign = sg_app_campaign(app, old->campaign);
     cJSON *root = NULL;
     int ret = SG_EINVAL;
     if (strcmp(old->status, "cancelled") == 0)

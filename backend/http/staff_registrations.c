@@ -30,14 +30,11 @@ static size_t query_size(h2o_req_t *req, const char *name, size_t def, size_t ma
 
 static const struct sg_campaign *find_campaign(const struct sg_app *app, const char *id)
 {
-    if (id == NULL || id[0] == '\0') {
+    if (id == NULL || id[0] == '\0') { /* the active campaign, else the latest one */
         const struct sg_campaign *c = sg_app_active_campaign(app);
         return c != NULL || app->ncampaigns == 0 ? c : &app->campaigns[app->ncampaigns - 1];
     }
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
+    return sg_app_campaign(app, id);
 }
 
 bool sg_listing_init_or_reply(struct sg_staff_req *p, struct sg_listing *l, enum sg_action act)

@@ -9,8 +9,6 @@
 #include "domain/vehicle.h"
 #include "http/app.h"
 
-/** The campaign with this id, or the active one when id is NULL; NULL when none. */
-const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *id);
 /** The vehicle as the API shows it (the same field names POST and PATCH take). */
 cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v);
 /** Read the plan fields of a JSON object; strings are borrowed from o. Type errors go to errs. */

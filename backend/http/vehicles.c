@@ -22,16 +22,6 @@ struct vehicle_req {
     enum sg_vehicle_status read_status;
 };
 
-const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *id)
-{
-    if (id == NULL)
-        return sg_app_active_campaign(app);
-    for (size_t i = 0; i != app->ncampaigns; ++i)
-        if (strcmp(app->campaigns[i].id, id) == 0)
-            return &app->campaigns[i];
-    return NULL;
-}
-
 cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
 {
     char date[11];

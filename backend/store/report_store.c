@@ -164,17 +164,41 @@ int sg_store_funding_add(struct sg_store *s, const struct sg_funding *f, sg_stor
     return eval(s, add_script, 2, args, NULL, sizeof(args) / sizeof(args[0]), on_funding_added, op);
 }
 
+/* An array reply into a calloc'ed array of n elements of size bytes (the caller frees),
+ * keeping those parse accepts; *status becomes SG_EIO for a reply that is no array. */
+static void *parse_list(int *status, const redisReply *reply, size_t size, bool (*parse)(const redisReply *, void *),
+                        size_t *n)
+{
+    char *list = NULL;
+    *n = 0;
+    if (*status == 0 && reply->type != REDIS_REPLY_ARRAY)
+        *status = SG_EIO;
+    if (*status != 0 || reply->elements == 0)
+        return NULL;
+    if ((list = calloc(reply->elements, size)) == NULL)
+        abort();
+    for (size_t i = 0; i != reply->elements; ++i)
+        *n += parse(reply->element[i], list + *n * size);
+    return list;
+}
+
+static bool parse_funding_item(const redisReply *r, void *out)
+{
+    return funding_parse(r, out);
+}
+
+static bool filing_parse(const redisReply *r, struct sg_filing *f);
+
+static bool parse_filing_item(const redisReply *r, void *out)
+{
+    return filing_parse(r, out);
+}
+
 static void on_funding_list(void *data, int status, redisReply *reply)
 {
     struct report_op *op = data;
-    struct sg_funding *list = NULL;
     size_t n = 0;
-    if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
-        status = SG_EIO;
-    if (status == 0 && reply->elements != 0 && (list = calloc(reply->elements, sizeof(*list))) == NULL)
-        abort();
-    for (size_t i = 0; status == 0 && i != reply->elements; ++i)
-        n += funding_parse(reply->element[i], &list[n]);
+    struct sg_funding *list = parse_list(&status, reply, sizeof(*list), parse_funding_item, &n);
     op->on_funding(op->data, status, list, n);
     free(list);
     free(op);
@@ -279,14 +303,8 @@ int sg_store_filing_save(struct sg_store *s, const struct sg_filing *f, sg_store
 static void on_filings(void *data, int status, redisReply *reply)
 {
     struct report_op *op = data;
-    struct sg_filing *list = NULL;
     size_t n = 0;
-    if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
-        status = SG_EIO;
-    if (status == 0 && reply->elements != 0 && (list = calloc(reply->elements, sizeof(*list))) == NULL)
-        abort();
-    for (size_t i = 0; status == 0 && i != reply->elements; ++i)
-        n += filing_parse(reply->element[i], &list[n]);
+    struct sg_filing *list = parse_list(&status, reply, sizeof(*list), parse_filing_item, &n);
     op->on_filings(op->data, status, list, n);
     free(list);
     free(op);
