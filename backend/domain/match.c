@@ -58,6 +58,11 @@ struct bin {
     uint32_t capacity, used;
     uint32_t head, tail; /* groups in the order they were put in (next[] links) */
     uint32_t alias;      /* merged into another bin: its index, else itself */
+    uint32_t run, nrun;  /* existing vehicles: their free runs of seats, runs[run .. run + nrun) */
+};
+
+struct run {
+    uint32_t first, last; /* free seats first .. last; empty once first > last */
 };
 
 struct matcher {
@@ -69,6 +74,7 @@ struct matcher {
     uint8_t *newtype;
     struct bin *bins;
     size_t nbins, capbins, nexisting;
+    struct run *runs; /* the existing vehicles' free seats */
     struct sg_match_result *res;
 };
 
@@ -94,9 +100,28 @@ static uint32_t add_bin(struct matcher *m, uint32_t city, int32_t day, uint8_t t
             abort();
     }
     struct bin *b = &m->bins[m->nbins];
-    *b = (struct bin){city, day, INT32_MIN, INT32_MAX, type, capacity, used, SG_MATCH_NONE, SG_MATCH_NONE, 0};
+    *b = (struct bin){city, day, INT32_MIN, INT32_MAX, type, capacity, used, SG_MATCH_NONE, SG_MATCH_NONE, 0, 0, 0};
     b->alias = (uint32_t)m->nbins;
     return (uint32_t)m->nbins++;
+}
+
+/* The free run of an existing vehicle a group of size goes into (the first that holds it
+ * whole), or NULL. */
+static struct run *run_for(const struct matcher *m, const struct bin *b, uint32_t size)
+{
+    for (uint32_t r = b->run; r != b->run + b->nrun; ++r)
+        if (m->runs[r].first <= m->runs[r].last && m->runs[r].last - m->runs[r].first + 1 >= size)
+            return &m->runs[r];
+    return NULL;
+}
+
+/* Whether bin (existing or new) can take a group of size. */
+static int fits(const struct matcher *m, uint32_t bin, uint32_t size)
+{
+    const struct bin *b = &m->bins[bin];
+    if (bin < m->nexisting)
+        return run_for(m, b, size) != NULL;
+    return b->used + size <= b->capacity;
 }
 
 static void put(struct matcher *m, uint32_t bin, uint32_t i)
@@ -104,6 +129,11 @@ static void put(struct matcher *m, uint32_t bin, uint32_t i)
     struct bin *b = &m->bins[bin];
     const struct sg_match_item *it = &m->items[i];
     m->res->assign[i].vehicle = bin;
+    if (bin < m->nexisting) { /* seats of an existing vehicle are given here, new ones' in finish() */
+        struct run *r = run_for(m, b, it->size);
+        m->res->assign[i].seat = r->first;
+        r->first += it->size;
+    }
     m->next[i] = SG_MATCH_NONE;
     if (b->tail == SG_MATCH_NONE)
         b->head = i;
@@ -153,8 +183,7 @@ static void fill_existing(struct matcher *m, uint32_t bin, size_t lo, size_t hi)
         for (; k < hi && m->items[m->order[k]].day == day && b->used < b->capacity; ++k) {
             uint32_t i = m->order[k];
             const struct sg_match_item *it = &m->items[i];
-            if (!assigned(m, i) && (it->modes >> b->type & 1u) && fits_window(it, b->day) &&
-                b->used + it->size <= b->capacity)
+            if (!assigned(m, i) && (it->modes >> b->type & 1u) && fits_window(it, b->day) && fits(m, bin, it->size))
                 put(m, bin, i);
         }
     }
@@ -168,11 +197,38 @@ static int by_city_day(const void *a, const void *b)
     return x->day < y->day ? -1 : x->day > y->day;
 }
 
+/* The free runs of seats of existing vehicle v into m->runs from *at; their count. */
+static uint32_t free_runs(struct matcher *m, const struct sg_match_vehicle *v, uint32_t *free_seats, size_t *at)
+{
+    uint32_t n = 0, tail = v->seat_next != 0 ? v->seat_next : v->used + 1;
+    *free_seats = 0;
+    for (size_t h = 0; v->seat_next != 0 && h != v->nholes; ++h) {
+        uint32_t first = v->holes[h][0], last = v->holes[h][1] < tail ? v->holes[h][1] : tail - 1;
+        if (first >= 1 && first <= last && last <= v->capacity) {
+            m->runs[(*at)++] = (struct run){first, last}, ++n;
+            *free_seats += last - first + 1;
+        }
+    }
+    if (tail >= 1 && tail <= v->capacity) {
+        m->runs[(*at)++] = (struct run){tail, v->capacity}, ++n;
+        *free_seats += v->capacity - tail + 1;
+    }
+    return n;
+}
+
 /* Existing vehicles, in (city, day) order, each from its city's range of items. */
 static void fill_existing_all(struct matcher *m, const struct sg_match_vehicle *v, size_t nv)
 {
+    size_t nruns = 0, at = 0;
     for (size_t j = 0; j != nv; ++j)
-        add_bin(m, v[j].city, v[j].day, v[j].type, v[j].capacity, v[j].used);
+        nruns += (v[j].seat_next != 0 ? v[j].nholes : 0) + 1;
+    if ((m->runs = malloc((nruns != 0 ? nruns : 1) * sizeof(*m->runs))) == NULL)
+        abort();
+    for (size_t j = 0; j != nv; ++j) {
+        uint32_t free_seats, run = (uint32_t)at, nrun = free_runs(m, &v[j], &free_seats, &at);
+        uint32_t bin = add_bin(m, v[j].city, v[j].day, v[j].type, v[j].capacity, v[j].capacity - free_seats);
+        m->bins[bin].run = run, m->bins[bin].nrun = nrun;
+    }
     m->nexisting = nv;
     /* visit the vehicles in (city, day) order through a sorted copy */
     struct bin *copy = malloc((nv != 0 ? nv : 1) * sizeof(*copy));
@@ -346,8 +402,8 @@ static void pack_city(struct matcher *m, size_t lo, size_t hi, uint32_t *bucket,
     }
 }
 
-/* Number the kept vehicles and the seats, groups in the order they were put in. */
-static void finish(struct matcher *m, const struct sg_match_vehicle *vehicles, size_t nvehicles)
+/* Number the kept new vehicles and their seats, groups in the order they were put in. */
+static void finish(struct matcher *m, size_t nvehicles)
 {
     struct sg_match_result *res = m->res;
     size_t kept = 0;
@@ -358,11 +414,12 @@ static void finish(struct matcher *m, const struct sg_match_vehicle *vehicles, s
     for (size_t j = 0; j != m->nbins; ++j) {
         const struct bin *b = &m->bins[j];
         uint32_t out = (uint32_t)j, seat = 1;
-        if (j < m->nexisting) {
-            seat = vehicles[j].used + 1;
-        } else if (b->used != 0) {
+        if (j < m->nexisting)
+            continue; /* their seats were given by put() */
+        if (b->used != 0) {
             out = (uint32_t)(nvehicles + res->ncreated);
-            res->created[res->ncreated++] = (struct sg_match_vehicle){b->city, b->day, b->type, b->capacity, b->used};
+            res->created[res->ncreated++] = (struct sg_match_vehicle){
+                .city = b->city, .day = b->day, .type = b->type, .capacity = b->capacity, .used = b->used};
         }
         for (uint32_t i = b->head; i != SG_MATCH_NONE; i = m->next[i]) {
             res->assign[i] = (struct sg_match_assignment){out, seat};
@@ -406,7 +463,7 @@ int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_m
         lower_bounds(&m, lo, hi);
         pack_city(&m, lo, hi, bucket, &q);
     }
-    finish(&m, vehicles, nvehicles);
+    finish(&m, nvehicles);
     for (size_t i = 0; i != nitems; ++i) {
         if (res->assign[i].vehicle == SG_MATCH_NONE) {
             res->reason[i] = SG_MATCH_TOO_BIG;
@@ -417,6 +474,7 @@ int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_m
     free(m.next);
     free(m.newtype);
     free(m.bins);
+    free(m.runs);
     free(bucket);
     free(q.pos);
     return 0;

@@ -40,6 +40,13 @@ struct sg_match_vehicle {
     uint8_t type;      /* enum sg_vehicle_type */
     uint32_t capacity; /* seats */
     uint32_t used;     /* seats already taken before this run */
+    /* Existing vehicles only: the free seats are the holes (free runs below seat_next, as
+     * {first, last}, e.g. left by a cancel) and seat_next .. capacity; a group goes into
+     * the first free run that holds it whole. seat_next 0: the free seats are used+1 ..
+     * capacity. */
+    uint32_t seat_next;
+    const uint32_t (*holes)[2];
+    size_t nholes;
 };
 
 struct sg_match_config {

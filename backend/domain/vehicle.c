@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Vehicle plans: field rules and the status machine. Every bad field is named; nothing
  * here touches storage or the network. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "domain/err.h"
 #include "domain/text.h"
@@ -258,4 +260,23 @@ size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village)
             best = i, best_len = len;
     }
     return best;
+}
+
+size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max)
+{
+    size_t n = 0;
+    while (text != NULL && *text != '\0' && n != max) {
+        char *end;
+        unsigned long first = strtoul(text, &end, 10);
+        if (end == text || *end != '-')
+            break;
+        const char *p = end + 1;
+        unsigned long last = strtoul(p, &end, 10);
+        if (end == p || (*end != ' ' && *end != '\0'))
+            break;
+        if (first >= 1 && first <= last && last <= UINT32_MAX)
+            out[n][0] = (uint32_t)first, out[n][1] = (uint32_t)last, ++n;
+        text = *end == ' ' ? end + 1 : end;
+    }
+    return n;
 }

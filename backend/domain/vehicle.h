@@ -33,8 +33,16 @@ enum sg_vehicle_status {
 const char *sg_vehicle_status_name(enum sg_vehicle_status s);
 int sg_vehicle_status_parse(const char *s);
 
+/**
+ * The store's `holes` field ("first-last first-last ...", docs/redis-keys.md) into out:
+ * the runs that parse, at most max of them; their count.
+ */
+size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max);
+
 /** Seats a vehicle of type t may have: [min, max] (bus 5-65, train 100-2400, flight 30-400). */
 void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *max);
+
+#define SG_VEHICLE_HOLES_MAX 32 /* free runs below seat_next a reader keeps (more are left unused) */
 
 struct sg_stop {
     char name[4 * SG_STOP_NAME_MAX_CHARS + 1];
@@ -50,12 +58,13 @@ struct sg_vehicle {
     enum sg_vehicle_status status;
     char number[33]; /* plate, train or flight number; "" until known */
     uint32_t capacity;
-    uint32_t carriage_size;   /* trains: seats per carriage; 0 otherwise */
-    uint32_t used;            /* seats assigned (kept by the store) */
-    uint32_t boarded_people;  /* checked in (kept by the store); the report counts them once departed */
-    uint32_t boarded_poverty; /* of whom poverty-alleviated or monitored */
-    uint32_t seat_next;       /* first seat after the last one ever given out (kept by the store; a freed seat
-                                 inside stays empty, so seats never collide) */
+    uint32_t carriage_size;                  /* trains: seats per carriage; 0 otherwise */
+    uint32_t used;                           /* seats assigned (kept by the store) */
+    uint32_t boarded_people;                 /* checked in (kept by the store); the report counts them once departed */
+    uint32_t boarded_poverty;                /* of whom poverty-alleviated or monitored */
+    uint32_t seat_next;                      /* the first seat of the free tail (kept by the store) */
+    uint32_t holes[SG_VEHICLE_HOLES_MAX][2]; /* free runs {first, last} below seat_next (freed by cancels or moves) */
+    size_t nholes;
     char dest_city[5];
     char employer[4 * SG_PLAN_TEXT_MAX_CHARS + 1];
     struct sg_date depart_date;

@@ -73,10 +73,21 @@ static void on_written(void *data, int status, size_t n, const char *const *skip
     write_more(j);
 }
 
+/* The size of the next batch from next_write: at most BATCH groups, and cut short where
+ * the open list has many members between two writes (groups left open), so that the
+ * span assign.lua reads stays near the batch's size. */
+static size_t batch_size(const struct job *j)
+{
+    size_t first = j->next_write, k = first;
+    while (k != j->nwrites && k - first < BATCH && j->writes[k].at - j->writes[first].at < 4 * BATCH)
+        ++k;
+    return k - first;
+}
+
 static void write_more(struct job *j)
 {
     while (j->status == 0 && j->inflight < WRITES_IN_FLIGHT && j->next_write < j->nwrites) {
-        size_t n = j->nwrites - j->next_write < BATCH ? j->nwrites - j->next_write : BATCH;
+        size_t n = batch_size(j);
         int ret = sg_store_assign(j->app->store, j->r.campaign, j->writes + j->next_write, n, on_written, j);
         if (ret != 0) {
             fail(j, ret);
@@ -93,13 +104,7 @@ static void write_more(struct job *j)
     }
 }
 
-static int by_vehicle_seat(const void *a, const void *b)
-{
-    const struct sg_assignment *x = a, *y = b;
-    int c = strcmp(x->vehicle, y->vehicle);
-    return c != 0 ? c : x->seat < y->seat ? -1 : x->seat > y->seat;
-}
-
+/* The writes in the open list's order (the open index's), each batch one span of it. */
 static void start_writes(struct job *j)
 {
     const struct sg_match_result *res = &j->r.res;
@@ -112,9 +117,8 @@ static void start_writes(struct job *j)
             continue;
         const char *id = v < j->r.nexisting ? j->r.existing[v].id : j->r.created_id[v - j->r.nexisting];
         j->writes[j->nwrites++] =
-            (struct sg_assignment){j->r.open->member[i], id, res->assign[i].seat, j->r.open->items[i].size};
+            (struct sg_assignment){j->r.open->member[i], id, res->assign[i].seat, j->r.open->items[i].size, i};
     }
-    qsort(j->writes, j->nwrites, sizeof(*j->writes), by_vehicle_seat);
     write_more(j);
 }
 
@@ -187,10 +191,15 @@ static void run_match(struct job *j)
     for (size_t i = 0; i != j->r.nexisting; ++i) {
         const struct sg_vehicle *v = &j->r.existing[i];
         uint32_t city = (uint32_t)strtoul(v->dest_city, NULL, 10);
-        /* seats before seat_next count as taken, so new seats never meet old ones */
-        uint32_t used = v->seat_next - 1 > v->used ? v->seat_next - 1 : v->used;
-        mv[i] = (struct sg_match_vehicle){city, (int32_t)sg_date_days(v->depart_date), (uint8_t)v->type, v->capacity,
-                                          used < v->capacity ? used : v->capacity};
+        /* free seats: the holes a cancel or a move left, and seat_next on (seats.lua) */
+        mv[i] = (struct sg_match_vehicle){.city = city,
+                                          .day = (int32_t)sg_date_days(v->depart_date),
+                                          .type = (uint8_t)v->type,
+                                          .capacity = v->capacity,
+                                          .used = v->used,
+                                          .seat_next = v->seat_next,
+                                          .holes = (const uint32_t(*)[2])v->holes,
+                                          .nholes = v->nholes};
     }
     for (size_t i = 0; i != n; ++i)
         j->r.people += j->r.open->items[i].size;

@@ -1,54 +1,72 @@
--- Assign one batch of registrations to seats, atomically (docs/redis-keys.md). A
--- registration is taken only while it is still in the campaign's open index (not
--- cancelled, not assigned meanwhile: ZMSCORE) and not in the assignment hash; a vehicle
--- takes a group only while it is planned and has room, at seats after every seat given out
--- before (seat_next), so two writers can never give one seat twice. Whatever is skipped
--- is returned.
--- KEYS[1] sg:{campaign}:open   KEYS[2] sg:{campaign}:assign (HASH code -> vehicle)
--- ARGV[1] n groups, then n times: code, open member, vehicle id, first seat, people
+-- Assign one batch of registrations to seats, atomically (docs/redis-keys.md; seats.lua
+-- comes first). The batch is in the open index's order. A group is taken only while its
+-- member is still in the open index (in it = neither assigned nor cancelled: every
+-- script that assigns or cancels takes it out in the same step), into a vehicle that is
+-- planned, has room, and whose seats for the group are all free (seats.lua). What
+-- passes is written: the assignment hash (code -> "vehicle:seat"), each vehicle's seat
+-- list, used count and free seats once, and the open index loses the batch's members
+-- run by run: the batch's span is read with one ZRANGEBYLEX and every run of
+-- consecutive members taken leaves with one ZREMRANGEBYLEX (a ZREM each cost Redis
+-- ~10 us a member in a 666k-member index). Returns {groups assigned, {skipped codes}}.
+-- KEYS[1] sg:{campaign}:open  KEYS[2] sg:{campaign}:assign
+-- ARGV[1] n, then n times: open member "{village}:{code}:...:{people}", vehicle id, seat
 local n = tonumber(ARGV[1])
-local codes, members = {}, {}
-for i = 1, n do
-  codes[i] = ARGV[2 + (i - 1) * 5]
-  members[i] = ARGV[3 + (i - 1) * 5]
+if n == 0 then
+  return {0, {}}
 end
-local open = redis.call('ZMSCORE', KEYS[1], unpack(members))
-local taken = redis.call('HMGET', KEYS[2], unpack(codes))
-local vehicles, assign, gone, skipped = {}, {}, {}, {}
+local span = redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[2], '[' .. ARGV[3 * n - 1])
+local at, taken = {}, {}
+for i, m in ipairs(span) do
+  at[m] = i
+end
+local vehicles, order, assign, skipped = {}, {}, {}, {}
 for i = 1, n do
-  local b = 1 + (i - 1) * 5
-  local code, vid, seat, people = ARGV[b + 1], ARGV[b + 3], ARGV[b + 4], tonumber(ARGV[b + 5])
+  local member, vid, seat = ARGV[3 * i - 1], ARGV[3 * i], tonumber(ARGV[3 * i + 1])
+  local code, people = string.sub(member, 14, 21), tonumber(string.match(member, ':(%d+)$'))
   local v = vehicles[vid]
   if not v then
-    local f = redis.call('HMGET', 'sg:vehicle:' .. vid, 'status', 'capacity', 'used', 'seat_next')
-    v = {ok = f[1] == 'planned', cap = tonumber(f[2]) or 0, room = (tonumber(f[2]) or 0) - (tonumber(f[3]) or 0),
-         next = tonumber(f[4]) or 1, seats = {}, people = 0}
+    local key = 'sg:vehicle:' .. vid
+    local f = redis.call('HMGET', key, 'status', 'capacity', 'used')
+    v = seats_read(key)
+    v.key, v.ok, v.cap = key, f[1] == 'planned', tonumber(f[2]) or 0
+    v.room, v.seats, v.people = v.cap - (tonumber(f[3]) or 0), {}, 0
     vehicles[vid] = v
+    order[#order + 1] = v
   end
-  local s = tonumber(seat)
-  if open[i] and not taken[i] and v.ok and v.room >= people and s >= v.next and s + people - 1 <= v.cap then
-    v.room = v.room - people
-    v.next = s + people
-    v.people = v.people + people
+  local k = at[member]
+  if k and not taken[k] and people and seat and v.ok and v.room >= people and seat >= 1 and
+     seat + people - 1 <= v.cap and seats_take(v, seat, seat + people - 1) then
+    taken[k] = true
+    v.room, v.people = v.room - people, v.people + people
     v.seats[#v.seats + 1] = seat
     v.seats[#v.seats + 1] = code
     assign[#assign + 1] = code
-    assign[#assign + 1] = vid
-    gone[#gone + 1] = members[i]
-    redis.call('HSET', 'sg:reg:' .. code, 'status', 'assigned', 'vehicle', vid, 'seat', seat)
+    assign[#assign + 1] = vid .. ':' .. seat
   else
     skipped[#skipped + 1] = code
   end
 end
-for vid, v in pairs(vehicles) do
+for _, v in ipairs(order) do
   if v.people > 0 then
-    redis.call('ZADD', 'sg:vehicle:' .. vid .. ':seats', unpack(v.seats))
-    redis.call('HINCRBY', 'sg:vehicle:' .. vid, 'used', v.people)
-    redis.call('HSET', 'sg:vehicle:' .. vid, 'seat_next', v.next)
+    redis.call('ZADD', v.key .. ':seats', unpack(v.seats))
+    redis.call('HINCRBY', v.key, 'used', v.people)
+    seats_write(v.key, v)
   end
 end
 if #assign > 0 then
   redis.call('HSET', KEYS[2], unpack(assign))
-  redis.call('ZREM', KEYS[1], unpack(gone))
+end
+local i = 1
+while i <= #span do
+  if taken[i] then
+    local j = i
+    while taken[j + 1] do
+      j = j + 1
+    end
+    redis.call('ZREMRANGEBYLEX', KEYS[1], '[' .. span[i], '[' .. span[j])
+    i = j + 1
+  else
+    i = i + 1
+  end
 end
 return {#assign / 2, skipped}

@@ -159,27 +159,23 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
                     sg_store_assign_cb cb, void *data)
 {
     char keys[2][64], count[16];
-    size_t argc = 3 + 5 * n;
+    size_t argc = 3 + 3 * n;
     const char **argv = malloc(argc * sizeof(*argv));
     size_t *lens = malloc(argc * sizeof(*lens));
-    char(*nums)[2][12] = malloc((n + 1) * sizeof(*nums));
-    if (argv == NULL || lens == NULL || nums == NULL)
+    char(*seats)[12] = malloc((n + 1) * sizeof(*seats));
+    if (argv == NULL || lens == NULL || seats == NULL)
         abort();
     snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
     snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
     snprintf(count, sizeof(count), "%zu", n);
     argv[0] = keys[0], argv[1] = keys[1], argv[2] = count;
     for (size_t i = 0; i != n; ++i) {
-        snprintf(nums[i][0], sizeof(nums[i][0]), "%u", a[i].seat);
-        snprintf(nums[i][1], sizeof(nums[i][1]), "%u", a[i].people);
-        const char **v = argv + 3 + 5 * i;
-        v[0] = sg_open_code(a[i].member), v[1] = a[i].member, v[2] = a[i].vehicle, v[3] = nums[i][0];
-        v[4] = nums[i][1];
-        lens[3 + 5 * i] = SG_CODE_LEN;
+        snprintf(seats[i], sizeof(seats[i]), "%u", a[i].seat);
+        const char **v = argv + 3 + 3 * i;
+        v[0] = a[i].member, v[1] = a[i].vehicle, v[2] = seats[i];
     }
     for (size_t i = 0; i != argc; ++i)
-        if (i < 3 || (i - 3) % 5 != 0)
-            lens[i] = strlen(argv[i]);
+        lens[i] = strlen(argv[i]);
     struct assign_op *op = op_new(data);
     op->cb.assign = cb;
     int ret = sg__store_eval(s, SG__SCRIPT_ASSIGN, 2, (int)argc, argv, lens, on_assigned, op);
@@ -187,7 +183,7 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
         free(op);
     free(argv);
     free(lens);
-    free(nums);
+    free(seats);
     return ret;
 }
 

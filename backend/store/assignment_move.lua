@@ -1,48 +1,47 @@
 -- Move one registration (assigned or open) to a vehicle by hand, with the matcher's rules:
 -- same campaign and destination city, the vehicle's day within the registration's
--- flexibility, a type its mode allows, the vehicle planned and with room at seat_next.
--- Refused while a matching run holds the campaign's lock (docs/redis-keys.md).
+-- flexibility, a type its mode allows, the vehicle planned and with a free run of seats
+-- for the whole group (a hole left by a cancel first, else from seat_next; seats.lua
+-- comes first). Refused while a matching run holds the campaign's lock (docs/redis-keys.md).
 -- KEYS[1] sg:reg:{code}  KEYS[2] sg:{campaign}:open  KEYS[3] sg:{campaign}:assign
 -- KEYS[4] sg:vehicle:{id}  KEYS[5] sg:{campaign}:matchlock
 -- ARGV[1] code  ARGV[2] vehicle id  ARGV[3] campaign
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'busy'}
 end
-local r = redis.call('HMGET', KEYS[1], 'status', 'vehicle', 'people', 'open', 'campaign', 'counted')
-local v = redis.call('HMGET', KEYS[4], 'status', 'capacity', 'used', 'seat_next', 'campaign', 'type', 'dest_city', 'day')
-if not r[4] or r[5] ~= ARGV[3] or not v[1] or v[5] ~= ARGV[3] then
+local r = redis.call('HMGET', KEYS[1], 'status', 'people', 'open', 'campaign', 'counted')
+local v = redis.call('HMGET', KEYS[4], 'status', 'capacity', 'used', 'campaign', 'type', 'dest_city', 'day')
+if not r[3] or r[4] ~= ARGV[3] or not v[1] or v[4] ~= ARGV[3] then
   return {'missing'}
 end
-if r[1] ~= 'registered' and r[1] ~= 'assigned' then
+if r[1] ~= 'registered' then
   return {'not_open'}
 end
-if r[2] == ARGV[2] then
-  return {'ok', redis.call('HGET', KEYS[1], 'seat')}
+local now_vid, now_seat = string.match(redis.call('HGET', KEYS[3], ARGV[1]) or '', '^(%d+):(%d+)$')
+if now_vid == ARGV[2] then
+  return {'ok', now_seat}
 end
-local city, day, flex, mode = string.match(r[4], '^%d+:%w+:(%d+):(%-?%d+):(%d+):(%d+):%d+$')
+local city, day, flex, mode = string.match(r[3], '^%d+:%w+:(%d+):(%-?%d+):(%d+):(%d+):%d+$')
 local types = {'bus', 'train', 'flight'}
-local d = math.abs(tonumber(day) - tonumber(v[8]))
-if city ~= v[7] or d > tonumber(flex) or (mode ~= '0' and types[tonumber(mode)] ~= v[6]) then
+local d = math.abs(tonumber(day) - tonumber(v[7]))
+if city ~= v[6] or d > tonumber(flex) or (mode ~= '0' and types[tonumber(mode)] ~= v[5]) then
   return {'not_matching'}
 end
-local people, cap, seat = tonumber(r[3]), tonumber(v[2]), tonumber(v[4] or '1')
-if v[1] ~= 'planned' or cap - tonumber(v[3]) < people or seat + people - 1 > cap then
+local people, cap = tonumber(r[2]), tonumber(v[2])
+local seats = seats_read(KEYS[4])
+local seat = v[1] == 'planned' and cap - tonumber(v[3] or '0') >= people and seats_fit(seats, people, cap)
+if not seat then
   return {'no_room'}
 end
-if r[2] and r[2] ~= '' then
-  redis.call('ZREM', 'sg:vehicle:' .. r[2] .. ':seats', ARGV[1])
-  if redis.call('SREM', 'sg:vehicle:' .. r[2] .. ':boarded', ARGV[1]) == 1 then
-    redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'boarded_people', -people)
-    redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'boarded_poverty',
-      -tonumber(string.match(r[6] or '', 'poverty (%d+)') or '0'))
-  end
-  redis.call('HINCRBY', 'sg:vehicle:' .. r[2], 'used', -people)
+if now_vid then
+  assignment_drop(ARGV[3], ARGV[1], people, r[5])
 else
-  redis.call('ZREM', KEYS[2], r[4])
+  redis.call('ZREM', KEYS[2], r[3])
 end
+seats = seats_read(KEYS[4])
+seats_take(seats, seat, seat + people - 1)
+seats_write(KEYS[4], seats)
 redis.call('ZADD', KEYS[4] .. ':seats', seat, ARGV[1])
 redis.call('HINCRBY', KEYS[4], 'used', people)
-redis.call('HSET', KEYS[4], 'seat_next', seat + people)
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[1], 'status', 'assigned', 'vehicle', ARGV[2], 'seat', seat)
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ':' .. seat)
 return {'ok', tostring(seat)}

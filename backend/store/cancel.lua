@@ -1,11 +1,10 @@
 -- Cancel a registration atomically (layout: docs/redis-keys.md): free its ID numbers,
 -- take back the counters it added ("counted") from its village and county, move its
 -- index entry from byplace to cancelled, and record who and when. Used by staff and by
--- the worker's own cancel; a second cancel changes nothing.
+-- the worker's own cancel; a second cancel changes nothing. seats.lua comes first.
 -- KEYS[1] sg:reg:{code}
 -- ARGV[1] who cancels (a staff user name, or "worker")  ARGV[2] now, ms since the epoch
-local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'vehicle',
-  'people', 'open')
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'people', 'open')
 if not h[1] then
   return {'missing'}
 end
@@ -33,22 +32,11 @@ for w in string.gmatch(h[5] or '', '%S+') do
     field = nil
   end
 end
--- its seat, if it had one, is freed (as assignment_release.lua does), and it leaves the
--- open index for good: a cancelled registration is never matched
-local vehicle = h[7]
-if vehicle and vehicle ~= '' then
-  local vkey = 'sg:vehicle:' .. vehicle
-  redis.call('ZREM', vkey .. ':seats', code)
-  redis.call('HINCRBY', vkey, 'used', -tonumber(h[8]))
-  if redis.call('SREM', vkey .. ':boarded', code) == 1 then
-    redis.call('HINCRBY', vkey, 'boarded_people', -tonumber(h[8]))
-    redis.call('HINCRBY', vkey, 'boarded_poverty', -tonumber(string.match(h[5] or '', 'poverty (%d+)') or '0'))
-  end
-  redis.call('HDEL', 'sg:' .. campaign .. ':assign', code)
-  redis.call('HDEL', KEYS[1], 'vehicle', 'seat')
-end
-if h[9] then
-  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[9])
+-- its seat, if it had one, is freed (seats.lua), and it leaves the open index for good: a
+-- cancelled registration is never matched
+assignment_drop(campaign, code, tonumber(h[7]), h[5])
+if h[8] then
+  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[8])
 end
 redis.call('ZREM', 'sg:' .. campaign .. ':byplace', village .. ':' .. code)
 redis.call('ZADD', 'sg:' .. campaign .. ':cancelled', 0, village .. ':' .. code)

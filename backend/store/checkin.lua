@@ -3,11 +3,12 @@
 -- the report reads once it has departed (docs/redis-keys.md).
 -- KEYS[1] sg:reg:{code}  KEYS[2] sg:vehicle:{id}  KEYS[3] sg:vehicle:{id}:boarded
 -- ARGV[1] code  ARGV[2] vehicle id
-local r = redis.call('HMGET', KEYS[1], 'vehicle', 'people', 'counted', 'status')
+local r = redis.call('HMGET', KEYS[1], 'campaign', 'people', 'counted', 'status')
 if not r[4] then
   return {'missing'}
 end
-if r[1] ~= ARGV[2] then
+local a = redis.call('HGET', 'sg:' .. r[1] .. ':assign', ARGV[1]) or ''
+if string.match(a, '^(%d+):') ~= ARGV[2] then
   return {'wrong_vehicle'}
 end
 local status = redis.call('HGET', KEYS[2], 'status')

@@ -8,7 +8,7 @@
 -- ARGV[7] new "{city}:{day}:{flex}:{mode}" for the open index (signup.lua ARGV[9])
 -- ARGV[8..7+n] keyed hashes of the new ID numbers
 -- A registration already in a vehicle is not edited ('assigned'): take it out first.
-local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'vehicle', 'open')
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'open')
 if not h[1] then
   return {'missing'}
 end
@@ -18,7 +18,7 @@ end
 if h[2] ~= ARGV[1] then
   return {'changed'}
 end
-if h[7] and h[7] ~= '' then
+if redis.call('HEXISTS', 'sg:' .. h[1] .. ':assign', h[6]) == 1 then
   return {'assigned'}
 end
 local campaign, code = h[1], h[6]
@@ -69,8 +69,8 @@ if h[2] ~= ARGV[2] then
   redis.call('ZADD', 'sg:' .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
 end
 local open = ARGV[2] .. ':' .. code .. ':' .. ARGV[7] .. ':' .. ARGV[3]
-if h[8] then
-  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[8])
+if h[7] then
+  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[7])
 end
 redis.call('ZADD', 'sg:' .. campaign .. ':open', 0, open)
 redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5], 'open', open)

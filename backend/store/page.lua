@@ -4,7 +4,8 @@
 -- KEYS[1] sg:{campaign}:byplace or sg:{campaign}:cancelled (members "{village}:{code}")
 -- ARGV[1] min  ARGV[2] max  ARGV[3] offset  ARGV[4] count  ARGV[5] '1': also count the scope
 -- Returns {total or -1, member, code, village, status, created, data, flag_checked,
---          cancelled_by, cancelled_at, campaign, member, ...}
+--          cancelled_by, cancelled_at, campaign, member, ...}; status 'assigned' when the
+-- campaign's assignment hash holds the code (the registration hash keeps 'registered').
 local out = {-1}
 if ARGV[5] == '1' then
   out[1] = redis.call('ZLEXCOUNT', KEYS[1], ARGV[1], ARGV[2])
@@ -15,6 +16,9 @@ for _, m in ipairs(members) do
   out[#out + 1] = m
   local h = redis.call('HMGET', 'sg:reg:' .. code, 'code', 'village', 'status', 'created', 'data', 'flag_checked',
     'cancelled_by', 'cancelled_at', 'campaign')
+  if h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
+    h[3] = 'assigned'
+  end
   for i = 1, 9 do
     out[#out + 1] = h[i] or ''
   end

@@ -236,14 +236,13 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
 {
     char key[32];
     snprintf(key, sizeof(key), "sg:reg:%s", code);
-    const char *argv[] = {"HGETALL", key};
-    size_t lens[] = {7, strlen(key)};
+    const char *argv[] = {key};
+    size_t lens[] = {strlen(key)};
     struct get_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct get_op){s, cb, data};
-    struct sg__redis *r = sg__store_redis(s);
-    int ret = r != NULL ? sg__redis_command(r, on_hash, op, 2, argv, lens) : SG_EUNAVAIL;
+    int ret = sg__store_eval(s, SG__SCRIPT_REGISTRATION_GET, 1, 1, argv, lens, on_hash, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -56,14 +56,17 @@ struct sg_assignment {
     const char *vehicle; /* vehicle id */
     uint32_t seat;       /* first seat of the group */
     uint32_t people;
+    size_t at; /* its position in the open list it was read from (sg_open_registrations) */
 };
 typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, const char *const *skipped,
                                    size_t nskipped);
 /**
- * Assign one batch atomically. Per vehicle the seats must ascend in the order given. A
- * registration no longer open (cancelled or assigned meanwhile), a vehicle no longer
- * planned, without room, or whose seat_next has moved past the seat, is skipped and its
- * code reported (valid during cb only). a is borrowed.
+ * Assign one batch atomically (assign.lua). The batch must be in the open index's order
+ * (as sg_store_open_list read it) and should span few other members: the script reads
+ * the span from the first member to the last once and takes the batch out of the index
+ * run by run. A registration no longer open (cancelled or assigned meanwhile), a vehicle
+ * no longer planned or without room, or a seat no longer free is skipped and its code
+ * reported (valid during cb only). a is borrowed.
  */
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
                     sg_store_assign_cb cb, void *data);

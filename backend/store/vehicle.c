@@ -119,6 +119,8 @@ bool sg__vehicle_parse(const redisReply *r, struct sg_vehicle *v)
             v->boarded_poverty = (uint32_t)strtoul(x->str, NULL, 10);
         else if (is(k, "seat_next"))
             v->seat_next = (uint32_t)strtoul(x->str, NULL, 10);
+        else if (is(k, "holes"))
+            v->nholes = sg_vehicle_holes_parse(x->str, v->holes, SG_VEHICLE_HOLES_MAX);
         else if (is(k, "dest_city"))
             copy_reply(v->dest_city, sizeof(v->dest_city), x);
         else if (is(k, "depart_date"))

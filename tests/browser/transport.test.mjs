@@ -150,6 +150,9 @@ test('the print view and the PDF manifest list every passenger', async () => {
 test('moving a passenger by hand: a refusal explained, out and back in', async () => {
     await org.goto(`${srv.url}/staff/#/vehicle/${vehicleId}`);
     const lu = groups['陆建国'];
+    const seatsOf = async () => (await srv.get(`/api/registrations/${lu.code}?phone4=${lu.phone.slice(-4)}`)).json.assignment?.seats?.map((x) => x.seat);
+    const seatsBefore = await seatsOf();
+    assert.ok(seatsBefore?.length >= 1, 'assigned before the move');
     const row = org.locator('table.passengers tr', { hasText: '陆建国' });
     await row.waitFor();
     // the other vehicle goes to 深圳: the server refuses, the page says why
@@ -162,7 +165,9 @@ test('moving a passenger by hand: a refusal explained, out and back in', async (
     assert.equal(await org.locator('table.passengers tr', { hasText: '陆建国' }).count(), 0);
     await org.getByLabel('报名号').fill(lu.code);
     await org.getByRole('button', { name: '加到这辆车' }).click();
-    await org.getByText(new RegExp(`报名 ${lu.code} 已调到 ${vehicleId} 号车，座位 6`)).waitFor();
+    // the seats he left are free again: he gets the same ones back
+    await org.getByText(new RegExp(`报名 ${lu.code} 已调到 ${vehicleId} 号车，座位 ${seatsBefore[0]}`)).waitFor();
+    assert.deepEqual(await seatsOf(), seatsBefore);
     await org.locator('table.passengers tr', { hasText: '陆建国' }).waitFor();
     await org.getByRole('button', { name: '开始上车' }).click();
     await org.getByText('状态已改为：上车中').waitFor();

@@ -39,6 +39,7 @@ async function checkSeats(campaign = '2027-spring') {
     const str = async (...a) => (await redis.call(...a)).map(String);
     const members = await str('ZRANGEBYLEX', `sg:${campaign}:vehicles`, '-', '+');
     const where = new Map();
+    const seatOf = new Map();
     for (const m of members) {
         const id = m.split(':')[1];
         const cap = Number(await redis.call('HGET', `sg:vehicle:${id}`, 'capacity'));
@@ -50,6 +51,7 @@ async function checkSeats(campaign = '2027-spring') {
             const n = Number(await redis.call('HGET', `sg:reg:${code}`, 'people'));
             assert.ok(!where.has(code), `${code} in vehicles ${where.get(code)} and ${id}`);
             where.set(code, id);
+            seatOf.set(code, seats[i + 1]);
             for (let s = Number(seats[i + 1]); s < Number(seats[i + 1]) + n; s++) {
                 assert.ok(!taken.has(s), `seat ${s} of vehicle ${id} given twice`);
                 assert.ok(s >= 1 && s <= cap, `seat ${s} outside 1..${cap}`);
@@ -60,7 +62,8 @@ async function checkSeats(campaign = '2027-spring') {
         assert.equal(Number(await redis.call('HGET', `sg:vehicle:${id}`, 'used')), used, `used of vehicle ${id}`);
     }
     const assign = await str('HGETALL', `sg:${campaign}:assign`);
-    for (let i = 0; i < assign.length; i += 2) assert.equal(where.get(assign[i]), assign[i + 1], `assign hash of ${assign[i]}`);
+    // the assignment hash says "vehicle:seat", the same as the vehicle's seat list
+    for (let i = 0; i < assign.length; i += 2) assert.equal(`${where.get(assign[i])}:${seatOf.get(assign[i])}`, assign[i + 1], `assign hash of ${assign[i]}`);
     assert.equal(assign.length / 2, where.size);
     return where;
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
-import { signup } from './lib/people.mjs';
+import { companion, signup } from './lib/people.mjs';
 import { addUser, busPlan, login } from './lib/transport.mjs';
 
 let stack, srv, org, redis;
@@ -41,7 +41,7 @@ test('a cancel frees the seat, and the cancelled sign-up is never matched again'
     const b = await signUp({ dest_city: '4403', flex_days: 0 });
     const r = await matchRun(true);
     assert.equal(r.status, 200, r.text);
-    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
     assert.ok(vid.length > 0, 'assigned');
     assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 2);
     const c = await org.post(`/api/registrations/${a.code}/cancel`, {});
@@ -74,7 +74,7 @@ test('an edited open sign-up is matched with its new destination', async () => {
 test('an assigned sign-up is not edited until it is taken out of its vehicle', async () => {
     const a = await signUp({ dest_city: '4419', flex_days: 0 });
     assert.equal((await matchRun(true)).status, 200);
-    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
     const e = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4401' });
     assert.equal(e.status, 409, e.text);
     assert.equal(errorCode(e), 'assigned');
@@ -111,7 +111,7 @@ test('the worker sees the vehicle and a personal check-in QR that decodes to the
 test('a boarding view that refreshes itself is one audit entry per 10 minutes, not one per refresh', async () => {
     const a = await signUp({ dest_city: '4409', flex_days: 0 });
     assert.equal((await matchRun(true)).status, 200);
-    const vid = String(await redis.call('HGET', `sg:reg:${a.code}`, 'vehicle'));
+    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
     for (let i = 0; i < 3; i++) assert.equal((await org.get(`/api/vehicles/${vid}/boarding`)).status, 200);
     const entries = (await redis.call('XRANGE', 'sg:audit', '-', '+')).map((e) => e[1].map(String));
     const views = entries.filter((f) => f.includes('boarding_view') && f.includes(vid));
@@ -150,4 +150,41 @@ test('each passenger boards at the stop that serves their village', async () => 
     const mine = await srv.get(`/api/registrations/${b.code}?phone4=${b.body.phone.slice(7)}`);
     assert.equal(mine.json.assignment.pickup, '仙葫大道路口');
     assert.equal(mine.json.assignment.pickup_time, '07:30');
+});
+
+test('seats freed by a cancel are given again: to the next match, to a move by hand', async () => {
+    // five single people to 4451 on one day: one new bus, seats 1..5
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push(await signUp({ dest_city: '4451', depart_date: '2027-02-06', flex_days: 0, mode: 'bus' }));
+    assert.equal((await matchRun(true)).status, 200);
+    const where = async (code) => String((await redis.call('HGET', `sg:${campaign}:assign`, code)) ?? '');
+    const [vid] = (await where(people[0].code)).split(':');
+    const seats = await Promise.all(people.map(async (p) => Number((await where(p.code)).split(':')[1])));
+    assert.deepEqual([...seats].sort((x, y) => x - y), [1, 2, 3, 4, 5]);
+    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'seat_next')), '6');
+    // the people on seats 2 and 3 cancel: a hole 2-3; the one on seat 5 cancels: back to the tail
+    const on = (s) => people[seats.indexOf(s)];
+    for (const s of [2, 3, 5]) assert.equal((await org.post(`/api/registrations/${on(s).code}/cancel`, {})).status, 200);
+    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')), '2-3');
+    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'seat_next')), '5');
+    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 2);
+    // a pair signs up: matching puts it into the hole (an existing vehicle first)
+    const pair = await signUp({ dest_city: '4451', depart_date: '2027-02-06', flex_days: 0, mode: 'bus', companions: [companion()] });
+    const r = await matchRun(true);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await where(pair.code), `${vid}:2`);
+    assert.equal(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes'), null);
+    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 4);
+    // taken out by hand (seats 2-3 free again) and moved back: the same seats
+    assert.equal((await org.del(`/api/vehicles/${vid}/passengers/${pair.code}`)).status, 200);
+    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')), '2-3');
+    const mv = await org.post(`/api/vehicles/${vid}/passengers`, { code: pair.code });
+    assert.equal(mv.status, 200, mv.text);
+    assert.equal(await where(pair.code), `${vid}:2`);
+    // every seat once: the seat list and the assignment hash agree
+    const list = (await redis.call('ZRANGE', `sg:vehicle:${vid}:seats`, 0, -1, 'WITHSCORES')).map(String);
+    const got = new Map();
+    for (let i = 0; i < list.length; i += 2) got.set(list[i], list[i + 1]);
+    for (const [code, seat] of got) assert.equal(await where(code), `${vid}:${seat}`);
+    assert.deepEqual([...got.values()].map(Number).sort((x, y) => x - y), [1, 2, 4]);
 });

@@ -27,8 +27,12 @@ static void check(const struct sg_match_item *items, size_t n, const struct sg_m
     for (size_t j = 0; j != nall; ++j) {
         const struct sg_match_vehicle *x = j < nv ? &v[j] : &r->created[j - nv];
         seat_taken[j] = calloc(x->capacity + 1, 1);
-        for (uint32_t s = 1; j < nv && s <= x->used; ++s)
+        uint32_t before = x->seat_next != 0 ? x->seat_next - 1 : x->used;
+        for (uint32_t s = 1; j < nv && s <= before; ++s)
             seat_taken[j][s] = 1; /* seats taken before this run */
+        for (size_t h = 0; j < nv && x->seat_next != 0 && h != x->nholes; ++h)
+            for (uint32_t s = x->holes[h][0]; s <= x->holes[h][1]; ++s)
+                seat_taken[j][s] = 0; /* but free in its holes */
     }
     size_t unassigned = 0;
     for (size_t i = 0; i != n; ++i) {
@@ -91,13 +95,24 @@ static void test_random_invariants(void)
         size_t n = 200 + (size_t)(seed * 97 % 3000);
         struct sg_match_item *items = calloc(n, sizeof(*items));
         random_instance(seed, n, items, 0, 0);
-        struct sg_match_vehicle v[] = {{4400, 20852, SG_VEHICLE_BUS, 52, 10},
-                                       {4401, 20855, SG_VEHICLE_TRAIN, 600, 0},
-                                       {4402, 20851, SG_VEHICLE_FLIGHT, 60, 59},
-                                       {4403, 20859, SG_VEHICLE_BUS, 49, 49}};
+        static const uint32_t holes[][2] = {{3, 5}, {10, 14}, {20, 21}};
+        struct sg_match_vehicle v[] = {
+            {.city = 4400, .day = 20852, .type = SG_VEHICLE_BUS, .capacity = 52, .used = 10},
+            {.city = 4401, .day = 20855, .type = SG_VEHICLE_TRAIN, .capacity = 600},
+            {.city = 4402, .day = 20851, .type = SG_VEHICLE_FLIGHT, .capacity = 60, .used = 59},
+            {.city = 4403, .day = 20859, .type = SG_VEHICLE_BUS, .capacity = 49, .used = 49},
+            /* cancels left holes: 40 seats given out, 10 of them free again */
+            {.city = 4404,
+             .day = 20853,
+             .type = SG_VEHICLE_BUS,
+             .capacity = 50,
+             .used = 30,
+             .seat_next = 41,
+             .holes = holes,
+             .nholes = 3}};
         struct sg_match_result r;
-        ASSERT_EQ(sg_match(items, n, v, 4, &config, &r), 0);
-        check(items, n, v, 4, &r);
+        ASSERT_EQ(sg_match(items, n, v, 5, &config, &r), 0);
+        check(items, n, v, 5, &r);
         ASSERT(r.ncreated <= r.lower_bound); /* flexible dates only ever save vehicles */
         sg_match_result_dispose(&r);
         free(items);
@@ -131,7 +146,7 @@ static void test_existing_first_and_villages_together(void)
     struct sg_match_item items[500];
     for (size_t i = 0; i != 500; ++i)
         items[i] = (struct sg_match_item){4419, 20852, 0, SG_MODE_MASK_ANY, 1, 450102001000ull + (499 - i) / 50};
-    struct sg_match_vehicle v[] = {{4419, 20852, SG_VEHICLE_BUS, 50, 30}};
+    struct sg_match_vehicle v[] = {{.city = 4419, .day = 20852, .type = SG_VEHICLE_BUS, .capacity = 50, .used = 30}};
     struct sg_match_result r;
     ASSERT_EQ(sg_match(items, 500, v, 1, &config, &r), 0);
     check(items, 500, v, 1, &r);
@@ -216,6 +231,35 @@ static void test_too_big_is_reported(void)
     sg_match_result_dispose(&r);
 }
 
+static void test_freed_seats_reused(void)
+{
+    /* A full bus (50 seats given out) where a pair (seats 7-8) and one person (20) cancelled:
+     * a pair and a single take exactly those seats, a group of 3 fits no hole and goes
+     * into a new vehicle; seats 1..50 are never given twice. */
+    static const uint32_t holes[][2] = {{7, 8}, {20, 20}};
+    struct sg_match_vehicle v[] = {{.city = 4419,
+                                    .day = 20852,
+                                    .type = SG_VEHICLE_BUS,
+                                    .capacity = 50,
+                                    .used = 47,
+                                    .seat_next = 51,
+                                    .holes = holes,
+                                    .nholes = 2}};
+    struct sg_match_item items[] = {{4419, 20852, 0, SG_MODE_MASK_ANY, 3, 450102001001ull},
+                                    {4419, 20852, 0, SG_MODE_MASK_ANY, 2, 450102001002ull},
+                                    {4419, 20852, 0, SG_MODE_MASK_ANY, 1, 450102001003ull}};
+    struct sg_match_result r;
+    ASSERT_EQ(sg_match(items, 3, v, 1, &config, &r), 0);
+    check(items, 3, v, 1, &r);
+    ASSERT_EQ(r.assign[1].vehicle, 0);
+    ASSERT_EQ(r.assign[1].seat, 7);
+    ASSERT_EQ(r.assign[2].vehicle, 0);
+    ASSERT_EQ(r.assign[2].seat, 20);
+    ASSERT_EQ(r.assign[0].vehicle, 1); /* the first new vehicle */
+    ASSERT_EQ(r.ncreated, 1);
+    sg_match_result_dispose(&r);
+}
+
 static void test_names(void)
 {
     ASSERT_STREQ(sg_vehicle_type_name(SG_VEHICLE_TRAIN), "train");
@@ -232,5 +276,6 @@ int main(void)
     RUN(test_existing_first_and_villages_together);
     RUN(test_groups_stay_together_and_flex_merges);
     RUN(test_too_big_is_reported);
+    RUN(test_freed_seats_reused);
     TEST_DONE();
 }

@@ -224,6 +224,23 @@ static void test_stop_for_village(void)
     ASSERT_EQ(sg_vehicle_stop_for(&v, "450102001201"), 0); /* no stop at all */
 }
 
+static void test_holes_parse(void)
+{
+    uint32_t h[4][2];
+    ASSERT_EQ(sg_vehicle_holes_parse("3-5 10-14 20-20", h, 4), 3);
+    ASSERT_EQ(h[0][0], 3);
+    ASSERT_EQ(h[0][1], 5);
+    ASSERT_EQ(h[2][0], 20);
+    ASSERT_EQ(h[2][1], 20);
+    ASSERT_EQ(sg_vehicle_holes_parse("", h, 4), 0);
+    ASSERT_EQ(sg_vehicle_holes_parse(NULL, h, 4), 0);
+    ASSERT_EQ(sg_vehicle_holes_parse("1-2 3-4 5-6", h, 2), 2); /* more than kept: left unused */
+    ASSERT_EQ(sg_vehicle_holes_parse("5-3 7-8", h, 4), 1);     /* backwards: skipped */
+    ASSERT_EQ(h[0][0], 7);
+    ASSERT_EQ(sg_vehicle_holes_parse("0-2", h, 4), 0);  /* no seat 0 */
+    ASSERT_EQ(sg_vehicle_holes_parse("1-2x", h, 4), 0); /* junk stops the list */
+}
+
 int main(void)
 {
     setup();
@@ -237,6 +254,7 @@ int main(void)
     RUN(test_train_seat);
     RUN(test_accepts);
     RUN(test_stop_for_village);
+    RUN(test_holes_parse);
     sg_divisions_free((struct sg_divisions *)ctx.destinations);
     TEST_DONE();
 }

@@ -1,0 +1,116 @@
+-- seats.lua: shared by the scripts that give out or free seats (assign, assignment_move,
+-- assignment_release, cancel); the build puts it in front of each of them.
+-- A vehicle's free seats are its holes (hash field `holes`, "from-to from-to ..." in
+-- seat order, seats below seat_next freed by a cancel or a move, or skipped by a batch
+-- that arrived before an earlier one) and every seat from seat_next to its capacity.
+
+-- The seat state of vehicle hash key: {next = seat_next, holes = {{from, to}, ...}}.
+local function seats_read(vkey)
+  local f = redis.call('HMGET', vkey, 'seat_next', 'holes')
+  local v = {next = tonumber(f[1]) or 1, holes = {}}
+  for a, b in string.gmatch(f[2] or '', '(%d+)-(%d+)') do
+    v.holes[#v.holes + 1] = {tonumber(a), tonumber(b)}
+  end
+  return v
+end
+
+local function seats_write(vkey, v)
+  local t = {}
+  for i, h in ipairs(v.holes) do
+    t[i] = h[1] .. '-' .. h[2]
+  end
+  redis.call('HSET', vkey, 'seat_next', v.next)
+  if #t > 0 then
+    redis.call('HSET', vkey, 'holes', table.concat(t, ' '))
+  else
+    redis.call('HDEL', vkey, 'holes')
+  end
+end
+
+-- Seats a to b become free again: into the holes (kept sorted and merged), or back to
+-- the tail when they end just below seat_next.
+local function seats_free(v, a, b)
+  local holes, at = v.holes, #v.holes + 1
+  for i, h in ipairs(holes) do
+    if a < h[1] then
+      at = i
+      break
+    end
+  end
+  table.insert(holes, at, {a, b})
+  if at < #holes and holes[at][2] + 1 >= holes[at + 1][1] then
+    holes[at][2] = math.max(holes[at][2], holes[at + 1][2])
+    table.remove(holes, at + 1)
+  end
+  if at > 1 and holes[at - 1][2] + 1 >= holes[at][1] then
+    holes[at - 1][2] = math.max(holes[at - 1][2], holes[at][2])
+    table.remove(holes, at)
+  end
+  local last = holes[#holes]
+  if last and last[2] + 1 >= v.next then
+    v.next = last[1]
+    table.remove(holes)
+  end
+end
+
+-- Take seats a to b if every one of them is free; false otherwise. Seats skipped over
+-- from seat_next to a - 1 become a hole.
+local function seats_take(v, a, b)
+  if a >= v.next then
+    if a > v.next then
+      v.holes[#v.holes + 1] = {v.next, a - 1}
+    end
+    v.next = b + 1
+    return true
+  end
+  for i, h in ipairs(v.holes) do
+    if a >= h[1] and b <= h[2] then
+      table.remove(v.holes, i)
+      if b < h[2] then
+        table.insert(v.holes, i, {b + 1, h[2]})
+      end
+      if h[1] < a then
+        table.insert(v.holes, i, {h[1], a - 1})
+      end
+      return true
+    end
+  end
+  return false
+end
+
+-- The first seat of the first free run of n seats (holes first, then the tail), or nil.
+local function seats_fit(v, n, capacity)
+  for _, h in ipairs(v.holes) do
+    if h[2] - h[1] + 1 >= n then
+      return h[1]
+    end
+  end
+  if v.next + n - 1 <= capacity then
+    return v.next
+  end
+  return nil
+end
+
+-- Registration code (people, counted) leaves the vehicle it is assigned to, if any: out
+-- of the assignment hash and the seat list, its seats free again, its boarding undone.
+-- Returns the vehicle id it left, or nil.
+local function assignment_drop(campaign, code, people, counted)
+  local akey = 'sg:' .. campaign .. ':assign'
+  local vid, seat = string.match(redis.call('HGET', akey, code) or '', '^(%d+):(%d+)$')
+  if not vid then
+    return nil
+  end
+  local vkey = 'sg:vehicle:' .. vid
+  local v = seats_read(vkey)
+  seats_free(v, tonumber(seat), tonumber(seat) + people - 1)
+  seats_write(vkey, v)
+  redis.call('ZREM', vkey .. ':seats', code)
+  redis.call('HINCRBY', vkey, 'used', -people)
+  if redis.call('SREM', vkey .. ':boarded', code) == 1 then
+    redis.call('HINCRBY', vkey, 'boarded_people', -people)
+    redis.call('HINCRBY', vkey, 'boarded_poverty', -tonumber(string.match(counted or '', 'poverty (%d+)') or '0'))
+  end
+  redis.call('HDEL', akey, code)
+  return vid
+end
+
