@@ -11,7 +11,7 @@
 #include "store/transport.h"
 
 #define LOCK_MS (10 * 60 * 1000)
-#define BATCH 1000
+#define BATCH 5000 /* groups a batch: a vehicle draws from many villages, so bigger batches touch it fewer times */
 #define WRITES_IN_FLIGHT 4
 #define CREATES_IN_FLIGHT 64
 

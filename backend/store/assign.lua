@@ -26,10 +26,10 @@ for i = 1, n do
   local v = vehicles[vid]
   if not v then
     local key = 'sg:vehicle:' .. vid
-    local f = redis.call('HMGET', key, 'status', 'capacity', 'used')
-    v = seats_read(key)
-    v.key, v.ok, v.cap = key, f[1] == 'planned', tonumber(f[2]) or 0
-    v.room, v.seats, v.people = v.cap - (tonumber(f[3]) or 0), {}, 0
+    local f = redis.call('HMGET', key, 'status', 'capacity', 'used', 'seat_next', 'holes')
+    v = seats_parse(f[4], f[5])
+    v.key, v.ok, v.cap, v.used = key, f[1] == 'planned', tonumber(f[2]) or 0, tonumber(f[3]) or 0
+    v.room, v.seats, v.people = v.cap - v.used, {}, 0
     vehicles[vid] = v
     order[#order + 1] = v
   end
@@ -49,12 +49,11 @@ end
 for _, v in ipairs(order) do
   if v.people > 0 then
     redis.call('ZADD', v.key .. ':seats', unpack(v.seats))
-    redis.call('HINCRBY', v.key, 'used', v.people)
-    seats_write(v.key, v)
+    seats_write(v.key, v, 'used', v.used + v.people)
   end
 end
-if #assign > 0 then
-  redis.call('HSET', KEYS[2], unpack(assign))
+for k = 1, #assign, 2000 do -- unpack stays under Lua's stack limit (8000)
+  redis.call('HSET', KEYS[2], unpack(assign, k, math.min(k + 1999, #assign)))
 end
 local i = 1
 while i <= #span do

@@ -4,27 +4,28 @@
 -- seat order, seats below seat_next freed by a cancel or a move, or skipped by a batch
 -- that arrived before an earlier one) and every seat from seat_next to its capacity.
 
--- The seat state of vehicle hash key: {next = seat_next, holes = {{from, to}, ...}}.
-local function seats_read(vkey)
-  local f = redis.call('HMGET', vkey, 'seat_next', 'holes')
-  local v = {next = tonumber(f[1]) or 1, holes = {}}
-  for a, b in string.gmatch(f[2] or '', '(%d+)-(%d+)') do
+-- The seat state from the fields seat_next and holes: {next = ..., holes = {{from, to}, ...}}.
+local function seats_parse(next, holes)
+  local v = {next = tonumber(next) or 1, holes = {}}
+  for a, b in string.gmatch(holes or '', '(%d+)-(%d+)') do
     v.holes[#v.holes + 1] = {tonumber(a), tonumber(b)}
   end
   return v
 end
 
-local function seats_write(vkey, v)
+local function seats_read(vkey)
+  local f = redis.call('HMGET', vkey, 'seat_next', 'holes')
+  return seats_parse(f[1], f[2])
+end
+
+-- Write v's seat_next and holes ('' when none), and any further field, value pairs, in
+-- one HSET.
+local function seats_write(vkey, v, ...)
   local t = {}
   for i, h in ipairs(v.holes) do
     t[i] = h[1] .. '-' .. h[2]
   end
-  redis.call('HSET', vkey, 'seat_next', v.next)
-  if #t > 0 then
-    redis.call('HSET', vkey, 'holes', table.concat(t, ' '))
-  else
-    redis.call('HDEL', vkey, 'holes')
-  end
+  redis.call('HSET', vkey, 'seat_next', v.next, 'holes', table.concat(t, ' '), ...)
 end
 
 -- Seats a to b become free again: into the holes (kept sorted and merged), or back to

@@ -173,7 +173,7 @@ test('seats freed by a cancel are given again: to the next match, to a move by h
     const r = await matchRun(true);
     assert.equal(r.status, 200, r.text);
     assert.equal(await where(pair.code), `${vid}:2`);
-    assert.equal(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes'), null);
+    assert.equal(String((await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')) ?? ''), '');
     assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 4);
     // taken out by hand (seats 2-3 free again) and moved back: the same seats
     assert.equal((await org.del(`/api/vehicles/${vid}/passengers/${pair.code}`)).status, 200);
