@@ -11,7 +11,8 @@
 #include "store/transport.h"
 
 #define LOCK_MS (10 * 60 * 1000)
-#define BATCH 5000 /* groups a batch: a vehicle draws from many villages, so bigger batches touch it fewer times */
+#define BATCH 2000 /* groups an assign batch, in vehicle order (one script call: a few ms of Redis) */
+#define SWEEP 5000 /* open-index members a sweep reads */
 #define WRITES_IN_FLIGHT 4
 #define CREATES_IN_FLIGHT 64
 
@@ -25,7 +26,7 @@ struct job {
     char token[33];
     struct sg_match_report r;
     struct sg_assignment *writes;
-    size_t nwrites, next_write, next_create, inflight, created;
+    size_t nwrites, next_write, next_create, inflight, created, next_sweep;
     int status;
     clock_t cpu0;
 };
@@ -73,21 +74,43 @@ static void on_written(void *data, int status, size_t n, const char *const *skip
     write_more(j);
 }
 
-/* The size of the next batch from next_write: at most BATCH groups, and cut short where
- * the open list has many members between two writes (groups left open), so that the
- * span assign.lua reads stays near the batch's size. */
-static size_t batch_size(const struct job *j)
+static void sweep_more(struct job *j);
+
+static void on_swept(void *data, int status, size_t removed)
 {
-    size_t first = j->next_write, k = first;
-    while (k != j->nwrites && k - first < BATCH && j->writes[k].at - j->writes[first].at < 4 * BATCH)
-        ++k;
-    return k - first;
+    struct job *j = data;
+    (void)removed;
+    --j->inflight;
+    if (status != 0)
+        fail(j, status);
+    sweep_more(j);
+}
+
+/* The assigned members leave the open index: the list read, slice by slice in its order
+ * (open_sweep.lua takes out runs). Skipped after a failure: members left behind are still
+ * refused by assign.lua and swept by the next run. */
+static void sweep_more(struct job *j)
+{
+    const struct sg_open_registrations *o = j->r.open;
+    while (j->status == 0 && j->inflight < WRITES_IN_FLIGHT && j->next_sweep < o->n) {
+        size_t last = j->next_sweep + SWEEP < o->n ? j->next_sweep + SWEEP - 1 : o->n - 1;
+        int ret =
+            sg_store_open_sweep(j->app->store, j->r.campaign, o->member[j->next_sweep], o->member[last], on_swept, j);
+        if (ret != 0) {
+            fail(j, ret);
+            break;
+        }
+        j->next_sweep = last + 1;
+        ++j->inflight;
+    }
+    if (j->inflight == 0 && (j->status != 0 || j->next_sweep == o->n))
+        finish(j);
 }
 
 static void write_more(struct job *j)
 {
     while (j->status == 0 && j->inflight < WRITES_IN_FLIGHT && j->next_write < j->nwrites) {
-        size_t n = batch_size(j);
+        size_t n = j->nwrites - j->next_write < BATCH ? j->nwrites - j->next_write : BATCH;
         int ret = sg_store_assign(j->app->store, j->r.campaign, j->writes + j->next_write, n, on_written, j);
         if (ret != 0) {
             fail(j, ret);
@@ -100,11 +123,18 @@ static void write_more(struct job *j)
         j->r.assigned_people = 0;
         for (size_t i = 0; i != j->nwrites; ++i)
             j->r.assigned_people += j->writes[i].people;
-        finish(j);
+        sweep_more(j);
     }
 }
 
-/* The writes in the open list's order (the open index's), each batch one span of it. */
+static int by_vehicle_seat(const void *a, const void *b)
+{
+    const struct sg_assignment *x = a, *y = b;
+    int c = strcmp(x->vehicle, y->vehicle);
+    return c != 0 ? c : x->seat < y->seat ? -1 : x->seat > y->seat;
+}
+
+/* The writes in vehicle and seat order: a batch reads and writes each vehicle once. */
 static void start_writes(struct job *j)
 {
     const struct sg_match_result *res = &j->r.res;
@@ -117,8 +147,9 @@ static void start_writes(struct job *j)
             continue;
         const char *id = v < j->r.nexisting ? j->r.existing[v].id : j->r.created_id[v - j->r.nexisting];
         j->writes[j->nwrites++] =
-            (struct sg_assignment){j->r.open->member[i], id, res->assign[i].seat, j->r.open->items[i].size, i};
+            (struct sg_assignment){j->r.open->member[i], id, res->assign[i].seat, j->r.open->items[i].size};
     }
+    qsort(j->writes, j->nwrites, sizeof(*j->writes), by_vehicle_seat);
     write_more(j);
 }
 

@@ -16,6 +16,7 @@ struct assign_op {
         sg_store_assign_cb assign;
         sg_store_status_cb status;
         sg_store_move_cb move;
+        sg_store_sweep_cb sweep;
     } cb;
 };
 
@@ -185,6 +186,27 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
     free(lens);
     free(seats);
     return ret;
+}
+
+static void on_swept(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    if (status == 0 && reply->type != REDIS_REPLY_INTEGER)
+        status = SG_EIO;
+    op->cb.sweep(op->data, status, status == 0 ? (size_t)reply->integer : 0);
+    free(op);
+}
+
+int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *first, const char *last,
+                        sg_store_sweep_cb cb, void *data)
+{
+    char keys[2][64];
+    snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
+    snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
+    const char *argv[] = {keys[0], keys[1], first, last};
+    struct assign_op *op = op_new(data);
+    op->cb.sweep = cb;
+    return send_op(s, op, SG__SCRIPT_OPEN_SWEEP, 2, 4, argv, on_swept);
 }
 
 static void on_status(void *data, int status, redisReply *reply)

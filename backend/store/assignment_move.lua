@@ -35,9 +35,8 @@ if not seat then
 end
 if now_vid then
   assignment_drop(ARGV[3], ARGV[1], people, r[5])
-else
-  redis.call('ZREM', KEYS[2], r[3])
 end
+redis.call('ZREM', KEYS[2], r[3]) -- (an assigned member may not have been swept out yet)
 seats = seats_read(KEYS[4])
 seats_take(seats, seat, seat + people - 1)
 seats_write(KEYS[4], seats)

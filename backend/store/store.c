@@ -80,7 +80,8 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
                                          sg__purge_lua,
                                          sg__returns_until_lua,
                                          sg__audit_once_lua,
-                                         sg__registration_get_lua};
+                                         sg__registration_get_lua,
+                                         sg__open_sweep_lua};
     _Static_assert(sizeof(bodies) / sizeof(bodies[0]) == SG__SCRIPTS, "one Lua body per enum sg__script_id");
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
         script_init(&s->scripts[i], bodies[i]);

@@ -56,20 +56,27 @@ struct sg_assignment {
     const char *vehicle; /* vehicle id */
     uint32_t seat;       /* first seat of the group */
     uint32_t people;
-    size_t at; /* its position in the open list it was read from (sg_open_registrations) */
 };
 typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, const char *const *skipped,
                                    size_t nskipped);
 /**
- * Assign one batch atomically (assign.lua). The batch must be in the open index's order
- * (as sg_store_open_list read it) and should span few other members: the script reads
- * the span from the first member to the last once and takes the batch out of the index
- * run by run. A registration no longer open (cancelled or assigned meanwhile), a vehicle
- * no longer planned or without room, or a seat no longer free is skipped and its code
- * reported (valid during cb only). a is borrowed.
+ * Assign one batch atomically (assign.lua); best in vehicle and seat order (each vehicle
+ * is then read and written once). A registration no longer open (cancelled, edited or
+ * assigned meanwhile), a vehicle no longer planned or without room, or a seat no longer
+ * free is skipped and its code reported (valid during cb only). The members stay in the
+ * open index until sg_store_open_sweep. a is borrowed.
  */
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
                     sg_store_assign_cb cb, void *data);
+
+typedef void (*sg_store_sweep_cb)(void *data, int status, size_t removed);
+/**
+ * Take the assigned registrations among the open-index members first .. last (inclusive,
+ * index order) out of the open index, run by run (open_sweep.lua). Called after a
+ * matching run's assign batches, over the members it read, in slices of a few thousand.
+ */
+int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *first, const char *last,
+                        sg_store_sweep_cb cb, void *data);
 
 /**
  * Free the seat of registration code (and with reopen, put it back among the open ones to

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The seat scripts on their own (backend/store/seats.lua in front of assign.lua,
-// assignment_release.lua, assignment_move.lua, as the build embeds them), against a real
-// Redis: batches that arrive out of order, members that left or joined the open index
-// between matching and writing, runs taken out of the open index without touching a
-// member that is not in the batch, freed seats given again and never twice.
+// assignment_release.lua, assignment_move.lua, as the build embeds them; open_sweep.lua),
+// against a real Redis: batches that arrive out of order, members that left or joined the
+// open index between matching and writing, the sweep taking out runs of assigned members
+// without touching any other, freed seats given again and never twice.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ const script = (name) => fs.readFileSync(path.join(REPO, 'backend/store/seats.lu
 const ASSIGN = script('assign');
 const RELEASE = script('assignment_release');
 const MOVE = script('assignment_move');
+const SWEEP = fs.readFileSync(path.join(REPO, 'backend/store/open_sweep.lua'), 'utf8');
 const C = 'cmp';
 const OPEN = `sg:${C}:open`;
 const ASSIGNED = `sg:${C}:assign`;
@@ -50,12 +51,16 @@ async function bus(capacity = 10) {
     return id;
 }
 const assign = async (groups) => {
-    const sorted = [...groups].sort((a, b) => (a.r.member < b.r.member ? -1 : 1));
+    const sorted = [...groups].sort((a, b) => a.v - b.v || a.seat - b.seat); // vehicle and seat order, as matching sends them
     const args = sorted.flatMap((g) => [g.r.member, g.v, String(g.seat)]);
     const [ok, skipped] = await redis.call('EVAL', ASSIGN, 2, OPEN, ASSIGNED, String(sorted.length), ...args);
     return { ok, skipped: skipped.map(String) };
 };
 const open = async () => await str('ZRANGE', OPEN, 0, -1);
+const sweep = async () => {
+    const all = await open();
+    return all.length === 0 ? 0 : Number(await redis.call('EVAL', SWEEP, 2, OPEN, ASSIGNED, all[0], all[all.length - 1]));
+};
 const where = async (code) => await str('HGET', ASSIGNED, code);
 const vfield = async (id, f) => await str('HGET', `sg:vehicle:${id}`, f);
 
@@ -67,6 +72,9 @@ test('batches in any order, runs out of the open index, the others stay', async 
     // the later batch first: seats 4..6 of r3..r5; seats 1..3 become a hole
     let r = await assign(rs.slice(3).map((x, i) => ({ r: x, v, seat: 4 + i })));
     assert.equal(r.ok, 3);
+    // not swept yet: still in the open index, but a second claim is refused
+    assert.equal((await open()).length, 6);
+    assert.deepEqual((await assign([{ r: rs[4], v, seat: 8 }])).skipped, [rs[4].code]);
     assert.equal(await vfield(v, 'seat_next'), '7');
     assert.equal(await vfield(v, 'holes'), '1-3');
     // meanwhile r1 cancelled (left the open index) and a new sign-up landed between r0 and r2
@@ -75,7 +83,9 @@ test('batches in any order, runs out of the open index, the others stay', async 
     r = await assign(rs.slice(0, 3).map((x, i) => ({ r: x, v, seat: 1 + i })));
     assert.equal(r.ok, 2);
     assert.deepEqual(r.skipped, [rs[1].code]);
+    assert.equal(await sweep(), 5);
     assert.deepEqual(await open(), [late.member], 'only the member not in any batch is left');
+    assert.equal(await sweep(), 0, 'a second sweep finds nothing');
     assert.equal(await vfield(v, 'holes'), '2-2', 'the cancelled one\'s seat stays free');
     assert.equal(await vfield(v, 'used'), '5');
     // a second writer proposing the same seat or the same registration is refused
@@ -131,8 +141,18 @@ test('random batches and releases never put two people on one seat', async () =>
     for (let round = 0; round < 40; round++) {
         // propose random seats for a few open groups; release a few assigned ones
         const openNow = new Set(await open());
+        const held = new Set(await str('HKEYS', ASSIGNED));
+        // members not swept yet are proposed too: the script must refuse them
         const cands = all.filter((x) => openNow.has(x.member)).slice(0, 1 + rnd(5));
-        given += (await assign(cands.map((x) => ({ r: x, v, seat: 1 + rnd(60) })))).ok;
+        const fresh = cands.filter((x) => !held.has(x.code)).length;
+        const got = (await assign(cands.map((x, i) => ({ r: x, v, seat: 1 + ((rnd(60) + i * 7) % 60) })))).ok;
+        assert.ok(got <= fresh, 'an assigned registration is never taken again');
+        given += got;
+        if (round % 2 === 1) {
+            await sweep();
+            const left = await open();
+            for (const m of left) assert.equal(await str('HGET', ASSIGNED, m.slice(13, 21)), null, 'swept: no assigned member is left open');
+        }
         const assigned = await str('HKEYS', ASSIGNED);
         for (const code of assigned.slice(0, rnd(3)))
             await redis.call('EVAL', RELEASE, 3, `sg:reg:${code}`, OPEN, ASSIGNED, code, 'reopen');

@@ -1,0 +1,36 @@
+-- Take the assigned registrations out of the open index (docs/redis-keys.md), for the
+-- members from ARGV[1] to ARGV[2] (inclusive, index order): read them with one
+-- ZRANGEBYLEX, ask the assignment hash about their codes, and remove every run of
+-- consecutive assigned members with one ZREMRANGEBYLEX. Run after assign.lua batches; a
+-- member it has not reached yet is still filtered out by assign.lua (the assignment
+-- hash), so a sweep cut short leaves nothing wrong, only work for the next one.
+-- KEYS[1] sg:{campaign}:open  KEYS[2] sg:{campaign}:assign
+-- ARGV[1] first member  ARGV[2] last member
+-- Returns the number of members taken out.
+local span = redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[1], '[' .. ARGV[2])
+local gone, removed = {}, 0
+for k = 1, #span, 4000 do
+  local codes = {}
+  for i = k, math.min(k + 3999, #span) do
+    codes[#codes + 1] = string.sub(span[i], 14, 21)
+  end
+  local held = redis.call('HMGET', KEYS[2], unpack(codes))
+  for i, h in ipairs(held) do
+    gone[k + i - 1] = h ~= false
+  end
+end
+local i = 1
+while i <= #span do
+  if gone[i] then
+    local j = i
+    while gone[j + 1] do
+      j = j + 1
+    end
+    redis.call('ZREMRANGEBYLEX', KEYS[1], '[' .. span[i], '[' .. span[j])
+    removed = removed + j - i + 1
+    i = j + 1
+  else
+    i = i + 1
+  end
+end
+return removed
