@@ -12,6 +12,27 @@ import { loginUrl } from './js/next.js';
 import { seatText } from './js/seat.js';
 
 const $ = (id) => document.getElementById(id);
+const SENT_TO_LOGIN = 'sg.checkin.login'; // when this tab last went to the login from here
+
+/** True when this tab was sent to the login from here in the last 5 minutes (and forget it). */
+function backFromLogin() {
+    try {
+        const at = Number(sessionStorage.getItem(SENT_TO_LOGIN) || 0);
+        sessionStorage.removeItem(SENT_TO_LOGIN);
+        return Date.now() - at < 5 * 60000;
+    } catch {
+        return false; // no storage: a browser without cookies loops through the login by hand, never by itself
+    }
+}
+
+function toLogin() {
+    try {
+        sessionStorage.setItem(SENT_TO_LOGIN, String(Date.now()));
+    } catch {
+        // as above
+    }
+    location.replace(loginUrl());
+}
 
 // why a check-in was refused, in words for the escort: [headline, what to do]
 const WHY = {
@@ -81,13 +102,19 @@ async function run(token) {
         return;
     }
     const mine = boardingVehicle();
+    const back = backFromLogin();
     try {
         setCsrf((await get('/api/me')).csrf);
         showDone(await post(`/api/checkin/${encodeURIComponent(token)}`, mine ? { vehicle: mine.id } : {}));
     } catch (e) {
-        if (e instanceof ApiError && e.status === 401) {
+        if (e instanceof ApiError && e.status === 401 && !back) {
             verdict('wait', '请先登录，登录后自动签到…');
-            location.replace(loginUrl());
+            toLogin();
+        } else if (e instanceof ApiError && e.status === 401) {
+            // back from the login and still no session: this browser keeps no cookie; no endless round trip
+            verdict('refused', '✗ 登录没有保存下来');
+            say('why', '这个浏览器没有保存登录状态（可能禁止了 Cookie）。请用手机自带的浏览器打开工作台登录，在上车名单里点“扫码签到”或“签到”。');
+            actions(h('a', { class: 'button primary', href: loginUrl() }, '重新登录'));
         } else if (e instanceof ApiError && e.status !== 0 && e.status < 500) {
             showRefused(e, token, mine);
         } else {

@@ -333,3 +333,26 @@ test('after login only a path of the staff pages is followed, never another site
     }
     await page.close();
 });
+
+test('a browser that keeps no cookie is told so after one login, not sent round in circles', async () => {
+    const b = await launch();
+    try {
+        const page = await openPage(b.context);
+        await page.route('**/api/login', async (route) => {
+            const r = await route.fetch(); // shares the context's cookie jar: empty it again
+            await b.context.clearCookies();
+            const headers = { ...r.headers() };
+            delete headers['set-cookie'];
+            await route.fulfill({ response: r, headers });
+        });
+        await page.goto(await scanStatusQr('陆建国'));
+        await logIn(page, 'daidui');
+        await page.getByText('✗ 登录没有保存下来').waitFor();
+        assert.equal(new URL(page.url()).pathname, '/staff/checkin.html');
+        await shot(page, 'transport-15-checkin-no-cookie');
+        const missing = (await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}/boarding`)).json()).missing;
+        assert.ok(missing.some((g) => g.code === groups['陆建国'].code), 'not checked in');
+    } finally {
+        await b.close();
+    }
+});

@@ -76,7 +76,8 @@ export function servesPicker({ root, value = '', label }) {
         const under = value.startsWith(root) && value.length > root.length;
         if (value && !under) {
             // saved under another scope (the vehicle's scope was changed): keep it, by name
-            selects[0].replaceChildren(option('', '（不指定）'), option(value, await placeName(value).catch(() => value), true));
+            const name = await placeName(value, value.slice(0, 2)).catch(() => value);
+            selects[0].replaceChildren(option('', '（不指定）'), option(value, `${name}（不在本车区划内）`, true));
             selects[0].disabled = false;
             return;
         }
