@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/divisions/{code}, GET /api/destinations and GET /api/campaign: the data the
- * server loaded at start, as JSON. No store access. */
+/* GET /api/divisions/{code}[?children=1], GET /api/destinations and GET /api/campaign:
+ * the data the server loaded at start, as JSON. No store access. */
 #include <string.h>
 #include "http/app.h"
 #include "http/reply.h"
@@ -24,6 +24,25 @@ cJSON *sg_json_division(const struct sg_divisions *ds, const struct sg_division 
     return obj;
 }
 
+/* The divisions one level below d, in code order (pickers choose a place by name). */
+static cJSON *json_children(const struct sg_divisions *ds, const struct sg_division *d)
+{
+    cJSON *children = cJSON_CreateArray();
+    size_t begin, end, len = sg_level_code_len(d->level + 1);
+    if (d->level == SG_LEVEL_VILLAGE || sg_divisions_range(ds, d->code, &begin, &end) != 0)
+        return children;
+    for (size_t i = begin; i != end; ++i) {
+        const struct sg_division *c = sg_divisions_at(ds, i);
+        if (c->len != len)
+            continue;
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "code", c->code);
+        cJSON_AddStringToObject(item, "name", c->name);
+        cJSON_AddItemToArray(children, item);
+    }
+    return children;
+}
+
 int sg_on_division(h2o_handler_t *self, h2o_req_t *req)
 {
     struct sg_app *app = sg_handler_app(self);
@@ -38,7 +57,11 @@ int sg_on_division(h2o_handler_t *self, h2o_req_t *req)
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }
-    sg_reply_json(req, 200, sg_json_division(app->divisions, d));
+    cJSON *o = sg_json_division(app->divisions, d);
+    const char *children = sg_query_param(req, "children");
+    if (children != NULL && strcmp(children, "1") == 0)
+        cJSON_AddItemToObject(o, "children", json_children(app->divisions, d));
+    sg_reply_json(req, 200, o);
     return 0;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Once matched, the worker's status page shows the vehicle, each person's seat, the
 // pickup, the escort's phone to call, and a personal QR code for boarding check-in that
-// decodes to the check-in link. A screenshot for a person to look at.
+// decodes to the check-in link. On a train, the status page and the escort's check-in
+// give the carriage and the seat in it. Screenshots for a person to look at.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startStack } from '../integration/lib/harness.mjs';
 import { companion, signup } from '../integration/lib/people.mjs';
-import { addUser, busPlan, login } from '../integration/lib/transport.mjs';
+import { PASSWORD, addUser, busPlan, login } from '../integration/lib/transport.mjs';
 import { launch, openPage, shot } from './lib/browser.mjs';
 
 let stack, browser;
@@ -56,5 +57,54 @@ test('the status page shows the vehicle, seats, escort and a check-in QR', async
     const z = spawnSync('zbarimg', ['--raw', '--nodbus', '-q', path.join(dir, 'q.png')], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     assert.match(z.stdout.trim(), new RegExp(`^${srv.url}/staff/checkin\\.html#`));
+    await page.close();
+});
+
+test('a train: the status page and the escort\'s check-in give carriage and seat', async () => {
+    const srv = stack.server;
+    addUser(srv, 'org-train', 'organiser', '4501');
+    addUser(srv, 'escort-train', 'city', '4501');
+    const org = await login(srv, 'org-train');
+    const plan = busPlan({ type: 'train', number: 'D3856', capacity: 100, carriage_size: 20, depart_date: '2027-02-05', drivers: [] });
+    const train = await org.post('/api/vehicles', plan);
+    assert.equal(train.status, 201, train.text);
+    const groups = [];
+    for (const n of [10, 9, 3]) {
+        const body = signup({ mode: 'train', depart_date: '2027-02-05', flex_days: 0, companions: Array.from({ length: n - 1 }, () => companion()) });
+        const r = await srv.post('/api/registrations', body);
+        assert.equal(r.status, 201, r.text);
+        groups.push({ code: r.json.code, phone: body.phone });
+    }
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true })).json.assigned, 3);
+    // the group that sits in carriage 2 (22 people in carriages of 20: one does)
+    let g, a;
+    for (const x of groups) {
+        const look = await srv.get(`/api/registrations/${x.code}?phone4=${x.phone.slice(-4)}`);
+        if (look.json.assignment.seats.some((s) => s.carriage === 2)) [g, a] = [x, look.json.assignment];
+    }
+    assert.ok(g, 'someone sits in carriage 2');
+    const want = a.seats.map((s) => `${s.carriage}车厢 ${s.seat}`);
+
+    const page = await openPage(browser.context);
+    await page.goto(`${srv.url}/status?code=${g.code}`);
+    await page.fill('#f-phone4', g.phone.slice(-4));
+    await page.click('#lookup-go');
+    await page.waitForSelector('img.checkin-qr');
+    const text = await page.textContent('#r-assignment');
+    assert.ok(text.includes('专列') && text.includes('D3856'), text);
+    for (const w of want) assert.ok(text.includes(`${w}号`), `${w}号 in ${text}`);
+    await shot(page, '9t-status-train');
+
+    // the escort opens the check-in link (no session yet: the login comes first)
+    await page.goto(a.checkin.url);
+    await page.getByLabel('用户名').fill('escort-train');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('✓ 已签到').waitFor();
+    assert.equal(await page.textContent('#vehicle'), '专列 D3856');
+    const seats = await page.locator('#people .seat').allTextContents();
+    assert.deepEqual(seats, want.map((w) => `${w}座`));
+    assert.deepEqual(page.problems.filter((e) => !/status of 401/.test(e)), [], 'only the /api/me asked before the login');
+    await shot(page, '9t-checkin-train');
     await page.close();
 });

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The transport screens in a browser. An organiser (laptop) creates a vehicle with a full
-// plan in the form, previews the matching, accepts it, opens the print view and the PDF,
-// moves a passenger by hand and opens boarding. An escort (phone, city staff of the
-// scope) opens the boarding view, checks a passenger in through the check-in page and
-// sees them move from missing to boarded. Screenshots: $SONGGONG_TEST_OUT/screens/transport-*.
+// plan in the form (the village served by a pickup stop picked by name), previews the
+// matching, accepts it, opens the print view and the PDF, moves a passenger by hand and
+// opens boarding. An escort (phone, city staff of the scope) scans a worker's QR code the
+// way WeChat does it: a fresh browser with no session opens the link, logs in, lands back
+// on the check-in and sees it done; then checks a passenger in from the boarding view
+// without a scan, sees a scan refresh the open view, and a passenger of another vehicle
+// refused. Screenshots: $SONGGONG_TEST_OUT/screens/transport-*.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +16,8 @@ import { startStack } from '../integration/lib/harness.mjs';
 import { companion, signup } from '../integration/lib/people.mjs';
 import { PASSWORD, addUser } from '../integration/lib/transport.mjs';
 import { SCREEN_DIR, launch, openPage, shot } from './lib/browser.mjs';
+
+const GUANQIAO = '450102001201'; // 兴宁区 民生街道 官桥村委会: 李志强's village, served by the second stop
 
 let stack, srv, orgBrowser, escortBrowser, org;
 const groups = {}; // name of the first person -> {code, phone, names}
@@ -39,7 +44,7 @@ before(async () => {
     addUser(srv, 'diaodu', 'organiser', '4501');
     addUser(srv, 'daidui', 'city', '4501');
     await signUp('黄秀英', {}, ['韦大明']);
-    await signUp('李志强');
+    await signUp('李志强', { village: GUANQIAO });
     await signUp('覃丽华', { poverty: 'alleviated' });
     await signUp('陆建国');
     await signUp('蒙海燕', { dest_city: '4403', depart_date: '2027-02-12' });
@@ -72,11 +77,18 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     await form.locator('[name=depart_time]').fill('08:30');
     await form.locator('[name=arrive_time]').fill('18:00');
     // two stops entered in the wrong order, one stop too many, and a wrong escort phone
-    for (const [i, [name, time]] of [['新竹社区村委', '07:40'], ['民生街道政府门口', '07:00'], ['多余的点', '07:50']].entries()) {
+    for (const [i, [name, time]] of [['官桥村村委', '07:40'], ['民生街道政府门口', '07:00'], ['多余的点', '07:50']].entries()) {
         await org.getByRole('button', { name: '＋ 添加上车点' }).click();
         await form.locator(`[name="stops[${i}].name"]`).fill(name);
         await form.locator(`[name="stops[${i}].time"]`).fill(time);
     }
+    // who boards at 官桥村村委: the village picked by name, county → township → village
+    const pick = (i, level) => form.getByLabel(`第${i}个上车点：${level}`, { exact: true });
+    await pick(1, '县（市、区）').selectOption({ label: '兴宁区' });
+    await pick(1, '乡镇（街道）').selectOption({ label: '民生街道' });
+    await pick(1, '村（社区）').selectOption({ label: '官桥村委会' });
+    assert.equal(await pick(2, '乡镇（街道）').isDisabled(), true, 'a level opens once the one above is chosen');
+    await shot(org, 'transport-00-stop-picker');
     await org.getByRole('button', { name: '删除第3个' }).click();
     for (const [i, name] of ['李建国', '王大伟'].entries()) {
         await org.getByRole('button', { name: '＋ 添加司机' }).click();
@@ -94,15 +106,31 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     // fix: the first stop goes down one place, the phone gets its last digit
     await org.getByRole('button', { name: '第1个下移' }).click();
     assert.equal(await form.locator('[name="stops[0].name"]').inputValue(), '民生街道政府门口');
+    await org.waitForFunction(() => document.querySelector('[aria-label="第2个上车点：村（社区）"]')?.selectedOptions[0]?.textContent === '官桥村委会');
     await form.locator('[name=escort_phone]').fill('13912345678');
     await org.getByRole('button', { name: '保存，建立车辆' }).click();
     await org.waitForURL(/#\/vehicle\/\d+$/);
     vehicleId = org.url().split('/').pop();
     await org.getByText('计划中').first().waitFor();
     const text = await org.textContent('#view');
-    for (const want of ['桂A12345', '东莞市', '东莞市宏达电子有限公司', '2027-02-03 08:30', '18:00', '07:00 民生街道政府门口', '07:40 新竹社区村委', '李建国、王大伟', '黄志强', '13912345678', '0771-1234567', '途中不停靠'])
+    for (const want of ['桂A12345', '东莞市', '东莞市宏达电子有限公司', '2027-02-03 08:30', '18:00', '07:00 民生街道政府门口', '07:40 官桥村村委', '李建国、王大伟', '黄志强', '13912345678', '0771-1234567', '途中不停靠'])
         assert.ok(text.includes(want), `${want} in ${text}`);
+    await org.getByText('（兴宁区 民生街道 官桥村委会 在这里上车）').waitFor();
+    const saved = await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}`)).json();
+    assert.deepEqual(saved.stops.map((s) => [s.name, s.serves]), [['民生街道政府门口', ''], ['官桥村村委', GUANQIAO]]);
     await shot(org, 'transport-02-vehicle-planned');
+    // opened again, the form shows the place by its names
+    await org.getByRole('button', { name: '修改方案' }).click();
+    const again = org.locator('.edit form.planform');
+    const shown = (level) => again.getByLabel(`第2个上车点：${level}`, { exact: true }).evaluate((s) => s.selectedOptions[0]?.textContent);
+    await org.waitForFunction(() => document.querySelector('.edit [aria-label="第2个上车点：村（社区）"]')?.selectedOptions[0]?.textContent === '官桥村委会');
+    assert.deepEqual([await shown('县（市、区）'), await shown('乡镇（街道）'), await shown('村（社区）')], ['兴宁区', '民生街道', '官桥村委会']);
+    assert.equal(await again.getByLabel('第1个上车点：县（市、区）', { exact: true }).evaluate((s) => s.selectedOptions[0]?.textContent), '（不指定）');
+    await again.locator('.row').nth(1).screenshot({ path: path.join(SCREEN_DIR, 'transport-02b-stop-picker-again.png') });
+    await org.setViewportSize({ width: 360, height: 740 });
+    await again.locator('[data-field="stops"]').screenshot({ path: path.join(SCREEN_DIR, 'transport-02p-stops-phone.png') });
+    await org.setViewportSize({ width: 1280, height: 900 });
+    await org.reload();
 });
 
 test('matching: preview, then accept with a confirmation', async () => {
@@ -133,6 +161,17 @@ test('the print view and the PDF manifest list every passenger', async () => {
     const text = await page.textContent('main');
     for (const n of names) assert.ok(text.includes(n), n);
     assert.match(text, /合计：5 人，其中脱贫人口（含防止返贫监测对象）1 人/);
+    // each passenger's pickup: 李志强 at the stop that serves his village, the others at the first
+    const stopOf = async (name) => (await page.locator('#list tbody tr', { hasText: name }).textContent());
+    assert.match(await stopOf('李志强'), /官桥村村委/);
+    assert.match(await stopOf('黄秀英'), /民生街道政府门口/);
+    const m = await (await page.request.get(`${srv.url}/api/vehicles/${vehicleId}/manifest`)).json();
+    assert.deepEqual(m.passengers.filter((p) => p.name === '李志强').map((p) => p.stop), ['官桥村村委']);
+    assert.ok(m.passengers.filter((p) => p.name !== '李志强').every((p) => p.stop === '民生街道政府门口'));
+    const li = groups['李志强'];
+    const look = await srv.get(`/api/registrations/${li.code}?phone4=${li.phone.slice(-4)}`);
+    assert.equal(look.json.assignment.pickup, '官桥村村委', 'the worker\'s status page says where to board');
+    assert.equal(look.json.assignment.pickup_time, '07:40');
     await shot(page, 'transport-06-print-view');
     assert.deepEqual(page.problems, []);
     const pdf = await page.request.get(`${srv.url}/api/vehicles/${vehicleId}/manifest.pdf`);
@@ -183,34 +222,142 @@ test('moving a passenger by hand: a refusal explained, out and back in', async (
     assert.deepEqual(org.problems.filter((e) => !ignorable(e)), []);
 });
 
-test('the escort checks a passenger in and sees them move from missing to boarded', async () => {
-    escortBrowser = await launch();
+/** The check-in link in a worker's QR code on the status page, as a phone's scanner reads it. */
+async function scanStatusQr(name) {
+    const g = groups[name];
+    const page = await openPage(orgBrowser.context); // the worker's phone: the status page is public
+    await page.goto(`${srv.url}/status?code=${g.code}`);
+    await page.fill('#f-phone4', g.phone.slice(-4));
+    await page.click('#lookup-go');
+    await page.waitForSelector('img.checkin-qr');
+    const src = await page.getAttribute('img.checkin-qr', 'src');
+    await page.close();
+    const png = await srv.get(src.replace('.svg', '.png'));
+    const file = path.join(SCREEN_DIR, `qr-${g.code}.png`);
+    fs.writeFileSync(file, png.buf);
+    const z = spawnSync('zbarimg', ['--raw', '--nodbus', '-q', file], { encoding: 'utf8' });
+    fs.rmSync(file);
+    assert.equal(z.status, 0, z.stderr);
+    return z.stdout.trim();
+}
+
+test('the escort scans a QR in a browser without a session (WeChat): login, then straight back to the check-in', async () => {
+    const url = await scanStatusQr('黄秀英');
+    assert.match(url, new RegExp(`^${srv.url}/staff/checkin\\.html#`));
+    escortBrowser = await launch(); // a fresh profile: no cookie, as in WeChat's own browser
     const page = await openPage(escortBrowser.context);
-    await page.goto(`${srv.url}/staff/#/boarding/${vehicleId}`);
+    await page.goto(url);
+    await page.waitForURL((u) => u.pathname === '/staff/' && u.searchParams.get('next')?.startsWith('/staff/checkin.html#'));
+    await page.getByText('登录后会自动回到刚才扫码的签到').waitFor();
+    await shot(page, 'transport-10-checkin-login');
     await logIn(page, 'daidui');
+    await page.waitForURL(url);
+    await page.getByText('✓ 已签到').waitFor();
+    assert.equal(await page.textContent('#vehicle'), '专车 桂A12345');
+    const people = await page.locator('#people li').allTextContents();
+    assert.equal(people.length, 2);
+    assert.match(people[0], /^黄秀英\d+座$/);
+    assert.match(people[1], /^韦大明\d+座$/);
+    await shot(page, 'transport-11-checkin');
+    // the server agrees
+    const huang = groups['黄秀英'];
+    const b = await (await page.request.get(`${srv.url}/api/vehicles/${vehicleId}/boarding`)).json();
+    assert.deepEqual(b.boarded.map((g) => g.code), [huang.code]);
+    // scanned again: said so, nothing counted twice
+    await page.reload();
+    await page.getByText('✓ 已签到过').waitFor();
+    await page.getByRole('link', { name: '返回本车上车名单，继续签到' }).click();
+    await page.locator('.board-boarded li', { hasText: '黄秀英' }).waitFor();
+    assert.deepEqual(page.problems.filter((e) => !ignorable(e)), []);
+    await page.close();
+});
+
+test('the boarding view: 签到 without a scan, a scan seen by the open view, another vehicle\'s passenger refused', async () => {
+    const page = await openPage(escortBrowser.context);
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${srv.url}/staff/#/boarding/${vehicleId}`);
     await page.locator('.board-missing li').first().waitFor();
     assert.equal(await page.locator('#tab-vehicles').isHidden(), true, 'no vehicles tab without the transport permission');
-    const huang = groups['黄秀英'];
-    const call = page.locator('.board-missing a[href^="tel:"]', { hasText: '黄秀英' });
-    assert.equal(await call.getAttribute('href'), `tel:${huang.phone}`);
-    assert.equal(await page.textContent('#n-boarded'), '0');
-    assert.equal(await page.textContent('#n-missing'), '5');
-    await shot(page, 'transport-10-boarding-missing');
-
-    const lookup = await srv.get(`/api/registrations/${huang.code}?phone4=${huang.phone.slice(-4)}`);
-    const url = lookup.json.assignment.checkin.url;
-    const scan = await openPage(escortBrowser.context);
-    await scan.goto(url);
-    await scan.getByText('签到成功').waitFor();
-    assert.match(await scan.textContent('#people'), /黄秀英[\s\S]*韦大明/);
-    await shot(scan, 'transport-11-checkin');
-    // the open boarding view refreshes by itself
-    await page.locator('.board-boarded li', { hasText: '黄秀英' }).waitFor({ timeout: 12000 });
+    const li = groups['李志强'];
+    const call = page.locator('.board-missing a[href^="tel:"]', { hasText: '李志强' });
+    assert.equal(await call.getAttribute('href'), `tel:${li.phone}`);
     assert.equal(await page.textContent('#n-boarded'), '2');
+    assert.equal(await page.textContent('#n-missing'), '3');
+    await shot(page, 'transport-12-boarding-missing');
+    await page.getByRole('button', { name: '给李志强签到' }).click();
+    await page.getByText(/^已签到：李志强（\d+座）$/).waitFor();
+    await page.locator('.board-boarded li', { hasText: '李志强' }).waitFor();
+    assert.equal(await page.textContent('#n-boarded'), '3');
+    assert.equal(await page.locator('.board-missing li', { hasText: '李志强' }).count(), 0);
+    await shot(page, 'transport-13-boarding-by-hand');
+    let b = await (await page.request.get(`${srv.url}/api/vehicles/${vehicleId}/boarding`)).json();
+    assert.ok(b.boarded.some((g) => g.code === li.code), 'the server has him boarded');
+    const audit = await srv.redis.client();
+    try {
+        const entries = (await audit.call('XRANGE', 'sg:audit', '-', '+')).map(([, kv]) => {
+            const e = {};
+            for (let i = 0; i < kv.length; i += 2) e[String(kv[i])] = String(kv[i + 1]); // bulk strings are Buffers
+            return e;
+        });
+        const entry = entries.find((e) => e.action === 'checkin' && e.target === li.code);
+        assert.equal(entry?.detail, `${vehicleId} by code`, 'audited as a check-in by code');
+        assert.equal(entry.user, 'daidui');
+    } finally {
+        audit.close();
+    }
+
+    // a scan in another tab while the view is open: the view refreshes by itself
+    const scan = await openPage(escortBrowser.context);
+    await scan.goto(await scanStatusQr('覃丽华'));
+    await scan.getByText('✓ 已签到').waitFor();
+    await page.locator('.board-boarded li', { hasText: '覃丽华' }).waitFor({ timeout: 12000 });
+    assert.equal(await page.textContent('#n-boarded'), '4');
     assert.match(await page.textContent('.board-boarded'), /黄秀英、韦大明 (\d+)–\d+座/);
-    assert.equal(await page.locator('.board-missing li', { hasText: '黄秀英' }).count(), 0);
-    await shot(page, 'transport-12-boarding-after');
-    await scan.getByRole('link', { name: /返回本车上车名单/ }).click();
-    await scan.locator('.board-boarded li', { hasText: '韦大明' }).waitFor();
+
+    // 蒙海燕 rides the other vehicle (深圳): this phone boards 桂A12345, so she is refused and named
+    await scan.goto(await scanStatusQr('蒙海燕'));
+    await scan.getByText('✗ 不是本车乘客').waitFor();
+    assert.match(await scan.textContent('#why'), /您正在签到的是：专车 桂A12345/);
+    assert.match(await scan.textContent('#vehicle'), /此人的车：专车 /);
+    assert.match(await scan.textContent('#people'), /蒙海燕/);
+    await shot(scan, 'transport-14-checkin-wrong-vehicle');
+    const meng = groups['蒙海燕'];
+    const other = (await srv.get(`/api/registrations/${meng.code}?phone4=${meng.phone.slice(-4)}`)).json.assignment.vehicle;
+    b = await (await scan.request.get(`${srv.url}/api/vehicles/${other}/boarding`)).json();
+    assert.equal(b.boarded.length, 0, 'not checked in');
     assert.deepEqual([...page.problems, ...scan.problems].filter((e) => !ignorable(e)), []);
+});
+
+test('after login only a path of the staff pages is followed, never another site', async () => {
+    const page = await openPage(escortBrowser.context);
+    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example/', '/staff/../s/x', 'javascript:alert(1)']) {
+        await page.goto(`${srv.url}/staff/?next=${encodeURIComponent(next)}`);
+        await page.locator('#view').waitFor();
+        assert.equal(new URL(page.url()).origin, srv.url, next);
+        assert.equal(new URL(page.url()).pathname, '/staff/', next);
+    }
+    await page.close();
+});
+
+test('a browser that keeps no cookie is told so after one login, not sent round in circles', async () => {
+    const b = await launch();
+    try {
+        const page = await openPage(b.context);
+        await page.route('**/api/login', async (route) => {
+            const r = await route.fetch(); // shares the context's cookie jar: empty it again
+            await b.context.clearCookies();
+            const headers = { ...r.headers() };
+            delete headers['set-cookie'];
+            await route.fulfill({ response: r, headers });
+        });
+        await page.goto(await scanStatusQr('陆建国'));
+        await logIn(page, 'daidui');
+        await page.getByText('✗ 登录没有保存下来').waitFor();
+        assert.equal(new URL(page.url()).pathname, '/staff/checkin.html');
+        await shot(page, 'transport-15-checkin-no-cookie');
+        const missing = (await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}/boarding`)).json()).missing;
+        assert.ok(missing.some((g) => g.code === groups['陆建国'].code), 'not checked in');
+    } finally {
+        await b.close();
+    }
 });

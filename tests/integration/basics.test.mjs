@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// /healthz, /api/campaign, /api/divisions/{code}, /api/destinations.
+// /healthz, /api/campaign, /api/divisions/{code}[?children=1], /api/destinations.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startStack } from './lib/harness.mjs';
@@ -66,6 +66,22 @@ test('GET /api/divisions for province, city, county and township levels', async 
         assert.equal(r.json.path.length, depth, code);
         assert.equal(r.json.path.at(-1).code, code);
     }
+});
+
+test('GET /api/divisions/{code}?children=1 lists the divisions one level down by name', async () => {
+    const county = await srv.get('/api/divisions/450102?children=1');
+    assert.equal(county.status, 200, county.text);
+    assert.equal(county.json.name, '兴宁区');
+    assert.deepEqual(county.json.children.map((c) => c.name), ['民生街道', '朝阳街道', '兴东街道', '三塘镇', '五塘镇', '昆仑镇']);
+    assert.deepEqual(county.json.children[0], { code: '450102001', name: '民生街道' });
+    const township = (await srv.get('/api/divisions/450102001?children=1')).json;
+    assert.equal(township.children.length, 13);
+    assert.ok(township.children.every((c) => c.code.length === 12 && c.code.startsWith('450102001')));
+    assert.ok(township.children.some((c) => c.code === '450102001201' && c.name === '官桥村委会'));
+    const region = (await srv.get('/api/divisions/45?children=1')).json;
+    assert.equal(region.children.length, 14, 'the 14 cities, not their counties');
+    assert.deepEqual((await srv.get('/api/divisions/450102001201?children=1')).json.children, [], 'a village has none');
+    assert.equal((await srv.get('/api/divisions/450102')).json.children, undefined, 'only when asked');
 });
 
 test('GET /api/divisions/{unknown} is 404 not_found', async () => {

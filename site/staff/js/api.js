@@ -15,6 +15,7 @@ export class ApiError extends Error {
         this.code = e.code || 'http';
         this.fields = e.fields || {};
         this.field = e.field;
+        this.error = e; // the whole error object: some carry more (a check-in's wrong vehicle names the right one)
     }
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The staff app: login, then one view at a time chosen by the URL hash
 // (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit,
-// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID]).
+// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID]). /staff/?next=PATH goes on to
+// PATH once logged in (a scanned check-in link opened without a session comes back to itself).
 import { ApiError, get, post, setCsrf } from './api.js';
 import { showAudit } from './audit.js';
 import { showBoarding, stopBoarding } from './boarding.js';
@@ -9,6 +10,7 @@ import { showDashboard, stopDashboard } from './dashboard.js';
 import { fill, h } from './dom.js';
 import { showDetail, showEntry, showList } from './registrations.js';
 import { showMatching } from './matching.js';
+import { nextFromHere } from './next.js';
 import { showReturns } from './returns.js';
 import { showNewVehicle, showVehicle, showVehicles } from './vehicles.js';
 
@@ -44,13 +46,23 @@ function params(qs) {
     return Object.fromEntries(new URLSearchParams(qs || ''));
 }
 
+/** Leave for ?next= when there is a valid one; true when leaving. */
+function goNext() {
+    const next = nextFromHere();
+    if (next) location.replace(next);
+    return !!next;
+}
+
 async function route() {
     if (!me && !(await loadMe())) {
         stopDashboard();
         showLoggedIn(false);
+        const next = nextFromHere();
+        $('login-next').textContent = !next ? '' : next.startsWith('/staff/checkin.html') ? '登录后会自动回到刚才扫码的签到，并完成签到。' : '登录后会回到刚才的页面。';
         $('login-form').elements.username.focus();
         return;
     }
+    if (goNext()) return;
     showLoggedIn(true);
     const [path, qs] = (location.hash.slice(1) || '/dashboard').split('?');
     const parts = path.split('/').filter(Boolean);
@@ -89,6 +101,7 @@ $('login-form').addEventListener('submit', async (ev) => {
     try {
         me = await post('/api/login', { username: f.username.value.trim(), password: f.password.value });
         f.password.value = '';
+        if (goNext()) return;
         await loadMe();
         if (!location.hash || location.hash === '#/login') location.hash = '#/dashboard';
         else route();
@@ -103,6 +116,7 @@ $('logout').addEventListener('click', async () => {
     await post('/api/logout').catch(() => {});
     me = null;
     setCsrf('');
+    history.replaceState(null, '', location.pathname); // no ?next= left for the next login
     location.hash = '#/login';
     route();
 });

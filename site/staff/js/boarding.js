@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The escort's boarding view on a phone: who is still missing (with big call buttons) and
-// who has boarded, refreshed every few seconds while open. Scanning a worker's check-in QR
-// opens /staff/checkin.html#token, which links back here. Any staff of the vehicle's scope.
-import { get } from './api.js';
+// The escort's boarding view on a phone: who is still missing (with big call buttons, and
+// a 签到 button for someone who cannot show the QR code) and who has boarded, refreshed
+// every few seconds while open. Scanning a worker's check-in QR opens
+// /staff/checkin.html#token, which links back here. Any staff of the vehicle's scope.
+import { get, post } from './api.js';
 import { fill, h, num } from './dom.js';
+import { rememberBoarding } from './escort.js';
+import { groupSeats } from './seat.js';
 
 const EVERY_MS = 5000;
 let timer = null;
@@ -18,32 +21,40 @@ export function stopBoarding() {
     stream = null;
 }
 
-/** Seats of a group as on the manifest: 5–6座, or for trains 3车41–42座. */
-function seats(v, g) {
-    if (!g.seat) return '';
-    const size = v.carriage_size || 0;
-    const one = (s) => (size ? [Math.floor((s - 1) / size) + 1, ((s - 1) % size) + 1] : [0, s]);
-    const [c1, s1] = one(g.seat);
-    const [c2, s2] = one(g.seat + g.people.length - 1);
-    const head = c1 ? `${c1}车` : '';
-    if (g.people.length === 1) return `${head}${s1}座`;
-    return c1 === c2 ? `${head}${s1}–${s2}座` : `${head}${s1}座–${c2}车${s2}座`;
+const seats = (v, g) => groupSeats(v.carriage_size || 0, g.seat, g.people.length);
+const names = (g) => g.people.map((p) => p.name).join('、');
+
+/** Check a group in without its QR code (POST /api/checkin {code, vehicle}), after asking. */
+async function checkInByHand(view, v, g) {
+    if (!confirm(`确认 ${names(g)}（${seats(v, g)}）已经上车，签到？`)) return;
+    const note = view.querySelector('.board-note');
+    try {
+        const r = await post('/api/checkin', { code: g.code, vehicle: v.id });
+        note.className = 'notice board-note';
+        note.textContent = `${r.again ? '之前已签到' : '已签到'}：${names(g)}（${seats(v, g)}）`;
+    } catch (e) {
+        note.className = 'notice refused board-note';
+        note.textContent = `没有签到：${names(g)}。${e.message}`;
+    }
+    await refresh(view, v.id).catch(() => {}); // the timer's next refresh tries again
 }
 
-function missingCard(v, g) {
+function missingCard(view, v, g) {
     return h('li', { class: 'pax missing' },
-        h('div', { class: 'pax-who' }, h('b', {}, g.people.map((p) => p.name).join('、')), h('span', { class: 'muted' }, ` ${seats(v, g)} · ${g.code}`)),
-        h('div', { class: 'calls' }, g.people.filter((p) => p.phone).map((p) => h('a', { class: 'button call', href: `tel:${p.phone}` }, `☎ 打电话给${p.name}`))));
+        h('div', { class: 'pax-who' }, h('b', {}, names(g)), h('span', { class: 'muted' }, ` ${seats(v, g)} · ${g.code}`)),
+        h('div', { class: 'calls' },
+            g.people.filter((p) => p.phone).map((p) => h('a', { class: 'button call', href: `tel:${p.phone}` }, `☎ 打电话给${p.name}`)),
+            h('button', { type: 'button', class: 'checkin-by-hand', 'aria-label': `给${names(g)}签到`, onclick: () => checkInByHand(view, v, g) }, '✓ 签到')));
 }
 
 function boardedItem(v, g) {
-    return h('li', { class: 'pax boarded' }, h('span', { class: 'ok' }, '✓ '), g.people.map((p) => p.name).join('、'), h('span', { class: 'muted' }, ` ${seats(v, g)}`));
+    return h('li', { class: 'pax boarded' }, h('span', { class: 'ok' }, '✓ '), names(g), h('span', { class: 'muted' }, ` ${seats(v, g)}`));
 }
 
 /** Scan with the camera where the browser can read QR codes itself (Chrome on Android). */
 async function scan(box) {
     if (!('BarcodeDetector' in window) || !navigator.mediaDevices?.getUserMedia) {
-        fill(box, h('p', { class: 'notice' }, '这个浏览器不能直接扫码。请用手机相机扫描务工人员的签到二维码，在本浏览器中打开（需已登录本账号）。'));
+        fill(box, h('p', { class: 'notice' }, '这个浏览器不能直接扫码。请用微信“扫一扫”或手机相机扫描务工人员的签到二维码：没有登录时会先请您登录，登录后自动签到。拿不出二维码的，在下面名单里点“签到”。'));
         return;
     }
     const video = h('video', { class: 'scan', playsinline: true, muted: true });
@@ -70,6 +81,7 @@ async function scan(box) {
 async function refresh(view, id) {
     const r = await get(`/api/vehicles/${encodeURIComponent(id)}/boarding`);
     const v = r.vehicle;
+    rememberBoarding(v.id, `${v.type_label} ${v.number || v.id + '号车'}`); // the check-in page refuses other vehicles' passengers
     const count = (list) => list.reduce((s, g) => s + g.people.length, 0);
     const [nb, nm] = [count(r.boarded), count(r.missing)];
     const when = new Date().toLocaleTimeString('zh-CN', { hour12: false });
@@ -80,7 +92,7 @@ async function refresh(view, id) {
             h('div', { class: 'stat today' }, h('div', { class: 'stat-label' }, '已上车'), h('div', { class: 'stat-value', id: 'n-boarded' }, num(nb))),
             h('div', { class: `stat ${nm ? 'warn' : ''}` }, h('div', { class: 'stat-label' }, '还没到'), h('div', { class: 'stat-value', id: 'n-missing' }, num(nm)))),
         h('p', { class: 'hint' }, `共 ${nb + nm} 人 · ${when} 更新，每 ${EVERY_MS / 1000} 秒自动刷新`));
-    fill(view.querySelector('.board-missing'), h('h2', {}, `还没上车（${nm}人）`), nm ? h('ul', { class: 'pax-list' }, r.missing.map((g) => missingCard(v, g))) : h('p', { class: 'ok big' }, '全部到齐 ✓'));
+    fill(view.querySelector('.board-missing'), h('h2', {}, `还没上车（${nm}人）`), nm ? h('ul', { class: 'pax-list' }, r.missing.map((g) => missingCard(view, v, g))) : h('p', { class: 'ok big' }, '全部到齐 ✓'));
     fill(view.querySelector('.board-boarded'), h('h2', {}, `已上车（${nb}人）`), nb ? h('ul', { class: 'pax-list' }, r.boarded.map((g) => boardedItem(v, g))) : h('p', { class: 'muted' }, '还没有人签到。'));
 }
 
@@ -97,6 +109,7 @@ export async function showBoarding(view, me, id) {
     const scanBox = h('div', { class: 'scanbox' });
     fill(view,
         h('div', { class: 'board-head' }, h('p', { class: 'muted' }, '正在读取…')),
+        h('p', { class: 'notice board-note', role: 'status' }),
         h('div', { class: 'actions scan-row' }, h('button', { type: 'button', class: 'primary wide scan-button', onclick: () => scan(scanBox).catch((e) => fill(scanBox, h('p', { class: 'error' }, `打不开相机：${e.message}`))) }, '扫码签到')),
         scanBox,
         h('div', { class: 'card board-missing' }),

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The plan of one vehicle (一车一方案) as a form: create (POST /api/vehicles) or edit
 // (PATCH). Pickup stops and drivers are lists that can be added to, removed from and (stops)
-// reordered. The server decides: its field errors ("stops[1].time") are shown in red
-// next to the field they name.
+// reordered; the place whose people board at a stop is chosen by name under the vehicle's
+// scope. The server decides: its field errors ("stops[1].time") are shown in red next to
+// the field they name.
 import { ApiError } from './api.js';
 import { fill, h } from './dom.js';
+import { servesPicker } from './places.js';
 
 export const TYPES = [['bus', '专车（大巴）'], ['train', '专列（火车）'], ['flight', '专机（飞机）']];
 const CAPACITY_HINT = { bus: '大巴一般 49–52 座', train: '专列 600–2200 人', flight: '包机 60–170 座' };
@@ -15,7 +17,8 @@ function field(label, input, name, hint) {
 
 const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', autocomplete: 'off', ...attrs });
 
-/** A list of rows (stops or drivers) kept in an array and drawn again after each change. */
+/** A list of rows (stops or drivers) kept in an array and drawn again after each change.
+ * Returns read(), which gives the rows' values (inputs with data-key), and read.redraw(). */
 function listEditor(box, items, row, max, addLabel, blank) {
     const read = () => [...box.querySelectorAll('.row')].map((r) => Object.fromEntries([...r.querySelectorAll('input')].map((i) => [i.dataset.key, i.value.trim()])));
     const draw = () => {
@@ -40,19 +43,27 @@ function listEditor(box, items, row, max, addLabel, blank) {
         fill(box, rows, add);
     };
     draw();
+    read.redraw = () => {
+        items = read();
+        draw();
+    };
     return read;
 }
 
-function stopRow(s, i) {
-    return [
-        h('span', { class: 'row-no' }, `${i + 1}`),
-        field('上车点', input(`stops[${i}].name`, s.name, { 'data-key': 'name', placeholder: '如：民生街道政府门口', maxlength: 40 }), `stops[${i}].name`),
-        field('时间', input(`stops[${i}].time`, s.time, { 'data-key': 'time', type: 'time' }), `stops[${i}].time`),
-        // whose people board here: a county, township or village code (the manifest and the
-        // workers' status pages then show each passenger this stop; empty = the first stop)
-        field('在这里上车的乡镇/村（代码，可不填）', input(`stops[${i}].serves`, s.serves || '', { 'data-key': 'serves', inputmode: 'numeric', placeholder: '如：450102001', maxlength: 12 }), `stops[${i}].serves`),
-    ];
-}
+/** A stop: name and time, and the place (under the vehicle's scope, root()) whose people board here. */
+const stopRow = (root) => (s, i) => [
+    h('span', { class: 'row-no' }, `${i + 1}`),
+    h('div', { class: 'stop' },
+        h('div', { class: 'stop-line' },
+            field('上车点', input(`stops[${i}].name`, s.name, { 'data-key': 'name', placeholder: '如：民生街道政府门口', maxlength: 40 }), `stops[${i}].name`),
+            field('时间', input(`stops[${i}].time`, s.time, { 'data-key': 'time', type: 'time' }), `stops[${i}].time`)),
+        // the manifest and the workers' status pages then show each passenger this stop
+        // (the longest match wins; people of places no stop names board at the first one)
+        h('div', { class: 'field', 'data-field': `stops[${i}].serves`, role: 'group', 'aria-label': `第${i + 1}个上车点：在这里上车的乡镇、村` },
+            h('span', { class: 'field-label' }, '在这里上车的乡镇、村（可不选）'),
+            servesPicker({ root: root(), value: s.serves || '', label: `第${i + 1}个上车点` }),
+            h('span', { class: 'error' }))),
+];
 
 function driverRow(d, i) {
     return [h('span', { class: 'row-no' }, `${i + 1}`), field('司机姓名', input(`drivers[${i}]`, d.name, { 'data-key': 'name', maxlength: 20 }), `drivers[${i}]`)];
@@ -66,14 +77,14 @@ function select(name, options, value) {
 export function showFieldErrors(form, e, msg) {
     form.querySelectorAll('.field.bad').forEach((f) => {
         f.classList.remove('bad');
-        f.querySelector('.error').textContent = '';
+        (f.querySelector(':scope > .error') || f.querySelector('.error')).textContent = '';
     });
     const left = [];
     for (const [k, m] of Object.entries(e instanceof ApiError ? e.fields : {})) {
         const box = form.querySelector(`[data-field="${CSS.escape(k)}"]`);
         if (box) {
             box.classList.add('bad');
-            box.querySelector('.error').textContent = m;
+            (box.querySelector(':scope > .error') || box.querySelector('.error')).textContent = m; // a list's own, not its first row's
         } else left.push(m);
     }
     const n = Object.keys(e.fields || {}).length;
@@ -119,7 +130,9 @@ export function planForm(el, { v = {}, provinces, scopes, submit, done, submitLa
                 field('出发日期', input('depart_date', v.depart_date, { type: 'date' }), 'depart_date'),
                 field('发车时间', input('depart_time', v.depart_time, { type: 'time' }), 'depart_time'),
                 field('预计到达', input('arrive_time', v.arrive_time, { type: 'time' }), 'arrive_time'))),
-        h('fieldset', { class: 'person', 'data-field': 'stops' }, h('legend', {}, '上车点（按先后顺序）'), stopsBox, h('span', { class: 'error' })),
+        h('fieldset', { class: 'person', 'data-field': 'stops' }, h('legend', {}, '上车点（按先后顺序）'),
+            h('p', { class: 'hint' }, '每个上车点可选在这里上车的乡镇或村：选了乡镇，就是整个乡镇的人在这里上车；没有被任何上车点选中的，在第一个上车点上车。'),
+            stopsBox, h('span', { class: 'error' })),
         h('fieldset', { class: 'person', 'data-field': 'drivers' }, h('legend', {}, '司机（长途专车配两名）'), driversBox, h('span', { class: 'error' })),
         h('fieldset', { class: 'person' }, h('legend', {}, '带队人与应急'),
             h('div', { class: 'two' }, field('带队人姓名', input('escort_name', v.escort_name, { maxlength: 20 }), 'escort_name'), field('带队人手机', input('escort_phone', v.escort_phone, { type: 'tel', inputmode: 'numeric', maxlength: 11 }), 'escort_phone')),
@@ -128,7 +141,9 @@ export function planForm(el, { v = {}, provinces, scopes, submit, done, submitLa
         msg,
         h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '保存方案'),
     );
-    const readStops = listEditor(stopsBox, (v.stops || []).map((s) => ({ ...s })), stopRow, 12, '＋ 添加上车点', { name: '', time: '', serves: '' });
+    const scopeSel = form.elements.scope;
+    const readStops = listEditor(stopsBox, (v.stops || []).map((s) => ({ ...s })), stopRow(() => scopeSel?.value || v.scope || ''), 12, '＋ 添加上车点', { name: '', time: '', serves: '' });
+    scopeSel?.addEventListener('change', () => readStops.redraw()); // the places to choose from are under the scope
     const readDrivers = listEditor(driversBox, (v.drivers || []).map((name) => ({ name })), driverRow, 3, '＋ 添加司机', { name: '' });
     onType();
     form.addEventListener('submit', async (ev) => {

@@ -4,6 +4,7 @@
 // (moved in, out and between vehicles by hand).
 import { ApiError, del, get, patch, post } from './api.js';
 import { fill, h, num, shortDate } from './dom.js';
+import { placeName } from './places.js';
 import { planForm, showFieldErrors } from './plan.js';
 
 export const STATUS = { planned: '计划中', boarding: '上车中', departed: '已发车', arrived: '已到达', cancelled: '已取消' };
@@ -76,7 +77,7 @@ function planTable(v) {
         ['车牌/车次', v.number || '待定'],
         ['目的地', `${v.dest_city_name}${v.employer ? ` · ${v.employer}` : ''}`],
         ['出发', `${v.depart_date} ${v.depart_time || '时间待定'}${v.arrive_time ? `，预计 ${v.arrive_time} 到达` : ''}`],
-        ['上车点', v.stops.length ? h('ol', { class: 'stops' }, v.stops.map((s) => h('li', {}, `${s.time} ${s.name}`))) : '待定'],
+        ['上车点', v.stops.length ? h('ol', { class: 'stops' }, v.stops.map((s) => h('li', {}, `${s.time} ${s.name}`, s.serves ? h('span', { class: 'muted serves', 'data-code': s.serves }) : null))) : '待定'],
         ['司机', v.drivers.join('、') || '待定'],
         ['带队人', v.escort_name ? [v.escort_name, ' ', h('a', { href: `tel:${v.escort_phone}` }, v.escort_phone)] : '待定'],
         ['应急联系人', v.emergency || '待定'],
@@ -137,6 +138,10 @@ export async function showVehicle(view, me, id) {
         editBox,
         h('div', { class: 'card' }, h('h2', {}, '名单'), links(me, v)),
         h('div', { class: 'card' }, h('h2', {}, `乘车人员（${v.used} / ${v.capacity} 人）`), passengers));
+    // who boards at each stop, by name (the plan keeps codes)
+    view.querySelectorAll('.serves[data-code]').forEach(async (el) => {
+        el.textContent = `（${await placeName(el.dataset.code, v.scope).catch(() => el.dataset.code)} 在这里上车）`;
+    });
     await showPassengers(passengers, v, reload);
 }
 
