@@ -10,7 +10,7 @@ import { activeCampaign, scopeOptions } from './vehicles.js';
 // The seats of proposed vehicles (POST /api/match "sizes"): the server's defaults and ranges (domain/vehicle.c).
 const SIZES = [
     { key: 'bus', label: '专车座位', value: 50, min: 5, max: 65 },
-    { key: 'train', label: '专列座位', value: 1000, min: 100, max: 2400, step: 10 },
+    { key: 'train', label: '专列座位', value: 1000, min: 100, max: 2400 },
     { key: 'train_carriage', label: '每节车厢', value: 100, min: 20, max: 150 },
     { key: 'flight', label: '专机座位', value: 150, min: 30, max: 400 },
 ];
@@ -47,7 +47,7 @@ function accepted(r) {
 
 function sizeFields() {
     return SIZES.map((s) => {
-        const input = h('input', { type: 'number', name: `sizes.${s.key}`, value: s.value, min: s.min, max: s.max, step: s.step || 1, inputmode: 'numeric', required: true });
+        const input = h('input', { type: 'number', name: `sizes.${s.key}`, value: s.value, min: s.min, max: s.max, step: 1, inputmode: 'numeric', required: true });
         return { key: s.key, input, field: h('label', { class: 'field size', 'data-field': `sizes.${s.key}` }, h('span', { class: 'field-label' }, s.label), input, h('span', { class: 'error' })) };
     });
 }
