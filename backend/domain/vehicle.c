@@ -32,6 +32,36 @@ void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *
     *max = ranges[t][1];
 }
 
+const struct sg_vehicle_sizes sg_vehicle_sizes_default = {{50, 1000, 150}, 100};
+
+int sg_vehicle_sizes_validate(const struct sg_vehicle_sizes_input *in, struct sg_vehicle_sizes *out,
+                              struct sg_field_errors *errs)
+{
+    bool good[SG_VEHICLE_TYPES];
+    errs->n = 0;
+    *out = sg_vehicle_sizes_default;
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
+        uint32_t lo, hi;
+        long n = in->seats[t];
+        sg_vehicle_capacity_range((enum sg_vehicle_type)t, &lo, &hi);
+        good[t] = n == -1 || (n >= (long)lo && n <= (long)hi);
+        if (!good[t])
+            sg_field_errors_add(errs, sg_vehicle_type_name((enum sg_vehicle_type)t), "capacity_range");
+        else if (n != -1)
+            out->seats[t] = (uint32_t)n;
+    }
+    long c = in->train_carriage;
+    bool carriage_good = c == -1 || (c >= SG_CARRIAGE_MIN && c <= SG_CARRIAGE_MAX);
+    if (!carriage_good)
+        sg_field_errors_add(errs, "train_carriage", "carriage_range");
+    else if (c != -1)
+        out->train_carriage = (uint32_t)c;
+    /* a proposed train is whole carriages: its last carriage is full like the others */
+    if (carriage_good && good[SG_VEHICLE_TRAIN] && out->seats[SG_VEHICLE_TRAIN] % out->train_carriage != 0)
+        sg_field_errors_add(errs, "train_carriage", "carriage_divides");
+    return errs->n == 0 ? 0 : SG_EINVAL;
+}
+
 /* "HH:MM" (or "" when s is NULL or empty): 0, else -1. */
 static int time_normalize(const char *s, char out[6])
 {
@@ -77,7 +107,7 @@ static void check_kind(const struct sg_vehicle_input *in, struct sg_vehicle *out
         return;
     if (in->carriage_size < 0)
         sg_field_errors_add(errs, "carriage_size", "required");
-    else if (in->carriage_size < 20 || in->carriage_size > 150)
+    else if (in->carriage_size < SG_CARRIAGE_MIN || in->carriage_size > SG_CARRIAGE_MAX)
         sg_field_errors_add(errs, "carriage_size", "carriage_range");
     else
         out->carriage_size = (uint32_t)in->carriage_size;

@@ -43,6 +43,33 @@ size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max);
 void sg_vehicle_capacity_range(enum sg_vehicle_type t, uint32_t *min, uint32_t *max);
 
 #define SG_VEHICLE_HOLES_MAX 32 /* free runs below seat_next a reader keeps (more are left unused) */
+/** Seats per carriage of a train: [min, max] (20-150). */
+#define SG_CARRIAGE_MIN 20
+#define SG_CARRIAGE_MAX 150
+
+/** The sizes of the vehicles a matching run proposes. */
+struct sg_vehicle_sizes {
+    uint32_t seats[SG_VEHICLE_TYPES]; /* by enum sg_vehicle_type */
+    uint32_t train_carriage;          /* seats per carriage of a proposed train */
+};
+/** Raw sizes as a request or the command line gives them: -1 is missing (the default stays). */
+struct sg_vehicle_sizes_input {
+    long seats[SG_VEHICLE_TYPES];
+    long train_carriage;
+};
+
+/** Bus 50, train 1000 in carriages of 100, flight 150. */
+extern const struct sg_vehicle_sizes sg_vehicle_sizes_default;
+
+/**
+ * The defaults with the sizes given in in laid over them, checked against the capacity
+ * ranges of sg_vehicle_capacity_range and the carriage range; a train must be a whole
+ * number of carriages. 0, or SG_EINVAL with every bad size in errs (reset first), named
+ * "bus", "train", "train_carriage", "flight". Codes: capacity_range, carriage_range,
+ * carriage_divides.
+ */
+int sg_vehicle_sizes_validate(const struct sg_vehicle_sizes_input *in, struct sg_vehicle_sizes *out,
+                              struct sg_field_errors *errs);
 
 struct sg_stop {
     char name[4 * SG_STOP_NAME_MAX_CHARS + 1];

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/vehicles/{id}/manifest (JSON), .csv, .xlsx, .pdf: a vehicle's passengers, ID
  * and phone numbers masked; ?full=1 (organisers and admins) gives them in full, logged.
+ * The .xlsx and PDF are drawn on the offload worker from the request's own copy of the
+ * rows; a client gone meanwhile only cuts the link (pending.c), the drawing is thrown away.
  * POST /api/vehicles/{id}/passengers {"code"} moves a registration into the vehicle by
  * hand; DELETE /api/vehicles/{id}/passengers/{code} takes it out (back to the open ones). */
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include "domain/err.h"
 #include "domain/mask.h"
 #include "http/manifest.h"
+#include "http/offload.h"
 #include "http/reply.h"
 #include "http/staff.h"
 #include "http/transport.h"
@@ -22,6 +25,11 @@ struct manifest_req {
     char code[SG_CODE_LEN + 1];
     enum format format;
     bool full;
+    /* while drawing off the loop: */
+    struct sg_vehicle v; /* the doc's vehicle */
+    struct sg_manifest_doc doc;
+    unsigned char *bytes;
+    size_t len;
 };
 
 static const char *name_of(const struct sg_divisions *ds, const char *code, size_t len)
@@ -36,7 +44,7 @@ static void fill_row(const struct sg_app *app, const struct sg_vehicle *v, const
     const struct sg_person *p = &e->reg.people[person];
     const struct sg_registration *g = &e->reg;
     uint32_t carriage, seat;
-    r->name = p->name;
+    snprintf(r->name, sizeof(r->name), "%s", p->name);
     r->sex = p->id.sex == 1 ? "男" : "女";
     if (full)
         snprintf(r->id, sizeof(r->id), "%s", p->id.number);
@@ -59,7 +67,7 @@ static void fill_row(const struct sg_app *app, const struct sg_vehicle *v, const
         snprintf(r->seat, sizeof(r->seat), "%u", seat);
     r->poverty = p->poverty != SG_POVERTY_NONE;
     r->boarded = e->boarded;
-    r->code = e->code;
+    snprintf(r->code, sizeof(r->code), "%s", e->code);
 }
 
 /* Rows for every person, in seat order; rows malloc'ed (free them). */
@@ -190,29 +198,64 @@ static void send_bytes(h2o_req_t *req, unsigned char *bytes, size_t len, const c
     h2o_send_inline(req, body.base, body.len);
 }
 
-static void render(struct manifest_req *p, const struct sg_manifest_doc *d)
+static const char *const extensions[] = {"json", "csv", "xlsx", "pdf"};
+
+static void send_file(struct manifest_req *p, unsigned char *bytes, size_t len)
 {
-    static const char *const ext[] = {"json", "csv", "xlsx", "pdf"};
     static const char *const types[] = {"", "text/csv; charset=utf-8",
                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                         "application/pdf"};
-    h2o_req_t *req = p->base.super.req;
-    unsigned char *bytes = NULL;
-    size_t len = 0;
     char filename[64];
-    if (p->format == FMT_JSON) {
-        sg_reply_json(req, 200, json_manifest(p->base.super.app, d));
-        return;
-    }
-    bytes = p->format == FMT_CSV    ? csv_manifest(d, &len)
-            : p->format == FMT_XLSX ? sg_manifest_xlsx(d, &len)
-                                    : sg_manifest_pdf(d, &len);
     if (bytes == NULL) {
-        sg_reply_error(req, 500, "internal", NULL);
+        sg_reply_error(p->base.super.req, 500, "internal", NULL);
         return;
     }
-    snprintf(filename, sizeof(filename), "manifest-%s.%s", d->v->id, ext[p->format]);
-    send_bytes(req, bytes, len, types[p->format], filename);
+    snprintf(filename, sizeof(filename), "manifest-%s.%s", p->doc.v->id, extensions[p->format]);
+    send_bytes(p->base.super.req, bytes, len, types[p->format], filename);
+}
+
+/* The rows may hold full ID and phone numbers: wiped before they are freed. */
+static void drop_doc(struct manifest_req *p)
+{
+    memset(p->doc.rows, 0, p->doc.n * sizeof(*p->doc.rows));
+    free(p->doc.rows);
+    p->doc.rows = NULL;
+}
+
+/* On the worker: p->doc is the worker's alone until on_drawn. */
+static void draw(void *data)
+{
+    struct manifest_req *p = data;
+    p->bytes = p->format == FMT_XLSX ? sg_manifest_xlsx(&p->doc, &p->len) : sg_manifest_pdf(&p->doc, &p->len);
+}
+
+static void on_drawn(void *data)
+{
+    struct manifest_req *p = data;
+    if (p->base.super.req != NULL)
+        send_file(p, p->bytes, p->len); /* takes the bytes */
+    else
+        free(p->bytes);
+    drop_doc(p);
+    sg_pending_free(p);
+}
+
+/* JSON and CSV at once, .xlsx and PDF off the loop; p is done with (freed) either way. */
+static void render(struct manifest_req *p)
+{
+    if (p->format == FMT_XLSX || p->format == FMT_PDF) {
+        sg_offload_run(draw, on_drawn, p);
+        return;
+    }
+    if (p->format == FMT_JSON) {
+        sg_reply_json(p->base.super.req, 200, json_manifest(p->base.super.app, &p->doc));
+    } else {
+        size_t len = 0;
+        unsigned char *csv = csv_manifest(&p->doc, &len);
+        send_file(p, csv, len);
+    }
+    drop_doc(p);
+    sg_pending_free(p);
 }
 
 static void on_manifest(void *data, int status, const struct sg_vehicle *v, const struct sg_manifest_entry *e, size_t n)
@@ -228,15 +271,13 @@ static void on_manifest(void *data, int status, const struct sg_vehicle *v, cons
         sg_reply_store_error(req, status);
     } else if (sg_staff_allow_or_reply(&p->base, v->scope, SG_ACT_TRANSPORT) &&
                sg_staff_allow_or_reply(&p->base, v->scope, act)) {
-        static const char *const names[] = {"json", "csv", "xlsx", "pdf"};
-        struct sg_manifest_doc d;
         char detail[64];
-        snprintf(detail, sizeof(detail), "%s, %zu registrations", names[p->format], n);
+        snprintf(detail, sizeof(detail), "%s, %zu registrations", extensions[p->format], n);
         sg_staff_audit(&p->base, p->full ? "manifest_full" : "manifest", v->id, detail);
-        build_doc(p->base.super.app, v, e, n, p->full, &d);
-        render(p, &d);
-        memset(d.rows, 0, d.n * sizeof(*d.rows));
-        free(d.rows);
+        p->v = *v; /* the store's copy lives during this call only */
+        build_doc(p->base.super.app, &p->v, e, n, p->full, &p->doc);
+        render(p);
+        return;
     }
     sg_pending_free(p);
 }

@@ -1,43 +1,49 @@
 /* SPDX-License-Identifier: MIT */
 /* A vehicle's passenger list (乘车人员名单) as rows ready to print, and its renderings
- * as PDF (cairo + pango) and .xlsx (libxlsxwriter). */
+ * as PDF (cairo + pango) and .xlsx (libxlsxwriter). The renderings take a second or more
+ * for a full train: the server runs them on the offload worker, one at a time, so a doc
+ * holds its own copies of everything (nothing borrowed from a store reply). */
 #ifndef SG_HTTP_MANIFEST_H
 #define SG_HTTP_MANIFEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "domain/code.h"
 #include "domain/vehicle.h"
 
 struct sg_manifest_row {
     unsigned no;      /* 序号, from 1 */
-    const char *name; /* borrowed from the store's entry */
-    const char *sex;  /* 男 / 女 */
+    char name[128];   /* as struct sg_person's */
+    const char *sex;  /* 男 / 女 (static) */
     char id[19];      /* masked, or full for a logged full export */
     char phone[12];   /* masked (or full), "" when none */
     char place[200];  /* 乡镇 + 村 */
-    const char *stop; /* pickup stop */
+    const char *stop; /* pickup stop: borrowed from the doc's vehicle */
     char dest[400];   /* 目的地 / 用工企业 */
     char seat[32];    /* "12" or "3车41座" */
     bool poverty;     /* 脱贫人口 (incl. monitored) */
     bool boarded;
-    const char *code; /* registration code */
+    char code[SG_CODE_LEN + 1]; /* registration code */
 };
 
 struct sg_manifest_doc {
     const struct sg_vehicle *v;
-    const char *city_name;  /* destination city */
-    const char *owner_name; /* the owning division */
+    const char *city_name;  /* destination city (from the app's tables, which live as long as the app) */
+    const char *owner_name; /* the owning division (the same) */
     struct sg_manifest_row *rows;
     size_t n, poverty, boarded;
 };
 
-/** The PDF (A4, plan header on every page, table, totals and signature lines): malloc'ed, *len bytes; NULL on failure.
+/**
+ * The PDF (A4, plan header on every page, table, totals and signature lines): malloc'ed, *len bytes; NULL on
+ * failure. Call from one thread at a time: it keeps one font map of its own (not the thread's default).
  */
 unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len);
 /** The .xlsx: malloc'ed, *len bytes; NULL on failure (temporary file not writable). */
 unsigned char *sg_manifest_xlsx(const struct sg_manifest_doc *d, size_t *len);
 
-/** Drop the font caches that drawing PDFs filled (at shutdown, so leak checkers see a clean exit). */
+/** Drop the font caches that drawing PDFs filled (at shutdown, so leak checkers see a clean exit; no PDF may be in
+ * progress on any thread). */
 void sg_manifest_pdf_cleanup(void);
 
 #endif

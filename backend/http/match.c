@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* POST /api/match {"campaign","scope","accept"}: the proposal for a scope (existing
+/* POST /api/match {"campaign","scope","accept","sizes"}: the proposal for a scope (existing
  * vehicles filled, new vehicles by city, date and type, lower bounds, groups too big),
- * and with "accept":true the same applied. Organisers and admins, in scope; an accepted
- * run is audited. */
+ * and with "accept":true the same applied. "sizes" sets the seats of the proposed
+ * vehicles. Organisers and admins, in scope; an accepted run is audited. */
 #include <string.h>
 #include "domain/err.h"
 #include "http/matching.h"
@@ -29,6 +29,41 @@ static void on_done(void *data, int status, const struct sg_match_report *r)
     sg_pending_free(p);
 }
 
+/* "sizes":{"bus","train","train_carriage","flight"}, each optional; false when it answered 400 naming the field. */
+static bool sizes_or_reply(h2o_req_t *req, const cJSON *sizes, struct sg_vehicle_sizes *out)
+{
+    static const char *const names[] = {"bus", "train", "flight", "train_carriage"};
+    struct sg_vehicle_sizes_input in = {{-1, -1, -1}, -1};
+    long *slots[] = {&in.seats[SG_VEHICLE_BUS], &in.seats[SG_VEHICLE_TRAIN], &in.seats[SG_VEHICLE_FLIGHT],
+                     &in.train_carriage};
+    struct sg_field_errors errs;
+    char field[48];
+    const cJSON *x;
+    if (sizes != NULL && !cJSON_IsObject(sizes)) {
+        sg_reply_error(req, 400, "type", "sizes");
+        return false;
+    }
+    cJSON_ArrayForEach(x, sizes) {
+        size_t k = 0;
+        while (k != 4 && strcmp(x->string, names[k]) != 0)
+            ++k;
+        /* far out of every range stays out of it, without overflowing a long */
+        double d = cJSON_IsNumber(x) ? x->valuedouble : 0.5;
+        d = d < 0 ? 0 : d > 1e6 ? 1e6 : d;
+        snprintf(field, sizeof(field), "sizes.%.30s", x->string);
+        if (k == 4 || d != (double)(long)d) {
+            sg_reply_error(req, 400, k == 4 ? "bad_request" : "type", field);
+            return false;
+        }
+        *slots[k] = (long)d;
+    }
+    if (sg_vehicle_sizes_validate(&in, out, &errs) == 0)
+        return true;
+    snprintf(field, sizeof(field), "sizes.%s", errs.e[0].field);
+    sg_reply_error(req, 400, errs.e[0].code, field);
+    return false;
+}
+
 static void start(struct sg_staff_req *p)
 {
     h2o_req_t *req = p->super.req;
@@ -40,6 +75,7 @@ static void start(struct sg_staff_req *p)
     const cJSON *accept = cJSON_GetObjectItemCaseSensitive(o, "accept");
     const struct sg_campaign *c =
         sg_app_campaign(p->super.app, cJSON_IsString(campaign) ? campaign->valuestring : NULL);
+    struct sg_vehicle_sizes sizes;
     int ret = -1;
     if (!cJSON_IsObject(o) || !cJSON_IsString(scope) || (accept != NULL && !cJSON_IsBool(accept)))
         sg_reply_error(req, 400, "bad_json", NULL);
@@ -47,8 +83,10 @@ static void start(struct sg_staff_req *p)
         sg_reply_error(req, 404, "unknown_campaign", "campaign");
     else if (sg_divisions_find(p->super.app->divisions, scope->valuestring, strlen(scope->valuestring)) == NULL)
         sg_reply_error(req, 404, "unknown_division", "scope");
-    else if (sg_staff_allow_or_reply(p, scope->valuestring, SG_ACT_TRANSPORT) &&
-             (ret = sg_match_start(p->super.app, c->id, scope->valuestring, cJSON_IsTrue(accept), on_done, p)) != 0)
+    else if (sizes_or_reply(req, cJSON_GetObjectItemCaseSensitive(o, "sizes"), &sizes) &&
+             sg_staff_allow_or_reply(p, scope->valuestring, SG_ACT_TRANSPORT) &&
+             (ret = sg_match_start(p->super.app, c->id, scope->valuestring, &sizes, cJSON_IsTrue(accept), on_done,
+                                   p)) != 0)
         sg_reply_store_error(req, ret);
     cJSON_Delete(o);
     if (ret != 0)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* A matching run as a chain of store callbacks: lock (accept only), vehicles, open
- * registrations, match, then (accept) create vehicles and assign in batches, a few in
- * flight at a time so that no command waits behind the others long enough to time out. */
+ * registrations, match (on the offload worker: half a second for a million people, which
+ * the loop must not wait for), then (accept) create vehicles and assign in batches, a few
+ * in flight at a time so that no command waits behind the others long enough to time out. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
 #include "domain/err.h"
 #include "http/matching.h"
+#include "http/offload.h"
 #include "store/transport.h"
 
 #define LOCK_MS (10 * 60 * 1000)
@@ -16,15 +18,13 @@
 #define WRITES_IN_FLIGHT 4
 #define CREATES_IN_FLIGHT 64
 
-static const struct sg_match_config defaults = {{50, 1000, 150}};
-#define TRAIN_CARRIAGE 100
-
 struct job {
     struct sg_app *app;
     sg_match_done_cb cb;
     void *data;
     char token[33];
     struct sg_match_report r;
+    struct sg_match_vehicle *mv; /* the existing vehicles as the matcher sees them */
     struct sg_assignment *writes;
     size_t nwrites, next_write, next_create, inflight, created, next_sweep;
     int status;
@@ -42,6 +42,7 @@ static void on_unlocked(void *data, int status)
     sg_open_registrations_free(j->r.open);
     sg_match_result_dispose(&j->r.res);
     free(j->r.created_id);
+    free(j->mv);
     free(j->writes);
     free(j);
 }
@@ -183,7 +184,7 @@ static void proposed_vehicle(const struct job *j, size_t i, struct sg_vehicle *v
     v->type = (enum sg_vehicle_type)c->type;
     v->status = SG_VEHICLE_PLANNED;
     v->capacity = c->capacity;
-    v->carriage_size = v->type == SG_VEHICLE_TRAIN ? TRAIN_CARRIAGE : 0;
+    v->carriage_size = v->type == SG_VEHICLE_TRAIN ? j->r.sizes.train_carriage : 0;
     snprintf(v->dest_city, sizeof(v->dest_city), "%04u", c->city % 10000);
     v->depart_date = sg_date_from_days(c->day);
     snprintf(v->notes, sizeof(v->notes), "自动编排生成，请补全车牌/车次、上车点、司机和带队人");
@@ -213,41 +214,48 @@ static void create_more(struct job *j)
         start_writes(j);
 }
 
-static void run_match(struct job *j)
+/* On the worker: the job is the worker's alone until on_matched. */
+static void compute(void *data)
 {
-    size_t n = j->r.open->n;
-    struct sg_match_vehicle *mv = malloc((j->r.nexisting + 1) * sizeof(*mv));
-    if (mv == NULL)
-        abort();
-    for (size_t i = 0; i != j->r.nexisting; ++i) {
-        const struct sg_vehicle *v = &j->r.existing[i];
-        uint32_t city = (uint32_t)strtoul(v->dest_city, NULL, 10);
-        /* free seats: the holes a cancel or a move left, and seat_next on (seats.lua) */
-        mv[i] = (struct sg_match_vehicle){.city = city,
-                                          .day = (int32_t)sg_date_days(v->depart_date),
-                                          .type = (uint8_t)v->type,
-                                          .capacity = v->capacity,
-                                          .used = v->used,
-                                          .seat_next = v->seat_next,
-                                          .holes = (const uint32_t(*)[2])v->holes,
-                                          .nholes = v->nholes};
-    }
-    for (size_t i = 0; i != n; ++i)
+    struct job *j = data;
+    struct sg_match_config config;
+    memcpy(config.capacity, j->r.sizes.seats, sizeof(config.capacity));
+    for (size_t i = 0; i != j->r.open->n; ++i)
         j->r.people += j->r.open->items[i].size;
-    int ret = sg_match(j->r.open->items, n, mv, j->r.nexisting, &defaults, &j->r.res);
-    free(mv);
-    if (ret != 0) {
-        fail(j, ret);
-        finish(j);
-        return;
-    }
-    if (!j->r.accept) {
+    j->status = sg_match(j->r.open->items, j->r.open->n, j->mv, j->r.nexisting, &config, &j->r.res);
+}
+
+static void on_matched(void *data)
+{
+    struct job *j = data;
+    if (j->status != 0 || !j->r.accept) {
         finish(j);
         return;
     }
     if ((j->r.created_id = calloc(j->r.res.ncreated + 1, sizeof(*j->r.created_id))) == NULL)
         abort();
     create_more(j);
+}
+
+static void run_match(struct job *j)
+{
+    if ((j->mv = malloc((j->r.nexisting + 1) * sizeof(*j->mv))) == NULL)
+        abort();
+    for (size_t i = 0; i != j->r.nexisting; ++i) {
+        const struct sg_vehicle *v = &j->r.existing[i];
+        uint32_t city = (uint32_t)strtoul(v->dest_city, NULL, 10);
+        /* free seats: the holes a cancel or a move left, and seat_next on (seats.lua); the
+         * holes point into j->r.existing, which outlives the computation */
+        j->mv[i] = (struct sg_match_vehicle){.city = city,
+                                             .day = (int32_t)sg_date_days(v->depart_date),
+                                             .type = (uint8_t)v->type,
+                                             .capacity = v->capacity,
+                                             .used = v->used,
+                                             .seat_next = v->seat_next,
+                                             .holes = (const uint32_t(*)[2])v->holes,
+                                             .nholes = v->nholes};
+    }
+    sg_offload_run(compute, on_matched, j);
 }
 
 static void on_open(void *data, int status, struct sg_open_registrations *o)
@@ -292,8 +300,8 @@ static void on_locked(void *data, int status)
     }
 }
 
-int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, bool accept, sg_match_done_cb cb,
-                   void *data)
+int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, const struct sg_vehicle_sizes *sizes,
+                   bool accept, sg_match_done_cb cb, void *data)
 {
     struct job *j = calloc(1, sizeof(*j));
     if (j == NULL)
@@ -302,6 +310,7 @@ int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, 
     snprintf(j->r.campaign, sizeof(j->r.campaign), "%s", campaign);
     snprintf(j->r.scope, sizeof(j->r.scope), "%s", scope);
     j->r.accept = accept;
+    j->r.sizes = sizes != NULL ? *sizes : sg_vehicle_sizes_default;
     unsigned char rnd[16];
     randombytes_buf(rnd, sizeof(rnd));
     sodium_bin2hex(j->token, sizeof(j->token), rnd, sizeof(rnd));
@@ -401,12 +410,23 @@ static void json_accepted(cJSON *o, const struct sg_match_report *r)
     cJSON_AddNumberToObject(o, "skipped_count", (double)r->skipped);
 }
 
+static cJSON *json_sizes(const struct sg_vehicle_sizes *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "bus", s->seats[SG_VEHICLE_BUS]);
+    cJSON_AddNumberToObject(o, "train", s->seats[SG_VEHICLE_TRAIN]);
+    cJSON_AddNumberToObject(o, "train_carriage", s->train_carriage);
+    cJSON_AddNumberToObject(o, "flight", s->seats[SG_VEHICLE_FLIGHT]);
+    return o;
+}
+
 cJSON *sg_json_match_report(const struct sg_app *app, const struct sg_match_report *r)
 {
     cJSON *o = cJSON_CreateObject(), *too_big = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "campaign", r->campaign);
     cJSON_AddStringToObject(o, "scope", r->scope);
     cJSON_AddBoolToObject(o, "accept", r->accept);
+    cJSON_AddItemToObject(o, "sizes", json_sizes(&r->sizes));
     cJSON_AddNumberToObject(o, "registrations", (double)r->open->n);
     cJSON_AddNumberToObject(o, "people", (double)r->people);
     cJSON_AddNumberToObject(o, "people_placed", (double)r->res.people_placed);

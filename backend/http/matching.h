@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* One matching run of a campaign's scope, shared by POST /api/match and `songgong
  * match`: read the planned vehicles and the open registrations, run the matcher
- * (domain/match.c), and with accept, under the campaign's matching lock, create the
- * proposed vehicles and write the assignments in atomic batches. */
+ * (domain/match.c) on the offload worker (offload.c: start it first), and with accept,
+ * under the campaign's matching lock, create the proposed vehicles and write the
+ * assignments in atomic batches. */
 #ifndef SG_HTTP_MATCHING_H
 #define SG_HTTP_MATCHING_H
 
@@ -20,7 +21,8 @@ struct sg_match_report {
     char campaign[32];
     char scope[SG_DIVISION_CODE_MAX + 1];
     bool accept;
-    struct sg_vehicle *existing; /* planned vehicles of the scope, before the run */
+    struct sg_vehicle_sizes sizes; /* of the proposed vehicles */
+    struct sg_vehicle *existing;   /* planned vehicles of the scope, before the run */
     size_t nexisting;
     struct sg_open_registrations *open;
     struct sg_match_result res;
@@ -36,9 +38,12 @@ struct sg_match_report {
  * call. */
 typedef void (*sg_match_done_cb)(void *data, int status, const struct sg_match_report *r);
 
-/** Start a run (campaign and scope borrowed). 0, or an error without calling cb. */
-int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, bool accept, sg_match_done_cb cb,
-                   void *data);
+/**
+ * Start a run (campaign, scope and sizes borrowed; sizes validated, or NULL for
+ * sg_vehicle_sizes_default). cb is called on the loop. 0, or an error without calling cb.
+ */
+int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, const struct sg_vehicle_sizes *sizes,
+                   bool accept, sg_match_done_cb cb, void *data);
 
 /** The report as the API shows it. */
 cJSON *sg_json_match_report(const struct sg_app *app, const struct sg_match_report *r);

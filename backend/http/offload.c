@@ -24,6 +24,7 @@ static struct {
 static void *run(void *unused)
 {
     (void)unused;
+    pthread_setname_np(pthread_self(), "sg-offload"); /* top -H and the tests find it by name */
     for (;;) {
         pthread_mutex_lock(&w.mutex);
         while (w.head == NULL)
@@ -52,10 +53,15 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
 
 void sg_offload_start(h2o_context_t *ctx)
 {
+    sg_offload_start_queue(ctx->queue);
+}
+
+void sg_offload_start_queue(h2o_multithread_queue_t *queue)
+{
     pthread_t tid;
     if (w.started++)
         return;
-    w.queue = ctx->queue;
+    w.queue = queue;
     h2o_multithread_register_receiver(w.queue, &w.receiver, on_done);
     h2o_multithread_create_thread(&tid, NULL, run, NULL);
     pthread_detach(tid);

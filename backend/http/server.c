@@ -153,10 +153,11 @@ int sg_http_serve(struct sg_app *app, h2o_evloop_t *loop, const char *host, int 
     fprintf(stderr, "songgong: stopping (%s from pid %u)\n", strsignal((int)s.stopped_by.ssi_signo),
             (unsigned)s.stopped_by.ssi_pid);
     shutdown_gracefully(&s, loop);
-    if (s.connections == 0 && sg_pwhash_pending() == 0) {
+    if (s.connections == 0 && sg_pwhash_pending() == 0 && sg_offload_pending() == 0) { /* else receivers hold ctx */
         h2o_context_dispose(&s.ctx);
         h2o_config_dispose(&s.config);
     }
-    sg_manifest_pdf_cleanup();
+    if (sg_offload_pending() == 0) /* else a PDF may still be drawing on the worker */
+        sg_manifest_pdf_cleanup();
     return 0;
 }

@@ -133,18 +133,36 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     await org.reload();
 });
 
-test('matching: preview, then accept with a confirmation', async () => {
+test('matching: seats of new vehicles chosen, preview, then accept with a confirmation', async () => {
     await org.getByRole('link', { name: '编排' }).click();
+    const bus = org.getByLabel('专车座位');
+    assert.equal(await bus.inputValue(), '50', 'the defaults are prefilled');
+    assert.equal(await org.getByLabel('专列座位').inputValue(), '1000');
+    assert.equal(await org.getByLabel('每节车厢').inputValue(), '100');
+    assert.equal(await org.getByLabel('专机座位').inputValue(), '150');
+    await bus.fill('70');
+    await org.getByRole('button', { name: '预览编排' }).click();
+    await org.locator('[data-field="sizes.bus"].bad .error').waitFor();
+    assert.match(await org.textContent('[data-field="sizes.bus"] .error'), /专车5-65/);
+    await shot(org, 'transport-03-match-size-refused');
+    await bus.fill('40');
     await org.getByRole('button', { name: '预览编排' }).click();
     await org.getByText('先坐满已有的车').waitFor();
+    assert.equal(await org.locator('[data-field="sizes.bus"].bad').count(), 0);
     const text = await org.textContent('#view');
+    assert.match(text, /每辆专车 40 座、每列专列 1,000 座（每节车厢 100 座）、每架专机 150 座/);
     assert.match(text, /桂A12345：原有 0 人，新增 5 人/);
     assert.match(text, /深圳市 2月12日：2人 → 1辆专车/);
     assert.match(text, /理论最少 1 辆/);
     await shot(org, 'transport-03-match-preview');
+    await bus.fill('30'); // after the preview: the accept applies what was previewed (40)
     await org.getByRole('button', { name: '确认编排' }).click();
     await org.getByText('编排已确认').waitFor();
     assert.match(await org.textContent('#view'), /已安排 6 份报名，共 7 人/);
+    assert.match(await org.textContent('#view'), /每辆专车 40 座/);
+    const made = await org.locator('.card.success a[href^="#/vehicle/"]').first().getAttribute('href');
+    const v = await org.evaluate(async (id) => (await fetch(`/api/vehicles/${id}`)).json(), made.split('/').pop());
+    assert.equal(v.capacity, 40, 'the new bus has the seats chosen');
     await shot(org, 'transport-04-match-accepted');
     await org.getByRole('link', { name: '车辆', exact: true }).click();
     await org.locator('table.vehicles tbody tr').nth(1).waitFor();

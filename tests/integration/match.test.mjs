@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Matching end to end: preview, accept, existing vehicles filled first, seats never
 // shared, the worker's lookup shows the assignment, two concurrent accepts never assign a
-// registration twice, moves by hand, release, 403 outside the scope.
+// registration twice, moves by hand, release, 403 outside the scope; the sizes of the
+// proposed vehicles chosen per run (API and `songgong match`), checked and applied.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { errorCode, startStack } from './lib/harness.mjs';
+import { errorCode, runCli, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
 import { addUser, busPlan, login } from './lib/transport.mjs';
 
@@ -150,5 +151,103 @@ describe('matching', () => {
         const c = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
         assert.equal(c.status, 200, c.text);
         assert.equal((await checkSeats()).size, regs.length + more.length);
+    });
+});
+
+describe('sizes of the proposed vehicles', () => {
+    const run = (sizes, accept = false, scope = '4501') => org.post('/api/match', { campaign: '2027-spring', scope, accept, sizes });
+
+    test('400 naming the field for a size out of its range, not whole carriages, or not a number', async () => {
+        const cases = [
+            [{ bus: 4 }, 'sizes.bus', 'capacity_range'],
+            [{ bus: 66 }, 'sizes.bus', 'capacity_range'],
+            [{ train: 99 }, 'sizes.train', 'capacity_range'],
+            [{ train: 2401 }, 'sizes.train', 'capacity_range'],
+            [{ flight: 29 }, 'sizes.flight', 'capacity_range'],
+            [{ flight: 401 }, 'sizes.flight', 'capacity_range'],
+            [{ train_carriage: 19 }, 'sizes.train_carriage', 'carriage_range'],
+            [{ train_carriage: 151 }, 'sizes.train_carriage', 'carriage_range'],
+            [{ train: 1050 }, 'sizes.train_carriage', 'carriage_divides'],
+            [{ train: 1000, train_carriage: 120 }, 'sizes.train_carriage', 'carriage_divides'],
+            [{ bus: 45.5 }, 'sizes.bus', 'type'],
+            [{ bus: '45' }, 'sizes.bus', 'type'],
+            [{ bus: -50 }, 'sizes.bus', 'capacity_range'],
+            [{ bus: 1e300 }, 'sizes.bus', 'capacity_range'],
+            [{ ship: 40 }, 'sizes.ship', 'bad_request'],
+            [[50, 1000], 'sizes', 'type'],
+            ['big', 'sizes', 'type'],
+        ];
+        for (const [sizes, field, code] of cases) {
+            for (const accept of [false, true]) {
+                const r = await run(sizes, accept);
+                assert.equal(r.status, 400, `${JSON.stringify(sizes)}: ${r.text}`);
+                assert.equal(errorCode(r), code, `${JSON.stringify(sizes)}: ${r.text}`);
+                assert.equal(r.json.error.field, field, `${JSON.stringify(sizes)}: ${r.text}`);
+                assert.ok(r.json.error.message, 'a message to show');
+            }
+        }
+        assert.equal(await redis.call('GET', 'sg:2027-spring:matchlock'), null, 'a refused run holds no lock');
+    });
+
+    test('without sizes the defaults are used and shown', async () => {
+        const r = await run(undefined);
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.json.sizes, { bus: 50, train: 1000, train_carriage: 100, flight: 150 });
+    });
+
+    test('preview and accept with chosen sizes: the created vehicles have them', async () => {
+        const sizes = { bus: 20, train: 600, train_carriage: 120, flight: 60 };
+        const day = { flex_days: 0, depart_date: '2027-02-20' };
+        await signups(Array(15).fill(3), { ...day, mode: 'bus', dest_city: '4401' });
+        await signups([4, 3, 3], { ...day, mode: 'train', dest_city: '4403' });
+        await signups([2, 3], { ...day, mode: 'flight', dest_city: '4404' });
+        const p = await run(sizes);
+        assert.equal(p.status, 200, p.text);
+        assert.deepEqual(p.json.sizes, sizes);
+        const bus = p.json.new.find((g) => g.dest_city === '4401');
+        assert.equal(bus.type, 'bus');
+        assert.equal(bus.vehicles, 3, '45 people in groups of 3 need 3 buses of 20 (18 + 18 + 9)');
+        assert.deepEqual(p.json.new.map((g) => g.type).sort(), ['bus', 'flight', 'train']);
+
+        const a = await run(sizes, true);
+        assert.equal(a.status, 200, a.text);
+        assert.deepEqual(a.json.sizes, sizes);
+        assert.equal(a.json.created.length, 5);
+        const made = await Promise.all(a.json.created.map(async (id) => (await org.get(`/api/vehicles/${id}`)).json));
+        const byType = (t) => made.filter((v) => v.type === t);
+        assert.equal(byType('bus').length, 3);
+        for (const v of byType('bus')) assert.equal(v.capacity, 20);
+        assert.equal(byType('train').length, 1);
+        assert.equal(byType('train')[0].capacity, 600);
+        assert.equal(byType('train')[0].carriage_size, 120);
+        assert.equal(byType('flight').length, 1);
+        assert.equal(byType('flight')[0].capacity, 60);
+        await checkSeats();
+    });
+
+    test('songgong match --bus-seats … creates vehicles of the sizes given; bad sizes name the flag', async () => {
+        const env = { ...srv.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1' }; // the CLI's loop is never freed
+        const help = runCli(['match', '--help'], env);
+        assert.equal(help.status, 0);
+        for (const flag of ['--bus-seats', '--train-seats', '--train-carriage', '--flight-seats']) assert.match(help.stdout, new RegExp(flag));
+        const bad = runCli(['match', '--campaign', '2027-spring', '--scope', '4501', '--bus-seats', '70', '--train-seats', '1010'], env);
+        assert.equal(bad.status, 1);
+        assert.match(bad.stderr, /--bus-seats must be 5-65/);
+        assert.match(bad.stderr, /--train-seats 1010 is not a whole number of carriages of 100 seats/);
+        assert.match(runCli(['match', '--campaign', '2027-spring', '--scope', '4501', '--flight-seats', 'many'], env).stderr, /--flight-seats needs a number/);
+
+        await signups(Array(10).fill(3), { flex_days: 0, depart_date: '2027-02-22', mode: 'bus', dest_city: '4401' });
+        const args = ['match', '--campaign', '2027-spring', '--scope', '4501', '--bus-seats', '25', '--train-seats', '1200', '--train-carriage', '120', '--json'];
+        const preview = runCli(args, env);
+        assert.equal(preview.status, 0, preview.stderr);
+        assert.deepEqual(JSON.parse(preview.stdout).sizes, { bus: 25, train: 1200, train_carriage: 120, flight: 150 });
+        const text = runCli(args.filter((a) => a !== '--json'), env);
+        assert.match(text.stdout, /sizes of new vehicles: bus 25, train 1200 \(carriages of 120\), flight 150 seats/);
+        const accepted = runCli([...args, '--accept'], env);
+        assert.equal(accepted.status, 0, accepted.stderr);
+        const report = JSON.parse(accepted.stdout);
+        assert.equal(report.created.length, 2, '30 people in groups of 3 need 2 buses of 25 (24 + 6)');
+        for (const id of report.created) assert.equal((await org.get(`/api/vehicles/${id}`)).json.capacity, 25);
+        await checkSeats();
     });
 });

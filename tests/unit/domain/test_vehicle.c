@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of domain/vehicle.c: a good plan, each field rule, readiness for boarding, the
- * status machine, train seats, and which registrations a vehicle accepts. */
+ * status machine, train seats, which registrations a vehicle accepts, and the sizes of
+ * the vehicles matching proposes. */
 #include "test.h"
 #include "domain/err.h"
 #include "domain/vehicle.h"
@@ -241,6 +242,54 @@ static void test_holes_parse(void)
     ASSERT_EQ(sg_vehicle_holes_parse("1-2x", h, 4), 0); /* junk stops the list */
 }
 
+static void test_sizes(void)
+{
+    struct sg_vehicle_sizes_input in = {{-1, -1, -1}, -1};
+    struct sg_vehicle_sizes out;
+    struct sg_field_errors e;
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), 0); /* nothing given: the defaults */
+    ASSERT_EQ(out.seats[SG_VEHICLE_BUS], 50);
+    ASSERT_EQ(out.seats[SG_VEHICLE_TRAIN], 1000);
+    ASSERT_EQ(out.seats[SG_VEHICLE_FLIGHT], 150);
+    ASSERT_EQ(out.train_carriage, 100);
+    in = (struct sg_vehicle_sizes_input){{5, 2400, 400}, 120}; /* the ends of the ranges */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), 0);
+    ASSERT_EQ(out.seats[SG_VEHICLE_BUS], 5);
+    ASSERT_EQ(out.seats[SG_VEHICLE_TRAIN], 2400);
+    ASSERT_EQ(out.seats[SG_VEHICLE_FLIGHT], 400);
+    ASSERT_EQ(out.train_carriage, 120);
+    in = (struct sg_vehicle_sizes_input){{45, -1, 30}, -1}; /* some given, the rest default */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), 0);
+    ASSERT_EQ(out.seats[SG_VEHICLE_BUS], 45);
+    ASSERT_EQ(out.seats[SG_VEHICLE_TRAIN], 1000);
+    ASSERT_EQ(out.seats[SG_VEHICLE_FLIGHT], 30);
+    in = (struct sg_vehicle_sizes_input){{4, 99, 401}, 19};
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), SG_EINVAL);
+    ASSERT(has(&e, "bus", "capacity_range"));
+    ASSERT(has(&e, "train", "capacity_range"));
+    ASSERT(has(&e, "flight", "capacity_range"));
+    ASSERT(has(&e, "train_carriage", "carriage_range"));
+    ASSERT_EQ(e.n, 4);
+    in = (struct sg_vehicle_sizes_input){{66, 2401, 29}, 151};
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), SG_EINVAL);
+    ASSERT_EQ(e.n, 4);
+    in = (struct sg_vehicle_sizes_input){{-1, 1050, -1}, -1}; /* 10.5 carriages of 100 */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), SG_EINVAL);
+    ASSERT(has(&e, "train_carriage", "carriage_divides"));
+    ASSERT_EQ(e.n, 1);
+    in.train_carriage = 150; /* 7 carriages */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), 0);
+    in = (struct sg_vehicle_sizes_input){{-1, -1, -1}, 118}; /* 1000 is not whole carriages of 118 */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), SG_EINVAL);
+    ASSERT(has(&e, "train_carriage", "carriage_divides"));
+    in.seats[SG_VEHICLE_TRAIN] = 2124; /* 18 carriages of 118 */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), 0);
+    in.seats[SG_VEHICLE_TRAIN] = 3000; /* out of range: only that is reported */
+    ASSERT_EQ(sg_vehicle_sizes_validate(&in, &out, &e), SG_EINVAL);
+    ASSERT_EQ(e.n, 1);
+    ASSERT(has(&e, "train", "capacity_range"));
+}
+
 int main(void)
 {
     setup();
@@ -255,6 +304,7 @@ int main(void)
     RUN(test_accepts);
     RUN(test_stop_for_village);
     RUN(test_holes_parse);
+    RUN(test_sizes);
     sg_divisions_free((struct sg_divisions *)ctx.destinations);
     TEST_DONE();
 }
