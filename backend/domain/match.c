@@ -13,6 +13,7 @@
 #include "domain/err.h"
 #include "domain/match.h"
 #include "domain/registration.h"
+#include "domain/sort.h"
 
 #define GAP_SIZES 16 /* groups up to this size can close a gap */
 
@@ -78,18 +79,58 @@ struct matcher {
     struct sg_match_result *res;
 };
 
-static const struct sg_match_item *sort_items;
+/* An item's sort key: (city, day) in hi, village in lo, the item index last. The keys are
+ * compared directly (no lookup through the items, no shared state: safe on any thread). */
+struct order_key {
+    uint64_t hi, lo;
+    uint32_t item;
+};
 
 static int by_city_day_place(const void *a, const void *b)
 {
-    const struct sg_match_item *x = &sort_items[*(const uint32_t *)a], *y = &sort_items[*(const uint32_t *)b];
-    if (x->city != y->city)
-        return x->city < y->city ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->place != y->place)
-        return x->place < y->place ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    const struct order_key *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* order[] = the item indices by (city, day, place), ties by index. With days spanning less
+ * than 1,024 (a season), one 64-bit key holds all three (14 + 10 + 40 bits) and a radix
+ * sort does it; else qsort on the wide keys. */
+static void sort_order(uint32_t *order, const struct sg_match_item *items, size_t n)
+{
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    int narrow = 1;
+    for (size_t i = 0; i != n; ++i) {
+        lo = items[i].day < lo ? items[i].day : lo;
+        hi = items[i].day > hi ? items[i].day : hi;
+        narrow &= items[i].city < (1u << 14) && items[i].place < (1ull << 40);
+    }
+    if (n == 0 || (narrow && (int64_t)hi - lo < 1024)) {
+        struct sg_sort_pair *p = malloc((n != 0 ? n : 1) * sizeof(*p));
+        if (p == NULL)
+            abort();
+        for (size_t i = 0; i != n; ++i)
+            p[i] = (struct sg_sort_pair){
+                (uint64_t)items[i].city << 50 | (uint64_t)(items[i].day - lo) << 40 | items[i].place, (uint32_t)i};
+        sg_sort_pairs(p, n);
+        for (size_t i = 0; i != n; ++i)
+            order[i] = p[i].value;
+        free(p);
+        return;
+    }
+    struct order_key *keys = malloc(n * sizeof(*keys));
+    if (keys == NULL)
+        abort();
+    for (size_t i = 0; i != n; ++i)
+        keys[i] = (struct order_key){(uint64_t)items[i].city << 32 | (uint32_t)((int64_t)items[i].day - INT32_MIN),
+                                     items[i].place, (uint32_t)i};
+    qsort(keys, n, sizeof(*keys), by_city_day_place);
+    for (size_t i = 0; i != n; ++i)
+        order[i] = keys[i].item;
+    free(keys);
 }
 
 static uint32_t add_bin(struct matcher *m, uint32_t city, int32_t day, uint8_t type, uint32_t capacity, uint32_t used)
@@ -450,12 +491,10 @@ int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_m
     if (!m.order || !m.next || !m.newtype || !bucket || !q.pos || !res->assign || !res->reason)
         abort();
     for (size_t i = 0; i != nitems; ++i) {
-        m.order[i] = (uint32_t)i;
         res->assign[i] = (struct sg_match_assignment){SG_MATCH_NONE, 0};
         m.newtype[i] = new_type(&m, &items[i]);
     }
-    sort_items = items; /* qsort has no context argument; matching runs on one thread */
-    qsort(m.order, nitems, sizeof(*m.order), by_city_day_place);
+    sort_order(m.order, items, nitems);
     fill_existing_all(&m, vehicles, nvehicles);
     for (size_t lo = 0, hi; lo < nitems; lo = hi) {
         for (hi = lo; hi < nitems && items[m.order[hi]].city == items[m.order[lo]].city; ++hi)

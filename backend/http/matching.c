@@ -8,6 +8,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "domain/err.h"
+#include "domain/sort.h"
 #include "http/matching.h"
 #include "http/offload.h"
 #include "store/transport.h"
@@ -128,29 +129,28 @@ static void write_more(struct job *j)
     }
 }
 
-static int by_vehicle_seat(const void *a, const void *b)
-{
-    const struct sg_assignment *x = a, *y = b;
-    int c = strcmp(x->vehicle, y->vehicle);
-    return c != 0 ? c : x->seat < y->seat ? -1 : x->seat > y->seat;
-}
-
-/* The writes in vehicle and seat order: a batch reads and writes each vehicle once. */
+/* The writes in vehicle and seat order: a batch reads and writes each vehicle once.
+ * Radix-sorted by (vehicle index, seat) (a qsort comparing vehicle ids as strings cost a
+ * third of the run's CPU at 1,000,000 registrations). */
 static void start_writes(struct job *j)
 {
     const struct sg_match_result *res = &j->r.res;
-    size_t n = j->r.open->n;
-    if ((j->writes = malloc((n + 1) * sizeof(*j->writes))) == NULL)
+    size_t n = j->r.open->n, nkeys = 0;
+    struct sg_sort_pair *keys = malloc((n + 1) * sizeof(*keys));
+    if ((j->writes = malloc((n + 1) * sizeof(*j->writes))) == NULL || keys == NULL)
         abort();
-    for (size_t i = 0; i != n; ++i) {
-        uint32_t v = res->assign[i].vehicle;
-        if (v == SG_MATCH_NONE)
-            continue;
+    for (size_t i = 0; i != n; ++i)
+        if (res->assign[i].vehicle != SG_MATCH_NONE)
+            keys[nkeys++] =
+                (struct sg_sort_pair){(uint64_t)res->assign[i].vehicle << 32 | res->assign[i].seat, (uint32_t)i};
+    sg_sort_pairs(keys, nkeys);
+    for (size_t k = 0; k != nkeys; ++k) {
+        uint32_t i = keys[k].value, v = res->assign[i].vehicle;
         const char *id = v < j->r.nexisting ? j->r.existing[v].id : j->r.created_id[v - j->r.nexisting];
         j->writes[j->nwrites++] =
             (struct sg_assignment){j->r.open->member[i], id, res->assign[i].seat, j->r.open->items[i].size};
     }
-    qsort(j->writes, j->nwrites, sizeof(*j->writes), by_vehicle_seat);
+    free(keys);
     write_more(j);
 }
 
