@@ -65,6 +65,11 @@ bool sg_staff_has_session(h2o_req_t *req)
     return session_cookie(req, sid, sizeof(sid)) == 0;
 }
 
+bool sg_staff_session_id(h2o_req_t *req, char *out, size_t size)
+{
+    return session_cookie(req, out, size) == 0;
+}
+
 static int is_unsafe(h2o_req_t *req)
 {
     return !sg_method_is(req, "GET") && !sg_method_is(req, "HEAD");

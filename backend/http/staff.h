@@ -57,6 +57,8 @@ bool sg_listing_init_or_reply(struct sg_staff_req *p, struct sg_listing *l, enum
 
 /** True when the request carries a session cookie (valid or not). */
 bool sg_staff_has_session(h2o_req_t *req);
+/** The session cookie's value into out (size bytes); false when there is none or it does not fit. */
+bool sg_staff_session_id(h2o_req_t *req, char *out, size_t size);
 
 /** The same, at most once per window_s seconds for the user, action and target (pages that refresh themselves). */
 void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,

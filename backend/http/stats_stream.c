@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/stats/stream?scope=CODE: server-sent events. The figures are read again every
  * TICK_MS (one Redis round trip) and sent as an event "stats" only when they changed; a
- * comment line keeps proxies and dead-peer detection going. A stream ends itself after
- * MAX_AGE_MS (the browser reconnects, which checks the session again) and on shutdown.
+ * comment line keeps proxies and dead-peer detection going. Every SESSION_CHECK_MS the
+ * session is looked up again (and its idle expiry pushed back, as any request does): a
+ * logout, an expiry or a disabled account ends the stream within that time (the browser
+ * reconnects, gets 401 and shows the login). A stream also ends itself after MAX_AGE_MS
+ * and on shutdown.
  *
  * Lifetime: the stream is a heap object (an sg_staff_req, so the request's pool cuts its
  * back-pointer); the generator lives in the pool and points at it. h2o calls stop when the
  * client goes away; a read still in flight then frees the stream when it returns. */
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "domain/err.h"
 #include "http/reply.h"
 #include "http/routes.h"
@@ -17,6 +21,7 @@
 #define TICK_MS 2000
 #define HEARTBEAT_MS 15000
 #define MAX_AGE_MS (10 * 60 * 1000)
+#define SESSION_CHECK_MS 10000
 
 struct stream {
     struct sg_staff_req base;
@@ -25,7 +30,8 @@ struct stream {
     char scope[SG_DIVISION_CODE_MAX + 1];
     h2o_loop_t *loop;
     h2o_timeout_entry_t tick;
-    uint64_t started_at, written_at;
+    uint64_t started_at, written_at, checked_at;
+    char sid[128];       /* the session cookie, looked up again every SESSION_CHECK_MS */
     char *last;          /* the last figures sent (JSON text) */
     h2o_iovec_t sending; /* heap buffer h2o holds until proceed */
     h2o_iovec_t queued;  /* next buffer, sent on proceed */
@@ -54,6 +60,7 @@ static void free_stream(struct stream *st)
         streams = st->next;
     if (st->next != NULL)
         st->next->prev = st->prev;
+    sodium_memzero(st->sid, sizeof(st->sid));
     free(st->last);
     free(st->sending.base);
     free(st->queued.base);
@@ -150,18 +157,47 @@ static void start(struct stream *st)
 
 static void on_figures(void *data, int status, cJSON *json);
 
-static void on_tick(h2o_timeout_entry_t *entry)
+static void read_figures(struct stream *st)
 {
-    struct stream *st = H2O_STRUCT_FROM_MEMBER(struct stream, tick, entry);
-    if (h2o_now(st->loop) - st->started_at >= MAX_AGE_MS) {
-        end_stream(st);
-        return;
-    }
     st->reading = true;
     if (sg_stats_read(st->base.super.app, st->campaign, st->scope, on_figures, st) != 0) {
         st->reading = false; /* Redis is down: try again next tick */
         h2o_timeout_link(st->loop, &tick_timeout, &st->tick);
     }
+}
+
+static void on_session(void *data, int status, const struct sg_session *session)
+{
+    struct stream *st = data;
+    (void)session;
+    st->reading = false;
+    if (gone(st)) {
+        free_stream(st);
+        return;
+    }
+    if (status == SG_ENOENT) { /* logged out, expired or disabled: no more figures */
+        end_stream(st);
+        return;
+    }
+    st->checked_at = h2o_now(st->loop); /* (a store failure: the figures' read says so) */
+    read_figures(st);
+}
+
+static void on_tick(h2o_timeout_entry_t *entry)
+{
+    struct stream *st = H2O_STRUCT_FROM_MEMBER(struct stream, tick, entry);
+    struct sg_app *app = st->base.super.app;
+    if (h2o_now(st->loop) - st->started_at >= MAX_AGE_MS) {
+        end_stream(st);
+        return;
+    }
+    if (h2o_now(st->loop) - st->checked_at >= SESSION_CHECK_MS) {
+        st->reading = true;
+        if (sg_store_session_touch(app->store, st->sid, app->session_idle_s, on_session, st) == 0)
+            return;
+        st->reading = false;
+    }
+    read_figures(st);
 }
 
 static void send_figures(struct stream *st, cJSON *json)
@@ -231,7 +267,9 @@ static void open_stream(struct sg_staff_req *p)
         tick_timeout_ready = true;
     }
     st->tick.cb = on_tick;
-    st->started_at = h2o_now(st->loop);
+    st->started_at = st->checked_at = h2o_now(st->loop);
+    if (!sg_staff_session_id(p->super.req, st->sid, sizeof(st->sid)))
+        st->sid[0] = '\0'; /* (the gate found it: cannot happen) */
     st->reading = true;
     int ret = sg_stats_read(p->super.app, c, st->scope, on_figures, st);
     if (ret != 0) {

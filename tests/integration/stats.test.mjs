@@ -284,6 +284,26 @@ describe('event stream', () => {
         srv.assertAlive();
     });
 
+    test('a logout ends the open stream (within the session re-check, ~10 s)', async () => {
+        const c = await login(srv, 's_region'); // a session of its own
+        const res = await fetch(`${srv.url}/api/stats/stream?scope=45`, { headers: { Cookie: c.cookie } });
+        assert.equal(res.status, 200);
+        const reader = res.body.getReader();
+        assert.ok(await nextEvent(reader, { buf: '' }, (e) => e.event === 'stats', 5000), 'figures while logged in');
+        const out = await c.post('/api/logout', {});
+        assert.equal(out.status, 200, out.text);
+        const t0 = Date.now();
+        let done = false;
+        while (!done && Date.now() - t0 < 20000) {
+            const chunk = await Promise.race([reader.read(), sleep(20000).then(() => ({ timeout: true }))]);
+            done = chunk.done === true;
+            assert.ok(!chunk.timeout, 'the stream is still open 20 s after the logout');
+        }
+        assert.ok(done, 'the server ended the stream');
+        assert.equal((await fetch(`${srv.url}/api/stats/stream?scope=45`, { headers: { Cookie: c.cookie } })).status, 401, 'and a reconnect is refused');
+        srv.assertAlive();
+    });
+
     test('many clients that leave at once, one mid-read, and one open at shutdown', async () => {
         const c = clients.s_region;
         for (let i = 0; i < 5; i++) {
