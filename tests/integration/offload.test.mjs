@@ -53,6 +53,21 @@ async function workerStarted(task, cpu0, stop) {
     }
 }
 
+/** Resolves once the worker's CPU time stops growing (it has finished what it was given). */
+async function workerIdle(task) {
+    let last = -1;
+    await until(
+        () => {
+            const now = workerCpu(task);
+            const idle = now === last;
+            last = now;
+            return idle;
+        },
+        60000,
+        300,
+    );
+}
+
 function h2Session(url) {
     return new Promise((resolve, reject) => {
         const s = http2.connect(url);
@@ -118,13 +133,7 @@ test('HTTP/2 streams reset while their PDF and .xlsx are drawn', async () => {
     for (const s of streams) s.close(http2.constants.NGHTTP2_CANCEL);
     session.close();
     // the worker finishes both documents for nobody; the server stays up and answers
-    let last = -1;
-    await until(() => {
-        const now = workerCpu(task);
-        const idle = now === last;
-        last = now;
-        return idle;
-    }, 60000, 300);
+    await workerIdle(task);
     srv.assertAlive();
     assert.equal((await srv.get('/healthz')).status, 200);
     assert.equal((await org.get(`/api/vehicles/${train.id}/manifest.xlsx`)).status, 200);
@@ -141,13 +150,7 @@ test('HTTP/1 client that closes its socket while its PDF is drawn', async () => 
     s.write(`GET /api/vehicles/${train.id}/manifest.pdf HTTP/1.1\r\nHost: x\r\nCookie: ${org.cookie}\r\n\r\n`);
     assert.ok(await workerStarted(task, cpu0, () => answered), 'answered before the worker began');
     s.destroy();
-    let last = -1;
-    await until(() => {
-        const now = workerCpu(task);
-        const idle = now === last;
-        last = now;
-        return idle;
-    }, 60000, 300);
+    await workerIdle(task);
     srv.assertAlive();
     const r = await org.get(`/api/vehicles/${train.id}/manifest.pdf`, { timeout: 120000 });
     assert.equal(r.status, 200);
