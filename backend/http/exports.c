@@ -205,7 +205,7 @@ static void on_page(void *data, int status, const struct sg_scan_page *page)
 static int read_page(struct sg_export *e)
 {
     int ret = sg_store_registration_scan(e->base.super.app->store, e->l.campaign->id, e->l.scope, e->l.cancelled,
-                                         e->after, 0, PAGE, e->full, false, on_page, e);
+                                         e->after, 0, PAGE, e->full, false, &e->l.filter, on_page, e);
     e->busy = ret == 0;
     return ret;
 }

@@ -126,7 +126,7 @@ static void on_scanned(void *data, int status, const struct sg_scan_page *page)
     int ret = SG_ENOENT;
     if (page->next[0] != '\0' &&
         (ret = sg_store_registration_scan(r->base.super.app->store, r->l.campaign->id, r->l.scope, r->l.cancelled,
-                                          page->next, 0, SCAN_PAGE, false, false, on_scanned, r)) == 0)
+                                          page->next, 0, SCAN_PAGE, false, false, f, on_scanned, r)) == 0)
         return;
     if (ret == SG_ENOENT)
         list_reply(r, r->matched);
@@ -158,10 +158,10 @@ static void list(struct sg_staff_req *p)
     /* "registered" (later "assigned") share the active index with each other: matched here. */
     if (!sg_filter_narrows(&r->l.filter) && (r->l.filter.status[0] == '\0' || r->l.cancelled))
         ret = sg_store_registration_scan(st, r->l.campaign->id, r->l.scope, r->l.cancelled, "", r->skip, r->per_page,
-                                         false, true, on_slice, r);
+                                         false, true, NULL, on_slice, r);
     else
         ret = sg_store_registration_scan(st, r->l.campaign->id, r->l.scope, r->l.cancelled, "", 0, SCAN_PAGE, false,
-                                         false, on_scanned, r);
+                                         false, &r->l.filter, on_scanned, r);
     if (ret != 0) {
         sg_reply_store_error(req, ret);
         list_free(r);

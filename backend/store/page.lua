@@ -3,10 +3,14 @@
 -- and for each the fields a list or export needs. A page of 500 costs Redis about 2 ms.
 -- KEYS[1] sg:{campaign}:byplace or sg:{campaign}:cancelled (members "{village}:{code}")
 -- ARGV[1] min  ARGV[2] max  ARGV[3] offset  ARGV[4] count  ARGV[5] '1': also count the scope
+-- ARGV[6] a search's needle ('' for none): a row whose data has masked numbers but not
+--         the needle (a plain substring) comes back as its member and empty fields (the
+--         caller still reads past it; a search then sends and decodes only likely rows)
 -- Returns {total or -1, member, code, village, status, created, data, flag_checked,
 --          cancelled_by, cancelled_at, campaign, member, ...}; status 'assigned' when the
 -- campaign's assignment hash holds the code (the registration hash keeps 'registered').
 local out = {-1}
+local needle = ARGV[6] or ''
 if ARGV[5] == '1' then
   out[1] = redis.call('ZLEXCOUNT', KEYS[1], ARGV[1], ARGV[2])
 end
@@ -16,7 +20,9 @@ for _, m in ipairs(members) do
   out[#out + 1] = m
   local h = redis.call('HMGET', 'sg:reg:' .. code, 'code', 'village', 'status', 'created', 'data', 'flag_checked',
     'cancelled_by', 'cancelled_at', 'campaign')
-  if h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
+  if needle ~= '' and h[5] and not string.find(h[5], needle, 1, true) and string.find(h[5], '_masked', 1, true) then
+    h = {}
+  elseif h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
     h[3] = 'assigned'
   end
   for i = 1, 9 do

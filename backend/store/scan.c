@@ -65,11 +65,42 @@ static void on_page(void *data, int status, redisReply *reply)
     free(op);
 }
 
+/* True when codec.c writes s into JSON unchanged (no quote, backslash or control byte). */
+static bool plain(const char *s)
+{
+    for (; *s != '\0'; ++s)
+        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+            return false;
+    return true;
+}
+
+/* What every row matching f has in its data JSON (as codec.c writes it), into out; ""
+ * when nothing is sure to be there. The most selective first: the last 4 of a number end
+ * a masked number ("…123X\""), then a name (when q is not also read as a code, which
+ * matches the member instead), the destination, the date. */
+static void needle_of(const struct sg_filter *f, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (f == NULL)
+        return;
+    if (f->last4[0] != '\0')
+        snprintf(out, size, "%s\"", f->last4);
+    else if (f->name[0] != '\0' && f->code[0] == '\0' && plain(f->name))
+        snprintf(out, size, "%s", f->name);
+    else if (f->dest_city[0] != '\0')
+        snprintf(out, size, "\"dest_city\":\"%s\"", f->dest_city);
+    else if (f->has_date) {
+        char date[11];
+        sg_date_format(f->depart_date, date);
+        snprintf(out, size, "\"depart_date\":\"%s\"", date);
+    }
+}
+
 int sg_store_registration_scan(struct sg_store *s, const char *campaign, const char *scope, bool cancelled,
                                const char *after, size_t offset, size_t count, bool decrypt, bool with_total,
-                               sg_store_scan_cb cb, void *data)
+                               const struct sg_filter *prefilter, sg_store_scan_cb cb, void *data)
 {
-    char key[64], min[64], max[32], off[24], cnt[24];
+    char key[64], min[64], max[32], off[24], cnt[24], needle[160];
     if (count < 1 || count > 1000 || strlen(scope) > SG_DIVISION_CODE_MAX || strlen(after) >= 40)
         return SG_EINVAL;
     snprintf(key, sizeof(key), "sg:%s:%s", campaign, cancelled ? "cancelled" : "byplace");
@@ -80,15 +111,16 @@ int sg_store_registration_scan(struct sg_store *s, const char *campaign, const c
     snprintf(max, sizeof(max), "(%s\xff", scope);
     snprintf(off, sizeof(off), "%zu", offset);
     snprintf(cnt, sizeof(cnt), "%zu", count);
-    const char *argv[] = {key, min, max, off, cnt, with_total ? "1" : "0"};
-    size_t lens[6];
-    for (size_t i = 0; i != 6; ++i)
+    needle_of(prefilter, needle, sizeof(needle));
+    const char *argv[] = {key, min, max, off, cnt, with_total ? "1" : "0", needle};
+    size_t lens[7];
+    for (size_t i = 0; i != 7; ++i)
         lens[i] = strlen(argv[i]);
     struct scan_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct scan_op){s, cb, data, decrypt, count};
-    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 1, 6, argv, lens, on_page, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 1, 7, argv, lens, on_page, op);
     if (ret != 0)
         free(op);
     return ret;

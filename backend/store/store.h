@@ -11,6 +11,7 @@
 #include <h2o/socket.h>
 #include "domain/code.h"
 #include "domain/campaign.h"
+#include "domain/filter.h"
 #include "domain/registration.h"
 #include "domain/returns.h"
 
@@ -95,12 +96,15 @@ typedef void (*sg_store_scan_cb)(void *data, int status, const struct sg_scan_pa
  * the member after ("" = from the start) and skip offset members. decrypt fills the
  * personal numbers (full exports); else only the masked ones are filled, without any
  * decryption unless an old row lacks them. with_total also counts the scope (one
- * ZLEXCOUNT). Rows whose data cannot be read are skipped. status 0, SG_EUNAVAIL,
- * SG_ETIMEDOUT, SG_EIO. Strings are borrowed (copied before returning).
+ * ZLEXCOUNT). Rows whose data cannot be read are skipped. With prefilter (NULL: none),
+ * Redis leaves out the rows that cannot match it (their data lacks its last 4, name,
+ * destination or date), so a search sends and decodes only likely rows; the caller still
+ * applies sg_filter_match to what comes back. status 0, SG_EUNAVAIL, SG_ETIMEDOUT,
+ * SG_EIO. Strings are borrowed (copied before returning).
  */
 int sg_store_registration_scan(struct sg_store *s, const char *campaign, const char *scope, bool cancelled,
                                const char *after, size_t offset, size_t count, bool decrypt, bool with_total,
-                               sg_store_scan_cb cb, void *data);
+                               const struct sg_filter *prefilter, sg_store_scan_cb cb, void *data);
 
 struct sg_edit_result {
     int duplicate_person; /* with SG_EEXIST: index into reg->people whose ID number is taken */

@@ -259,6 +259,17 @@ describe('edit, cancel, flag, face-to-face', () => {
         assert.ok((await find(`q=${body.phone.slice(-4)}`)).includes(code));
         assert.ok((await find('dest_city=4401&date=2027-02-09')).includes(code));
         assert.ok(!(await find('dest_city=4419')).includes(code));
+        // Redis leaves out rows that cannot match (page.lua's needle): what comes back is
+        // exactly what a filter over the whole list gives, companions' numbers included
+        const withCompanion = await create({ village: A, companions: [companion({ phone: newPhone() })] });
+        const all = (await s.get('/api/registrations?per_page=200')).json.items;
+        const ends = (x, q) => typeof x === 'string' && x.endsWith(q);
+        for (const q of [withCompanion.body.companions[0].id_number.slice(-4), withCompanion.body.companions[0].phone.slice(-4), body.id_number.slice(-4)]) {
+            const want = all.filter((i) => i.people.some((p) => ends(p.id_number, q) || ends(p.phone, q))).map((i) => i.code).sort();
+            assert.deepEqual((await find(`q=${q}`)).sort(), want, `q=${q}`);
+        }
+        const want4401 = all.filter((i) => i.dest_city.code === '4401').map((i) => i.code).sort();
+        assert.deepEqual((await find('dest_city=4401')).sort(), want4401);
         const paged = await s.get('/api/registrations?per_page=1&page=2');
         assert.equal(paged.json.page, 2);
         assert.equal(paged.json.items.length, 1);
