@@ -17,13 +17,16 @@ end
 local members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', ARGV[3], ARGV[4])
 for _, m in ipairs(members) do
   local code = string.sub(m, -8)
+  local key = 'sg:reg:' .. code
   out[#out + 1] = m
-  local h = redis.call('HMGET', 'sg:reg:' .. code, 'code', 'village', 'status', 'created', 'data', 'flag_checked',
-    'cancelled_by', 'cancelled_at', 'campaign')
-  if needle ~= '' and h[5] and not string.find(h[5], needle, 1, true) and string.find(h[5], '_masked', 1, true) then
-    h = {}
-  elseif h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
-    h[3] = 'assigned'
+  local h = {}
+  local data = needle ~= '' and redis.call('HGET', key, 'data')
+  if not data or string.find(data, needle, 1, true) or not string.find(data, '_masked', 1, true) then
+    h = redis.call('HMGET', key, 'code', 'village', 'status', 'created', 'data', 'flag_checked', 'cancelled_by',
+      'cancelled_at', 'campaign')
+    if h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
+      h[3] = 'assigned'
+    end
   end
   for i = 1, 9 do
     out[#out + 1] = h[i] or ''
