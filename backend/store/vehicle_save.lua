@@ -1,7 +1,10 @@
 -- Create or update one vehicle (docs/redis-keys.md). A create takes the next id and adds
 -- the vehicle to its campaign's scope index; an update only writes when the status is
 -- still the one the caller read (else 'conflict') and never sets capacity below the people
--- assigned or the highest seat given out (seat_next - 1; else 'below_used').
+-- assigned or the highest seat given out (seat_next - 1; else 'below_used'). An update that
+-- cancels the vehicle sends its passengers back to matching in the same step: out of the
+-- assignment hash and into the open index again (unless cancelled themselves), boarding
+-- undone, every seat free.
 -- KEYS[1] sg:vehicles:next   KEYS[2] sg:{campaign}:vehicles (ZSET, member "{scope}:{id}")
 -- ARGV[1] id ('' to create)  ARGV[2] the status read before ('' on create)
 -- ARGV[3] scope  ARGV[4] capacity  ARGV[5..] field, value pairs of the hash
@@ -25,5 +28,26 @@ else
     return {'below_used'}
   end
 end
+local was = ARGV[1] ~= '' and redis.call('HGET', key, 'status')
 redis.call('HSET', key, unpack(ARGV, 5))
+local now, campaign
+for i = 5, #ARGV - 1, 2 do
+  if ARGV[i] == 'status' then
+    now = ARGV[i + 1]
+  elseif ARGV[i] == 'campaign' then
+    campaign = ARGV[i + 1]
+  end
+end
+if was and was ~= 'cancelled' and now == 'cancelled' and campaign then
+  local akey, okey = 'sg:' .. campaign .. ':assign', 'sg:' .. campaign .. ':open'
+  for _, code in ipairs(redis.call('ZRANGE', key .. ':seats', 0, -1)) do
+    redis.call('HDEL', akey, code)
+    local r = redis.call('HMGET', 'sg:reg:' .. code, 'status', 'open')
+    if r[1] == 'registered' and r[2] then
+      redis.call('ZADD', okey, 0, r[2])
+    end
+  end
+  redis.call('DEL', key .. ':seats', key .. ':boarded')
+  redis.call('HSET', key, 'used', 0, 'seat_next', 1, 'holes', '', 'boarded_people', 0, 'boarded_poverty', 0)
+end
 return {'ok', id}

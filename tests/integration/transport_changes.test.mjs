@@ -188,3 +188,36 @@ test('seats freed by a cancel are given again: to the next match, to a move by h
     for (const [code, seat] of got) assert.equal(await where(code), `${vid}:${seat}`);
     assert.deepEqual([...got.values()].map(Number).sort((x, y) => x - y), [1, 2, 4]);
 });
+
+test('a cancelled vehicle sends its passengers back to matching; they are matched again', async () => {
+    const group = [];
+    for (let i = 0; i < 3; i++) group.push(await signUp({ dest_city: '4452', depart_date: '2027-02-07', flex_days: 0, mode: 'bus' }));
+    assert.equal((await matchRun(true)).status, 200);
+    const where = async (code) => String((await redis.call('HGET', `sg:${campaign}:assign`, code)) ?? '');
+    const [vid] = (await where(group[0].code)).split(':');
+    // one passenger already checked in, one cancels before the vehicle does
+    const token = (await srv.get(`/api/registrations/${group[0].code}?phone4=${group[0].body.phone.slice(-4)}`)).json.assignment.checkin.token;
+    assert.equal((await org.post(`/api/checkin/${token}`, {})).status, 200);
+    assert.equal((await org.post(`/api/registrations/${group[2].code}/cancel`, {})).status, 200);
+    const r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'cancelled');
+    const v = (await org.get(`/api/vehicles/${vid}`)).json;
+    assert.equal(v.used, 0, 'no one left on the cancelled vehicle');
+    assert.equal(await redis.call('ZCARD', `sg:vehicle:${vid}:seats`), 0);
+    assert.equal(await redis.call('SCARD', `sg:vehicle:${vid}:boarded`), 0);
+    for (const g of group) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
+    const open = await openMembers();
+    assert.ok(open.some((m) => m.includes(`:${group[0].code}:`)) && open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
+    assert.ok(!open.some((m) => m.includes(`:${group[2].code}:`)), 'the cancelled sign-up stays out');
+    const lookup = await srv.get(`/api/registrations/${group[1].code}?phone4=${group[1].body.phone.slice(-4)}`);
+    assert.equal(lookup.json.status, 'registered');
+    assert.equal(lookup.json.assignment, null);
+    // the next run puts them into a new vehicle, never the cancelled one
+    const again = await matchRun(true);
+    assert.equal(again.status, 200, again.text);
+    for (const g of group.slice(0, 2)) {
+        const [nv] = (await where(g.code)).split(':');
+        assert.ok(nv !== '' && nv !== vid, `${g.code} matched again into another vehicle (${nv})`);
+    }
+});
