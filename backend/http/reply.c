@@ -64,6 +64,7 @@ static const struct {
     {"stop_order", "上车点时间应按先后顺序，出发时间不早于最后一个上车点"},
     {"too_many", "数量太多"},
     {"below_used", "座位数不能少于已安排的人数"},
+    {"has_passengers", "车上已安排了人，不能改车型、目的地或日期：请先把人移出，或取消这辆车（人会回到待安排）"},
     {"status_transition", "车辆状态不能这样改变"},
     {"conflict", "这辆车刚被别人修改过，请刷新后重试"},
     {"unknown_campaign", "找不到这个送工活动"},

@@ -20,6 +20,7 @@ struct vehicle_req {
     char id[SG_VEHICLE_ID_MAX + 1];
     struct sg_vehicle v;
     enum sg_vehicle_status read_status;
+    const char *trip_field; /* the trip field an update changes ("type", "dest_city", "depart_date"), or NULL */
 };
 
 cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
@@ -187,6 +188,8 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
         sg_reply_error(req, 409, "conflict", NULL);
     else if (status == SG_EINVAL)
         sg_reply_error(req, 409, "below_used", "capacity");
+    else if (status == SG_ECONFLICT) /* people were assigned since it was read */
+        sg_reply_error(req, 409, "has_passengers", p->trip_field);
     else
         sg_reply_store_error(req, status);
     sg_pending_free(p);
@@ -262,6 +265,14 @@ static void patch(struct vehicle_req *p, const struct sg_vehicle *cur)
         goto Exit;
     if (!sg_vehicle_transition_valid(cur->status, (enum sg_vehicle_status)to)) {
         sg_reply_error(req, 409, "status_transition", "status");
+        goto Exit;
+    }
+    p->trip_field = p->v.type != cur->type                                 ? "type"
+                    : strcmp(p->v.dest_city, cur->dest_city) != 0          ? "dest_city"
+                    : sg_date_cmp(p->v.depart_date, cur->depart_date) != 0 ? "depart_date"
+                                                                           : NULL;
+    if (p->trip_field != NULL && cur->used > 0) { /* they were matched to this trip */
+        sg_reply_error(req, 409, "has_passengers", p->trip_field);
         goto Exit;
     }
     struct sg_field_errors missing = {0};

@@ -15,8 +15,10 @@ typedef void (*sg_store_vehicles_cb)(void *data, int status, const struct sg_veh
 /**
  * Create v (v->id ignored; campaign, scope and the plan are stored; used starts at 0) or,
  * with update, overwrite the plan and status of vehicle v->id provided its status is still
- * read_status (SG_EEXIST otherwise: someone changed it meanwhile) and capacity is not
- * below the seats assigned (SG_EINVAL). cb gets the stored vehicle's id in v->id
+ * read_status (SG_EEXIST otherwise: someone changed it meanwhile), capacity is not
+ * below the seats assigned (SG_EINVAL), and the trip (type, destination, date) stays
+ * while people are assigned (SG_ECONFLICT). Cancelling sends the passengers back to
+ * matching in the same step. cb gets the stored vehicle's id in v->id
  * (v is borrowed, copied before returning). SG_ENOENT when an update finds no vehicle.
  */
 int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,

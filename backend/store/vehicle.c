@@ -143,10 +143,11 @@ static void on_saved(void *data, int status, redisReply *reply)
         if (strcmp(what, "ok") == 0 && reply->elements == 2)
             copy_reply(op->v.id, sizeof(op->v.id), reply->element[1]);
         else
-            status = strcmp(what, "missing") == 0      ? SG_ENOENT
-                     : strcmp(what, "conflict") == 0   ? SG_EEXIST
-                     : strcmp(what, "below_used") == 0 ? SG_EINVAL
-                                                       : SG_EIO;
+            status = strcmp(what, "missing") == 0          ? SG_ENOENT
+                     : strcmp(what, "conflict") == 0       ? SG_EEXIST
+                     : strcmp(what, "below_used") == 0     ? SG_EINVAL
+                     : strcmp(what, "has_passengers") == 0 ? SG_ECONFLICT
+                                                           : SG_EIO;
     }
     op->cb(op->data, status, status == 0 ? &op->v : NULL);
     free(op);

@@ -4,7 +4,8 @@
 -- assigned or the highest seat given out (seat_next - 1; else 'below_used'). An update that
 -- cancels the vehicle sends its passengers back to matching in the same step: out of the
 -- assignment hash and into the open index again (unless cancelled themselves), boarding
--- undone, every seat free.
+-- undone, every seat free. An update never changes the trip (type, destination, day) of a
+-- vehicle with people on it (else 'has_passengers'): they were matched to the old one.
 -- KEYS[1] sg:vehicles:next   KEYS[2] sg:{campaign}:vehicles (ZSET, member "{scope}:{id}")
 -- ARGV[1] id ('' to create)  ARGV[2] the status read before ('' on create)
 -- ARGV[3] scope  ARGV[4] capacity  ARGV[5..] field, value pairs of the hash
@@ -17,7 +18,7 @@ if id == '' then
   redis.call('ZADD', KEYS[2], 0, ARGV[3] .. ':' .. id)
 else
   key = 'sg:vehicle:' .. id
-  local cur = redis.call('HMGET', key, 'status', 'used', 'seat_next')
+  local cur = redis.call('HMGET', key, 'status', 'used', 'seat_next', 'type', 'dest_city', 'day')
   if not cur[1] then
     return {'missing'}
   end
@@ -26,6 +27,14 @@ else
   end
   if tonumber(ARGV[4]) < math.max(tonumber(cur[2]), (tonumber(cur[3]) or 1) - 1) then
     return {'below_used'}
+  end
+  if tonumber(cur[2]) > 0 then
+    local trip = {type = cur[4], dest_city = cur[5], day = cur[6]}
+    for i = 5, #ARGV - 1, 2 do
+      if trip[ARGV[i]] and trip[ARGV[i]] ~= ARGV[i + 1] then
+        return {'has_passengers', ARGV[i]}
+      end
+    end
   end
 end
 local was = ARGV[1] ~= '' and redis.call('HGET', key, 'status')

@@ -221,3 +221,24 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
         assert.ok(nv !== '' && nv !== vid, `${g.code} matched again into another vehicle (${nv})`);
     }
 });
+
+test('the trip of a vehicle with people on it does not change under them', async () => {
+    const a = await signUp({ dest_city: '4453', depart_date: '2027-02-08', flex_days: 0, mode: 'bus' });
+    assert.equal((await matchRun(true)).status, 200);
+    const [vid] = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':');
+    for (const [field, value] of [['depart_date', '2027-02-09'], ['dest_city', '4419'], ['type', 'train']]) {
+        const r = await org.patch(`/api/vehicles/${vid}`, { [field]: value, ...(field === 'type' ? { capacity: 600, carriage_size: 100 } : {}) });
+        assert.equal(r.status, 409, `${field}: ${r.text}`);
+        assert.equal(errorCode(r), 'has_passengers');
+        assert.equal(r.json.error.field, field);
+        assert.match(r.json.error.message, /请先把人移出/);
+    }
+    const v = (await org.get(`/api/vehicles/${vid}`)).json;
+    assert.equal(v.depart_date, '2027-02-08');
+    assert.equal(v.dest_city.code ?? v.dest_city, '4453');
+    // the rest of the plan can change; and once empty, the trip too
+    assert.equal((await org.patch(`/api/vehicles/${vid}`, { number: '桂A77777' })).status, 200);
+    assert.equal((await org.del(`/api/vehicles/${vid}/passengers/${a.code}`)).status, 200);
+    const moved = await org.patch(`/api/vehicles/${vid}`, { depart_date: '2027-02-09' });
+    assert.equal(moved.status, 200, moved.text);
+});
