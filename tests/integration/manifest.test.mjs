@@ -103,6 +103,10 @@ describe('manifest', () => {
         const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
         assert.equal(pages, 2, info);
         assert.ok(/841\.89 x 595\.28|842 x 595/.test(info), info);
+        // a print shop needs every font inside the file (Noto CJK from fonts-noto-cjk, subset)
+        const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter(Boolean);
+        assert.ok(fonts.length > 0, 'fonts listed');
+        for (const row of fonts) assert.match(row, /\s+yes\s+yes\s+yes\s+/, `embedded, subset, with a ToUnicode map: ${row}`);
         const png = spawnSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', file, path.join(OUT_DIR, 'manifest-page')]);
         assert.equal(png.status, 0, String(png.stderr));
     });
