@@ -28,6 +28,9 @@ struct job {
     struct sg_match_vehicle *mv; /* the existing vehicles as the matcher sees them */
     struct sg_assignment *writes;
     size_t nwrites, next_write, next_create, inflight, created, next_sweep;
+    char mark[64];   /* this run's unswept mark, "{token} {scope}" (accept, once writing) */
+    char stale[64];  /* a mark left by a run that stopped half way, being healed */
+    char cursor[96]; /* where healing goes on: "(member" */
     int status;
     clock_t cpu0;
 };
@@ -78,26 +81,35 @@ static void on_written(void *data, int status, size_t n, const char *const *skip
 
 static void sweep_more(struct job *j);
 
-static void on_swept(void *data, int status, size_t removed)
+static void on_swept(void *data, int status, size_t removed, const char *last)
 {
     struct job *j = data;
-    (void)removed;
+    (void)removed, (void)last;
     --j->inflight;
     if (status != 0)
         fail(j, status);
     sweep_more(j);
 }
 
+static void on_mark_cleared(void *data, int status)
+{
+    struct job *j = data;
+    (void)status; /* a mark left behind costs the next run a sweep, nothing else */
+    finish(j);
+}
+
 /* The assigned members leave the open index: the list read, slice by slice in its order
- * (open_sweep.lua takes out runs). Skipped after a failure: members left behind are still
- * refused by assign.lua and swept by the next run. */
+ * (open_sweep.lua takes out runs), then the run's mark is cleared. Skipped after a
+ * failure: the mark stays, and the next run sweeps the scope before it matches. */
 static void sweep_more(struct job *j)
 {
     const struct sg_open_registrations *o = j->r.open;
     while (j->status == 0 && j->inflight < WRITES_IN_FLIGHT && j->next_sweep < o->n) {
         size_t last = j->next_sweep + SWEEP < o->n ? j->next_sweep + SWEEP - 1 : o->n - 1;
-        int ret =
-            sg_store_open_sweep(j->app->store, j->r.campaign, o->member[j->next_sweep], o->member[last], on_swept, j);
+        char min[96], max[96];
+        snprintf(min, sizeof(min), "[%s", o->member[j->next_sweep]);
+        snprintf(max, sizeof(max), "[%s", o->member[last]);
+        int ret = sg_store_open_sweep(j->app->store, j->r.campaign, min, max, 0, on_swept, j);
         if (ret != 0) {
             fail(j, ret);
             break;
@@ -105,7 +117,10 @@ static void sweep_more(struct job *j)
         j->next_sweep = last + 1;
         ++j->inflight;
     }
-    if (j->inflight == 0 && (j->status != 0 || j->next_sweep == o->n))
+    if (j->inflight != 0 || (j->status == 0 && j->next_sweep != o->n))
+        return;
+    if (j->status != 0 || j->mark[0] == '\0' ||
+        sg_store_unswept_clear(j->app->store, j->r.campaign, j->mark, on_mark_cleared, j) != 0)
         finish(j);
 }
 
@@ -155,6 +170,26 @@ static void start_writes(struct job *j)
 }
 
 static void create_more(struct job *j);
+
+static void on_marked(void *data, int status)
+{
+    struct job *j = data;
+    if (status != 0) {
+        j->mark[0] = '\0';
+        fail(j, status);
+        finish(j);
+    } else {
+        start_writes(j);
+    }
+}
+
+/* The campaign is marked unswept before the first assign batch (see sg_store_unswept_get). */
+static void mark_then_write(struct job *j)
+{
+    snprintf(j->mark, sizeof(j->mark), "%s %s", j->token, j->r.scope);
+    if (sg_store_unswept_set(j->app->store, j->r.campaign, j->mark, on_marked, j) != 0)
+        on_marked(j, SG_EUNAVAIL);
+}
 
 struct create_op {
     struct job *j;
@@ -211,7 +246,7 @@ static void create_more(struct job *j)
     if (j->inflight == 0 && j->status != 0)
         finish(j);
     else if (j->inflight == 0 && j->created == j->r.res.ncreated)
-        start_writes(j);
+        mark_then_write(j);
 }
 
 /* On the worker: the job is the worker's alone until on_matched. */
@@ -287,17 +322,94 @@ static void on_vehicles(void *data, int status, const struct sg_vehicle *v, size
     }
 }
 
+static void read_vehicles(struct job *j)
+{
+    int ret = sg_store_vehicle_list(j->app->store, j->r.campaign, j->r.scope, on_vehicles, j);
+    if (ret != 0) {
+        fail(j, ret);
+        finish(j);
+    }
+}
+
+static void on_healed(void *data, int status)
+{
+    struct job *j = data;
+    if (status != 0) {
+        fail(j, status);
+        finish(j);
+    } else {
+        read_vehicles(j);
+    }
+}
+
+static void on_heal_swept(void *data, int status, size_t removed, const char *last);
+
+/* Sweep the scope of a run that stopped half way (its mark), SWEEP members a call. */
+static void heal_more(struct job *j)
+{
+    char max[32];
+    const char *scope = strchr(j->stale, ' ') != NULL ? strchr(j->stale, ' ') + 1 : "";
+    snprintf(max, sizeof(max), "(%s\xff", scope);
+    int ret = sg_store_open_sweep(j->app->store, j->r.campaign, j->cursor, max, SWEEP, on_heal_swept, j);
+    if (ret != 0) {
+        fail(j, ret);
+        finish(j);
+    }
+}
+
+static void on_heal_swept(void *data, int status, size_t removed, const char *last)
+{
+    struct job *j = data;
+    (void)removed;
+    int ret = status;
+    if (status == 0 && last[0] != '\0') {
+        snprintf(j->cursor, sizeof(j->cursor), "(%s", last);
+        heal_more(j);
+        return;
+    }
+    if (status == 0 && (ret = sg_store_unswept_clear(j->app->store, j->r.campaign, j->stale, on_healed, j)) == 0)
+        return;
+    fail(j, ret);
+    finish(j);
+}
+
+static void on_mark(void *data, int status, const char *mark)
+{
+    struct job *j = data;
+    if (status != 0) {
+        fail(j, status);
+        finish(j);
+    } else if (mark == NULL) {
+        read_vehicles(j);
+    } else {
+        snprintf(j->stale, sizeof(j->stale), "%s", mark);
+        const char *scope = strchr(mark, ' ') != NULL ? strchr(mark, ' ') + 1 : "";
+        snprintf(j->cursor, sizeof(j->cursor), "[%s", scope);
+        heal_more(j);
+    }
+}
+
+/* First of every run: a mark another run left (it stopped half way) is healed. */
+static void check_unswept(struct job *j)
+{
+    int ret = sg_store_unswept_get(j->app->store, j->r.campaign, j->r.accept ? j->token : "", on_mark, j);
+    if (ret != 0) {
+        fail(j, ret);
+        finish(j);
+    }
+}
+
 static void on_locked(void *data, int status)
 {
     struct job *j = data;
-    if (status == 0)
-        status = sg_store_vehicle_list(j->app->store, j->r.campaign, j->r.scope, on_vehicles, j);
-    if (status != 0) {
-        if (status == SG_EEXIST)
-            j->token[0] = '\0'; /* not ours to release */
-        fail(j, status);
-        finish(j);
+    if (status == 0) {
+        check_unswept(j);
+        return;
     }
+    if (status == SG_EEXIST)
+        j->token[0] = '\0'; /* not ours to release */
+    fail(j, status);
+    finish(j);
 }
 
 int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, const struct sg_vehicle_sizes *sizes,
@@ -314,8 +426,11 @@ int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, 
     unsigned char rnd[16];
     randombytes_buf(rnd, sizeof(rnd));
     sodium_bin2hex(j->token, sizeof(j->token), rnd, sizeof(rnd));
-    int ret = accept ? sg_store_match_lock(app->store, campaign, j->token, LOCK_MS, on_locked, j)
-                     : sg_store_vehicle_list(app->store, campaign, scope, on_vehicles, j);
+    if (!accept) {
+        check_unswept(j);
+        return 0;
+    }
+    int ret = sg_store_match_lock(app->store, campaign, j->token, LOCK_MS, on_locked, j);
     if (ret != 0)
         free(j);
     return ret;

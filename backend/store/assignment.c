@@ -9,6 +9,10 @@
 #include "store/internal.h"
 #include "store/transport.h"
 
+/* DEL KEYS[1] if it still holds ARGV[1] (a lock or a mark someone else may have set since). */
+static const char compare_and_delete[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 struct assign_op {
     void *data;
     union {
@@ -17,6 +21,7 @@ struct assign_op {
         sg_store_status_cb status;
         sg_store_move_cb move;
         sg_store_sweep_cb sweep;
+        sg_store_mark_cb mark;
     } cb;
 };
 
@@ -188,25 +193,76 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
     return ret;
 }
 
+static void on_status(void *data, int status, redisReply *reply);
+
 static void on_swept(void *data, int status, redisReply *reply)
 {
     struct assign_op *op = data;
-    if (status == 0 && reply->type != REDIS_REPLY_INTEGER)
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[0]->type != REDIS_REPLY_INTEGER ||
+         reply->element[1]->type != REDIS_REPLY_STRING))
         status = SG_EIO;
-    op->cb.sweep(op->data, status, status == 0 ? (size_t)reply->integer : 0);
+    op->cb.sweep(op->data, status, status == 0 ? (size_t)reply->element[0]->integer : 0,
+                 status == 0 ? reply->element[1]->str : "");
     free(op);
 }
 
-int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *first, const char *last,
+int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *min, const char *max, size_t limit,
                         sg_store_sweep_cb cb, void *data)
 {
-    char keys[2][64];
+    char keys[2][64], n[24] = "";
     snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
     snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
-    const char *argv[] = {keys[0], keys[1], first, last};
+    if (limit != 0)
+        snprintf(n, sizeof(n), "%zu", limit);
+    const char *argv[] = {keys[0], keys[1], min, max, n};
     struct assign_op *op = op_new(data);
     op->cb.sweep = cb;
-    return send_op(s, op, SG__SCRIPT_OPEN_SWEEP, 2, 4, argv, on_swept);
+    return send_op(s, op, SG__SCRIPT_OPEN_SWEEP, 2, 5, argv, on_swept);
+}
+
+static void on_mark(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    if (status == 0 && reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL)
+        status = SG_EIO;
+    op->cb.mark(op->data, status, status == 0 && reply->type == REDIS_REPLY_STRING ? reply->str : NULL);
+    free(op);
+}
+
+int sg_store_unswept_get(struct sg_store *s, const char *campaign, const char *token, sg_store_mark_cb cb, void *data)
+{
+    static const char script[] = "local m = redis.call('GET', KEYS[1]) if not m then return false end "
+                                 "local l = redis.call('GET', KEYS[2]) if l and l ~= ARGV[1] then return false end "
+                                 "return m";
+    char keys[2][64];
+    snprintf(keys[0], sizeof(keys[0]), "sg:%s:unswept", campaign);
+    snprintf(keys[1], sizeof(keys[1]), "sg:%s:matchlock", campaign);
+    const char *argv[] = {"EVAL", script, "2", keys[0], keys[1], token};
+    struct assign_op *op = op_new(data);
+    op->cb.mark = cb;
+    return send_op(s, op, -1, 0, 6, argv, on_mark);
+}
+
+int sg_store_unswept_set(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb, void *data)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "sg:%s:unswept", campaign);
+    const char *argv[] = {"SET", key, mark};
+    struct assign_op *op = op_new(data);
+    op->cb.status = cb;
+    return send_op(s, op, -1, 0, 3, argv, on_status);
+}
+
+int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
+                           void *data)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "sg:%s:unswept", campaign);
+    const char *argv[] = {"EVAL", compare_and_delete, "1", key, mark};
+    struct assign_op *op = op_new(data);
+    op->cb.status = cb;
+    return send_op(s, op, -1, 0, 5, argv, on_status);
 }
 
 static void on_status(void *data, int status, redisReply *reply)
@@ -291,11 +347,9 @@ int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *to
 int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
                           void *data)
 {
-    static const char script[] =
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
     char key[64];
     snprintf(key, sizeof(key), "sg:%s:matchlock", campaign);
-    const char *argv[] = {"EVAL", script, "1", key, token};
+    const char *argv[] = {"EVAL", compare_and_delete, "1", key, token};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
     return send_op(s, op, -1, 0, 5, argv, on_status);

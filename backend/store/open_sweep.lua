@@ -1,13 +1,18 @@
 -- Take the assigned registrations out of the open index (docs/redis-keys.md), for the
--- members from ARGV[1] to ARGV[2] (inclusive, index order): read them with one
--- ZRANGEBYLEX, ask the assignment hash about their codes, and remove every run of
--- consecutive assigned members with one ZREMRANGEBYLEX. Run after assign.lua batches; a
--- member it has not reached yet is still filtered out by assign.lua (the assignment
--- hash), so a sweep cut short leaves nothing wrong, only work for the next one.
+-- members from ARGV[1] to ARGV[2] (ZRANGEBYLEX bounds, e.g. '[first' '[last'), at most
+-- ARGV[3] of them ('' for all): read them with one ZRANGEBYLEX, ask the assignment hash
+-- about their codes, and remove every run of consecutive assigned members with one
+-- ZREMRANGEBYLEX. Run after assign.lua batches; a member it has not reached yet is still
+-- refused by assign.lua (the assignment hash) and swept by the next run.
 -- KEYS[1] sg:{campaign}:open  KEYS[2] sg:{campaign}:assign
--- ARGV[1] first member  ARGV[2] last member
--- Returns the number of members taken out.
-local span = redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[1], '[' .. ARGV[2])
+-- ARGV[1] min  ARGV[2] max  ARGV[3] limit or ''
+-- Returns {members taken out, the last member read or ''}.
+local span
+if ARGV[3] ~= '' then
+  span = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, ARGV[3])
+else
+  span = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2])
+end
 local gone, removed = {}, 0
 for k = 1, #span, 4000 do
   local codes = {}
@@ -33,4 +38,4 @@ while i <= #span do
     i = i + 1
   end
 end
-return removed
+return {removed, span[#span] or ''}

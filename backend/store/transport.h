@@ -71,14 +71,31 @@ typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, cons
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
                     sg_store_assign_cb cb, void *data);
 
-typedef void (*sg_store_sweep_cb)(void *data, int status, size_t removed);
+typedef void (*sg_store_sweep_cb)(void *data, int status, size_t removed, const char *last);
 /**
- * Take the assigned registrations among the open-index members first .. last (inclusive,
- * index order) out of the open index, run by run (open_sweep.lua). Called after a
- * matching run's assign batches, over the members it read, in slices of a few thousand.
+ * Take the assigned registrations among the open-index members min .. max (ZRANGEBYLEX
+ * bounds: "[member", "(member", "-", "+"), at most limit of them (0: all), out of the
+ * open index, run by run (open_sweep.lua). cb gets how many left and the last member read
+ * ("" when none; valid during cb only). A matching run calls it after its assign
+ * batches, over the members it read, in slices of a few thousand.
  */
-int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *first, const char *last,
+int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *min, const char *max, size_t limit,
                         sg_store_sweep_cb cb, void *data);
+
+/*
+ * A matching run that writes marks the campaign unswept ("{token} {scope}") before its
+ * first assign batch and clears the mark once its sweep is done. A mark found by a later
+ * run (not its own, and no run holding the lock) means one stopped half way (Redis went
+ * away): the later run sweeps that scope first, so that no assigned registration is
+ * matched again (it would get an empty new vehicle) and previews count right.
+ */
+typedef void (*sg_store_mark_cb)(void *data, int status, const char *mark);
+/** The mark when it is stale for the run holding token (or for a preview: ""), else NULL. */
+int sg_store_unswept_get(struct sg_store *s, const char *campaign, const char *token, sg_store_mark_cb cb, void *data);
+int sg_store_unswept_set(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb, void *data);
+/** Clear the mark if it is still mark. */
+int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
+                           void *data);
 
 /**
  * Free the seat of registration code (and with reopen, put it back among the open ones to

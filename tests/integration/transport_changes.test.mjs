@@ -242,3 +242,38 @@ test('the trip of a vehicle with people on it does not change under them', async
     const moved = await org.patch(`/api/vehicles/${vid}`, { depart_date: '2027-02-09' });
     assert.equal(moved.status, 200, moved.text);
 });
+
+test('a run that stopped half way is healed by the next one: no phantom vehicles, right counts', async () => {
+    const a = await signUp({ dest_city: '4407', depart_date: '2027-02-11', flex_days: 0, mode: 'bus' });
+    assert.equal((await matchRun(true)).status, 200);
+    const member = String(await redis.call('HGET', `sg:reg:${a.code}`, 'open'));
+    const stale = async () => {
+        // what an accept cut off by an outage leaves: assigned, still in the open index, its mark
+        await redis.call('ZADD', `sg:${campaign}:open`, 0, member);
+        await redis.call('SET', `sg:${campaign}:unswept`, 'deadbeef 45');
+    };
+    await stale();
+    // while another run holds the lock its mark is not stale: a preview leaves it alone
+    await redis.call('SET', `sg:${campaign}:matchlock`, 'someone-else');
+    let p = await matchRun(false);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(String(await redis.call('GET', `sg:${campaign}:unswept`)), 'deadbeef 45');
+    await redis.call('DEL', `sg:${campaign}:matchlock`);
+    // now it is: the preview sweeps the scope first and counts right
+    p = await matchRun(false);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.json.registrations, 0, 'the assigned registration is not offered again');
+    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null, 'mark cleared');
+    assert.ok(!(await openMembers()).includes(member), 'swept');
+    // an accept heals too, and creates no vehicle for it
+    await stale();
+    const r = await matchRun(true);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.created, []);
+    assert.equal(r.json.assigned, 0);
+    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null);
+    // a finished accept leaves no mark of its own
+    await signUp({ dest_city: '4407', depart_date: '2027-02-11', flex_days: 0, mode: 'bus' });
+    assert.equal((await matchRun(true)).json.assigned, 1);
+    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null);
+});
