@@ -59,7 +59,10 @@ const assign = async (groups) => {
 const open = async () => await str('ZRANGE', OPEN, 0, -1);
 const sweep = async () => {
     const all = await open();
-    return all.length === 0 ? 0 : Number(await redis.call('EVAL', SWEEP, 2, OPEN, ASSIGNED, all[0], all[all.length - 1]));
+    if (all.length === 0) return 0;
+    const [removed, last] = await redis.call('EVAL', SWEEP, 2, OPEN, ASSIGNED, `[${all[0]}`, `[${all[all.length - 1]}`, '');
+    assert.equal(String(last), all[all.length - 1], 'the last member read');
+    return Number(removed);
 };
 const where = async (code) => await str('HGET', ASSIGNED, code);
 const vfield = async (id, f) => await str('HGET', `sg:vehicle:${id}`, f);
