@@ -11,7 +11,6 @@
 #include <string.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include "domain/err.h"
 #include "qr/internal.h"
@@ -518,9 +517,12 @@ Exit:
 
 void sg_poster_release_caches(void)
 {
+    /* Only pango's default font map: cairo_debug_reset_static_data() and FcFini() would
+     * also empty cairo's and fontconfig's caches, but cairo asserts (and aborts the
+     * process) when a font it cached is still referenced at that moment, which pango's
+     * own lazily freed objects made happen now and then. What stays is reachable from
+     * those libraries' globals: not a leak. */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }
 
 struct sg_poster_place sg_poster_place_of(const struct sg_divisions *ds, const struct sg_division *v,

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include "http/manifest.h"
 
@@ -202,7 +201,6 @@ void sg_manifest_pdf_cleanup(void)
     if (font_map != NULL)
         g_object_unref(font_map);
     font_map = NULL;
+    /* not cairo_debug_reset_static_data() or FcFini(): see sg_poster_release_caches */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }
