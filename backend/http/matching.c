@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* A matching run as a chain of store callbacks: lock (accept only), vehicles, open
- * registrations, match (on the offload worker: half a second for a million people, which
- * the loop must not wait for), then (accept) create vehicles and assign in batches, a few
- * in flight at a time so that no command waits behind the others long enough to time out. */
+/* A matching run as a chain of store callbacks: lock (accept only), heal what a run cut
+ * short left (its unswept mark), vehicles, open registrations, match (on the offload
+ * worker: half a second for a million people, which the loop must not wait for), then
+ * (accept) create vehicles, mark the campaign unswept, assign in batches in vehicle order
+ * (a few in flight, so that no command waits behind the others long enough to time out),
+ * sweep the assigned members out of the open index, clear the mark, unlock. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
