@@ -254,15 +254,22 @@ int sg_store_unswept_set(struct sg_store *s, const char *campaign, const char *m
     return send_op(s, op, -1, 0, 3, argv, on_status);
 }
 
-int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
-                           void *data)
+/* Delete sg:{campaign}:{name} if it still holds value. */
+static int delete_if(struct sg_store *s, const char *campaign, const char *name, const char *value,
+                     sg_store_status_cb cb, void *data)
 {
     char key[64];
-    snprintf(key, sizeof(key), "sg:%s:unswept", campaign);
-    const char *argv[] = {"EVAL", compare_and_delete, "1", key, mark};
+    snprintf(key, sizeof(key), "sg:%s:%s", campaign, name);
+    const char *argv[] = {"EVAL", compare_and_delete, "1", key, value};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
     return send_op(s, op, -1, 0, 5, argv, on_status);
+}
+
+int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
+                           void *data)
+{
+    return delete_if(s, campaign, "unswept", mark, cb, data);
 }
 
 static void on_status(void *data, int status, redisReply *reply)
@@ -347,10 +354,5 @@ int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *to
 int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
                           void *data)
 {
-    char key[64];
-    snprintf(key, sizeof(key), "sg:%s:matchlock", campaign);
-    const char *argv[] = {"EVAL", compare_and_delete, "1", key, token};
-    struct assign_op *op = op_new(data);
-    op->cb.status = cb;
-    return send_op(s, op, -1, 0, 5, argv, on_status);
+    return delete_if(s, campaign, "matchlock", token, cb, data);
 }
