@@ -183,6 +183,11 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
     } else if (status == 0) {
         struct sg_vehicle out = p->v;
         memcpy(out.id, v->id, sizeof(out.id));
+        if (out.status == SG_VEHICLE_CANCELLED && p->read_status != SG_VEHICLE_CANCELLED) {
+            /* vehicle_save.lua sent the passengers back in the same step: the vehicle is empty */
+            out.used = out.boarded_people = out.boarded_poverty = 0;
+            out.seat_next = 1, out.nholes = 0;
+        }
         sg_reply_json(req, p->id[0] == '\0' ? 201 : 200, sg_json_vehicle(p->base.super.app, &out));
     } else if (status == SG_EEXIST)
         sg_reply_error(req, 409, "conflict", NULL);

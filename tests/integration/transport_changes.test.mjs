@@ -202,6 +202,7 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
     const r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'cancelled');
+    assert.equal(r.json.used, 0, 'the answer says the vehicle is empty');
     const v = (await org.get(`/api/vehicles/${vid}`)).json;
     assert.equal(v.used, 0, 'no one left on the cancelled vehicle');
     assert.equal(await redis.call('ZCARD', `sg:vehicle:${vid}:seats`), 0);
