@@ -152,31 +152,38 @@ static void csv_field(struct text *t, const char *s, bool last)
     append(t, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
+const char *const sg_manifest_heads[SG_MANIFEST_COLS] = {
+    "序号", "姓名", "性别", "身份证号", "手机", "乡镇/村", "上车点", "目的地/用工企业", "座位", "脱贫人口", "签到"};
+
+void sg_manifest_cells(const struct sg_manifest_row *r, char no[16], const char *out[SG_MANIFEST_COLS])
+{
+    snprintf(no, 16, "%u", r->no);
+    const char *cells[SG_MANIFEST_COLS] = {no,
+                                           r->name,
+                                           r->sex,
+                                           r->id,
+                                           r->phone,
+                                           r->place,
+                                           r->stop,
+                                           r->dest,
+                                           r->seat,
+                                           r->poverty ? "是" : "否",
+                                           r->boarded ? "已签到" : ""};
+    memcpy(out, cells, sizeof(cells));
+}
+
 static unsigned char *csv_manifest(const struct sg_manifest_doc *d, size_t *len)
 {
-    static const char *const head[] = {
-        "序号", "姓名", "性别", "身份证号", "手机", "乡镇/村", "上车点", "目的地/用工企业", "座位", "脱贫人口", "签到"};
     struct text t = {0};
     char no[16];
     append(&t, "\xef\xbb\xbf", 3); /* BOM: Excel then reads UTF-8 */
-    for (size_t i = 0; i != 11; ++i)
-        csv_field(&t, head[i], i == 10);
+    for (size_t i = 0; i != SG_MANIFEST_COLS; ++i)
+        csv_field(&t, sg_manifest_heads[i], i == SG_MANIFEST_COLS - 1);
     for (size_t i = 0; i != d->n; ++i) {
-        const struct sg_manifest_row *r = &d->rows[i];
-        snprintf(no, sizeof(no), "%u", r->no);
-        const char *f[] = {no,
-                           r->name,
-                           r->sex,
-                           r->id,
-                           r->phone,
-                           r->place,
-                           r->stop,
-                           r->dest,
-                           r->seat,
-                           r->poverty ? "是" : "否",
-                           r->boarded ? "已签到" : ""};
-        for (size_t k = 0; k != 11; ++k)
-            csv_field(&t, f[k], k == 10);
+        const char *f[SG_MANIFEST_COLS];
+        sg_manifest_cells(&d->rows[i], no, f);
+        for (size_t k = 0; k != SG_MANIFEST_COLS; ++k)
+            csv_field(&t, f[k], k == SG_MANIFEST_COLS - 1);
     }
     *len = t.len;
     return (unsigned char *)t.buf;

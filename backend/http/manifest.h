@@ -26,6 +26,12 @@ struct sg_manifest_row {
     char code[SG_CODE_LEN + 1]; /* registration code */
 };
 
+/* The table's columns, the same in CSV, .xlsx and PDF. */
+#define SG_MANIFEST_COLS 11
+extern const char *const sg_manifest_heads[SG_MANIFEST_COLS];
+/** Row r's cells in column order (into out, borrowing r and no, which gets 序号). */
+void sg_manifest_cells(const struct sg_manifest_row *r, char no[16], const char *out[SG_MANIFEST_COLS]);
+
 struct sg_manifest_doc {
     const struct sg_vehicle *v;
     const char *city_name;  /* destination city (from the app's tables, which live as long as the app) */

@@ -21,14 +21,10 @@
 #define FOOT_H 26.0
 #define TOTALS_H 58.0
 #define FONT "Noto Sans CJK SC"
-#define NCOLS 11
+#define NCOLS SG_MANIFEST_COLS
 
-static const struct {
-    const char *title;
-    double width;
-} cols[NCOLS] = {{"序号", 30}, {"姓名", 58},     {"性别", 28},   {"身份证号", 118},
-                 {"手机", 74}, {"乡镇/村", 118}, {"上车点", 84}, {"目的地/用工企业", 150},
-                 {"座位", 50}, {"脱贫人口", 42}, {"签到", 29.89}};
+/* Column widths (pt) for sg_manifest_heads. */
+static const double widths[NCOLS] = {30, 58, 28, 118, 74, 118, 84, 150, 50, 42, 29.89};
 
 /* What draws a document: the surface's context and pango's context for the font map below. */
 struct pen {
@@ -118,15 +114,15 @@ static void table_row(const struct pen *pen, double y, double h, const char *con
         cairo_set_source_rgb(cr, 0, 0, 0);
     }
     for (int c = 0; c != NCOLS; ++c) {
-        cairo_rectangle(cr, x, y, cols[c].width, h);
+        cairo_rectangle(cr, x, y, widths[c], h);
         int centre = head || c == 0 || c == 2 || c == 8 || c == 9;
         if (cells[c] != NULL)
-            text(pen, x + 2.5, y + (h - 11) / 2, cols[c].width - 5, cells[c], 8, head, centre);
+            text(pen, x + 2.5, y + (h - 11) / 2, widths[c] - 5, cells[c], 8, head, centre);
         if (checkbox && c == NCOLS - 1) {
             cairo_stroke(cr);
-            cairo_rectangle(cr, x + cols[c].width / 2 - 5, y + h / 2 - 5, 10, 10);
+            cairo_rectangle(cr, x + widths[c] / 2 - 5, y + h / 2 - 5, 10, 10);
         }
-        x += cols[c].width;
+        x += widths[c];
     }
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
@@ -159,22 +155,17 @@ unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len)
     struct pen pen = {cr, pango_font_map_create_context(font_map)};
     pango_cairo_update_context(
         cr, pen.pc); /* the surface's resolution and font options, as pango_cairo_create_layout does */
-    const char *head[NCOLS];
-    for (int c = 0; c != NCOLS; ++c)
-        head[c] = cols[c].title;
     for (size_t page = 0, row = 0; page != pages; ++page) {
         char foot[64], no[16];
         cairo_set_source_rgb(cr, 0, 0, 0);
         plan_header(&pen, d);
         double y = MARGIN + PLAN_H;
-        table_row(&pen, y, HEAD_ROW_H, head, 1, 0);
+        table_row(&pen, y, HEAD_ROW_H, sg_manifest_heads, 1, 0);
         y += HEAD_ROW_H;
         for (size_t k = 0; k != per_page && row < d->n; ++k, ++row, y += ROW_H) {
-            const struct sg_manifest_row *r = &d->rows[row];
-            snprintf(no, sizeof(no), "%u", r->no);
-            const char *cells[NCOLS] = {no,       r->name, r->sex,  r->id,   r->phone,
-                                        r->place, r->stop, r->dest, r->seat, r->poverty ? "是" : "否",
-                                        NULL};
+            const char *cells[NCOLS];
+            sg_manifest_cells(&d->rows[row], no, cells);
+            cells[NCOLS - 1] = NULL; /* 签到: an empty box to tick */
             table_row(&pen, y, ROW_H, cells, 0, 1);
         }
         if (page == pages - 1)

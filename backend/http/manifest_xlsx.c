@@ -10,9 +10,7 @@
 #include <xlsxwriter.h>
 #include "http/manifest.h"
 
-static const char *const heads[] = {
-    "序号", "姓名", "性别", "身份证号", "手机", "乡镇/村", "上车点", "目的地/用工企业", "座位", "脱贫人口", "签到"};
-static const double widths[] = {6, 10, 6, 21, 13, 22, 16, 30, 10, 9, 8};
+static const double widths[SG_MANIFEST_COLS] = {6, 10, 6, 21, 13, 22, 16, 30, 10, 9, 8};
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -58,26 +56,18 @@ static void plan_rows(lxw_worksheet *ws, lxw_format *title, const struct sg_mani
 
 static void table(lxw_worksheet *ws, lxw_format *head, lxw_format *cell, const struct sg_manifest_doc *d)
 {
-    for (int c = 0; c != 11; ++c) {
+    for (int c = 0; c != SG_MANIFEST_COLS; ++c) {
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
-        worksheet_write_string(ws, 5, (lxw_col_t)c, heads[c], head);
+        worksheet_write_string(ws, 5, (lxw_col_t)c, sg_manifest_heads[c], head);
     }
     for (size_t i = 0; i != d->n; ++i) {
-        const struct sg_manifest_row *r = &d->rows[i];
         lxw_row_t row = (lxw_row_t)(6 + i);
-        worksheet_write_number(ws, row, 0, r->no, cell);
-        const char *s[] = {r->name,
-                           r->sex,
-                           r->id,
-                           r->phone,
-                           r->place,
-                           r->stop,
-                           r->dest,
-                           r->seat,
-                           r->poverty ? "是" : "否",
-                           r->boarded ? "已签到" : ""};
-        for (int c = 0; c != 10; ++c)
-            worksheet_write_string(ws, row, (lxw_col_t)(c + 1), s[c], cell);
+        const char *s[SG_MANIFEST_COLS];
+        char no[16];
+        sg_manifest_cells(&d->rows[i], no, s);
+        worksheet_write_number(ws, row, 0, d->rows[i].no, cell); /* 序号 as a number */
+        for (int c = 1; c != SG_MANIFEST_COLS; ++c)
+            worksheet_write_string(ws, row, (lxw_col_t)c, s[c], cell);
     }
 }
 
