@@ -206,6 +206,15 @@ test('the print view and the PDF manifest list every passenger', async () => {
 
 test('moving a passenger by hand: a refusal explained, out and back in', async () => {
     await org.goto(`${srv.url}/staff/#/vehicle/${vehicleId}`);
+    // people are on it: its date cannot change under them, and the form says why
+    await org.getByRole('button', { name: '修改方案' }).click();
+    const form = org.locator('.edit form.planform');
+    await form.locator('input[name="depart_date"]').fill('2027-02-04');
+    await form.getByRole('button', { name: '保存方案' }).click();
+    await org.getByText('车上已安排了人，不能改车型、目的地或日期').waitFor();
+    await shot(org, 'transport-07b-date-refused');
+    assert.equal((await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}`)).json()).depart_date, '2027-02-03');
+    await org.reload();
     const lu = groups['陆建国'];
     const seatsOf = async () => (await srv.get(`/api/registrations/${lu.code}?phone4=${lu.phone.slice(-4)}`)).json.assignment?.seats?.map((x) => x.seat);
     const seatsBefore = await seatsOf();
@@ -378,4 +387,29 @@ test('a browser that keeps no cookie is told so after one login, not sent round 
     } finally {
         await b.close();
     }
+});
+
+// last: it empties the vehicle the tests above use for another vehicle's passenger
+test('cancelling a vehicle from its page sends its passengers back to matching', async () => {
+    const list = await (await org.request.get(`${srv.url}/api/vehicles?scope=4501`)).json();
+    const made = list.vehicles.find((v) => v.id !== vehicleId && v.status === 'planned' && v.used > 0);
+    assert.ok(made, JSON.stringify(list).slice(0, 300));
+    const before = await (await org.request.get(`${srv.url}/api/vehicles/${made.id}/manifest`)).json();
+    const codes = before.passengers.map((p) => p.code);
+    assert.ok(codes.length > 0);
+    await org.goto(`${srv.url}/staff/#/vehicle/${made.id}`);
+    await org.getByRole('button', { name: '取消这辆车' }).click(); // the confirmation is accepted (dialog handler)
+    await org.getByText('状态已改为：已取消').waitFor();
+    await shot(org, 'transport-09c-vehicle-cancelled');
+    assert.equal((await (await org.request.get(`${srv.url}/api/vehicles/${made.id}`)).json()).used, 0);
+    for (const code of [...new Set(codes)]) {
+        const name = Object.keys(groups).find((n) => groups[n].code === code);
+        const g = groups[name];
+        const look = await srv.get(`/api/registrations/${code}?phone4=${g.phone.slice(-4)}`);
+        assert.equal(look.json.status, 'registered', `${name} back to be matched`);
+        assert.equal(look.json.assignment, null);
+    }
+    const csrf = (await (await org.request.get(`${srv.url}/api/me`)).json()).csrf;
+    const preview = await org.request.post(`${srv.url}/api/match`, { data: { campaign: '2027-spring', scope: '4501', accept: false }, headers: { 'x-csrf-token': csrf } });
+    assert.ok((await preview.json()).registrations >= new Set(codes).size, 'offered to matching again');
 });
