@@ -63,7 +63,7 @@ build() {
     if [ "${SKIP_BUILD:-0}" = 1 ] && [ -x "$BIN" ]; then
         return 0
     fi
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
     cmake --build build -j2
     [ -x "$BIN" ] || die "build finished but $BIN is missing"
 }
