@@ -121,7 +121,7 @@ choose_asan_options() {
 }
 
 build() {
-    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSG_SANITIZE=ON -DBUILD_TESTING=ON
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSG_SANITIZE=ON -DSG_WERROR=ON -DBUILD_TESTING=ON
     cmake --build "$BUILD_DIR" -j"$JOBS"
 }
 

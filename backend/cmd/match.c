@@ -10,8 +10,8 @@
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "domain/err.h"
-#include "http/matching.h"
-#include "http/offload.h"
+#include "service/matching.h"
+#include "service/offload.h"
 #include "store/transport.h"
 
 /* The flags of the sizes, in the order of struct sg_vehicle_sizes_input's fields (seats by type, then carriage). */
@@ -201,7 +201,7 @@ int sg_cmd_match(int argc, char **argv)
     }
     if ((app.store = sg_cli_store_open(&o, &c.loop)) == NULL)
         return 1;
-    sg_offload_start_queue(h2o_multithread_create_queue(c.loop)); /* lives with the loop, until exit */
+    sg_offload_start(h2o_multithread_create_queue(c.loop)); /* lives with the loop, until exit */
     if ((c.status = sg_match_start(&app, a.campaign, a.scope, &a.sizes, a.accept, on_done, &c)) == 0)
         sg_cli_wait(c.loop, &c.done);
     if (c.status == 0 && a.accept)

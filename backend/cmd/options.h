@@ -5,7 +5,8 @@
 #define SG_CMD_OPTIONS_H
 
 #include <stdbool.h>
-#include "http/app.h"
+#include <h2o.h>
+#include "service/app.h"
 
 struct sg_options {
     int port;

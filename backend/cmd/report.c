@@ -8,7 +8,7 @@
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "domain/err.h"
-#include "http/report.h"
+#include "service/report.h"
 #include "store/store.h"
 
 struct run {

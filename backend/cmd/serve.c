@@ -6,6 +6,7 @@
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "qr/poster.h"
+#include "service/server.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
@@ -62,7 +63,7 @@ int sg_cmd_serve(int argc, char **argv)
         fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);
         return 1;
     }
-    int ret = sg_http_serve(&app, loop, o.host, o.port);
+    int ret = sg_server_run(&app, loop, o.host, o.port);
     sg_store_free(app.store);
     sg_poster_release_caches(); /* fonts and cairo state the poster pages filled */
     sg_data_free(&app);

@@ -2,12 +2,28 @@
 /* One pipelined hiredis connection with what hiredis 0.14.1 lacks: reconnection with
  * backoff, a timeout on every command, and an answer for every caller. A command that
  * times out is answered at once; its late reply is dropped when it arrives. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include "domain/err.h"
 #include "store/redis.h"
+#include "store/store.h"
 #include <h2o/timeout.h>
+
+/* The error text of the reply being handled, for the HTTP layer's log (sg_store_error_text):
+ * set before each callback runs, per thread since each loop has its own connections. */
+static _Thread_local char error_text[200];
+
+static void set_error_text(const char *what, const char *detail)
+{
+    snprintf(error_text, sizeof(error_text), "%s%s%s", what, detail[0] != '\0' ? ": " : "", detail);
+}
+
+const char *sg_store_error_text(void)
+{
+    return error_text;
+}
 
 static const unsigned backoff_ms[] = {50, 100, 200, 400, 800, 1600};
 #define BACKOFF_LEVELS (sizeof(backoff_ms) / sizeof(backoff_ms[0]))
@@ -175,6 +191,13 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
     if (!cmd->answered) {
         if (h2o_timeout_is_linked(&cmd->timeout))
             h2o_timeout_unlink(&cmd->timeout);
+        redisReply *rr = reply;
+        if (rr == NULL)
+            set_error_text("Redis connection lost", ac->errstr);
+        else if (rr->type == REDIS_REPLY_ERROR)
+            set_error_text("Redis", rr->str != NULL ? rr->str : "");
+        else
+            error_text[0] = '\0';
         cmd->cb(cmd->data, reply != NULL ? 0 : SG_EUNAVAIL, reply);
     }
     free(cmd);
@@ -185,6 +208,8 @@ static void on_command_timeout(h2o_timeout_entry_t *entry)
     struct command *cmd = (struct command *)entry;
     struct sg__redis *r = cmd->r;
     cmd->answered = true;
+    snprintf(error_text, sizeof(error_text), "Redis did not answer within %llu ms",
+             (unsigned long long)r->cmd_timeout.timeout);
     cmd->cb(cmd->data, SG_ETIMEDOUT, NULL);
     /* Nothing came back for a whole timeout: the connection is dead or Redis is stuck.
      * Drop it so that callers fail fast and a fresh connection is tried. The late reply
@@ -201,8 +226,10 @@ static void on_command_timeout(h2o_timeout_entry_t *entry)
 int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen)
 {
-    if (!r->connected || r->ac == NULL)
+    if (!r->connected || r->ac == NULL) {
+        set_error_text("not connected to Redis", "");
         return SG_EUNAVAIL;
+    }
     struct command *cmd = calloc(1, sizeof(*cmd));
     if (cmd == NULL)
         abort();

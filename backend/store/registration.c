@@ -81,10 +81,14 @@ static void on_saved(void *data, int status, redisReply *reply)
 {
     struct save_op *op = data;
     struct sg_save_result res = {.duplicate_person = -1};
-    if (status != 0)
-        return finish_save(op, status, NULL);
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING)
-        return finish_save(op, SG_EIO, NULL); /* an error reply, NOSCRIPT included */
+    if (status != 0) {
+        finish_save(op, status, NULL);
+        return;
+    }
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING) {
+        finish_save(op, SG_EIO, NULL); /* an error reply, NOSCRIPT included */
+        return;
+    }
     const char *what = reply->element[0]->str;
     if (strcmp(what, "code_taken") == 0 && op->retries-- > 0) {
         if ((status = send_save(op)) != 0)
@@ -93,14 +97,16 @@ static void on_saved(void *data, int status, redisReply *reply)
     }
     if (strcmp(what, "duplicate") == 0 && reply->elements == 2) {
         res.duplicate_person = (int)strtol(reply->element[1]->str, NULL, 10);
-        return finish_save(op, SG_EEXIST, &res);
+        finish_save(op, SG_EEXIST, &res);
+        return;
     }
     if ((strcmp(what, "ok") == 0 || strcmp(what, "replayed") == 0) && reply->elements == 3 &&
         reply->element[1]->len == SG_CODE_LEN) {
         memcpy(res.code, reply->element[1]->str, SG_CODE_LEN + 1);
         res.people = (size_t)strtoul(reply->element[2]->str, NULL, 10);
         res.replayed = what[0] == 'r';
-        return finish_save(op, 0, &res);
+        finish_save(op, 0, &res);
+        return;
     }
     finish_save(op, SG_EIO, NULL);
 }

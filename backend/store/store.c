@@ -13,7 +13,8 @@ static void script_init(struct sg__script *script, const char *body)
     unsigned int mdlen = 0;
     static const char hex[] = "0123456789abcdef";
     script->body = body;
-    EVP_Digest(body, strlen(body), md, &mdlen, EVP_sha1(), NULL);
+    if (EVP_Digest(body, strlen(body), md, &mdlen, EVP_sha1(), NULL) != 1 || mdlen != 20)
+        abort(); /* OpenSSL without SHA-1 cannot call Redis scripts by hash: nothing would work */
     for (unsigned i = 0; i != 20; ++i) {
         script->sha[2 * i] = hex[md[i] >> 4];
         script->sha[2 * i + 1] = hex[md[i] & 15];

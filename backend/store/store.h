@@ -31,6 +31,13 @@ void sg_store_free(struct sg_store *s);
 /** True while connected to Redis. */
 bool sg_store_ready(const struct sg_store *s);
 
+/**
+ * What Redis said about the reply whose callback is running now (its error reply, a lost
+ * connection, a timeout), for the error log; "" when the reply was no error. Valid until
+ * the next reply is handled on this thread: read it inside the callback chain.
+ */
+const char *sg_store_error_text(void);
+
 typedef void (*sg_store_status_cb)(void *data, int status);
 /** PING. status 0, SG_EUNAVAIL or SG_ETIMEDOUT. */
 int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data);

@@ -186,6 +186,21 @@ static void test_sample(void)
     sg_mask_phone(r.people[0].phone, phm);
     sg_date_format(r.depart_date, date);
     printf("sample: %s %s %s -> %s %s on %s\n", r.people[0].name, idm, phm, r.dest_city, r.employer, date);
+    /* What a demo shows staff must look like the real thing: masked as staff see it, a
+     * destination of the table, a day inside the campaign, the same sample for the seed. */
+    ASSERT_EQ(strlen(idm), 18);
+    ASSERT(strspn(idm, "0123456789") == 6 && strncmp(idm + 6, "********", 8) == 0);
+    ASSERT_EQ(strlen(phm), 11);
+    ASSERT(phm[0] == '1' && strncmp(phm + 3, "****", 4) == 0);
+    ASSERT(sg_divisions_find(ctx.destinations, r.dest_city, strlen(r.dest_city)) != NULL);
+    ASSERT(sg_date_cmp(r.depart_date, ctx.starts) >= 0 && sg_date_cmp(r.depart_date, ctx.ends) <= 0);
+    ASSERT(r.npeople >= 1 && r.people[0].name[0] != '\0');
+    struct sg_demo_rng again;
+    struct sg_registration r2;
+    sg_demo_rng_seed(&again, 9);
+    sg_demo_registration(&again, &ctx, &r2);
+    ASSERT_STREQ(r2.people[0].id.number, r.people[0].id.number);
+    ASSERT_STREQ(r2.people[0].phone, r.people[0].phone);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // site/assets/check.js (the page's copy of the sign-up rules) against the server's: the
 // same GB 11643 and phone and name rules as backend/domain, and the same Chinese words as
-// backend/http/reply.c for every code it uses. Pure functions in node's vm, no browser.
+// backend/http/core/reply.c for every code it uses. Pure functions in node's vm, no browser.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ function withCheck(first17) {
 
 describe('the messages are the server\'s', () => {
     const table = new Map();
-    const src = fs.readFileSync(path.join(REPO, 'backend/http/reply.c'), 'utf8');
+    const src = fs.readFileSync(path.join(REPO, 'backend/http/core/reply.c'), 'utf8');
     for (const m of src.matchAll(/\{"([a-z0-9_]+)", "([^"]+)"\}/g)) table.set(m[1], m[2]);
     for (const [code, msg] of Object.entries(check.messages)) {
         test(code, () => assert.equal(msg, table.get(code), `reply.c says ${table.get(code)}`));

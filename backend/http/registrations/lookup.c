@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* GET /api/registrations/{code}?phone4=NNNN: a worker looks the sign-up up, masked, with
+ * the vehicle, seats and pickup stop once assigned. A wrong phone4 answers exactly like
+ * an unknown code. */
+#include <string.h>
+#include "domain/code.h"
+#include "domain/err.h"
+#include "http/core/pending.h"
+#include "http/core/reply.h"
+#include "http/core/request.h"
+#include "http/registrations/registrations.h"
+#include "store/store.h"
+#include "store/transport.h"
+
+struct get_pending {
+    struct sg_pending super;
+    char phone4[5];
+    cJSON *json; /* the registration, waiting for its vehicle */
+    size_t npeople;
+    unsigned seat;
+    char code[SG_CODE_LEN + 1];
+    char village[SG_DIVISION_CODE_MAX + 1]; /* where the group boards (sg_vehicle_stop_for) */
+};
+
+/* Where the group sits: the vehicle, each person's seat (carriage + seat on a train), the
+ * pickup stop serving its village, the escort's phone (the worker needs to call the escort). */
+static cJSON *json_assignment(const struct sg_app *app, const struct get_pending *p, const struct sg_vehicle *v)
+{
+    const char *code = p->code;
+    unsigned seat = p->seat;
+    size_t npeople = p->npeople;
+    const struct sg_stop *stop = v->nstops != 0 ? &v->stops[sg_vehicle_stop_for(v, p->village)] : NULL;
+    char token[SG_CHECKIN_TOKEN_LEN + 1], url[512];
+    char date[11];
+    cJSON *o = cJSON_CreateObject(), *seats = cJSON_CreateArray();
+    sg_date_format(v->depart_date, date);
+    cJSON_AddStringToObject(o, "vehicle", v->id);
+    cJSON_AddStringToObject(o, "type", sg_vehicle_type_name(v->type));
+    cJSON_AddStringToObject(o, "type_label", sg_vehicle_type_label(v->type));
+    cJSON_AddStringToObject(o, "number", v->number);
+    cJSON_AddStringToObject(o, "status", sg_vehicle_status_name(v->status));
+    for (size_t i = 0; i != npeople; ++i) {
+        uint32_t carriage, s;
+        sg_vehicle_train_seat(v->carriage_size, seat + (uint32_t)i, &carriage, &s);
+        cJSON *x = cJSON_CreateObject();
+        if (v->type == SG_VEHICLE_TRAIN)
+            cJSON_AddNumberToObject(x, "carriage", carriage);
+        cJSON_AddNumberToObject(x, "seat", s);
+        cJSON_AddItemToArray(seats, x);
+    }
+    cJSON_AddItemToObject(o, "seats", seats);
+    cJSON_AddStringToObject(o, "depart_date", date);
+    cJSON_AddStringToObject(o, "depart_time", v->depart_time);
+    cJSON_AddStringToObject(o, "pickup", stop != NULL ? stop->name : "");
+    cJSON_AddStringToObject(o, "pickup_time", stop != NULL ? stop->time : "");
+    cJSON_AddStringToObject(o, "escort_name", v->escort_name);
+    cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
+    /* shown as a QR code on the status page; the escort's phone opens it to check in */
+    sg_store_checkin_token(app->store, code, token);
+    snprintf(url, sizeof(url), "%s/staff/checkin.html#%s", app->public_url, token);
+    cJSON *c = cJSON_AddObjectToObject(o, "checkin");
+    cJSON_AddStringToObject(c, "token", token);
+    cJSON_AddStringToObject(c, "url", url);
+    return o;
+}
+
+static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
+{
+    struct get_pending *p = data;
+    if (p->super.req != NULL && status != 0 && status != SG_ENOENT) {
+        sg_reply_store_error(p->super.req, status);
+        cJSON_Delete(p->json);
+    } else if (p->super.req != NULL) {
+        if (status == 0)
+            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, p, v));
+        sg_reply_json(p->super.req, 200, p->json);
+    } else {
+        cJSON_Delete(p->json);
+    }
+    sg_pending_free(p);
+}
+
+static void on_found(void *data, int status, const struct sg_stored_registration *s)
+{
+    struct get_pending *p = data;
+    h2o_req_t *req = p->super.req;
+    if (req == NULL)
+        goto Exit;
+    /* A wrong phone4 answers exactly like an unknown code. */
+    if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
+        p->json = sg_json_registration(p->super.app, s, false); /* "assignment": null until a vehicle is found */
+        p->npeople = s->reg.npeople;
+        p->seat = s->seat;
+        memcpy(p->code, s->code, sizeof(p->code));
+        memcpy(p->village, s->reg.village, sizeof(p->village));
+        if (s->vehicle[0] != '\0' && sg_store_vehicle_get(p->super.app->store, s->vehicle, on_vehicle, p) == 0)
+            return;
+        sg_reply_json(req, 200, p->json);
+    } else if (status == 0 || status == SG_ENOENT)
+        sg_reply_error(req, 404, "not_found", NULL);
+    else
+        sg_reply_store_error(req, status);
+Exit:
+    sg_pending_free(p);
+}
+
+int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen)
+{
+    char code[SG_CODE_LEN + 1];
+    const char *phone4 = sg_query_param(req, "phone4");
+    if (sg__registration_code(rest, restlen, phone4, code) != 0) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
+    memcpy(p->phone4, phone4, 5);
+    int ret = sg_store_registration_get(app->store, code, on_found, p);
+    if (ret != 0) {
+        sg_pending_free(p);
+        sg_reply_store_error(req, ret);
+    }
+    return 0;
+}

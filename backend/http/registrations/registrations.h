@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* /api/registrations: the worker's sign-up, lookup and cancel (no session), and staff
+ * work on registrations (list, open, edit, cancel, mark checked, face-to-face entry,
+ * exports). router.c dispatches; the other files answer one kind of request each. */
+#ifndef SG_HTTP_REGISTRATIONS_REGISTRATIONS_H
+#define SG_HTTP_REGISTRATIONS_REGISTRATIONS_H
+
+#include <stdbool.h>
+#include <h2o.h>
+#include <cjson/cJSON.h>
+#include "domain/campaign.h"
+#include "domain/code.h"
+#include "service/app.h"
+#include "store/store.h"
+
+int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req); /* router.c: /api/registrations[/...] */
+int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv and .xlsx */
+
+/* The handlers router.c calls; code is normalized. */
+int sg__registration_signup(h2o_req_t *req, struct sg_app *app); /* signup.c */
+/** GET {code}?phone4 (lookup.c): rest is the {code} part as typed. */
+int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen);
+/** POST {code}/cancel by the worker (cancel.c): typed is the {code} part. */
+int sg__registration_cancel(h2o_req_t *req, struct sg_app *app, const char *typed, size_t len);
+int sg_on_staff_list(h2o_req_t *req, struct sg_app *app);                     /* staff_list.c */
+int sg_on_staff_detail(h2o_req_t *req, struct sg_app *app, const char *code); /* staff_list.c */
+int sg_on_staff_edit(h2o_req_t *req, struct sg_app *app, const char *code);   /* staff_edit.c */
+int sg_on_cancel(h2o_req_t *req, struct sg_app *app, const char *code);       /* staff_edit.c */
+int sg_on_flag_checked(h2o_req_t *req, struct sg_app *app, const char *code); /* staff_edit.c */
+int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /* staff_entry.c */
+
+/* signup.c: the sign-up body, shared by the worker's and the staff's paths */
+#define SG_READ_CONSENT_GIVEN 1u /* an edit: consent was given at sign-up */
+#define SG_READ_BY_STAFF 2u      /* staff enter it: the worker may have no phone */
+/**
+ * Read and validate root for campaign c into out (how: SG_READ_* flags): 0, or SG_EINVAL
+ * after answering 404 (unknown village) or 422.
+ */
+int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
+                                  const cJSON *root, unsigned how, struct sg_registration *out);
+/** The answer to a sign-up save: 201 {"code","people"}, 409 duplicate, or the store error. */
+void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res);
+/** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */
+void sg_reply_duplicate(h2o_req_t *req, int person);
+
+/* proof.c */
+/** The typed code (len bytes, any case) normalized into code, when phone4 is 4 digits too: 0 or SG_EINVAL. */
+int sg__registration_code(const char *typed, size_t len, const char *phone4, char code[SG_CODE_LEN + 1]);
+/** True when phone4 are the last 4 digits of the worker's phone (constant time). */
+int sg__registration_proof_ok(const struct sg_stored_registration *s, const char *phone4);
+
+/* json.c */
+/** The registration as JSON (masked); staff adds age, flags, entered_by, cancellation. */
+cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_registration *s, bool staff);
+
+#endif

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* POST /api/registrations: a worker signs up, alone or with companions. JSON in, domain
+ * validation, one atomic store call, JSON out. The reading and validation of the body
+ * and the answer to a save are shared with the staff's face-to-face entry
+ * (staff_entry.c). */
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+#include "domain/err.h"
+#include "http/core/pending.h"
+#include "http/core/reply.h"
+#include "http/core/request.h"
+#include "http/registrations/registrations.h"
+#include "store/store.h"
+
+struct save_pending {
+    struct sg_pending super;
+    struct sg_registration reg;
+};
+
+static void read_person(const cJSON *obj, const char *prefix, struct sg_person_input *p, struct sg_field_errors *errs)
+{
+    char field[40];
+    snprintf(field, sizeof(field), "%sname", prefix);
+    p->name = sg_json_string(obj, "name", field, errs);
+    snprintf(field, sizeof(field), "%sid_number", prefix);
+    p->id_number = sg_json_string(obj, "id_number", field, errs);
+    snprintf(field, sizeof(field), "%sphone", prefix);
+    p->phone = sg_json_string(obj, "phone", field, errs);
+    snprintf(field, sizeof(field), "%spoverty", prefix);
+    p->poverty = sg_json_string(obj, "poverty", field, errs);
+}
+
+static void read_companions(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "companions"), *item;
+    in->npeople = 1;
+    if (list == NULL || cJSON_IsNull(list))
+        return;
+    if (!cJSON_IsArray(list)) {
+        sg_field_errors_add(errs, "companions", "type");
+        return;
+    }
+    if (cJSON_GetArraySize(list) > SG_MAX_COMPANIONS) {
+        sg_field_errors_add(errs, "companions", "too_many_companions");
+        return;
+    }
+    cJSON_ArrayForEach(item, list) {
+        char prefix[24];
+        snprintf(prefix, sizeof(prefix), "companions[%zu].", in->npeople - 1);
+        if (!cJSON_IsObject(item)) {
+            prefix[strlen(prefix) - 1] = '\0';
+            sg_field_errors_add(errs, prefix, "type");
+            continue;
+        }
+        read_person(item, prefix, &in->people[in->npeople++], errs);
+    }
+}
+
+static void read_input(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)
+{
+    in->village = sg_json_string(root, "village", NULL, errs);
+    in->dest_city = sg_json_string(root, "dest_city", NULL, errs);
+    in->employer = sg_json_string(root, "employer", NULL, errs);
+    in->depart_date = sg_json_string(root, "depart_date", NULL, errs);
+    in->mode = sg_json_string(root, "mode", NULL, errs);
+    in->job_confirmed = sg_json_bool(root, "job_confirmed", NULL, errs);
+    in->flex_days = sg_json_count(root, "flex_days", NULL, 999, errs);
+    in->consent = sg_json_bool(root, "consent", NULL, errs) == 1;
+    read_person(root, "", &in->people[0], errs);
+    read_companions(root, in, errs);
+}
+
+void sg_reply_duplicate(h2o_req_t *req, int person)
+{
+    char field[40];
+    if (person <= 0)
+        snprintf(field, sizeof(field), "id_number");
+    else
+        snprintf(field, sizeof(field), "companions[%d].id_number", person - 1);
+    sg_reply_error(req, 409, "duplicate", field);
+}
+
+void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res)
+{
+    if (status == 0) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "code", res->code);
+        cJSON_AddNumberToObject(root, "people", (double)res->people);
+        sg_reply_json(req, 201, root);
+    } else if (status == SG_EEXIST) {
+        sg_reply_duplicate(req, res->duplicate_person);
+    } else {
+        sg_reply_store_error(req, status);
+    }
+}
+
+static void on_saved(void *data, int status, const struct sg_save_result *res)
+{
+    struct save_pending *p = data;
+    h2o_req_t *req = p->super.req;
+    if (req == NULL)
+        goto Exit;
+    sg_reply_saved(req, status, res);
+Exit:
+    sodium_memzero(&p->reg, sizeof(p->reg));
+    sg_pending_free(p);
+}
+
+static int has_error(const struct sg_field_errors *errs, const char *code)
+{
+    for (size_t i = 0; i != errs->n; ++i)
+        if (strcmp(errs->e[i].code, code) == 0)
+            return 1;
+    return 0;
+}
+
+int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
+                                  const cJSON *root, unsigned how, struct sg_registration *out)
+{
+    struct sg_registration_input in = {0};
+    struct sg_field_errors errs = {0}, rules = {0};
+    struct sg_validate_ctx ctx = {.divisions = app->divisions,
+                                  .destinations = app->destinations,
+                                  .regions = app->regions,
+                                  .today = sg_app_today(app),
+                                  .starts = c->starts,
+                                  .ends = c->ends,
+                                  .worker_phone_optional = (how & SG_READ_BY_STAFF) != 0};
+    read_input(root, &in, &errs); /* JSON type errors first: they explain a "required" better */
+    if (how & SG_READ_CONSENT_GIVEN)
+        in.consent = 1;
+    sg_registration_validate(&in, &ctx, out, &rules);
+    for (size_t i = 0; i != rules.n; ++i)
+        sg_field_errors_add(&errs, rules.e[i].field, rules.e[i].code);
+    if (has_error(&errs, "unknown_village"))
+        sg_reply_error(req, 404, "unknown_village", "village");
+    else if (errs.n != 0)
+        sg_reply_invalid(req, &errs);
+    return errs.n != 0 ? SG_EINVAL : 0;
+}
+
+static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct sg_campaign *c, const cJSON *root,
+                              const char *idem)
+{
+    struct save_pending *p = sg_pending_new(req, app, sizeof(*p));
+    int ret = sg_registration_read_or_reply(req, app, c, root, 0, &p->reg);
+    if (ret == 0 && (ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
+                                                      sg_app_today(app), on_saved, p)) != 0)
+        sg_reply_store_error(req, ret);
+    if (ret != 0) {
+        sodium_memzero(&p->reg, sizeof(p->reg));
+        sg_pending_free(p);
+    }
+}
+
+int sg__registration_signup(h2o_req_t *req, struct sg_app *app)
+{
+    const char *idem = sg_idempotency_key(req);
+    if (idem == NULL) {
+        sg_reply_error(req, 400, "bad_idempotency_key", "Idempotency-Key");
+        return 0;
+    }
+    const struct sg_campaign *c = sg_app_active_campaign(app);
+    if (c == NULL) {
+        sg_reply_error(req, 403, "campaign_closed", NULL);
+        return 0;
+    }
+    cJSON *root = sg_json_body_or_reply(req, SG_BODY_FORM);
+    if (root != NULL)
+        validate_and_save(req, app, c, root, idem);
+    cJSON_Delete(root);
+    return 0;
+}
