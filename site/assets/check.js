@@ -153,24 +153,38 @@
         return null;
     }
 
+    // A number staff see masked ("450102********123X", "138****5678") and send back as it
+    // was: the server puts the stored one back before it checks (registration_edit.c).
+    function isMasked(s) {
+        return String(s || '').indexOf('*') >= 0;
+    }
+
     // Every bad field of a sign-up body as {field: message}, named as the server names
     // them (companions[2].id_number). Empty when the server should accept it.
+    // ctx: {today, starts, ends} (see departDate) and what the server allows staff only:
+    //   workerPhoneOptional: staff enter a worker who has no phone (the server's
+    //     worker_phone_optional, on face-to-face entries and edits);
+    //   keepMasked: an edit; a masked number means "keep the stored one", not checked here.
     function registration(b, ctx) {
         var errs = {}, seen = {};
         function add(field, code) {
             if (!errs[field]) errs[field] = MSG[code] || code;
         }
+        var kept = function (s) {
+            return !!ctx.keepMasked && isMasked(s);
+        };
         var people = [b].concat(b.companions || []);
         if (people.length - 1 > MAX_COMPANIONS) add('companions', 'too_many_companions');
         for (var i = 0; i < people.length && i <= MAX_COMPANIONS; i++) {
             var p = people[i], pre = i === 0 ? '' : 'companions[' + (i - 1) + '].';
             var r = name(p.name);
             if (r.code) add(pre + 'name', r.code);
-            r = idno(p.id_number, ctx.today);
+            r = kept(p.id_number) ? {} : idno(p.id_number, ctx.today);
             if (r.code) add(pre + 'id_number', r.code);
-            else if (seen[r.number]) add(pre + 'id_number', 'duplicate_in_request');
-            else seen[r.number] = true;
-            if (i === 0 || (p.phone || '').trim() !== '') {
+            else if (r.number && seen[r.number]) add(pre + 'id_number', 'duplicate_in_request');
+            else if (r.number) seen[r.number] = true;
+            var phoneNeeded = i === 0 && !ctx.workerPhoneOptional;
+            if (!kept(p.phone) && (phoneNeeded || (p.phone || '').trim() !== '')) {
                 r = phone(p.phone);
                 if (r.code) add(pre + 'phone', r.code);
             }

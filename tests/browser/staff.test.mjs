@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A village user on a phone: logs in, watches today's sign-up appear on the dashboard
-// without a reload, enters return figures, opens and edits a registration, exports CSV.
+// without a reload, enters return figures, opens and edits a registration, exports CSV,
+// enters a person face to face (the worker page's rules: a 25-character name is fine).
 // Screenshots of every screen go to $SONGGONG_TEST_OUT/screens/ for people to look at.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { OUT_DIR, TODAY, startStack } from '../integration/lib/harness.mjs';
-import { companion, signup } from '../integration/lib/people.mjs';
+import { companion, newId, signup } from '../integration/lib/people.mjs';
 import { PASSWORD, addUser, villagesUnder } from '../integration/lib/staff.mjs';
 
 const SCREENS = path.join(OUT_DIR, 'screens');
@@ -146,6 +147,65 @@ test('open a registration, edit it, export', async () => {
     assert.match(csv, /2027-02-20/, 'the edit is in the export');
     assert.doesNotMatch(csv, new RegExp(live.body.id_number), 'numbers are masked');
     assert.equal(await page.getByRole('link', { name: /导出完整名单/ }).count(), 0, 'no full export for village staff');
+});
+
+// The staff form checks with the worker page's rules (site/assets/check.js), with the
+// server's allowances for staff as options: names of up to 30 characters, no phone needed.
+test('face to face: a 25-character name and no phone are stored (201, the success card)', async () => {
+    const name = '阿卜杜热合曼·买买提明江·艾合买提江·吐尔逊托合提';
+    assert.equal([...name].length, 25);
+    await page.getByRole('link', { name: '当面登记' }).click();
+    const form = page.locator('form.regform');
+    await form.locator('input[name="name"]').fill(name);
+    await form.locator('input[name="id_number"]').fill(newId());
+    await form.locator('select[name="dest_province"]').selectOption('44');
+    await form.locator('select[name="dest_city"]').selectOption('4419');
+    await form.locator('input[name="depart_date"]').fill('2027-02-03');
+    await form.locator('input[name="consent"]').check();
+    const [res] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/registrations'),
+        page.getByRole('button', { name: '提交登记' }).click(),
+    ]);
+    assert.equal(res.status(), 201, await res.text());
+    const { code } = await res.json();
+    const card = page.locator('.card.success', { hasText: '登记成功' });
+    await card.waitFor();
+    assert.match(await card.textContent(), new RegExp(`报名号 ${code}，共 1 人`));
+    const stored = await page.evaluate(async (c) => (await fetch(`/api/registrations/${c}`)).json(), code);
+    assert.equal(stored.people[0].name, name, 'stored whole');
+    assert.ok(!stored.people[0].phone, 'no phone');
+    await shot('10-entry-long-name-stored');
+});
+
+test('a 31-character name: the worker page\'s message next to the field, nothing sent', async () => {
+    const name = '韦'.repeat(31);
+    // what the worker page says for it, and what the server says
+    const worker = await context.newPage();
+    await worker.goto(`${srv.url}/s/${VILLAGE}`);
+    await worker.waitForFunction(() => document.querySelector('#f-province').options.length > 30);
+    await worker.fill('#f-name', name);
+    await worker.click('#submit');
+    const workerSays = (await worker.locator('[data-field="name"] .err').textContent()).trim();
+    await worker.close();
+    const r = await srv.post('/api/registrations', signup({ village: VILLAGE, name }));
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.fields.name, workerSays);
+
+    const posts = [];
+    const onRequest = (q) => q.method() === 'POST' && posts.push(q.url());
+    page.on('request', onRequest);
+    const form = page.locator('form.regform');
+    await form.locator('input[name="name"]').fill(name);
+    await form.locator('input[name="id_number"]').fill(newId());
+    await page.getByRole('button', { name: '提交登记' }).click();
+    const err = form.locator('[data-field="name"] .error');
+    await page.getByText('有些内容需要修改').waitFor();
+    assert.equal((await err.textContent()).trim(), workerSays);
+    assert.equal(workerSays, '太长了，请精简');
+    assert.equal(await form.locator('[data-field="id_number"] .error').textContent(), '', 'a good ID number is not marked');
+    await shot('11-entry-name-too-long');
+    page.off('request', onRequest);
+    assert.deepEqual(posts, [], 'nothing sent');
 });
 
 test('no script errors on any screen', () => {

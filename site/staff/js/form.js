@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The registration form staff fill: face to face (POST /api/registrations with the
-// session, so it records who entered it) and to edit one (PATCH). Same fields and checks
-// as the worker's form; the server's answer marks fields in red the same way.
+// session, so it records who entered it) and to edit one (PATCH). Same fields as the
+// worker's form and the worker page's own rules (site/assets/check.js), with what the
+// server allows staff as its options; the server's answer marks fields in red the same way.
 import { ApiError } from './api.js';
 import { fill, h } from './dom.js';
-import { idNumberError, nameError, phoneError } from './validate.js';
 
+const check = window.SG.check; // site/assets/check.js: index.html loads it before the modules
 let destinations = null;
 
 async function loadDestinations(get) {
@@ -34,12 +35,23 @@ function personFields(prefix, p, isWorker) {
 }
 
 /**
+ * The context of check.registration: the server's today and, when the form is for the
+ * active campaign, its dates; staff may enter a worker without a phone, and an edit sends
+ * the masked numbers back to keep the stored ones (backend/http/registration_edit.c).
+ */
+function rules(campaign, initial, today) {
+    const dates = campaign && (!initial || initial.campaign === campaign.id) ? campaign : {};
+    return { today: campaign?.today || today, starts: dates.starts, ends: dates.ends, workerPhoneOptional: true, keepMasked: !!initial };
+}
+
+/**
  * Render the form into el. initial: a registration item (edit) or null (new entry).
  * submit(body) sends it and resolves with the server's answer; done(answer) follows.
  */
 export async function registrationForm(el, { village, initial, today, get, submit, done, submitLabel }) {
-    const provinces = await loadDestinations(get);
+    const [provinces, campaign] = await Promise.all([loadDestinations(get), get('/api/campaign').catch(() => null)]);
     const item = initial || {};
+    const ctx = rules(campaign, initial, today);
     const cityCode = item.dest_city?.code || '';
     const provinceSel = select('dest_province', [['', '请选择省份'], ...provinces.map((p) => [p.code, p.name])], cityCode.slice(0, 2));
     const citySel = h('select', { name: 'dest_city' });
@@ -74,19 +86,20 @@ export async function registrationForm(el, { village, initial, today, get, submi
             field('目的地城市', citySel, 'dest_city'),
             field('用工单位（可不填）', h('input', { name: 'employer', value: item.employer || '', maxlength: 60 }), 'employer'),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'job_confirmed', checked: !!item.job_confirmed }), ' 已落实工作岗位'),
-            field('出发日期', h('input', { type: 'date', name: 'depart_date', value: item.depart_date || '', min: today }), 'depart_date'),
+            field('出发日期', h('input', { type: 'date', name: 'depart_date', value: item.depart_date || '', min: ctx.today, max: ctx.ends || null }), 'depart_date'),
             field('可提前或推后几天', select('flex_days', [0, 1, 2, 3].map((d) => [String(d), `${d}天`]), String(item.flex_days ?? 1)), 'flex_days'),
             field('出行方式', select('mode', MODES, item.mode || 'any'), 'mode'),
         ),
-        initial ? null : h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'consent' }), ' 已当面告知本人：个人信息只用于本次送工服务'),
+        initial ? null : h('label', { class: 'check', 'data-field': 'consent' }, h('input', { type: 'checkbox', name: 'consent' }), ' 已当面告知本人：个人信息只用于本次送工服务', h('span', { class: 'error' })),
         msg,
         h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '提交'),
     );
     form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         const body = collect(form, village, nCompanions, !!initial);
-        if (!check(form, body, today)) {
-            msg.textContent = '有些内容需要修改，请看标红的地方';
+        const unplaced = checkForm(form, body, ctx);
+        if (unplaced) {
+            msg.textContent = ['有些内容需要修改，请看标红的地方', ...unplaced].join('；');
             return;
         }
         msg.textContent = '';
@@ -109,7 +122,7 @@ function collect(form, village, nCompanions, editing) {
     const person = (p) => {
         const o = { name: v(`${p}name`), poverty: v(`${p}poverty`) };
         // an edit shows the numbers masked; sent back unchanged, the server keeps the stored ones
-        o.id_number = v(`${p}id_number`).toUpperCase();
+        o.id_number = check.idnoClean(v(`${p}id_number`));
         o.phone = v(`${p}phone`);
         return o;
     };
@@ -137,23 +150,12 @@ function mark(form, name, message) {
     return true;
 }
 
-function check(form, b, today) {
-    form.querySelectorAll('.field.bad').forEach((f) => mark(form, f.dataset.field, ''));
-    const errs = {};
-    const person = (p, o, isWorker) => {
-        if (nameError(o.name)) errs[`${p}name`] = nameError(o.name);
-        const kept = (v) => v.includes('*'); // a masked number left as it was
-        if (!kept(o.id_number) && idNumberError(o.id_number, today)) errs[`${p}id_number`] = idNumberError(o.id_number, today);
-        if (!kept(o.phone) && phoneError(o.phone, false)) errs[`${p}phone`] = phoneError(o.phone, false); // staff may enter a worker without a phone
-    };
-    person('', b, true);
-    b.companions.forEach((c, i) => person(`companions[${i}].`, c, false));
-    if (!b.dest_city) errs.dest_city = '请选择目的地城市';
-    if (!b.depart_date) errs.depart_date = '此项必须填写';
-    else if (b.depart_date < today) errs.depart_date = '出发日期不能早于今天';
-    if (!b.consent) form.querySelector('[name=consent]')?.parentElement.classList.add('bad');
-    for (const [k, m] of Object.entries(errs)) mark(form, k, m);
-    return Object.keys(errs).length === 0 && b.consent;
+/** null when the form may be sent, else the messages no field of the form can show. */
+function checkForm(form, b, ctx) {
+    form.querySelectorAll('[data-field].bad').forEach((f) => mark(form, f.dataset.field, ''));
+    const errs = Object.entries(check.registration(b, ctx));
+    const unplaced = errs.filter(([k, m]) => !mark(form, k, m)).map(([, m]) => m);
+    return errs.length ? unplaced : null;
 }
 
 function showErrors(form, e) {

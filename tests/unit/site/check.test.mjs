@@ -82,6 +82,23 @@ describe('names', () => {
         test(`${JSON.stringify(n)} → ${code}`, () => assert.equal(check.name(n).code, code));
 });
 
+describe('the name\'s length limits are the server\'s (backend/domain/text.c)', () => {
+    const src = fs.readFileSync(path.join(REPO, 'backend/domain/text.c'), 'utf8');
+    const limit = (n) => Number(new RegExp(`#define ${n} (\\d+)`).exec(src)[1]);
+    const min = limit('NAME_MIN_CHARS'), max = limit('NAME_MAX_CHARS');
+    test(`${min} to ${max} characters`, () => {
+        assert.equal(check.name('韦'.repeat(min)).name, '韦'.repeat(min));
+        assert.equal(check.name('韦'.repeat(max)).name, '韦'.repeat(max));
+        assert.equal(check.name('韦'.repeat(min - 1)).code, 'too_short');
+        assert.equal(check.name('韦'.repeat(max + 1)).code, 'too_long');
+    });
+    test('25 Chinese characters with a middle dot are one name', () => {
+        const n = '阿卜杜热合曼·买买提明江·艾合买提江·吐尔逊托合提';
+        assert.equal([...n].length, 25);
+        assert.equal(check.name(n).name, n);
+    });
+});
+
 describe('a whole sign-up, fields named like the server names them', () => {
     const ctx = { today: TODAY, starts: '2027-01-01', ends: '2027-03-31' };
     const good = () => ({
@@ -113,5 +130,32 @@ describe('a whole sign-up, fields named like the server names them', () => {
         const b = good();
         b.companions = Array.from({ length: 10 }, (_, i) => ({ name: '黄秀英', id_number: withCheck(`4501021992020${200 + i}`) }));
         assert.ok('companions' in check.registration(b, ctx));
+    });
+});
+
+// What the server allows staff only (backend/http/registration_edit.c: SG_READ_BY_STAFF
+// sets worker_phone_optional; an edit puts stored numbers back for masked ones) is an
+// option of the same rules, not a second rule set.
+describe('staff options', () => {
+    const ctx = { today: TODAY, starts: '2027-01-01', ends: '2027-03-31' };
+    const good = () => ({
+        village: '450102001201', name: '韦小宝', id_number: withCheck('45010219900101123'), phone: '', poverty: 'none',
+        dest_city: '4419', employer: '', job_confirmed: false, depart_date: '2027-02-03', flex_days: 1, mode: 'any',
+        companions: [{ name: '黄秀英', id_number: withCheck('45010219920202124'), phone: '', poverty: 'none' }], consent: true,
+    });
+    test('a worker without a phone: required for the worker page, fine when staff enter it', () => {
+        assert.equal(check.registration(good(), ctx).phone, check.messages.required);
+        assert.deepEqual({ ...check.registration(good(), { ...ctx, workerPhoneOptional: true }) }, {});
+    });
+    test('a phone staff do type is still checked', () => {
+        assert.equal(check.registration({ ...good(), phone: '123' }, { ...ctx, workerPhoneOptional: true }).phone, check.messages.phone_format);
+    });
+    test('masked numbers sent back by an edit are kept, not checked; typed ones are', () => {
+        const b = { ...good(), id_number: '450102********1234', phone: '138****5678' };
+        b.companions[0].id_number = '450102********5678';
+        const edit = { ...ctx, workerPhoneOptional: true, keepMasked: true };
+        assert.deepEqual({ ...check.registration(b, edit) }, {});
+        assert.deepEqual(Object.keys(check.registration(b, ctx)).sort(), ['companions[0].id_number', 'id_number', 'phone']);
+        assert.equal(check.registration({ ...b, id_number: '450102199001011234' }, edit).id_number, check.messages.idno_check);
     });
 });
