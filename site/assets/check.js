@@ -2,7 +2,7 @@
 // SG.check: the sign-up rules of backend/domain (registration.c, idno.c, text.c, date.c)
 // again in the page, so that a mistake shows next to its field before anything is sent.
 // Pure functions, no DOM: tests/unit/site runs them in node. The messages are the
-// server's (backend/http/reply.c); the unit test checks that both say the same.
+// server's (backend/http/core/reply.c); the unit test checks that both say the same.
 (function (SG) {
     'use strict';
 

@@ -37,7 +37,7 @@ function personFields(prefix, p, isWorker) {
 /**
  * The context of check.registration: the server's today and, when the form is for the
  * active campaign, its dates; staff may enter a worker without a phone, and an edit sends
- * the masked numbers back to keep the stored ones (backend/http/registration_edit.c).
+ * the masked numbers back to keep the stored ones (backend/http/registrations/staff_edit.c).
  */
 function rules(campaign, initial, today) {
     const dates = campaign && (!initial || initial.campaign === campaign.id) ? campaign : {};
