@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd/options.h"
 #include "store/store.h"
 
@@ -19,7 +20,10 @@ const char sg_options_help[] =
     "  --today DATE      SONGGONG_TODAY       fixed YYYY-MM-DD as today's date (tests and demos)\n"
     "                    SONGGONG_REDIS_TIMEOUT_MS    per-command Redis timeout (default 2000)\n"
     "                    SONGGONG_REDIS_CONNECTIONS   Redis connections used round robin (default 4, 1-16)\n"
-    "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n";
+    "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n"
+    "  --threads N       SONGGONG_THREADS     event loops of the server, one per thread (default: one per core)\n"
+    "                    SONGGONG_ACCESS_LOG          on (default) or off: one line per request on stderr\n"
+    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -70,6 +74,21 @@ int sg_options_from_env(struct sg_options *o)
         return -1;
     }
     o->session_idle_s = (unsigned)v;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    char cores_text[16];
+    snprintf(cores_text, sizeof(cores_text), "%ld", cores >= 1 && cores <= 64 ? cores : 1);
+    if (parse_uint(env_or("SONGGONG_THREADS", cores_text), 64, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_THREADS must be 1 to 64\n");
+        return -1;
+    }
+    o->threads = (unsigned)v;
+    const char *log = env_or("SONGGONG_ACCESS_LOG", "on");
+    if (strcmp(log, "on") != 0 && strcmp(log, "off") != 0) {
+        fprintf(stderr, "songgong: SONGGONG_ACCESS_LOG must be on or off\n");
+        return -1;
+    }
+    o->access_log = strcmp(log, "on") == 0;
+    o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
     return 0;
 }
 
@@ -107,6 +126,15 @@ int sg_options_take(struct sg_options *o, int argc, char **argv, int *i)
             *(const char **)((char *)o + strings[k].offset) = v;
             return 1;
         }
+    }
+    if ((v = sg_flag_value(argc, argv, i, "--threads")) != NULL) {
+        unsigned long n;
+        if (parse_uint(v, 64, &n) != 0 || n == 0) {
+            fprintf(stderr, "songgong: --threads must be 1 to 64\n");
+            return -1;
+        }
+        o->threads = (unsigned)n;
+        return 1;
     }
     if ((v = sg_flag_value(argc, argv, i, "--port")) != NULL) {
         unsigned long port;

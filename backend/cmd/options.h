@@ -12,6 +12,9 @@ struct sg_options {
     int port;
     const char *host, *redis, *public_url, *key_file, *data_dir, *site_dir, *today, *province;
     unsigned redis_timeout_ms, redis_connections, session_idle_s;
+    unsigned threads; /* event loops of the server (default: one per core) */
+    bool access_log;
+    const char *metrics_token;
     char public_url_buf[256];
 };
 

@@ -56,15 +56,14 @@ int sg_cmd_serve(int argc, char **argv)
         return 1;
     fprintf(stderr, "songgong: loaded %zu divisions, %zu destinations, %zu campaigns in %.1f ms\n",
             sg_divisions_count(app.divisions), sg_divisions_count(app.destinations), app.ncampaigns, elapsed_ms(&t0));
-    h2o_evloop_t *loop = h2o_evloop_create();
-    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections};
-    const char *err = NULL;
-    if ((app.store = sg_store_new(loop, &sc, &err)) == NULL) {
-        fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);
-        return 1;
-    }
-    int ret = sg_server_run(&app, loop, o.host, o.port);
-    sg_store_free(app.store);
+    app.access_log = o.access_log;
+    app.metrics_token = o.metrics_token;
+    struct sg_server_config sc = {.app = &app,
+                                  .store = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections},
+                                  .host = o.host,
+                                  .port = o.port,
+                                  .threads = o.threads};
+    int ret = sg_server_run(&sc);
     sg_poster_release_caches(); /* fonts and cairo state the poster pages filled */
     sg_data_free(&app);
     return ret == 0 ? 0 : 1;

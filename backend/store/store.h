@@ -38,6 +38,13 @@ bool sg_store_ready(const struct sg_store *s);
  */
 const char *sg_store_error_text(void);
 
+/** Totals of every store of the process, for /metrics. */
+struct sg_store_counters {
+    unsigned long long errors;     /* error replies, timeouts and commands lost with a connection */
+    unsigned long long reconnects; /* connections made again after one was lost */
+};
+void sg_store_counters(struct sg_store_counters *out);
+
 typedef void (*sg_store_status_cb)(void *data, int status);
 /** PING. status 0, SG_EUNAVAIL or SG_ETIMEDOUT. */
 int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data);
