@@ -3,7 +3,6 @@
  * class of interest. The access log is buffered per thread and written with one write()
  * when the buffer fills or a short timer fires, so a busy loop does not pay a system call
  * per request and lines of two threads never interleave. */
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -81,17 +80,6 @@ static void on_flush_timer(h2o_timeout_entry_t *entry)
     sg_metrics_flush();
 }
 
-static void client_address(h2o_req_t *req, char out[48])
-{
-    struct sockaddr_storage ss;
-    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-    out[0] = '\0';
-    if (len != 0 && ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, 48);
-    else if (len != 0 && ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 48);
-}
-
 static void log_line(h2o_req_t *req, int status, double seconds)
 {
     char line[512], addr[48], at[32];
@@ -100,7 +88,7 @@ static void log_line(h2o_req_t *req, int status, double seconds)
     time_t now = req->processed_at.at.tv_sec;
     gmtime_r(&now, &tm);
     strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    client_address(req, addr);
+    sg_peer_address(req, addr);
     int n = snprintf(line, sizeof(line), "songgong: %s access %s \"%.*s %.*s\" %d %zu %.1fms\n", at, addr,
                      (int)(req->method.len < 16 ? req->method.len : 16), req->method.base,
                      (int)(plen < 200 ? plen : 200), req->path.base, status, req->bytes_sent, seconds * 1e3);
@@ -275,7 +263,7 @@ static void put_gauges(struct text *t)
 static bool allowed(h2o_req_t *req)
 {
     char addr[48];
-    client_address(req, addr);
+    sg_peer_address(req, addr);
     bool local = (strcmp(addr, "127.0.0.1") == 0 || strcmp(addr, "::1") == 0) &&
                  h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-real-ip"), -1) == -1 &&
                  h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1) == -1;
