@@ -174,7 +174,7 @@ int sg_cmd_demo_data(int argc, char **argv)
         return 1;
     }
     d.loop = h2o_evloop_create();
-    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections};
+    struct sg_store_config sc = sg_options_store_config(&o, o.redis_connections);
     if ((d.store = sg_store_new(d.loop, &sc, &err)) == NULL) {
         fprintf(stderr, "songgong demo-data: %s (%s)\n", err, o.key_file);
         return 1;

@@ -135,10 +135,15 @@ void sg_options_finish(struct sg_options *o)
     }
 }
 
+struct sg_store_config sg_options_store_config(const struct sg_options *o, unsigned connections)
+{
+    return (struct sg_store_config){o->redis, o->key_file, o->redis_timeout_ms, connections, o->province};
+}
+
 struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop)
 {
     const char *err = NULL;
-    struct sg_store_config sc = {o->redis, o->key_file, o->redis_timeout_ms, 1};
+    struct sg_store_config sc = sg_options_store_config(o, 1);
     /* h2o 2.2.5 cannot destroy a loop: it lives until exit, reachable from here. */
     static h2o_evloop_t *cli_loop;
     if (cli_loop == NULL)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "http/app.h"
+#include "store/store.h"
 
 struct sg_options {
     int port;
@@ -30,6 +31,9 @@ void sg_options_finish(struct sg_options *o);
 /** Read divisions, destinations, regions and campaigns from o->data_dir into app. 0 or -1. */
 int sg_data_load(struct sg_app *app, const struct sg_options *o);
 void sg_data_free(struct sg_app *app);
+
+/** The store's settings from o (o borrowed: it must outlive the store). */
+struct sg_store_config sg_options_store_config(const struct sg_options *o, unsigned connections);
 
 /**
  * For commands that talk to Redis outside the server: a loop and a store, connected

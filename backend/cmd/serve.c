@@ -56,7 +56,7 @@ int sg_cmd_serve(int argc, char **argv)
     fprintf(stderr, "songgong: loaded %zu divisions, %zu destinations, %zu campaigns in %.1f ms\n",
             sg_divisions_count(app.divisions), sg_divisions_count(app.destinations), app.ncampaigns, elapsed_ms(&t0));
     h2o_evloop_t *loop = h2o_evloop_create();
-    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections};
+    struct sg_store_config sc = sg_options_store_config(&o, o.redis_connections);
     const char *err = NULL;
     if ((app.store = sg_store_new(loop, &sc, &err)) == NULL) {
         fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);

@@ -22,9 +22,10 @@ struct sg_store_config {
     const char *key_file;      /* master key for personal numbers */
     unsigned timeout_ms;       /* per Redis command; 0 = 2000 */
     unsigned connections;      /* Redis connections, used round robin (1..16; 0 = 1) */
+    const char *province;      /* two digits: every key starts with sg:{province}: (docs/redis-keys.md) */
 };
 
-/** NULL with a reason (static string) in *err when the address or the key file is unusable. */
+/** NULL with a reason (static string) in *err when the address, the province or the key file is unusable. */
 struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cfg, const char **err);
 /** Pending callbacks are answered with SG_EUNAVAIL first. */
 void sg_store_free(struct sg_store *s);
@@ -92,7 +93,7 @@ typedef void (*sg_store_scan_cb)(void *data, int status, const struct sg_scan_pa
 /**
  * Read up to count (1..1000) registrations of campaign under scope (a division code
  * prefix) in division order, in one round trip: from the campaign's active index
- * (sg:{campaign}:byplace) or, with cancelled, its index of cancelled ones. Start after
+ * (sg:{P}:{campaign}:byplace) or, with cancelled, its index of cancelled ones. Start after
  * the member after ("" = from the start) and skip offset members. decrypt fills the
  * personal numbers (full exports); else only the masked ones are filled, without any
  * decryption unless an old row lacks them. with_total also counts the scope (one
@@ -130,8 +131,8 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
 /**
  * Cancel registration code in one atomic script: status "cancelled", cancelled_by = by
  * (a staff user, or "worker" for the worker's own cancel), cancelled_at = now_ms, its
- * ID numbers freed (sg:uid), its counters taken back, its index entry moved from
- * sg:{campaign}:byplace to sg:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
+ * ID numbers freed (sg:{P}:uid:…), its counters taken back, its index entry moved from
+ * sg:{P}:{campaign}:byplace to sg:{P}:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
  * (already cancelled: nothing changes), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
  */
 int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
@@ -202,7 +203,7 @@ struct sg_audit {
 };
 typedef void (*sg_store_audit_cb)(void *data, int status, const struct sg_audit *entries, size_t n);
 
-/** Append to the audit stream (sg:audit). cb may be NULL: then the result is only logged by Redis. */
+/** Append to the audit stream (sg:{P}:audit). cb may be NULL: then the result is only logged by Redis. */
 int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data);
 /** The same, but at most once per window_s seconds for a user, action and target. */
 int sg_store_audit_append_once(struct sg_store *s, const struct sg_audit *a, unsigned window_s, sg_store_status_cb cb,
@@ -216,7 +217,7 @@ int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id,
 typedef void (*sg_store_counter_cb)(void *data, size_t index, const char *field, size_t flen, long n);
 
 /**
- * Read the counter hashes sg:{campaign}:stats:{code} of codes[0..n) in one round trip
+ * Read the counter hashes sg:{P}:{campaign}:stats:{code} of codes[0..n) in one round trip
  * (one atomic snapshot). on_counter is called for every field of every hash, then on_done
  * once with 0; on failure on_done alone with SG_EUNAVAIL, SG_ETIMEDOUT or SG_EIO. codes
  * and campaign are borrowed (copied before returning).
