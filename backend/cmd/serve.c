@@ -55,11 +55,23 @@ int sg_cmd_serve(int argc, char **argv)
         return 1;
     fprintf(stderr, "songgong: loaded %zu divisions, %zu destinations, %zu campaigns in %.1f ms\n",
             sg_divisions_count(app.divisions), sg_divisions_count(app.destinations), app.ncampaigns, elapsed_ms(&t0));
-    h2o_evloop_t *loop = h2o_evloop_create();
+    static h2o_evloop_t *loop; /* h2o 2.2.5 cannot destroy a loop: it lives until exit, reachable */
+    loop = h2o_evloop_create();
     struct sg_store_config sc = sg_options_store_config(&o, o.redis_connections);
     const char *err = NULL;
     if ((app.store = sg_store_new(loop, &sc, &err)) == NULL) {
         fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);
+        return 1;
+    }
+    /* Never write next to data of another key layout; a Redis still down is waited for
+     * (503 meanwhile), as when it goes away later. */
+    if (!sg_cli_store_wait(app.store, loop, 5000)) {
+        fprintf(stderr,
+                "songgong: Redis at %s is not reachable yet: answering 503 until it is (key layout not checked)\n",
+                o.redis);
+    } else if (sg_cli_schema_check(app.store, loop, &o) != 0) {
+        sg_store_free(app.store);
+        sg_data_free(&app);
         return 1;
     }
     int ret = sg_http_serve(&app, loop, o.host, o.port);
