@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The key layout's version (sg:{P}:schema): the check commands run before they start, and
- * the migration from the layout before version 2 (keys "sg:…" without the province's hash
+ * the migration from the layout before version 2 (keys sg:… without the province's hash
  * tag). Both walk the key space with SCAN from here, never inside one long script. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -261,7 +261,7 @@ int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_st
 
 enum sg_store_schema {
     SG_STORE_SCHEMA_CURRENT, /* this code's layout (an empty Redis is marked so by the check) */
-    SG_STORE_SCHEMA_OLD,     /* keys of the layout before version 2 ("sg:…" without the hash tag) */
+    SG_STORE_SCHEMA_OLD,     /* keys of the layout before version 2 (sg:… without the hash tag) */
     SG_STORE_SCHEMA_UNKNOWN, /* marked with a version this code does not know */
 };
 /** what: the old key found, or the unknown version (valid during the call only). */
