@@ -23,7 +23,14 @@ const char sg_options_help[] =
     "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n"
     "  --threads N       SONGGONG_THREADS     event loops of the server, one per thread (default: one per core)\n"
     "                    SONGGONG_ACCESS_LOG          on (default) or off: one line per request on stderr\n"
-    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n";
+    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n"
+    "                    SONGGONG_REDIS_SENTINELS     host:port,... of Redis Sentinels (SONGGONG_REDIS is then "
+    "unused)\n"
+    "                    SONGGONG_REDIS_MASTER        the name the Sentinels know the primary by\n"
+    "                    SONGGONG_REDIS_USER          Redis ACL user (default: default)\n"
+    "                    SONGGONG_REDIS_PASSWORD_FILE file holding that user's password\n"
+    "                    SONGGONG_REDIS_REPLICAS_ACK  acknowledge writes once this many replicas have them (default "
+    "0)\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -46,6 +53,45 @@ static const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return v != NULL && v[0] != '\0' ? v : fallback;
+}
+
+/* The password file's first line (without its newline) into out. 0 or -1 (message on stderr). */
+static int read_password(const char *path, char *out, size_t size)
+{
+    size_t len = 0;
+    char *text = sg_file_read(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "songgong: cannot read SONGGONG_REDIS_PASSWORD_FILE %s\n", path);
+        return -1;
+    }
+    text[strcspn(text, "\r\n")] = '\0';
+    int ret = strlen(text) < size && text[0] != '\0' ? 0 : -1;
+    if (ret == 0)
+        memcpy(out, text, strlen(text) + 1);
+    else
+        fprintf(stderr, "songgong: the password in %s is empty or longer than %zu bytes\n", path, size - 1);
+    memset(text, 0, len);
+    free(text);
+    return ret;
+}
+
+static int redis_from_env(struct sg_options *o)
+{
+    unsigned long v;
+    o->redis_sentinels = env_or("SONGGONG_REDIS_SENTINELS", NULL);
+    o->redis_master = env_or("SONGGONG_REDIS_MASTER", NULL);
+    o->redis_user = env_or("SONGGONG_REDIS_USER", NULL);
+    if (o->redis_sentinels != NULL && o->redis_master == NULL) {
+        fprintf(stderr, "songgong: SONGGONG_REDIS_SENTINELS needs SONGGONG_REDIS_MASTER (the primary's name)\n");
+        return -1;
+    }
+    if (parse_uint(env_or("SONGGONG_REDIS_REPLICAS_ACK", "0"), 16, &v) != 0) {
+        fprintf(stderr, "songgong: SONGGONG_REDIS_REPLICAS_ACK must be 0 to 16\n");
+        return -1;
+    }
+    o->redis_replicas_ack = (unsigned)v;
+    const char *file = env_or("SONGGONG_REDIS_PASSWORD_FILE", NULL);
+    return file != NULL ? read_password(file, o->redis_password, sizeof(o->redis_password)) : 0;
 }
 
 int sg_options_from_env(struct sg_options *o)
@@ -99,7 +145,7 @@ int sg_options_from_env(struct sg_options *o)
     }
     o->access_log = strcmp(log, "on") == 0;
     o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
-    return 0;
+    return redis_from_env(o);
 }
 
 const char *sg_flag_value(int argc, char **argv, int *i, const char *name)
@@ -179,7 +225,16 @@ void sg_options_finish(struct sg_options *o)
 
 struct sg_store_config sg_options_store_config(const struct sg_options *o, unsigned connections)
 {
-    return (struct sg_store_config){o->redis, o->key_file, o->redis_timeout_ms, connections, o->province};
+    return (struct sg_store_config){.redis_address = o->redis,
+                                    .key_file = o->key_file,
+                                    .timeout_ms = o->redis_timeout_ms,
+                                    .connections = connections,
+                                    .province = o->province,
+                                    .sentinels = o->redis_sentinels,
+                                    .master = o->redis_master,
+                                    .user = o->redis_user,
+                                    .password = o->redis_password[0] != '\0' ? o->redis_password : NULL,
+                                    .replicas_ack = o->redis_replicas_ack};
 }
 
 bool sg_cli_store_wait(struct sg_store *s, h2o_evloop_t *loop, unsigned ms)
@@ -224,6 +279,7 @@ struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **lo
 
 struct schema_wait {
     int done, status;
+    char said[200]; /* what Redis said, when it refused */
     enum sg_store_schema schema;
     char what[64];
 };
@@ -233,6 +289,7 @@ static void on_schema(void *data, int status, enum sg_store_schema schema, const
     struct schema_wait *w = data;
     w->status = status;
     w->schema = schema;
+    snprintf(w->said, sizeof(w->said), "%s", status != 0 ? sg_store_error_text() : "");
     snprintf(w->what, sizeof(w->what), "%s", what != NULL ? what : "");
     w->done = 1;
 }
@@ -243,7 +300,8 @@ int sg_cli_schema_check(struct sg_store *s, h2o_evloop_t *loop, const struct sg_
     if ((w.status = sg_store_schema_check(s, on_schema, &w)) == 0)
         sg_cli_wait(loop, &w.done);
     if (w.status != 0)
-        fprintf(stderr, "songgong: cannot read the key layout's version from Redis at %s\n", o->redis);
+        fprintf(stderr, "songgong: cannot read the key layout's version from Redis at %s%s%s\n",
+                o->redis_sentinels != NULL ? o->redis_sentinels : o->redis, w.said[0] != '\0' ? ": " : "", w.said);
     else if (w.schema == SG_STORE_SCHEMA_OLD)
         fprintf(stderr,
                 "songgong: Redis at %s holds data in the old key layout (such as %s): run 'songgong migrate' "

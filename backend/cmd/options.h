@@ -16,6 +16,9 @@ struct sg_options {
     unsigned threads; /* event loops of the server (default: one per core) */
     bool access_log;
     const char *metrics_token;
+    const char *redis_sentinels, *redis_master, *redis_user; /* Redis high availability and ACL (optional) */
+    unsigned redis_replicas_ack;
+    char redis_password[256]; /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
     char public_url_buf[256];
 };
 

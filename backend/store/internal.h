@@ -41,8 +41,13 @@ enum sg__script_id {
 
 #define SG__CONNECTIONS_MAX 16
 
+#define SG__SENTINELS_MAX 8
+
 struct sg_store {
     h2o_loop_t *loop;
+    struct sg__redis_config redis_config; /* every connection's: lives as long as the store */
+    char sentinel_text[512];
+    const char *sentinels[SG__SENTINELS_MAX];
     struct sg__redis *redis[SG__CONNECTIONS_MAX];
     size_t nredis, next;
     struct sg_crypto *crypto;
@@ -74,9 +79,15 @@ struct sg__redis *sg__store_redis(struct sg_store *s);
 int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
                    const size_t *argvlen, sg__redis_cb cb, void *data);
 
-/** A plain command on the next connected connection; same contract as sg__redis_command. */
+/**
+ * A plain command on the next connected connection; same contract as sg__redis_command.
+ * A write (HSET, ZADD, ...) waits for the configured replicas (sg__redis_command_ex).
+ */
 int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen);
+/** The same, durable or not as the caller says. */
+int sg__store_command_ex(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                         const size_t *argvlen, bool durable);
 
 /** What matching reads of a registration, "{city}:{day}:{flex}:{mode}" (the open index, signup.lua ARGV[9]). */
 void sg__match_key(const struct sg_registration *reg, char out[48]);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* One pipelined hiredis connection with what hiredis 0.14.1 lacks: reconnection with
  * backoff, a timeout on every command, and an answer for every caller. A command that
- * times out is answered at once; its late reply is dropped when it arrives. */
+ * times out is answered at once; its late reply is dropped when it arrives. Optional:
+ * the primary's address asked of Redis Sentinel before each (re)connect (a failover is
+ * followed by reconnecting), AUTH with an ACL user, and writes acknowledged only once a
+ * replica has them (WAIT, pipelined after the write). */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +42,10 @@ static const unsigned backoff_ms[] = {50, 100, 200, 400, 800, 1600};
 
 struct sg__redis {
     h2o_loop_t *loop;
-    redisAsyncContext *ac; /* NULL while disconnected */
+    redisAsyncContext *ac;          /* NULL while disconnected */
+    redisAsyncContext *sentinel_ac; /* while asking a Sentinel for the primary */
+    const struct sg__redis_config *cfg;
+    unsigned sentinel_next; /* the Sentinel to ask next (round robin) */
     bool connected;
     bool ever_connected;
     bool freeing;
@@ -61,9 +67,34 @@ struct command {
     sg__redis_cb cb;
     void *data;
     bool answered;
+    int replies;       /* hiredis callbacks still to come: 1, or 2 with WAIT */
+    redisReply *write; /* a durable write's reply, kept until WAIT answers */
 };
 
 static void connect_now(struct sg__redis *r);
+
+int sg__redis_parse_host(const char *address, char host[64], int *port)
+{
+    const char *colon = strrchr(address, ':');
+    size_t hostlen = colon != NULL ? (size_t)(colon - address) : strlen(address);
+    if (hostlen == 0 || hostlen >= 64)
+        return -1;
+    memcpy(host, address, hostlen);
+    host[hostlen] = '\0';
+    /* hiredis resolves names synchronously, blocking the loop: numeric addresses only */
+    if (strcmp(host, "localhost") == 0)
+        memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
+    *port = 6379;
+    if (colon != NULL) {
+        char *end;
+        errno = 0;
+        long p = strtol(colon + 1, &end, 10);
+        if (errno != 0 || *end != '\0' || p <= 0 || p > 65535)
+            return -1;
+        *port = (int)p;
+    }
+    return 0;
+}
 
 static int parse_address(struct sg__redis *r, const char *address)
 {
@@ -73,25 +104,7 @@ static int parse_address(struct sg__redis *r, const char *address)
         memcpy(r->path, address, strlen(address) + 1);
         return 0;
     }
-    const char *colon = strrchr(address, ':');
-    size_t hostlen = colon != NULL ? (size_t)(colon - address) : strlen(address);
-    if (hostlen == 0 || hostlen >= sizeof(r->host))
-        return -1;
-    memcpy(r->host, address, hostlen);
-    r->host[hostlen] = '\0';
-    /* hiredis resolves names synchronously, blocking the loop: numeric addresses only */
-    if (strcmp(r->host, "localhost") == 0)
-        memcpy(r->host, "127.0.0.1", sizeof("127.0.0.1"));
-    r->port = 6379;
-    if (colon != NULL) {
-        char *end;
-        errno = 0;
-        long port = strtol(colon + 1, &end, 10);
-        if (errno != 0 || *end != '\0' || port <= 0 || port > 65535)
-            return -1;
-        r->port = (int)port;
-    }
-    return 0;
+    return sg__redis_parse_host(address, r->host, &r->port);
 }
 
 static void schedule_reconnect(struct sg__redis *r)
@@ -120,6 +133,10 @@ static void on_connect(const redisAsyncContext *ac, int status)
         return;
     }
     r->connected = true;
+    if (r->cfg->password != NULL) { /* first on the wire: every later command runs as this user */
+        const char *argv[] = {"AUTH", r->cfg->user != NULL ? r->cfg->user : "default", r->cfg->password};
+        redisAsyncCommandArgv(r->ac, NULL, NULL, 3, argv, NULL);
+    }
     if (r->ever_connected)
         atomic_fetch_add_explicit(&count_reconnects, 1, memory_order_relaxed);
     r->ever_connected = true;
@@ -139,7 +156,101 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
     schedule_reconnect(r);
 }
 
+static void connect_to_node(struct sg__redis *r);
+
+/* ---- Sentinel: which node is the primary now ------------------------------------------ */
+
+static void sentinel_done(struct sg__redis *r, bool found)
+{
+    redisAsyncContext *ac = r->sentinel_ac;
+    r->sentinel_ac = NULL;
+    if (ac != NULL)
+        redisAsyncDisconnect(ac); /* after its callbacks: safe from inside one */
+    if (r->freeing)
+        return;
+    if (found)
+        connect_to_node(r);
+    else
+        schedule_reconnect(r);
+}
+
+static void on_sentinel_reply(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    struct sg__redis *r = privdata;
+    redisReply *rr = reply;
+    if (r->sentinel_ac != ac)
+        return; /* an answer for an attempt given up already */
+    bool found = rr != NULL && rr->type == REDIS_REPLY_ARRAY && rr->elements == 2 &&
+                 rr->element[0]->type == REDIS_REPLY_STRING && rr->element[1]->type == REDIS_REPLY_STRING &&
+                 rr->element[0]->len < sizeof(r->host);
+    if (found) {
+        char *end;
+        long port = strtol(rr->element[1]->str, &end, 10);
+        found = *end == '\0' && port > 0 && port <= 65535;
+        if (found) {
+            memcpy(r->host, rr->element[0]->str, rr->element[0]->len + 1);
+            r->port = (int)port;
+        }
+    }
+    if (!found)
+        set_error_text("Sentinel does not know the primary", r->cfg->master);
+    sentinel_done(r, found);
+}
+
+static void on_sentinel_connect(const redisAsyncContext *ac, int status)
+{
+    struct sg__redis *r = ac->data;
+    if (status != REDIS_OK && r->sentinel_ac == ac) {
+        r->sentinel_ac = NULL; /* hiredis frees it after this returns */
+        set_error_text("Sentinel not reachable", "");
+        schedule_reconnect(r);
+    }
+}
+
+static void on_sentinel_disconnect(const redisAsyncContext *ac, int status)
+{
+    struct sg__redis *r = ac->data;
+    if (r->sentinel_ac == ac) { /* it went away before answering */
+        r->sentinel_ac = NULL;
+        schedule_reconnect(r);
+    }
+}
+
+/* Ask the next Sentinel for the primary's address, then connect to it. */
+static void ask_sentinel(struct sg__redis *r)
+{
+    char host[64];
+    int port;
+    const char *address = r->cfg->sentinels[r->sentinel_next++ % r->cfg->nsentinels];
+    if (sg__redis_parse_host(address, host, &port) != 0) {
+        schedule_reconnect(r);
+        return;
+    }
+    redisAsyncContext *ac = redisAsyncConnect(host, port);
+    if (ac == NULL)
+        abort();
+    if (ac->err != 0 || sg__redis_attach(ac, r->loop) != 0) {
+        redisAsyncFree(ac);
+        schedule_reconnect(r);
+        return;
+    }
+    ac->data = r;
+    r->sentinel_ac = ac;
+    redisAsyncSetConnectCallback(ac, on_sentinel_connect);
+    redisAsyncSetDisconnectCallback(ac, on_sentinel_disconnect);
+    const char *argv[] = {"SENTINEL", "get-master-addr-by-name", r->cfg->master};
+    redisAsyncCommandArgv(ac, on_sentinel_reply, r, 3, argv, NULL);
+}
+
 static void connect_now(struct sg__redis *r)
+{
+    if (r->cfg->nsentinels != 0)
+        ask_sentinel(r);
+    else
+        connect_to_node(r);
+}
+
+static void connect_to_node(struct sg__redis *r)
 {
     redisAsyncContext *ac = r->port == 0 ? redisAsyncConnectUnix(r->path) : redisAsyncConnect(r->host, r->port);
     if (ac == NULL)
@@ -160,10 +271,11 @@ struct sg__redis *sg__redis_new(h2o_loop_t *loop, const struct sg__redis_config 
     struct sg__redis *r = calloc(1, sizeof(*r));
     if (r == NULL)
         abort();
-    if (parse_address(r, cfg->address) != 0) {
+    if (cfg->nsentinels == 0 && parse_address(r, cfg->address) != 0) {
         free(r);
         return NULL;
     }
+    r->cfg = cfg;
     r->loop = loop;
     r->on_connect = cfg->on_connect;
     r->on_connect_data = cfg->on_connect_data;
@@ -180,11 +292,14 @@ void sg__redis_free(struct sg__redis *r)
     r->freeing = true;
     if (h2o_timeout_is_linked(&r->retry_entry))
         h2o_timeout_unlink(&r->retry_entry);
-    redisAsyncContext *ac = r->ac;
+    redisAsyncContext *ac = r->ac, *sentinel = r->sentinel_ac;
     r->ac = NULL;
+    r->sentinel_ac = NULL;
     r->connected = false;
     if (ac != NULL)
         redisAsyncFree(ac); /* answers every pending command with SG_EUNAVAIL */
+    if (sentinel != NULL)
+        redisAsyncFree(sentinel);
     h2o_timeout_dispose(r->loop, &r->cmd_timeout);
     for (size_t i = 0; i != BACKOFF_LEVELS; ++i)
         h2o_timeout_dispose(r->loop, &r->retry_timeouts[i]);
@@ -196,26 +311,83 @@ bool sg__redis_connected(const struct sg__redis *r)
     return r->connected;
 }
 
+/* The reply's error text for the log, and the counters. */
+static void note_reply(redisAsyncContext *ac, const redisReply *rr)
+{
+    if (rr == NULL || rr->type == REDIS_REPLY_ERROR)
+        atomic_fetch_add_explicit(&count_errors, 1, memory_order_relaxed);
+    if (rr == NULL)
+        set_error_text("Redis connection lost", ac->errstr);
+    else if (rr->type == REDIS_REPLY_ERROR)
+        set_error_text("Redis", rr->str != NULL ? rr->str : "");
+    else
+        error_text[0] = '\0';
+}
+
+/* A replica talking: after a failover the old primary comes back as one. Drop the
+ * connection so that the next one asks Sentinel again. */
+static void drop_if_replica(struct sg__redis *r, redisAsyncContext *ac, const redisReply *rr)
+{
+    if (rr != NULL && rr->type == REDIS_REPLY_ERROR && rr->str != NULL && strncmp(rr->str, "READONLY", 8) == 0 &&
+        r->ac == ac) {
+        r->ac = NULL;
+        r->connected = false;
+        redisAsyncDisconnect(ac); /* after the callbacks of what is already read */
+    }
+}
+
+static void answer(struct command *cmd, int status, redisReply *reply)
+{
+    if (h2o_timeout_is_linked(&cmd->timeout))
+        h2o_timeout_unlink(&cmd->timeout);
+    cmd->answered = true;
+    cmd->cb(cmd->data, status, reply);
+}
+
+static void release(struct command *cmd)
+{
+    if (--cmd->replies == 0) {
+        if (cmd->write != NULL)
+            freeReplyObject(cmd->write);
+        free(cmd);
+    }
+}
+
 static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
     struct command *cmd = privdata;
-    if (reply != NULL)
+    redisReply *rr = reply;
+    if (rr != NULL)
         cmd->r->last_reply_at = h2o_now(cmd->r->loop);
     if (!cmd->answered) {
-        if (h2o_timeout_is_linked(&cmd->timeout))
-            h2o_timeout_unlink(&cmd->timeout);
-        redisReply *rr = reply;
-        if (rr == NULL || rr->type == REDIS_REPLY_ERROR)
-            atomic_fetch_add_explicit(&count_errors, 1, memory_order_relaxed);
-        if (rr == NULL)
-            set_error_text("Redis connection lost", ac->errstr);
-        else if (rr->type == REDIS_REPLY_ERROR)
-            set_error_text("Redis", rr->str != NULL ? rr->str : "");
+        note_reply(ac, rr);
+        if (cmd->replies == 2 && rr != NULL && rr->type != REDIS_REPLY_ERROR)
+            cmd->write = sg__reply_copy(rr); /* answered when WAIT says a replica has it */
         else
-            error_text[0] = '\0';
-        cmd->cb(cmd->data, reply != NULL ? 0 : SG_EUNAVAIL, reply);
+            answer(cmd, rr != NULL ? 0 : SG_EUNAVAIL, rr);
     }
-    free(cmd);
+    drop_if_replica(cmd->r, ac, rr);
+    release(cmd);
+}
+
+/* WAIT's answer: how many replicas have every write of this connection so far. */
+static void on_wait(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    struct command *cmd = privdata;
+    redisReply *rr = reply;
+    if (!cmd->answered && cmd->write != NULL) {
+        unsigned need = cmd->r->cfg->replicas_ack;
+        if (rr != NULL && rr->type == REDIS_REPLY_INTEGER && rr->integer >= (long long)need) {
+            error_text[0] = '\0';
+            answer(cmd, 0, cmd->write);
+        } else {
+            atomic_fetch_add_explicit(&count_errors, 1, memory_order_relaxed);
+            snprintf(error_text, sizeof(error_text), "written on the primary, but %lld of %u replicas confirmed it",
+                     rr != NULL && rr->type == REDIS_REPLY_INTEGER ? rr->integer : 0LL, need);
+            answer(cmd, SG_EUNAVAIL, NULL);
+        }
+    }
+    release(cmd);
 }
 
 static void on_command_timeout(h2o_timeout_entry_t *entry)
@@ -242,21 +414,63 @@ static void on_command_timeout(h2o_timeout_entry_t *entry)
 int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen)
 {
+    return sg__redis_command_ex(r, cb, data, argc, argv, argvlen, false);
+}
+
+int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
+                         const size_t *argvlen, bool durable)
+{
     if (!r->connected || r->ac == NULL) {
         set_error_text("not connected to Redis", "");
         return SG_EUNAVAIL;
     }
+    durable = durable && r->cfg->replicas_ack != 0;
     struct command *cmd = calloc(1, sizeof(*cmd));
     if (cmd == NULL)
         abort();
     cmd->r = r;
     cmd->cb = cb;
     cmd->data = data;
+    cmd->replies = 1;
     cmd->timeout.cb = on_command_timeout;
     if (redisAsyncCommandArgv(r->ac, on_reply, cmd, argc, argv, argvlen) != REDIS_OK) {
         free(cmd);
         return SG_EUNAVAIL;
     }
+    if (durable) {
+        /* Right behind the write on the same connection: WAIT returns once a replica has
+         * everything this connection wrote, or after wait_ms with how many do. */
+        char n[16], ms[16];
+        snprintf(n, sizeof(n), "%u", r->cfg->replicas_ack);
+        snprintf(ms, sizeof(ms), "%u", r->cfg->wait_ms);
+        const char *wargv[] = {"WAIT", n, ms};
+        if (redisAsyncCommandArgv(r->ac, on_wait, cmd, 3, wargv, NULL) == REDIS_OK)
+            cmd->replies = 2;
+    }
     h2o_timeout_link(r->loop, &r->cmd_timeout, &cmd->timeout);
     return 0;
+}
+
+redisReply *sg__reply_copy(const redisReply *r)
+{
+    redisReply *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        abort();
+    c->type = r->type;
+    c->integer = r->integer;
+    c->len = r->len;
+    if (r->str != NULL) {
+        if ((c->str = malloc(r->len + 1)) == NULL)
+            abort();
+        memcpy(c->str, r->str, r->len);
+        c->str[r->len] = '\0';
+    }
+    if (r->elements != 0) {
+        if ((c->element = calloc(r->elements, sizeof(*c->element))) == NULL)
+            abort();
+        c->elements = r->elements;
+        for (size_t i = 0; i != r->elements; ++i)
+            c->element[i] = sg__reply_copy(r->element[i]);
+    }
+    return c;
 }

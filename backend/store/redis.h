@@ -29,6 +29,13 @@ struct sg__redis_config {
     unsigned timeout_ms; /* per command */
     sg__redis_on_connect on_connect;
     void *on_connect_data;
+    /* Optional (all borrowed; the config must outlive the client): */
+    const char *const *sentinels; /* "host:port" of Sentinels: the primary of master is asked for before each connect */
+    unsigned nsentinels;
+    const char *master;
+    const char *user, *password; /* AUTH as this ACL user (NULL password: no AUTH) */
+    unsigned replicas_ack;       /* a durable write is answered once this many replicas have it (0: at once) */
+    unsigned wait_ms;            /* how long WAIT waits for them */
 };
 
 /** Create a client and start connecting. NULL when the address cannot be parsed. */
@@ -43,6 +50,19 @@ bool sg__redis_connected(const struct sg__redis *r);
  */
 int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen);
+
+/**
+ * The same; with durable (and replicas_ack set) the command is followed by WAIT and cb
+ * gets its reply only once enough replicas have it, else SG_EUNAVAIL (it is on the
+ * primary, but would not survive a failover: the caller's retry is idempotent).
+ */
+int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
+                         const size_t *argvlen, bool durable);
+
+/** "host:port" (numeric host or localhost; port 6379 when absent) into host and port. 0 or -1. */
+int sg__redis_parse_host(const char *address, char host[64], int *port);
+/** A deep copy of a reply (free it with freeReplyObject). */
+redisReply *sg__reply_copy(const redisReply *r);
 
 /** Attach hiredis to an h2o evloop (adapter.c). 0 or -1. */
 int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop);

@@ -45,7 +45,7 @@ static int command(struct schema_op *op, sg__redis_cb cb, int argc, const char *
     size_t lens[8];
     for (int i = 0; i != argc; ++i)
         lens[i] = strlen(argv[i]);
-    return sg__store_command(op->s, cb, op, argc, argv, lens);
+    return sg__store_command_ex(op->s, cb, op, argc, argv, lens, false); /* an admin's step: no replica wait */
 }
 
 static void on_marked(void *data, int status, redisReply *reply)

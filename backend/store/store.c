@@ -3,6 +3,7 @@
  * called by SHA1), and the health check. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <openssl/evp.h>
 #include "domain/err.h"
 #include "store/internal.h"
@@ -77,6 +78,42 @@ struct sg__redis *sg__store_redis(struct sg_store *s)
     return NULL;
 }
 
+/* The connections' settings, kept in s; the Sentinel list split at its commas. 0 or -1. */
+static int redis_config(struct sg_store *s, const struct sg_store_config *cfg, const char **err)
+{
+    struct sg__redis_config *rc = &s->redis_config;
+    unsigned timeout = cfg->timeout_ms != 0 ? cfg->timeout_ms : 2000;
+    *rc = (struct sg__redis_config){.address = cfg->redis_address,
+                                    .timeout_ms = timeout,
+                                    .on_connect = on_connected,
+                                    .on_connect_data = s,
+                                    .user = cfg->user,
+                                    .password = cfg->password,
+                                    .replicas_ack = cfg->replicas_ack,
+                                    .wait_ms = timeout / 2};
+    if (cfg->sentinels == NULL || cfg->sentinels[0] == '\0')
+        return 0;
+    if (cfg->master == NULL || cfg->master[0] == '\0' || strlen(cfg->sentinels) >= sizeof(s->sentinel_text)) {
+        *err = "with Sentinels, the primary's name is needed too (SONGGONG_REDIS_MASTER)";
+        return -1;
+    }
+    memcpy(s->sentinel_text, cfg->sentinels, strlen(cfg->sentinels) + 1);
+    for (char *t = s->sentinel_text, *comma; t != NULL; t = comma != NULL ? comma + 1 : NULL) {
+        char host[64];
+        int port;
+        if ((comma = strchr(t, ',')) != NULL)
+            *comma = '\0';
+        if (rc->nsentinels == SG__SENTINELS_MAX || sg__redis_parse_host(t, host, &port) != 0) {
+            *err = "SONGGONG_REDIS_SENTINELS must be up to 8 host:port with numeric hosts, comma-separated";
+            return -1;
+        }
+        s->sentinels[rc->nsentinels++] = t;
+    }
+    rc->sentinels = s->sentinels;
+    rc->master = cfg->master;
+    return 0;
+}
+
 struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cfg, const char **err)
 {
     struct sg_store *s = calloc(1, sizeof(*s));
@@ -94,12 +131,15 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
     }
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
         script_init(&s->scripts[i], sg__script_bodies[i]);
-    struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
+    if (redis_config(s, cfg, err) != 0) {
+        sg_store_free(s);
+        return NULL;
+    }
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
                                                          : cfg->connections;
     for (size_t i = 0; i != s->nredis; ++i) {
-        if ((s->redis[i] = sg__redis_new(loop, &rc)) == NULL) {
+        if ((s->redis[i] = sg__redis_new(loop, &s->redis_config)) == NULL) {
             *err = "cannot parse the Redis address (host:port with a numeric host, or a socket path)";
             s->nredis = i;
             sg_store_free(s);
@@ -161,7 +201,8 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id id, int nkeys, int nar
     memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
     memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
     *op = (struct eval_op){sg__store_redis(s), script, cb, data};
-    int ret = op->r != NULL ? sg__redis_command(op->r, on_eval_reply, op, argc, av, lens) : SG_EUNAVAIL;
+    bool writes = strncmp(script->body, "#!lua flags=no-writes", 21) != 0;
+    int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, writes) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     free(av);
@@ -198,11 +239,30 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data)
     return ret;
 }
 
+/* Commands that change data: with replicas_ack they wait for a replica (the others read). */
+static bool writes(const char *command)
+{
+    static const char *const names[] = {"HSET",    "HDEL",   "HINCRBY", "ZADD",  "ZREM",   "SET",      "DEL",
+                                        "UNLINK",  "INCR",   "LPUSH",   "RPUSH", "LTRIM",  "EXPIRE",   "PEXPIRE",
+                                        "SADD",    "SREM",   "XADD",    "XACK",  "RENAME", "RENAMENX", "EVAL",
+                                        "EVALSHA", "HSETNX", "ZINCRBY", "XTRIM", "XDEL",   "GETDEL",   NULL};
+    for (size_t i = 0; names[i] != NULL; ++i)
+        if (strcasecmp(command, names[i]) == 0)
+            return true;
+    return false;
+}
+
+int sg__store_command_ex(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                         const size_t *argvlen, bool durable)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    return r != NULL ? sg__redis_command_ex(r, cb, data, argc, argv, argvlen, durable) : SG_EUNAVAIL;
+}
+
 int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                       const size_t *argvlen)
 {
-    struct sg__redis *r = sg__store_redis(s);
-    return r != NULL ? sg__redis_command(r, cb, data, argc, argv, argvlen) : SG_EUNAVAIL;
+    return sg__store_command_ex(s, cb, data, argc, argv, argvlen, writes(argv[0]));
 }
 
 struct sg_crypto *sg__store_crypto(struct sg_store *s)

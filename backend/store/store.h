@@ -23,6 +23,12 @@ struct sg_store_config {
     unsigned timeout_ms;       /* per Redis command; 0 = 2000 */
     unsigned connections;      /* Redis connections, used round robin (1..16; 0 = 1) */
     const char *province;      /* two digits: every key starts with sg:{province}: (docs/redis-keys.md) */
+    /* High availability (optional; strings borrowed, they must outlive the store): */
+    const char *sentinels; /* "host:port,host:port": ask these Sentinels for master's primary (redis_address unused) */
+    const char *master;    /* the name the Sentinels know the primary by */
+    const char *user;      /* ACL user (NULL: "default") */
+    const char *password;  /* its password (NULL: no AUTH) */
+    unsigned replicas_ack; /* writes are acknowledged once this many replicas have them (0: at once) */
 };
 
 /** NULL with a reason (static string) in *err when the address, the province or the key file is unusable. */
