@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* `songgong migrate`: move data stored under the key names of the layout before version 2
- * (sg:reg:CODE, …) to this layout's (sg:{45}:reg:CODE, …). Quiet and quick when there is
- * nothing to do, so that deploy/up.sh runs it before every start. */
+ * (sg:reg:CODE, …) to this layout's (sg:{45}:reg:CODE, …), and rewrite registrations of
+ * version 2 (birth dates in plain) for version 3 (birth years). Quiet and quick when there
+ * is nothing to do, so that deploy/up.sh runs it before every start. */
 #include <stdio.h>
 #include <string.h>
 #include "cmd/commands.h"
@@ -11,15 +12,16 @@
 
 struct migration {
     int done, status;
-    size_t moved;
+    size_t moved, rewritten;
     char conflict[256];
 };
 
-static void on_migrated(void *data, int status, size_t moved, const char *conflict)
+static void on_migrated(void *data, int status, size_t moved, size_t rewritten, const char *conflict)
 {
     struct migration *m = data;
     m->status = status;
     m->moved = moved;
+    m->rewritten = rewritten;
     snprintf(m->conflict, sizeof(m->conflict), "%s", conflict != NULL ? conflict : "");
     m->done = 1;
 }
@@ -32,7 +34,9 @@ static void usage(FILE *out)
             "(sg:reg:CODE,\n"
             "sg:2027-spring:byplace, ...) to this version's names (sg:{45}:reg:CODE,\n"
             "sg:{45}:2027-spring:byplace, ...: every key carries the province as its hash tag), in\n"
-            "batches, then mark Redis with the version. Stop the old server first. Safe to run\n"
+            "batches; rewrite registrations stored by version 2 so that no plain field gives back\n"
+            "an ID number (the birth date becomes the birth year); then mark Redis with the\n"
+            "version. Stop the old server first. Safe to run\n"
             "again after an interruption; prints nothing when there is nothing to move. The other\n"
             "commands refuse to start while old keys are there. Needs the standalone Redis the\n"
             "old layout ran on (docs/redis-keys.md#migration).\n\n"
@@ -68,6 +72,9 @@ static int run(const struct sg_options *o)
     }
     if (m.moved != 0)
         printf("migrated %zu keys to the sg:{%s}: layout (version %s)\n", m.moved, o->province,
+               SG_STORE_SCHEMA_VERSION);
+    if (m.rewritten != 0)
+        printf("rewrote %zu registrations: birth dates replaced by birth years (version %s)\n", m.rewritten,
                SG_STORE_SCHEMA_VERSION);
     return 0;
 }

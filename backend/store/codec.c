@@ -70,8 +70,7 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
 
 static void put_person(struct out *o, const struct sg_person *p, const struct sg__sealed *sealed, size_t i)
 {
-    char birth[11], id_masked[19], phone_masked[12] = "";
-    sg_date_format(p->id.birth, birth);
+    char id_masked[19], phone_masked[12] = "";
     sg_mask_idno(p->id.number, id_masked);
     if (p->phone[0] != '\0')
         sg_mask_phone(p->phone, phone_masked);
@@ -79,8 +78,8 @@ static void put_person(struct out *o, const struct sg_person *p, const struct sg
     put_str(o, p->name);
     put(o,
         ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"id_masked\":\"%s\",\"phone_masked\":\"%s\",\"sex\":%d,"
-        "\"birth\":\"%s\",\"poverty\":\"%s\",\"flag\":\"%s\"}",
-        sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, birth,
+        "\"by\":%d,\"poverty\":\"%s\",\"flag\":\"%s\"}",
+        sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, p->id.birth.y,
         sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "");
 }
 
@@ -148,15 +147,37 @@ static int masked_numbers(const struct sg_crypto *c, const cJSON *obj, bool decr
     return 0;
 }
 
+/* The birth date staff may know: the whole date from the opened ID number, else only the
+ * year kept in plain ("by"; January 1st stands for the day, so ages are by year). Rows of
+ * layout 2 kept the date ("birth"): read until `songgong migrate` rewrites them. */
+static int decode_birth(const cJSON *obj, bool decrypt, struct sg_idno *id)
+{
+    const cJSON *by = cJSON_GetObjectItemCaseSensitive(obj, "by");
+    const char *birth = str(obj, "birth");
+    if (decrypt && strlen(id->number) == 18) {
+        char ymd[11];
+        snprintf(ymd, sizeof(ymd), "%.4s-%.2s-%.2s", id->number + 6, id->number + 10, id->number + 12);
+        return sg_date_parse(ymd, &id->birth);
+    }
+    if (cJSON_IsNumber(by) && by->valueint >= 1900 && by->valueint <= 2100) {
+        id->birth = (struct sg_date){by->valueint, 1, 1};
+        return 0;
+    }
+    if (birth == NULL || sg_date_parse(birth, &id->birth) != 0)
+        return -1;
+    id->birth.m = id->birth.d = 1;
+    return 0;
+}
+
 static int decode_person(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
                          char id_masked[19], char phone_masked[12])
 {
-    const char *id = str(obj, "id"), *phone = str(obj, "phone"), *birth = str(obj, "birth");
+    const char *id = str(obj, "id"), *phone = str(obj, "phone");
     const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex");
     int poverty = sg_poverty_parse(str(obj, "poverty") != NULL ? str(obj, "poverty") : "");
-    if (copy(p->name, sizeof(p->name), str(obj, "name")) != 0 || id == NULL || phone == NULL || birth == NULL ||
-        !cJSON_IsNumber(sex) || poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
-        masked_numbers(c, obj, decrypt, p, id_masked, phone_masked) != 0 || sg_date_parse(birth, &p->id.birth) != 0)
+    if (copy(p->name, sizeof(p->name), str(obj, "name")) != 0 || id == NULL || phone == NULL || !cJSON_IsNumber(sex) ||
+        poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
+        masked_numbers(c, obj, decrypt, p, id_masked, phone_masked) != 0 || decode_birth(obj, decrypt, &p->id) != 0)
         return SG_EIO;
     memcpy(p->id.region, id_masked, 6); /* the masked number keeps the region */
     p->id.region[6] = '\0';

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The key layout's version (sg:{P}:schema): the check commands run before they start, and
- * the migration from the layout before version 2 (keys sg:… without the province's hash
- * tag). Both walk the key space with SCAN from here, never inside one long script. */
+ * the migration: from the layout before version 2 (keys sg:… without the province's hash
+ * tag), and from version 2 (a person's birth date kept in plain, which with the masked ID
+ * number gave back all 18 digits: version 3 keeps the year). Both walk the key space with
+ * SCAN from here, never inside one long script. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,12 @@
 struct schema_op {
     struct sg_store *s;
     void *data;
+    bool data_phase;                /* renames done: rewriting registrations of layout 2 (migrate_data.lua) */
+    bool overwrite;                 /* the version key holds an older version: SET without NX */
     sg_store_schema_cb check_cb;    /* set for a check */
     sg_store_migrate_cb migrate_cb; /* set for a migration */
     char cursor[24];
-    size_t moved;
+    size_t moved, rewritten;
     char conflict[SG__KEY_MAX]; /* the first old key whose new name was taken */
 };
 
@@ -28,7 +32,7 @@ static void check_done(struct schema_op *op, int status, enum sg_store_schema sc
 
 static void migrate_done(struct schema_op *op, int status)
 {
-    op->migrate_cb(op->data, status, op->moved, op->conflict[0] != '\0' ? op->conflict : NULL);
+    op->migrate_cb(op->data, status, op->moved, op->rewritten, op->conflict[0] != '\0' ? op->conflict : NULL);
     free(op);
 }
 
@@ -61,7 +65,7 @@ static void mark(struct schema_op *op)
 {
     struct sg__key key;
     const char *argv[] = {"SET", sg__key_global(&key, &op->s->keys, SG__KEY_SCHEMA), SG_STORE_SCHEMA_VERSION, "NX"};
-    int ret = command(op, on_marked, 4, argv);
+    int ret = command(op, on_marked, op->overwrite ? 3 : 4, argv);
     if (ret != 0)
         finish(op, ret);
 }
@@ -83,6 +87,35 @@ static void on_moved(void *data, int status, redisReply *reply)
     if (taken->elements != 0 && op->conflict[0] == '\0')
         sg__copy_str(op->conflict, sizeof(op->conflict), taken->element[0]->str);
     next(op);
+}
+
+static void on_rewritten(void *data, int status, redisReply *reply)
+{
+    struct schema_op *op = data;
+    if (status == 0 && reply->type != REDIS_REPLY_INTEGER)
+        status = SG_EIO;
+    if (status != 0) {
+        migrate_done(op, status);
+        return;
+    }
+    op->rewritten += (size_t)reply->integer;
+    next(op);
+}
+
+/* One SCAN page of registration keys to migrate_data.lua. */
+static int rewrite(struct schema_op *op, const redisReply *page)
+{
+    size_t n = page->elements;
+    const char **argv = malloc((n + 1) * sizeof(*argv));
+    size_t *lens = malloc((n + 1) * sizeof(*lens));
+    if (argv == NULL || lens == NULL)
+        abort();
+    for (size_t i = 0; i != n; ++i)
+        argv[i] = page->element[i]->str, lens[i] = page->element[i]->len;
+    int ret = sg__store_eval(op->s, SG__SCRIPT_MIGRATE_DATA, (int)n, (int)n, argv, lens, on_rewritten, op);
+    free(argv);
+    free(lens);
+    return ret;
 }
 
 /* One SCAN page of old keys to migrate.lua, as old name, new name pairs. */
@@ -124,6 +157,11 @@ static void on_scanned(void *data, int status, redisReply *reply)
     }
     const redisReply *page = reply->element[1];
     sg__copy_str(op->cursor, sizeof(op->cursor), reply->element[0]->str);
+    if (page->elements != 0 && op->data_phase) {
+        if ((status = rewrite(op, page)) != 0)
+            migrate_done(op, status);
+        return;
+    }
     if (page->elements != 0 && op->check_cb != NULL) {
         check_done(op, 0, SG_STORE_SCHEMA_OLD, page->element[0]->str);
         return;
@@ -139,13 +177,17 @@ static void on_scanned(void *data, int status, redisReply *reply)
 /* One SCAN page of keys of the old layout from cursor. */
 static void scan(struct schema_op *op, const char *cursor)
 {
-    const char *argv[] = {"SCAN", cursor, "MATCH", SG__KEYS_OLD_MATCH, "COUNT", SCAN_COUNT};
+    struct sg__key regs;
+    char match[SG__KEY_MAX + 2];
+    snprintf(match, sizeof(match), "%s*", sg__key_reg(&regs, &op->s->keys, ""));
+    const char *argv[] = {"SCAN", cursor, "MATCH", op->data_phase ? match : SG__KEYS_OLD_MATCH, "COUNT", SCAN_COUNT};
     int ret = command(op, on_scanned, 6, argv);
     if (ret != 0)
         finish(op, ret);
 }
 
-/* The next page, or the end of the walk: then no key of the old layout is left. */
+/* The next page, or the end of the walk: then no key of the old layout is left, and after
+ * the renames, no registration of layout 2. */
 static void next(struct schema_op *op)
 {
     if (strcmp(op->cursor, "0") != 0) {
@@ -154,6 +196,11 @@ static void next(struct schema_op *op)
     }
     if (op->conflict[0] != '\0') {
         migrate_done(op, SG_EEXIST);
+        return;
+    }
+    if (op->migrate_cb != NULL && !op->data_phase) {
+        op->data_phase = true;
+        scan(op, "0");
         return;
     }
     mark(op);
@@ -172,15 +219,18 @@ static void on_version(void *data, int status, redisReply *reply)
         finish(op, 0);
         return;
     }
+    bool layout2 = reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "2") == 0;
     if (reply->type == REDIS_REPLY_STRING && op->check_cb != NULL) {
-        check_done(op, 0, SG_STORE_SCHEMA_UNKNOWN, reply->str);
+        check_done(op, 0, layout2 ? SG_STORE_SCHEMA_OLD : SG_STORE_SCHEMA_UNKNOWN,
+                   layout2 ? "version 2 (birth dates in plain)" : reply->str);
         return;
     }
-    if (reply->type == REDIS_REPLY_STRING) {
+    if (reply->type == REDIS_REPLY_STRING && !layout2) {
         migrate_done(op, SG_EINVAL);
         return;
     }
-    scan(op, "0"); /* not marked: walk the key space */
+    op->data_phase = op->overwrite = layout2; /* layout 2: the keys are right, the data not yet */
+    scan(op, "0");                            /* not marked: walk the key space */
 }
 
 static int start(struct sg_store *s, struct schema_op *op)

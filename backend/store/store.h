@@ -277,11 +277,11 @@ int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_st
 /* ---- the key layout's version (schema.c) ------------------------------------------- */
 
 /** The key layout this code reads and writes, kept in sg:{P}:schema (docs/redis-keys.md). */
-#define SG_STORE_SCHEMA_VERSION "2"
+#define SG_STORE_SCHEMA_VERSION "3"
 
 enum sg_store_schema {
     SG_STORE_SCHEMA_CURRENT, /* this code's layout (an empty Redis is marked so by the check) */
-    SG_STORE_SCHEMA_OLD,     /* keys of the layout before version 2 (sg:… without the hash tag) */
+    SG_STORE_SCHEMA_OLD,     /* an older layout: keys before version 2 (sg:… without the hash tag), or version 2 */
     SG_STORE_SCHEMA_UNKNOWN, /* marked with a version this code does not know */
 };
 /** what: the old key found, or the unknown version (valid during the call only). */
@@ -294,13 +294,17 @@ typedef void (*sg_store_schema_cb)(void *data, int status, enum sg_store_schema 
  */
 int sg_store_schema_check(struct sg_store *s, sg_store_schema_cb cb, void *data);
 
-/** renamed: keys moved to their new names; conflict: with SG_EEXIST, an old key whose new name was taken. */
-typedef void (*sg_store_migrate_cb)(void *data, int status, size_t renamed, const char *conflict);
+/**
+ * renamed: keys moved to their new names; conflict: with SG_EEXIST, an old key whose new
+ * name was taken; rewritten: registrations of version 2 given version 3's data.
+ */
+typedef void (*sg_store_migrate_cb)(void *data, int status, size_t renamed, size_t rewritten, const char *conflict);
 /**
  * Move every key of the layout before version 2 to its name in this one (sg:X → sg:{P}:X),
  * in batches (SCAN, then one atomic script per batch: RENAMENX, and the session key names
  * kept in sg:{P}:user:{name}:sessions rewritten; a purge's SCAN position is dropped, the
- * purge starts its scan again), then set the version. Safe to run again after an
+ * purge starts its scan again); then rewrite every registration of version 2 (the birth
+ * date → the birth year, migrate_data.lua, a batch per SCAN page), then set the version. Safe to run again after an
  * interruption; when the version is already set it costs one GET. Needs the standalone
  * Redis the old layout ran on (the new names are in another hash slot than the old ones).
  * status 0; SG_EEXIST when a key's new name is already taken (conflict names the old key,

@@ -88,7 +88,7 @@ test('the node is a cluster that refuses keys of two slots, in a command and in 
     assert.equal(await redis.call('EVAL', derived, 1, 'sg:{45}:x', 'sg:{45}:'), null, 'the same slot is fine');
     await redis.call('CONFIG', 'RESETSTAT'); // the errors counted from here on are the server's
     // the server marked the empty Redis with the layout version on start
-    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '2');
+    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '3');
 });
 
 const made = [];
@@ -215,7 +215,7 @@ test('figures: returns, stats, funding, report up to a date, filings, audit', as
     assert.equal((await org.get('/api/me')).status, 401);
 });
 
-test('CLI: demo data, user disable, migrate (nothing to do), purge', async () => {
+test('CLI: demo data, user disable, migrate (nothing to do, then data of version 2), purge', async () => {
     let r = runCli(['demo-data', '--people', '60', '--seed', '3'], srv.env);
     assert.equal(r.status, 0, r.stderr);
     r = runCli(['user', 'disable', 'admin'], srv.env);
@@ -224,6 +224,18 @@ test('CLI: demo data, user disable, migrate (nothing to do), purge', async () =>
     r = runCli(['migrate'], srv.env);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout + r.stderr, '');
+    // A registration as version 2 wrote it (a birth date): migrate_data.lua rewrites it in the slot.
+    const [, regKeys] = await redis.call('SCAN', '0', 'MATCH', 'sg:{45}:reg:*', 'COUNT', '1000');
+    const one = text(regKeys[0]);
+    const data = JSON.parse(text(await redis.call('HGET', one, 'data')));
+    data.people[0].birth = `${data.people[0].by}-06-15`;
+    delete data.people[0].by;
+    await redis.call('HSET', one, 'data', JSON.stringify(data));
+    await redis.call('SET', 'sg:{45}:schema', '2');
+    r = runCli(['migrate'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^rewrote 1 registrations/);
+    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '3');
     const before = await assertOneSlot();
     assert.ok(before.some((k) => k.startsWith('sg:{45}:uid:')) && before.some((k) => k.startsWith('sg:{45}:vehicle:')));
     r = runCli(['purge', '--campaign', CAMPAIGN, '--yes', '--force'], srv.env);

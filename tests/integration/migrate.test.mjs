@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The key layout's version: an empty Redis is marked sg:{45}:schema = 2 on the first start.
+// The key layout's version: an empty Redis is marked sg:{45}:schema = 3 on the first start.
 // Data under the names of the layout before (sg:reg:CODE, sg:2027-spring:byplace, ...,
 // no version key) makes `songgong serve` and the other commands refuse to start with one
 // line saying to run `songgong migrate`; migrate moves every key (also after an
@@ -53,7 +53,7 @@ async function toOldLayout() {
 }
 
 test('an empty Redis is marked with the layout version on the first start', async () => {
-    assert.equal(String(await redis.call('GET', `${P}schema`)), '2');
+    assert.equal(String(await redis.call('GET', `${P}schema`)), '3');
 });
 
 test('data of the old layout: refused until migrated, then read back through the API', async () => {
@@ -108,7 +108,7 @@ test('data of the old layout: refused until migrated, then read back through the
         [],
         'no key of the old layout left',
     );
-    assert.equal(String(await redis.call('GET', `${P}schema`)), '2');
+    assert.equal(String(await redis.call('GET', `${P}schema`)), '3');
     assert.ok(!now.includes(`${P}purge:2027-spring`), 'the old purge position is dropped');
     assert.equal(now.length, oldKeys.length - 1 + 1, 'every key but the purge position, and the version');
     for (const m of (await redis.call('SMEMBERS', `${P}user:org:sessions`)).map(String)) assert.ok(m.startsWith(`${P}session:`), m);
@@ -145,4 +145,49 @@ test('data of the old layout: refused until migrated, then read back through the
     assert.deepEqual(await keys(`${P}session:*`), []);
     assert.equal((await org.get('/api/me')).status, 401);
     for (const k of await keys()) assert.ok(k.startsWith(P), k);
+});
+
+test('version 2 kept birth dates in plain: refused until migrated, then only birth years are left', async () => {
+    const bodies = [signup({ companions: [companion()] }), signup()];
+    const made = [];
+    for (const b of bodies) {
+        const r = await srv.post('/api/registrations', b);
+        assert.equal(r.status, 201, r.text);
+        made.push(r);
+    }
+    const before = await Promise.all(made.map((r, i) => lookup(r, bodies[i])));
+    await srv.stop();
+    // what version 2 wrote: "birth":"YYYY-MM-DD" (from the ID number) instead of "by"
+    const ids = bodies.flatMap((b) => [b.id_number, ...b.companions.map((c) => c.id_number)]);
+    for (const r of made) {
+        const key = `${P}reg:${r.json.code}`;
+        const data = JSON.parse(String(await redis.call('HGET', key, 'data')));
+        for (const p of data.people) {
+            const id = ids.find((x) => x.startsWith(p.id_masked.slice(0, 6)) && x.endsWith(p.id_masked.slice(-4)) && x.slice(6, 10) === String(p.by));
+            p.birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+            delete p.by;
+        }
+        await redis.call('HSET', key, 'data', JSON.stringify(data));
+    }
+    await redis.call('SET', `${P}schema`, '2');
+
+    const list = runCli(['user', 'list'], srv.env);
+    assert.equal(list.status, 1);
+    assert.match(list.stderr, /version 2 \(birth dates in plain\).*run 'songgong migrate' first/);
+    const r = runCli(['migrate'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^rewrote \d+ registrations: birth dates replaced by birth years \(version 3\)$/m);
+    assert.equal(String(await redis.call('GET', `${P}schema`)), '3');
+    for (const x of made) {
+        const data = String(await redis.call('HGET', `${P}reg:${x.json.code}`, 'data'));
+        assert.ok(!/"birth"/.test(data), data);
+        assert.match(data, /"by":(19|20)\d\d/);
+    }
+    assert.equal(runCli(['migrate'], srv.env).stdout, '', 'again: nothing to do');
+    await srv.start();
+    const after = await Promise.all(made.map((x, i) => lookup(x, bodies[i])));
+    assert.deepEqual(
+        after.map((x) => [x.status, x.json]),
+        before.map((x) => [x.status, x.json]),
+    );
 });

@@ -106,3 +106,42 @@ test('the server log holds none', () => {
     const log = fs.readFileSync(srv.logFile, 'utf8');
     for (const s of secrets) assert.ok(!log.includes(s), `server log contains ${s}`);
 });
+
+// GB 11643 weights: the 18th character follows from the first 17.
+const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const checkChar = (s17) => '10X98765432'[[...s17].reduce((a, c, i) => a + Number(c) * W[i], 0) % 11];
+
+test('no stored plain field gives back an ID number: every rebuild from them is ambiguous', async () => {
+    const redis = await stack.redis.client();
+    let people = 0;
+    try {
+        const all = await dumpAll(redis);
+        const text = all.map((e) => e.parts.map(String).join('\n')).join('\n');
+        for (const id of secrets.filter((s) => s.length === 18)) {
+            const birth = id.slice(6, 14);
+            assert.ok(!text.includes(birth) && !text.includes(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`), 'a birth date is stored in plain');
+        }
+        // An attacker's best try: every plain field of each stored person (masked number,
+        // sex, birth year), every birth date of that year, the check character.
+        for (const e of all.filter((x) => x.type === 'hash')) {
+            const i = e.parts.findIndex((p) => String(p) === 'data');
+            if (i < 0) continue;
+            for (const p of JSON.parse(String(e.parts[i + 1])).people) {
+                ++people;
+                const known = Object.values(p).map(String);
+                const year = known.find((v) => /^(19|20)\d\d$/.test(v));
+                assert.ok(year, `the birth year is kept: ${JSON.stringify(Object.keys(p))}`);
+                const [head, tail] = [p.id_masked.slice(0, 6), p.id_masked.slice(-4)];
+                const candidates = [];
+                for (let d = new Date(Date.UTC(Number(year), 0, 1)); d.getUTCFullYear() === Number(year); d.setUTCDate(d.getUTCDate() + 1)) {
+                    const s17 = head + d.toISOString().slice(0, 10).replaceAll('-', '') + tail.slice(0, 3);
+                    if (checkChar(s17) === tail[3]) candidates.push(s17 + tail[3]);
+                }
+                assert.ok(candidates.length > 1, `${candidates.length} candidate(s): the number is rebuilt`);
+            }
+        }
+    } finally {
+        redis.close();
+    }
+    assert.equal(people, 7, 'every person signed up was checked');
+});
