@@ -238,9 +238,10 @@ Songgong 送工 is running at http://127.0.0.1:$PORT  (Ctrl-C stops it)
     POST http://127.0.0.1:$PORT/api/registrations
     http://127.0.0.1:$PORT/api/registrations/<code>?phone4=<last 4 digits>
 
-  Staff accounts (in another terminal; the password is read from standard input):
-    cd $ROOT && printf '%s\n' 'a long password' | \\
-      SONGGONG_REDIS=127.0.0.1:$REDIS_PORT SONGGONG_KEY_FILE=$KEY_FILE $BIN user add admin --role admin --scope 45
+  Staff accounts (in another terminal; type the password when asked: at least 10
+  characters and not an easy one, e.g. a few words and digits of your own):
+    cd $ROOT && SONGGONG_REDIS=127.0.0.1:$REDIS_PORT SONGGONG_KEY_FILE=$KEY_FILE \\
+      $BIN user add admin --role admin --scope 45
     then log in at http://127.0.0.1:$PORT/staff/   (songgong user --help lists the roles)
 
   Data: var/redis/ (Redis AOF), key var/songgong.key, logs var/redis.log

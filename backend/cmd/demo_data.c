@@ -61,8 +61,9 @@ static void top_up(struct demo *d)
         if (op == NULL)
             abort();
         *op = (struct demo_op){d, reg.npeople};
-        int ret = sg_store_registration_save(d->store, d->campaign->id, &reg, NULL, NULL, sg_app_now_ms(), d->ctx.today,
-                                             on_saved, op);
+        int ret =
+            sg_store_registration_save(d->store, d->campaign->id, &reg, &(struct sg_save_options){.unkeyed = true},
+                                       sg_app_now_ms(), d->ctx.today, on_saved, op);
         if (ret != 0) {
             free(op);
             ++d->failures;

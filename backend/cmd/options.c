@@ -75,6 +75,39 @@ static int read_password(const char *path, char *out, size_t size)
     return ret;
 }
 
+/* SONGGONG_LIMIT_<NAME>=COUNT/SECONDS for every kind, else its default. 0 or -1. */
+static int limits_from_env(struct sg_options *o)
+{
+    for (int k = 0; k != SG_LIMITS; ++k) {
+        char name[48], upper[32];
+        size_t i = 0;
+        for (; sg_limit_names[k][i] != '\0' && i + 1 < sizeof(upper); ++i)
+            upper[i] = (char)(sg_limit_names[k][i] >= 'a' && sg_limit_names[k][i] <= 'z' ? sg_limit_names[k][i] - 32
+                                                                                         : sg_limit_names[k][i]);
+        upper[i] = '\0';
+        snprintf(name, sizeof(name), "SONGGONG_LIMIT_%s", upper);
+        o->limits[k] = sg_limit_defaults[k];
+        const char *v = env_or(name, NULL);
+        if (v == NULL)
+            continue;
+        char count[16];
+        const char *slash = strchr(v, '/');
+        unsigned long n, secs;
+        if (slash == NULL || (size_t)(slash - v) >= sizeof(count)) {
+            fprintf(stderr, "songgong: %s must be COUNT/SECONDS, e.g. 60/60\n", name);
+            return -1;
+        }
+        memcpy(count, v, (size_t)(slash - v));
+        count[slash - v] = '\0';
+        if (parse_uint(count, 1000000, &n) != 0 || parse_uint(slash + 1, 86400 * 7, &secs) != 0 || secs == 0) {
+            fprintf(stderr, "songgong: %s must be COUNT/SECONDS, e.g. 60/60\n", name);
+            return -1;
+        }
+        o->limits[k] = (struct sg_limit_rule){(unsigned)n, (unsigned)secs};
+    }
+    return 0;
+}
+
 static int redis_from_env(struct sg_options *o)
 {
     unsigned long v;
@@ -145,7 +178,7 @@ int sg_options_from_env(struct sg_options *o)
     }
     o->access_log = strcmp(log, "on") == 0;
     o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
-    return redis_from_env(o);
+    return redis_from_env(o) == 0 && limits_from_env(o) == 0 ? 0 : -1;
 }
 
 const char *sg_flag_value(int argc, char **argv, int *i, const char *name)

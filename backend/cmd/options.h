@@ -18,7 +18,8 @@ struct sg_options {
     const char *metrics_token;
     const char *redis_sentinels, *redis_master, *redis_user; /* Redis high availability and ACL (optional) */
     unsigned redis_replicas_ack;
-    char redis_password[256]; /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
+    struct sg_limit_rule limits[SG_LIMITS]; /* SONGGONG_LIMIT_* */
+    char redis_password[256];               /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
     char public_url_buf[256];
 };
 

@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 #include <sodium.h>
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "domain/err.h"
+#include "domain/password.h"
 #include "domain/role.h"
 #include "store/store.h"
-
-#define PASSWORD_MIN 8
 
 struct cli {
     int done, status;
@@ -41,20 +41,37 @@ static void audit(struct sg_store *s, h2o_evloop_t *loop, const char *action, co
         sg_cli_wait(loop, &c.done);
 }
 
-/* One line from stdin, without its newline; NULL when too short (message printed). */
-static char *read_password(char *buf, size_t bufsz)
+/* One line from stdin, without its newline; NULL when it breaks the password rule
+ * (domain/password.h; message printed). */
+static char *read_password(char *buf, size_t bufsz, const char *name)
 {
-    if (isatty(0))
-        fprintf(stderr, "password (at least %d characters): ", PASSWORD_MIN);
+    struct termios old, quiet;
+    bool tty = isatty(0) && tcgetattr(0, &old) == 0;
+    if (tty) { /* typed at a terminal: not shown */
+        fprintf(stderr, "password (at least %d characters, not an easy one): ", SG_PASSWORD_MIN);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSANOW, &quiet);
+    }
     if (fgets(buf, (int)bufsz, stdin) == NULL)
         buf[0] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    if (strlen(buf) < PASSWORD_MIN) {
-        fprintf(stderr, "songgong user: the password (read from standard input) needs at least %d characters\n",
-                PASSWORD_MIN);
-        return NULL;
+    if (tty) {
+        tcsetattr(0, TCSANOW, &old);
+        fputc('\n', stderr);
     }
-    return buf;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    const char *why = sg_password_check(buf, name);
+    if (why == NULL)
+        return buf;
+    if (strcmp(why, "password_short") == 0)
+        fprintf(stderr, "songgong user: the password (read from standard input) needs at least %d characters\n",
+                SG_PASSWORD_MIN);
+    else if (strcmp(why, "password_name") == 0)
+        fprintf(stderr, "songgong user: the password must not contain the user name\n");
+    else
+        fprintf(stderr, "songgong user: the password is one of those tried first (%s); choose another\n",
+                strcmp(why, "password_common") == 0 ? "a common password" : "a run or a repeated character");
+    return NULL;
 }
 
 static int check_account(const struct sg_app *app, const char *name, const char *role, const char *scope,
@@ -101,7 +118,7 @@ static int user_add(const struct sg_app *app, const struct sg_options *o, int ar
     }
     struct sg_user u;
     char pw[256];
-    if (check_account(app, name, role, scope, &u) != 0 || read_password(pw, sizeof(pw)) == NULL)
+    if (check_account(app, name, role, scope, &u) != 0 || read_password(pw, sizeof(pw), name) == NULL)
         return 1;
     int hashed = crypto_pwhash_str(u.pwhash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                    crypto_pwhash_MEMLIMIT_INTERACTIVE);
@@ -198,7 +215,8 @@ static void user_usage(FILE *out)
                  "division the account sees (village staff: their village's 12-digit code, and so on;\n"
                  "organisers and admins any level, e.g. 45 for the region). Every change is written to\n"
                  "the audit log. Uses the same settings as serve (SONGGONG_REDIS, SONGGONG_KEY_FILE, ...).\n\n"
-                 "First admin:  printf '%%s\\n' 'a long password' | songgong user add admin --role admin --scope 45\n");
+                 "First admin:  songgong user add admin --role admin --scope 45   (then type the password)\n"
+                 "              or: printf '%%s\\n' \"$PASSWORD\" | songgong user add admin --role admin --scope 45\n");
 }
 
 int sg_cmd_user(int argc, char **argv)

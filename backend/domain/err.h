@@ -14,6 +14,7 @@ enum sg_err {
     SG_ENOMEM = -7,
     SG_ECANCELED = -8, /* the request went away before the answer came */
     SG_ECONFLICT = -9, /* the record is not in a state that allows this (e.g. already cancelled) */
+    SG_ELIMITED = -10, /* an attempt limit is reached: try again later */
 };
 
 #endif

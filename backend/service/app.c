@@ -37,3 +37,9 @@ const struct sg_campaign *sg_app_campaign(const struct sg_app *app, const char *
             return &app->campaigns[i];
     return NULL;
 }
+
+const char *const sg_limit_names[SG_LIMITS] = {"signup", "lookup", "code", "login", "login_name", "login_address"};
+const struct sg_limit_rule sg_limit_defaults[SG_LIMITS] = {
+    [SG_LIMIT_SIGNUP] = {60, 60}, [SG_LIMIT_LOOKUP] = {60, 60},       [SG_LIMIT_CODE] = {10, 3600},
+    [SG_LIMIT_LOGIN] = {5, 900},  [SG_LIMIT_LOGIN_NAME] = {50, 3600}, [SG_LIMIT_LOGIN_ADDRESS] = {30, 300},
+};

@@ -14,6 +14,23 @@ struct sg_store;
 
 #define SG_CAMPAIGNS_MAX 32
 
+/** The attempt limits (docs/security.md): SONGGONG_LIMIT_<NAME>=COUNT/SECONDS, COUNT 0 turns one off. */
+enum sg_limit_kind {
+    SG_LIMIT_SIGNUP,        /* sign-ups per client address */
+    SG_LIMIT_LOOKUP,        /* lookups, cancels and lost-code lookups per client address */
+    SG_LIMIT_CODE,          /* wrong proofs per code or ID number, whatever the address */
+    SG_LIMIT_LOGIN,         /* wrong passwords per user name and address (the lock-out) */
+    SG_LIMIT_LOGIN_NAME,    /* wrong passwords per user name from all addresses */
+    SG_LIMIT_LOGIN_ADDRESS, /* logins per client address */
+    SG_LIMITS
+};
+struct sg_limit_rule {
+    unsigned count, window_s;
+};
+/** The kinds' names as in the environment and the Redis keys ("signup", ...), and their defaults. */
+extern const char *const sg_limit_names[SG_LIMITS];
+extern const struct sg_limit_rule sg_limit_defaults[SG_LIMITS];
+
 struct sg_app {
     const struct sg_divisions *divisions;    /* the province served: villages and above */
     const struct sg_divisions *destinations; /* provinces and cities of China */
@@ -26,7 +43,8 @@ struct sg_app {
     unsigned session_idle_s;   /* staff sessions end after this long without a request */
     bool access_log;           /* one line per request on stderr (SONGGONG_ACCESS_LOG) */
     const char *metrics_token; /* GET /metrics from outside loopback with this bearer token; NULL: loopback only */
-    bool has_today;            /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    struct sg_limit_rule limits[SG_LIMITS];
+    bool has_today; /* SONGGONG_TODAY set: a fixed date for tests and demos */
     struct sg_date today;
 };
 

@@ -17,12 +17,16 @@ void sg_pwhash_start(h2o_multithread_queue_t *queue);
 size_t sg_pwhash_pending(void);
 /** Detach this loop (before h2o_context_dispose); only when nothing is pending. */
 void sg_pwhash_stop(void);
+#define SG_PWHASH_QUEUE 16 /* checks waiting or running: more are refused, not queued without end */
+
 /**
- * Check password against hash (both copied; the copy of the password is wiped). An empty
- * hash checks against a dummy so that unknown users take as long as known ones.
- * cb runs later on the loop, exactly once (unless sg_pwhash_stop comes first).
+ * Check password against hash (both copied; the copy of the password is wiped). cb runs
+ * later on the loop, exactly once (unless sg_pwhash_stop comes first). 0, or SG_EUNAVAIL
+ * without calling cb when SG_PWHASH_QUEUE checks are already waiting or running.
  */
-void sg_pwhash_verify(const char *hash, const char *password, sg_pwhash_cb cb, void *data);
+int sg_pwhash_verify(const char *hash, const char *password, sg_pwhash_cb cb, void *data);
+/** How long one check took when the worker started (ms): what an unknown user is made to wait. */
+unsigned sg_pwhash_typical_ms(void);
 
 /** Jobs waiting or running, from every loop. */
 size_t sg_pwhash_queued(void);

@@ -17,7 +17,6 @@ enum sg__script_id {
     SG__SCRIPT_SIGNUP,
     SG__SCRIPT_USER_SAVE,
     SG__SCRIPT_USER_DISABLE,
-    SG__SCRIPT_LOGIN_FAILED,
     SG__SCRIPT_SESSION_CREATE,
     SG__SCRIPT_SESSION_TOUCH,
     SG__SCRIPT_PAGE,
@@ -37,6 +36,8 @@ enum sg__script_id {
     SG__SCRIPT_OPEN_SWEEP,
     SG__SCRIPT_MIGRATE,
     SG__SCRIPT_MIGRATE_DATA,
+    SG__SCRIPT_LIMIT,
+    SG__SCRIPT_IDEM_RESOLVE,
     SG__SCRIPTS
 };
 
@@ -56,11 +57,12 @@ struct sg_store {
     struct sg__script scripts[SG__SCRIPTS];
 };
 
-extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__login_failed_lua[],
-    sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
-    sg__hgetall_lua[], sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
+extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__session_create_lua[],
+    sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[], sg__hgetall_lua[],
+    sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
     sg__assignment_move_lua[], sg__checkin_lua[], sg__purge_lua[], sg__returns_until_lua[], sg__audit_once_lua[],
-    sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[], sg__migrate_data_lua[];
+    sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[], sg__migrate_data_lua[], sg__limit_lua[],
+    sg__idem_resolve_lua[];
 
 /** The body of every script, by enum sg__script_id (store.c). */
 extern const char *const sg__script_bodies[SG__SCRIPTS];

@@ -144,3 +144,8 @@ const char *sg__key_from_old(struct sg__key *out, const struct sg__keys *ks, con
         return NULL;
     return key(out, ks, "%s", old + n);
 }
+
+const char *sg__key_limit(struct sg__key *out, const struct sg__keys *ks, const char *kind, const char *subject)
+{
+    return key(out, ks, "limit:%.16s:%.96s", kind, subject);
+}

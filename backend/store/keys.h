@@ -106,6 +106,8 @@ const char *sg__key_filing(struct sg__key *out, const struct sg__keys *ks, const
 const char *sg__key_user(struct sg__key *out, const struct sg__keys *ks, const char *name);
 /** sg:{P}:user:{name}:sessions: set of the account's session key names. */
 const char *sg__key_user_sessions(struct sg__key *out, const struct sg__keys *ks, const char *name);
+/** sg:{P}:limit:{kind}:{subject}: an attempt counter (limit.lua). */
+const char *sg__key_limit(struct sg__key *out, const struct sg__keys *ks, const char *kind, const char *subject);
 /** sg:{P}:session:{hash}: a staff session, by keyed hash of its id (32 hex digits). */
 const char *sg__key_session(struct sg__key *out, const struct sg__keys *ks, const char *hash);
 /** sg:{P}:auditonce:{user}:{action}:{target}: an audit entry written lately (63, 31, 63 bytes at most). */

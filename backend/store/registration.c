@@ -13,8 +13,10 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 6
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 10 + 2 * SG_COUNTERS_MAX)
+#define NKEYS_FIXED 7
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 14 + 2 * SG_COUNTERS_MAX)
+#define CLIENT_KEY_LIFE "86400" /* a worker's page retries for hours: its key answers for a day */
+#define SERVER_KEY_LIFE "600"   /* the server's own key only has to outlive a lost answer */
 
 struct save_op {
     struct sg_store *s;
@@ -25,6 +27,12 @@ struct save_op {
     char village[SG_DIVISION_CODE_MAX + 1];
     char campaign[SG_CAMPAIGN_ID_MAX + 1];
     char idem_key[80];
+    const char *key_life;
+    char attempt[24]; /* this attempt's id: what a settled-void key names */
+    char body_hash[SG_CRYPTO_HASH_HEX];
+    struct sg_limit limit; /* count 0: none; subject points into limit_subject */
+    char limit_subject[100];
+    char limit_count[16], limit_window[24];
     char created[24];
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
@@ -49,12 +57,13 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     v[n++] = sg__key_stats(&keys[3], ks, op->campaign, op->village);
     v[n++] = sg__key_stats_county(&keys[4], ks, op->campaign, op->village);
     v[n++] = sg__key_campaign(&keys[5], ks, op->campaign, SG__KEY_OPEN);
+    v[n++] = sg__key_limit(&keys[6], ks, "signup", op->limit.subject != NULL ? op->limit.subject : "-");
     for (size_t i = 0; i != op->npeople; ++i)
         v[n++] = sg__key_uid(&keys[NKEYS_FIXED + i], ks, op->campaign, op->hashes[i]);
     snprintf(npeople, 24, "%zu", op->npeople);
     v[n++] = npeople;
     v[n++] = op->code;
-    v[n++] = op->idem_key[0] != '\0' ? "1" : "0";
+    v[n++] = op->attempt;
     v[n++] = op->created;
     v[n++] = op->village;
     v[n++] = op->campaign;
@@ -62,6 +71,10 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     v[n++] = op->counted;
     v[n++] = op->match;
     v[n++] = ks->prefix;
+    v[n++] = op->body_hash;
+    v[n++] = op->key_life;
+    v[n++] = op->limit_count;
+    v[n++] = op->limit_window;
     for (size_t i = 0; i != op->ncounters; ++i) {
         v[n++] = op->counters[i].field;
         v[n++] = op->counter_values[i];
@@ -75,14 +88,57 @@ static int send_save(struct save_op *op);
 
 static void finish_save(struct save_op *op, int status, const struct sg_save_result *res)
 {
-    op->cb(op->data, status, res);
+    struct sg_save_result out = {.duplicate_person = -1};
+    if (res != NULL)
+        out = *res;
+    sg__copy_str(out.idem_key, sizeof(out.idem_key), op->idem_key);
+    op->cb(op->data, status, &out);
+    sodium_memzero(op->json, sizeof(op->json));
     free(op);
+}
+
+static void on_resolved(void *data, int status, redisReply *reply);
+
+/* The answer was lost: settle the attempt once and for all (idem_resolve.lua). */
+static void resolve(struct save_op *op, int lost)
+{
+    struct sg__key key;
+    const char *argv[] = {sg__key_idem(&key, &op->s->keys, op->idem_key), op->attempt, op->key_life,
+                          op->s->keys.prefix};
+    size_t lens[] = {strlen(argv[0]), strlen(argv[1]), strlen(argv[2]), strlen(argv[3])};
+    if (sg__store_eval(op->s, SG__SCRIPT_IDEM_RESOLVE, 1, 4, argv, lens, on_resolved, op) != 0)
+        finish_save(op, lost, NULL); /* no connection at all: the client's retry with the key finds out */
+}
+
+static void on_resolved(void *data, int status, redisReply *reply)
+{
+    struct save_op *op = data;
+    struct sg_save_result res = {.duplicate_person = -1};
+    if (status == 0 && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1 &&
+        reply->element[0]->type == REDIS_REPLY_STRING) {
+        if (strcmp(reply->element[0]->str, "void") == 0) {
+            finish_save(op, SG_ECANCELED, NULL);
+            return;
+        }
+        if (reply->elements == 3 && reply->element[1]->type == REDIS_REPLY_STRING &&
+            reply->element[1]->len == SG_CODE_LEN) {
+            memcpy(res.code, reply->element[1]->str, SG_CODE_LEN + 1);
+            res.people = (size_t)strtoul(reply->element[2]->str, NULL, 10);
+            finish_save(op, 0, &res);
+            return;
+        }
+    }
+    finish_save(op, status != 0 ? status : SG_EIO, NULL);
 }
 
 static void on_saved(void *data, int status, redisReply *reply)
 {
     struct save_op *op = data;
     struct sg_save_result res = {.duplicate_person = -1};
+    if (status == SG_ETIMEDOUT || status == SG_EUNAVAIL) {
+        resolve(op, status); /* sent, but its answer is lost: it may run yet */
+        return;
+    }
     if (status != 0) {
         finish_save(op, status, NULL);
         return;
@@ -100,6 +156,19 @@ static void on_saved(void *data, int status, redisReply *reply)
     if (strcmp(what, "duplicate") == 0 && reply->elements == 2) {
         res.duplicate_person = (int)strtol(reply->element[1]->str, NULL, 10);
         finish_save(op, SG_EEXIST, &res);
+        return;
+    }
+    if (strcmp(what, "mismatch") == 0) {
+        finish_save(op, SG_ECONFLICT, NULL);
+        return;
+    }
+    if (strcmp(what, "limited") == 0 && reply->elements == 2) {
+        res.retry_after_s = (unsigned)((strtoull(reply->element[1]->str, NULL, 10) + 999) / 1000);
+        finish_save(op, SG_ELIMITED, &res);
+        return;
+    }
+    if (strcmp(what, "void") == 0) {
+        finish_save(op, SG_ECANCELED, NULL);
         return;
     }
     if ((strcmp(what, "ok") == 0 || strcmp(what, "replayed") == 0) && reply->elements == 3 &&
@@ -147,8 +216,23 @@ void sg__copy_str(char *dst, size_t dstsz, const char *src)
     dst[n] = '\0';
 }
 
+/* A keyed hash of everything the registration says: the same key with another body is refused. */
+static void body_hash(const struct sg_crypto *c, const struct sg_registration *r, char out[SG_CRYPTO_HASH_HEX])
+{
+    char text[SG__DATA_MAX], date[11];
+    size_t n = 0;
+    sg_date_format(r->depart_date, date);
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "%s|%s|%s|%d|%d|%s|%d", r->village, r->dest_city, date,
+                          r->flex_days, (int)r->mode, r->employer, (int)r->job_confirmed);
+    for (size_t i = 0; i != r->npeople && n < sizeof(text); ++i)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "|%s|%s|%s|%d", r->people[i].name, r->people[i].id.number,
+                              r->people[i].phone, (int)r->people[i].poverty);
+    sg_crypto_hash(c, text, out);
+    sodium_memzero(text, sizeof(text));
+}
+
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
-                               const char *idem_key, const char *entered_by, uint64_t now_ms, struct sg_date signed_on,
+                               const struct sg_save_options *o, uint64_t now_ms, struct sg_date signed_on,
                                sg_store_save_cb cb, void *data)
 {
     if (!sg_store_ready(s))
@@ -160,11 +244,32 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     op->s = s, op->cb = cb, op->data = data, op->retries = SAVE_RETRIES, op->npeople = reg->npeople;
     sg__copy_str(op->village, sizeof(op->village), reg->village);
     sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
-    sg__copy_str(op->idem_key, sizeof(op->idem_key), idem_key);
+    uint8_t rnd[16];
+    randombytes_buf(rnd, sizeof(rnd));
+    snprintf(op->attempt, sizeof(op->attempt), "%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
+             rnd[4], rnd[5], rnd[6], rnd[7]);
+    if (o->unkeyed) {
+        snprintf(op->idem_key, sizeof(op->idem_key), "-");
+        op->key_life = "0";
+    } else if (o->idem_key != NULL && o->idem_key[0] != '\0') {
+        sg__copy_str(op->idem_key, sizeof(op->idem_key), o->idem_key);
+        op->key_life = CLIENT_KEY_LIFE;
+    } else { /* the server's own: "s-" and 16 random bytes, so that a lost answer can be settled */
+        char hex[33];
+        sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+        snprintf(op->idem_key, sizeof(op->idem_key), "s-%s", hex);
+        op->key_life = SERVER_KEY_LIFE;
+    }
+    op->limit = o->limit != NULL ? *o->limit : (struct sg_limit){0};
+    sg__copy_str(op->limit_subject, sizeof(op->limit_subject), op->limit.subject);
+    op->limit.subject = op->limit_subject;
+    snprintf(op->limit_count, sizeof(op->limit_count), "%u", op->limit.count);
+    snprintf(op->limit_window, sizeof(op->limit_window), "%llu", (unsigned long long)op->limit.window_s * 1000);
+    body_hash(s->crypto, reg, op->body_hash);
     snprintf(op->created, sizeof(op->created), "%llu", (unsigned long long)now_ms);
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
-    op->datalen = sg__data_encode(reg, sealed, entered_by != NULL ? entered_by : "", op->json);
+    op->datalen = sg__data_encode(reg, sealed, o->entered_by != NULL ? o->entered_by : "", op->json);
     counters_init(op, reg, signed_on);
     sg__match_key(reg, op->match);
     free(sealed);

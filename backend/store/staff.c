@@ -17,7 +17,6 @@ struct op {
         sg_store_user_cb user;
         sg_store_users_cb users;
         sg_store_session_cb session;
-        sg_store_lock_cb lock;
         sg_store_audit_cb audit;
     } cb;
 };
@@ -199,30 +198,6 @@ int sg_store_user_disable(struct sg_store *s, const char *name, sg_store_status_
     op->cb.status = cb;
     return send_strings(op, on_status, SG__SCRIPT_USER_DISABLE, 2, sg__key_user(&key, &s->keys, name),
                         sg__key_user_sessions(&sessions, &s->keys, name), NULL);
-}
-
-static void on_lock(void *data, int status, redisReply *reply)
-{
-    struct op *op = data;
-    status = status_of(status, reply);
-    if (status == 0 && reply->type != REDIS_REPLY_INTEGER)
-        status = SG_EIO;
-    op->cb.lock(op->data, status, status == 0 ? (uint64_t)reply->integer : 0);
-    free(op);
-}
-
-int sg_store_login_failed(struct sg_store *s, const char *name, uint64_t now_ms, uint64_t lock_ms, unsigned max_fails,
-                          sg_store_lock_cb cb, void *data)
-{
-    struct sg__key key;
-    char now[24], lock[24], max[16];
-    snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
-    snprintf(lock, sizeof(lock), "%llu", (unsigned long long)lock_ms);
-    snprintf(max, sizeof(max), "%u", max_fails);
-    struct op *op = op_new(s, data);
-    op->cb.lock = cb;
-    return send_strings(op, on_lock, SG__SCRIPT_LOGIN_FAILED, 1, sg__key_user(&key, &s->keys, name), now, lock, max,
-                        NULL);
 }
 
 static const char *session_key(struct sg_store *s, const char *sid, struct sg__key *out)

@@ -12,7 +12,6 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_SIGNUP] = sg__signup_lua,
     [SG__SCRIPT_USER_SAVE] = sg__user_save_lua,
     [SG__SCRIPT_USER_DISABLE] = sg__user_disable_lua,
-    [SG__SCRIPT_LOGIN_FAILED] = sg__login_failed_lua,
     [SG__SCRIPT_SESSION_CREATE] = sg__session_create_lua,
     [SG__SCRIPT_SESSION_TOUCH] = sg__session_touch_lua,
     [SG__SCRIPT_PAGE] = sg__page_lua,
@@ -32,6 +31,8 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_OPEN_SWEEP] = sg__open_sweep_lua,
     [SG__SCRIPT_MIGRATE] = sg__migrate_lua,
     [SG__SCRIPT_MIGRATE_DATA] = sg__migrate_data_lua,
+    [SG__SCRIPT_LIMIT] = sg__limit_lua,
+    [SG__SCRIPT_IDEM_RESOLVE] = sg__idem_resolve_lua,
 };
 
 static void script_init(struct sg__script *script, const char *body)

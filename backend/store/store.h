@@ -59,21 +59,35 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data);
 struct sg_save_result {
     char code[SG_CODE_LEN + 1];
     size_t people;
-    int duplicate_person; /* with SG_EEXIST: index into reg->people whose ID is taken */
-    bool replayed;        /* an Idempotency-Key seen before: the first answer again */
+    int duplicate_person;   /* with SG_EEXIST: index into reg->people whose ID is taken */
+    bool replayed;          /* an Idempotency-Key seen before: the first answer again */
+    unsigned retry_after_s; /* with SG_ELIMITED */
+    char idem_key[80];      /* the key the attempt ran under (the server's own when the client sent none) */
 };
 typedef void (*sg_store_save_cb)(void *data, int status, const struct sg_save_result *res);
 
+struct sg_save_options {
+    const char *idem_key;         /* the client's Idempotency-Key, or NULL: the server makes one */
+    const char *entered_by;       /* the staff user who entered it face to face, or NULL for a worker's own */
+    const struct sg_limit *limit; /* the client address's sign-up counter (limit.lua's), or NULL */
+    bool unkeyed;                 /* no idempotency key at all (made-up data written in bulk) */
+};
+
 /**
  * Store a validated registration under campaign (borrowed; copied before returning).
- * idem_key (may be NULL) makes a retry of the same submission answer the first result.
- * entered_by: the staff user who entered it face to face, or NULL for a worker's own.
- * signed_on: today in China, for the per-day and age counters (sg_registration_counters).
- * status: 0 stored (or replayed), SG_EEXIST an ID number is already registered in the
- * campaign (res->duplicate_person says whose), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ * Every attempt runs under an idempotency key: a retry with the client's key answers the
+ * first result; the same key with another body is refused. When the answer is lost (a
+ * timeout, a dropped connection) the store settles the attempt for good before calling
+ * back: stored (status 0, its code) or never to be stored (SG_ECANCELED), never unknown
+ * while Redis answers. signed_on: today in China, for the per-day and age counters.
+ * status: 0 stored (or replayed); SG_EEXIST an ID number is already registered in the
+ * campaign (res->duplicate_person); SG_ECONFLICT the key was used with another body;
+ * SG_ELIMITED the address's limit is reached (res->retry_after_s); SG_ECANCELED the
+ * attempt was settled as not stored; SG_EUNAVAIL, SG_ETIMEDOUT (Redis did not answer the
+ * settling either: res->idem_key lets a retry find out), SG_EIO.
  */
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
-                               const char *idem_key, const char *entered_by, uint64_t now_ms, struct sg_date signed_on,
+                               const struct sg_save_options *o, uint64_t now_ms, struct sg_date signed_on,
                                sg_store_save_cb cb, void *data);
 
 struct sg_stored_registration {
@@ -184,7 +198,6 @@ struct sg_session {
 typedef void (*sg_store_user_cb)(void *data, int status, const struct sg_user *u);
 typedef void (*sg_store_users_cb)(void *data, int status, const struct sg_user *users, size_t n);
 typedef void (*sg_store_session_cb)(void *data, int status, const struct sg_session *session);
-typedef void (*sg_store_lock_cb)(void *data, int status, uint64_t locked_until_ms);
 
 /** True when name is 2..32 of [a-z0-9_.-] starting with a letter or digit. */
 bool sg_user_name_valid(const char *name);
@@ -197,9 +210,6 @@ int sg_store_user_get(struct sg_store *s, const char *name, sg_store_user_cb cb,
 int sg_store_user_list(struct sg_store *s, sg_store_users_cb cb, void *data);
 /** Mark disabled and delete its sessions. SG_ENOENT when absent. */
 int sg_store_user_disable(struct sg_store *s, const char *name, sg_store_status_cb cb, void *data);
-/** Count a wrong password; after max_fails the account locks for lock_ms (cb gets the lock's end, or 0). */
-int sg_store_login_failed(struct sg_store *s, const char *name, uint64_t now_ms, uint64_t lock_ms, unsigned max_fails,
-                          sg_store_lock_cb cb, void *data);
 
 /**
  * Sessions are keyed by a keyed hash of the session id (the cookie value), so a copy of
@@ -273,6 +283,27 @@ typedef void (*sg_store_purge_cb)(void *data, int status, size_t deleted, bool d
  * SG_EINVAL for a malformed campaign id (cb not called).
  */
 int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_store_purge_cb cb, void *data);
+
+/* ---- attempt limits (limit.c) ------------------------------------------------------ */
+
+#define SG_STORE_LIMITS_MAX 4
+
+/** One attempt counter: at most count attempts per window_s seconds for kind and subject. */
+struct sg_limit {
+    const char *kind;    /* "signup", "lookup", "code", "login", ... (a few letters) */
+    const char *subject; /* what is counted: a client address, a code, a user name ... (at most 96 bytes) */
+    unsigned count;      /* 0: no limit (the counter is not kept) */
+    unsigned window_s;
+};
+/**
+ * which: 0 when the attempt may go on (and was counted on every counter), else the index
+ * + 1 of a counter that is full (nothing was counted); retry_after_s: when it empties.
+ */
+typedef void (*sg_store_limit_cb)(void *data, int status, size_t which, unsigned retry_after_s);
+/** Check and count one attempt on n (1..SG_STORE_LIMITS_MAX) counters, atomically. 0 or an error. */
+int sg_store_limit_take(struct sg_store *s, const struct sg_limit *limits, size_t n, sg_store_limit_cb cb, void *data);
+/** Take one attempt back from each counter (the attempt proved right). Fire and forget. */
+void sg_store_limit_give(struct sg_store *s, const struct sg_limit *limits, size_t n);
 
 /* ---- the key layout's version (schema.c) ------------------------------------------- */
 

@@ -99,6 +99,8 @@ async function signUp(over = {}, opts = {}) {
     made.push(x);
     return x;
 }
+/** A script that keeps Redis busy for ARGV[1] ms (no key: allowed in any slot). */
+const BUSY_LUA = "#!lua flags=no-writes\nlocal t = redis.call('TIME') local s = t[1] * 1e6 + t[2] repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] - s > ARGV[1] * 1000 return 1";
 const look = (x) => srv.get(`/api/registrations/${x.code}?phone4=${x.phone4}`);
 
 test('workers: sign-up with companions, idempotent retry, lookup, own cancel', async () => {
@@ -112,6 +114,13 @@ test('workers: sign-up with companions, idempotent retry, lookup, own cancel', a
     const dup = await srv.post('/api/registrations', signup({ id_number: body.companions[0].id_number }));
     assert.equal(dup.status, 409, dup.text);
     assert.equal(ok(await look(made[0])).json.code, made[0].code);
+    // An answer lost to a timeout (Redis busy past the server's 2 s command timeout): the
+    // server settles the attempt (idem_resolve.lua) and still answers 201 with its code.
+    const busy = redis.call('EVAL', BUSY_LUA, '0', '2600');
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await signUp();
+    await busy;
+    assert.equal(ok(await look(late)).json.code, late.code);
     const mine = await signUp();
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }));
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }), 200);

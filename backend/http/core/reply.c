@@ -82,6 +82,11 @@ static const struct {
     {"assigned", "这个报名已安排车辆，请先把人从车上移出再修改"},
     {"wrong_vehicle", "此人不在这辆车的名单上"},
     {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
+    /* attempt limits and idempotency */
+    {"rate_limited", "操作太频繁了，请过几分钟再试"},
+    {"too_many_attempts", "尝试的次数太多了，请1小时后再试，或请村里的工作人员帮忙查询"},
+    {"idempotency_mismatch", "这个请求编号已经用于另一份报名，请刷新页面后重新提交"},
+    {"login_busy", "正在登录的人太多，请稍后再试"},
 };
 
 const char *sg_message(const char *code)
@@ -119,6 +124,8 @@ static const char *reason(int status)
         return "Unprocessable Entity";
     case 423:
         return "Locked";
+    case 429:
+        return "Too Many Requests";
     case 401:
         return "Unauthorized";
     case 503:
@@ -209,6 +216,10 @@ static const char *store_status_name(int status)
         return "store: already exists";
     case SG_ECONFLICT:
         return "store: conflict";
+    case SG_ELIMITED:
+        return "store: limit reached";
+    case SG_ECANCELED:
+        return "store: attempt settled as not stored";
     default:
         return "store: unexpected status";
     }

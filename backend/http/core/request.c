@@ -108,6 +108,15 @@ bool sg_query_number_or_reply(h2o_req_t *req, const char *name, long def, long m
     return false;
 }
 
+/* How many of the first n bytes of s are in accept. */
+static size_t strspn_n(const char *s, size_t n, const char *accept)
+{
+    size_t i = 0;
+    while (i != n && s[i] != '\0' && strchr(accept, s[i]) != NULL)
+        ++i;
+    return i;
+}
+
 int sg_json_body_parse(const char *content_type, size_t ctlen, const char *body, size_t len, size_t max, cJSON **root,
                        const char **code)
 {
@@ -223,4 +232,19 @@ void sg_peer_address(h2o_req_t *req, char out[48])
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, 48);
     else if (len != 0 && ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 48);
+}
+
+void sg_client_address(h2o_req_t *req, char out[48])
+{
+    sg_peer_address(req, out);
+    /* Behind nginx on the same host the peer is loopback: trust its X-Real-IP (a value
+     * with characters no address has is ignored: it would otherwise name a counter). */
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-real-ip"), -1);
+    if (i != -1 && strcmp(out, "127.0.0.1") == 0 && req->headers.entries[i].value.len < 48 &&
+        req->headers.entries[i].value.len != 0 &&
+        strspn_n(req->headers.entries[i].value.base, req->headers.entries[i].value.len, "0123456789abcdefABCDEF.:") ==
+            req->headers.entries[i].value.len) {
+        memcpy(out, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+        out[req->headers.entries[i].value.len] = '\0';
+    }
 }

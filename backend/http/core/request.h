@@ -74,6 +74,8 @@ long sg_json_count(const cJSON *obj, const char *name, const char *field, long m
 
 /** The TCP peer's address as text ("" when unknown): the connection's, never a header's. */
 void sg_peer_address(h2o_req_t *req, char out[48]);
+/** The client's address: the peer's, or nginx's X-Real-IP when the peer is loopback. */
+void sg_client_address(h2o_req_t *req, char out[48]);
 
 /** The optional Idempotency-Key header: "" when absent, NULL when malformed (pool copy). */
 const char *sg_idempotency_key(h2o_req_t *req);

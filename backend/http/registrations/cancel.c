@@ -13,6 +13,7 @@
 
 struct cancel_pending {
     struct sg_pending super;
+    struct sg_proof_attempt proof;
     char code[SG_CODE_LEN + 1];
     char phone4[5];
 };
@@ -46,6 +47,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     if (req == NULL) /* nobody would learn the outcome: change nothing */
         goto Exit;
     if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
+        sg__proof_right(&p->proof);
         if (strcmp(s->status, "cancelled") == 0) {
             reply_cancelled(req, p->code);
             goto Exit;
@@ -62,6 +64,17 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     }
 Exit:
     sg_pending_free(p);
+}
+
+/* Counted: now read it. */
+static void read_registration(struct sg_pending *super)
+{
+    struct cancel_pending *p = (struct cancel_pending *)super;
+    int ret = sg_store_registration_get(super->app->store, p->code, on_found, p);
+    if (ret != 0) {
+        sg_reply_store_error(super->req, ret);
+        sg_pending_free(p);
+    }
 }
 
 int sg__registration_cancel(h2o_req_t *req, struct sg_app *app, const char *typed, size_t len)
@@ -81,10 +94,6 @@ int sg__registration_cancel(h2o_req_t *req, struct sg_app *app, const char *type
     struct cancel_pending *p = sg_pending_new(req, app, sizeof(*p));
     memcpy(p->code, code, sizeof(code));
     memcpy(p->phone4, phone4, sizeof(phone4));
-    int ret = sg_store_registration_get(app->store, code, on_found, p);
-    if (ret != 0) {
-        sg_pending_free(p);
-        sg_reply_store_error(req, ret);
-    }
+    sg__proof_begin(&p->proof, &p->super, code, read_registration);
     return 0;
 }

@@ -14,6 +14,7 @@
 
 struct get_pending {
     struct sg_pending super;
+    struct sg_proof_attempt proof;
     char phone4[5];
     cJSON *json; /* the registration, waiting for its vehicle */
     size_t npeople;
@@ -88,6 +89,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
         goto Exit;
     /* A wrong phone4 answers exactly like an unknown code. */
     if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
+        sg__proof_right(&p->proof);
         p->json = sg_json_registration(p->super.app, s, false); /* "assignment": null until a vehicle is found */
         p->npeople = s->reg.npeople;
         p->seat = s->seat;
@@ -104,6 +106,17 @@ Exit:
     sg_pending_free(p);
 }
 
+/* Counted: now read it. */
+static void read_registration(struct sg_pending *super)
+{
+    struct get_pending *p = (struct get_pending *)super;
+    int ret = sg_store_registration_get(super->app->store, p->proof.code, on_found, p);
+    if (ret != 0) {
+        sg_reply_store_error(super->req, ret);
+        sg_pending_free(p);
+    }
+}
+
 int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen)
 {
     char code[SG_CODE_LEN + 1];
@@ -114,10 +127,6 @@ int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest
     }
     struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
     memcpy(p->phone4, phone4, 5);
-    int ret = sg_store_registration_get(app->store, code, on_found, p);
-    if (ret != 0) {
-        sg_pending_free(p);
-        sg_reply_store_error(req, ret);
-    }
+    sg__proof_begin(&p->proof, &p->super, code, read_registration);
     return 0;
 }

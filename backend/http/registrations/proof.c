@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* The worker's proof for a lookup or cancel: the code as typed (any case, with or
- * without spaces) and the last 4 digits of the phone, compared in constant time. */
+ * without spaces) and the last 4 digits of the phone, compared in constant time; and the
+ * attempt limits around it (docs/security.md): every attempt is counted per client
+ * address and per code before it is checked, so parallel guesses cannot pass a limit;
+ * a right proof gives the code's attempt back. */
 #include <string.h>
 #include <sodium.h>
 #include "domain/code.h"
 #include "domain/err.h"
+#include "http/core/limits.h"
+#include "http/core/reply.h"
+#include "http/core/request.h"
 #include "http/registrations/registrations.h"
 
 int sg__registration_proof_ok(const struct sg_stored_registration *s, const char *phone4)
@@ -21,4 +27,41 @@ int sg__registration_code(const char *typed, size_t len, const char *phone4, cha
     memcpy(buf, typed, len);
     buf[len] = '\0';
     return sg_code_normalize(buf, code) == 0 ? 0 : SG_EINVAL;
+}
+
+static void on_counted(void *data, int status, size_t which, unsigned retry_after_s)
+{
+    struct sg_proof_attempt *a = data;
+    h2o_req_t *req = a->p->req;
+    if (req != NULL && status == 0 && which == 0) {
+        a->next(a->p);
+        return;
+    }
+    if (req != NULL && status == 0)
+        sg_reply_limited(req, 429, which == 1 ? "rate_limited" : "too_many_attempts", retry_after_s);
+    else if (req != NULL)
+        sg_reply_store_error(req, status);
+    sg_pending_free(a->p);
+}
+
+void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *code,
+                     void (*next)(struct sg_pending *p))
+{
+    a->p = p;
+    a->next = next;
+    sg_client_address(p->req, a->address);
+    memcpy(a->code, code, sizeof(a->code));
+    a->limits[0] = sg_limit_of(p->app, SG_LIMIT_LOOKUP, a->address);
+    a->limits[1] = sg_limit_of(p->app, SG_LIMIT_CODE, a->code);
+    int ret = sg_store_limit_take(p->app->store, a->limits, 2, on_counted, a);
+    if (ret != 0) {
+        sg_reply_store_error(p->req, ret);
+        sg_pending_free(p);
+    }
+}
+
+void sg__proof_right(struct sg_proof_attempt *a)
+{
+    if (a->limits[1].count != 0)
+        sg_store_limit_give(a->p->app->store, &a->limits[1], 1);
 }

@@ -11,6 +11,7 @@
 #include "domain/campaign.h"
 #include "domain/code.h"
 #include "service/app.h"
+#include "http/core/pending.h"
 #include "store/store.h"
 
 int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req); /* router.c: /api/registrations[/...] */
@@ -44,6 +45,23 @@ void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res
 void sg_reply_duplicate(h2o_req_t *req, int person);
 
 /* proof.c */
+/** A worker's attempt to prove a code (lookup, cancel): counted before it is checked. */
+struct sg_proof_attempt {
+    struct sg_pending *p; /* the request's pending state, which holds this */
+    void (*next)(struct sg_pending *p);
+    char address[48];
+    char code[SG_CODE_LEN + 1];
+    struct sg_limit limits[2]; /* per client address, per code */
+};
+/**
+ * Count the attempt on code (normalized) from req's client: then next(p) on the loop; or
+ * answer 429 (rate_limited for the address, too_many_attempts for the code) or the store's
+ * error and sg_pending_free(p). a lives in p.
+ */
+void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *code,
+                     void (*next)(struct sg_pending *p));
+/** The proof was right: the code's counter gets the attempt back (only wrong ones add up). */
+void sg__proof_right(struct sg_proof_attempt *a);
 /** The typed code (len bytes, any case) normalized into code, when phone4 is 4 digits too: 0 or SG_EINVAL. */
 int sg__registration_code(const char *typed, size_t len, const char *phone4, char code[SG_CODE_LEN + 1]);
 /** True when phone4 are the last 4 digits of the worker's phone (constant time). */

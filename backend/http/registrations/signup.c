@@ -7,6 +7,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "domain/err.h"
+#include "http/core/limits.h"
 #include "http/core/metrics.h"
 #include "http/core/pending.h"
 #include "http/core/reply.h"
@@ -17,6 +18,7 @@
 struct save_pending {
     struct sg_pending super;
     struct sg_registration reg;
+    char address[48]; /* the client's: its sign-up counter */
 };
 
 static void read_person(const cJSON *obj, const char *prefix, struct sg_person_input *p, struct sg_field_errors *errs)
@@ -84,6 +86,23 @@ void sg_reply_duplicate(h2o_req_t *req, int person)
 
 void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res)
 {
+    if (status == SG_ELIMITED) {
+        sg_reply_limited(req, 429, "rate_limited", res->retry_after_s);
+        return;
+    }
+    if (status == SG_ECONFLICT) {
+        sg_reply_error(req, 422, "idempotency_mismatch", "Idempotency-Key");
+        return;
+    }
+    if (status != 0 && status != SG_EEXIST && res->idem_key[0] != '\0') {
+        /* the key the attempt ran under: a retry with it finds out what became of it */
+        h2o_iovec_t k = h2o_strdup(&req->pool, res->idem_key, strlen(res->idem_key));
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("idempotency-key"), 0, NULL, k.base, k.len);
+    }
+    if (status == SG_ECANCELED) { /* settled: not stored, and never will be */
+        sg_reply_5xx(req, 503, "unavailable", "Redis's answer was lost; the attempt was settled as not stored");
+        return;
+    }
     if (status == 0) {
         if (!res->replayed)
             sg_metrics_signup();
@@ -147,8 +166,11 @@ static void validate_and_save(h2o_req_t *req, struct sg_app *app, const struct s
                               const char *idem)
 {
     struct save_pending *p = sg_pending_new(req, app, sizeof(*p));
+    sg_client_address(req, p->address);
+    struct sg_limit limit = sg_limit_of(app, SG_LIMIT_SIGNUP, p->address);
+    struct sg_save_options o = {.idem_key = idem, .limit = &limit};
     int ret = sg_registration_read_or_reply(req, app, c, root, 0, &p->reg);
-    if (ret == 0 && (ret = sg_store_registration_save(app->store, c->id, &p->reg, idem, NULL, sg_app_now_ms(),
+    if (ret == 0 && (ret = sg_store_registration_save(app->store, c->id, &p->reg, &o, sg_app_now_ms(),
                                                       sg_app_today(app), on_saved, p)) != 0)
         sg_reply_store_error(req, ret);
     if (ret != 0) {

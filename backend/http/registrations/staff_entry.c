@@ -49,8 +49,10 @@ static void enter(struct sg_staff_req *p)
     else if ((root = sg_json_body_or_reply(req, SG_BODY_FORM)) != NULL &&
              sg_registration_read_or_reply(req, app, campaign, root, SG_READ_BY_STAFF, &c->reg) == 0 &&
              sg_staff_allow_or_reply(p, c->reg.village, SG_ACT_EDIT) &&
-             (ret = sg_store_registration_save(app->store, campaign->id, &c->reg, idem, p->session.user,
-                                               sg_app_now_ms(), sg_app_today(app), on_entered, c)) != 0)
+             (ret =
+                  sg_store_registration_save(app->store, campaign->id, &c->reg,
+                                             &(struct sg_save_options){.idem_key = idem, .entered_by = p->session.user},
+                                             sg_app_now_ms(), sg_app_today(app), on_entered, c)) != 0)
         sg_reply_store_error(req, ret);
     cJSON_Delete(root);
     if (ret != 0)

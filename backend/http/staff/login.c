@@ -8,20 +8,23 @@
 #include "service/app.h"
 #include "service/pwhash.h"
 #include "http/core/json.h"
+#include "http/core/limits.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/core/routes.h"
 #include "http/staff/staff.h"
 
-#define MAX_FAILS 5
-#define LOCK_MS (15 * 60 * 1000)
 #define SID_BYTES 32
 
 struct login {
     struct sg_staff_req base;
     char password[256];
     char sid[64];
+    char name[64];          /* as typed (valid or not) */
+    char name_address[128]; /* "{name}@{address}": the lock-out's counter */
+    struct sg_limit limits[3];
     struct sg_user user;
+    h2o_timeout_entry_t wait; /* an unknown user's answer waits as long as a check would take */
 };
 
 static void free_login(struct login *l)
@@ -79,19 +82,6 @@ static void on_session_created(void *data, int status)
     free_login(l);
 }
 
-static void on_failure_counted(void *data, int status, uint64_t locked_until_ms)
-{
-    struct login *l = data;
-    h2o_req_t *req = l->base.super.req;
-    if (req != NULL) {
-        if (status == 0 && locked_until_ms != 0)
-            sg_reply_error(req, 423, "locked", NULL);
-        else
-            sg_reply_error(req, 401, "bad_login", NULL);
-    }
-    free_login(l);
-}
-
 static void start_session(struct login *l)
 {
     struct sg_app *app = l->base.super.app;
@@ -118,41 +108,90 @@ static void on_verified(void *data, int ok)
     struct login *l = data;
     struct sg_app *app = l->base.super.app;
     if (ok) {
+        sg_store_limit_give(app->store, l->limits, 2); /* the name's failures: only wrong ones add up */
         start_session(l);
         return;
     }
-    if (l->user.name[0] != '\0') {
-        sg__staff_audit_as(app, l->user.name, l->base.address, "login_failed", l->user.scope, NULL, 0);
-        if (!l->user.disabled && sg_store_login_failed(app->store, l->user.name, sg_app_now_ms(), LOCK_MS, MAX_FAILS,
-                                                       on_failure_counted, l) == 0)
-            return;
-    }
+    sg__staff_audit_as(app, l->user.name, l->base.address, "login_failed", l->user.scope, NULL, 0);
     if (l->base.super.req != NULL)
         sg_reply_error(l->base.super.req, 401, "bad_login", NULL);
     free_login(l);
 }
 
+static _Thread_local h2o_timeout_t unknown_wait; /* this loop's, sg_pwhash_typical_ms long */
+static _Thread_local bool unknown_wait_ready;
+
+static void on_waited(h2o_timeout_entry_t *entry)
+{
+    struct login *l = H2O_STRUCT_FROM_MEMBER(struct login, wait, entry);
+    if (l->base.super.req != NULL)
+        sg_reply_error(l->base.super.req, 401, "bad_login", NULL);
+    free_login(l);
+}
+
+/* An unknown or disabled name: the same answer after the same time as a wrong password,
+ * without taking a place in the hashing queue. */
+static void answer_unknown(struct login *l)
+{
+    h2o_loop_t *loop = l->base.super.req->conn->ctx->loop;
+    if (!unknown_wait_ready) {
+        h2o_timeout_init(loop, &unknown_wait, sg_pwhash_typical_ms());
+        unknown_wait_ready = true;
+    }
+    l->wait.cb = on_waited;
+    h2o_timeout_link(loop, &unknown_wait, &l->wait);
+}
+
 static void on_user(void *data, int status, const struct sg_user *u)
 {
     struct login *l = data;
-    if (status != 0 && status != SG_ENOENT) {
-        if (l->base.super.req != NULL)
-            sg_reply_store_error(l->base.super.req, status);
+    h2o_req_t *req = l->base.super.req;
+    if (req == NULL || (status != 0 && status != SG_ENOENT)) {
+        if (req != NULL)
+            sg_reply_store_error(req, status);
         free_login(l);
         return;
     }
-    if (status == 0 && u->locked_until_ms > sg_app_now_ms()) {
-        sg__staff_audit_as(l->base.super.app, u->name, l->base.address, "login_locked", u->scope, NULL, 0);
-        if (l->base.super.req != NULL)
-            sg_reply_error(l->base.super.req, 423, "locked", NULL);
+    if (status != 0 || u->disabled) {
+        answer_unknown(l);
+        return;
+    }
+    l->user = *u;
+    if (sg_pwhash_verify(u->pwhash, l->password, on_verified, l) != 0) {
+        sg_store_limit_give(l->base.super.app->store, l->limits, 2); /* not checked: not counted */
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("2"));
+        sg_reply_error(req, 429, "login_busy", NULL);
         free_login(l);
         return;
     }
-    if (status == 0)
-        l->user = *u;
-    /* Unknown and disabled users are checked against the dummy hash: same time, same answer. */
-    sg_pwhash_verify(status == 0 && !u->disabled ? u->pwhash : "", l->password, on_verified, l);
     sodium_memzero(l->password, sizeof(l->password));
+}
+
+/* Counted before anything is checked (parallel guesses cannot pass the lock-out): a full
+ * counter answers at once, without hashing. */
+static void on_counted(void *data, int status, size_t which, unsigned retry_after_s)
+{
+    struct login *l = data;
+    h2o_req_t *req = l->base.super.req;
+    int ret = SG_ENOENT;
+    if (req == NULL) {
+        /* gone */
+    } else if (status != 0) {
+        sg_reply_store_error(req, status);
+    } else if (which == 1 || which == 2) {
+        sg__staff_audit_as(l->base.super.app, l->name, l->base.address, "login_locked", "", NULL, 0);
+        sg_reply_limited(req, 423, "locked", retry_after_s);
+    } else if (which == 3) {
+        sg_reply_limited(req, 429, "rate_limited", retry_after_s);
+    } else if (!sg_user_name_valid(l->name)) {
+        answer_unknown(l); /* a malformed name is an unknown user */
+        return;
+    } else if ((ret = sg_store_user_get(l->base.super.app->store, l->name, on_user, l)) == 0) {
+        return;
+    } else {
+        sg_reply_store_error(req, ret);
+    }
+    free_login(l);
 }
 
 int sg_on_login(h2o_handler_t *self, h2o_req_t *req)
@@ -165,7 +204,8 @@ int sg_on_login(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "username");
     const cJSON *pw = cJSON_GetObjectItemCaseSensitive(root, "password");
-    if (!cJSON_IsString(name) || !cJSON_IsString(pw) || strlen(pw->valuestring) >= 256) {
+    if (!cJSON_IsString(name) || !cJSON_IsString(pw) || strlen(pw->valuestring) >= 256 ||
+        strlen(name->valuestring) >= 64) {
         cJSON_Delete(root);
         sg_reply_error(req, 400, "bad_json", NULL);
         return 0;
@@ -173,14 +213,15 @@ int sg_on_login(h2o_handler_t *self, h2o_req_t *req)
     struct login *l = sg_pending_new(req, app, sizeof(*l));
     sg_client_address(req, l->base.address);
     memcpy(l->password, pw->valuestring, strlen(pw->valuestring) + 1);
+    memcpy(l->name, name->valuestring, strlen(name->valuestring) + 1);
     sodium_memzero(pw->valuestring, strlen(pw->valuestring));
-    int ret = SG_ENOENT;
-    if (sg_user_name_valid(name->valuestring))
-        ret = sg_store_user_get(app->store, name->valuestring, on_user, l);
     cJSON_Delete(root);
-    if (ret == SG_ENOENT) {
-        on_user(l, SG_ENOENT, NULL); /* a malformed name is an unknown user */
-    } else if (ret != 0) {
+    snprintf(l->name_address, sizeof(l->name_address), "%s@%s", l->name, l->base.address);
+    l->limits[0] = sg_limit_of(app, SG_LIMIT_LOGIN, l->name_address);
+    l->limits[1] = sg_limit_of(app, SG_LIMIT_LOGIN_NAME, l->name);
+    l->limits[2] = sg_limit_of(app, SG_LIMIT_LOGIN_ADDRESS, l->base.address);
+    int ret = sg_store_limit_take(app->store, l->limits, 3, on_counted, l);
+    if (ret != 0) {
         sg_reply_store_error(req, ret);
         free_login(l);
     }

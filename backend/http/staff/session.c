@@ -10,17 +10,6 @@
 #include "http/core/request.h"
 #include "http/staff/staff.h"
 
-void sg_client_address(h2o_req_t *req, char out[48])
-{
-    sg_peer_address(req, out);
-    /* Behind nginx on the same host the peer is loopback: trust its X-Real-IP. */
-    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-real-ip"), -1);
-    if (i != -1 && strcmp(out, "127.0.0.1") == 0 && req->headers.entries[i].value.len < 48) {
-        memcpy(out, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
-        out[req->headers.entries[i].value.len] = '\0';
-    }
-}
-
 /* The session id from the Cookie header(s), copied into out; 0 when found. */
 static int session_cookie(h2o_req_t *req, char *out, size_t outsz)
 {

@@ -67,9 +67,6 @@ bool sg_staff_session_id(h2o_req_t *req, char *out, size_t size);
 void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,
                          unsigned window_s);
 
-/** The client address (X-Real-IP when the peer is loopback, i.e. nginx). */
-void sg_client_address(h2o_req_t *req, char out[48]);
-
 /**
  * The scope a dashboard request asks for (?scope=, default the session's), checked: NULL
  * after answering 403 (outside the user's scope or not allowed act; nothing else said)
