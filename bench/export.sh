@@ -58,7 +58,7 @@ curl -fs -c "$WORK/cookies" -H 'Content-Type: application/json' \
     -d '{"username":"bench","password":"bench-password-1"}' "$URL/api/login" >/dev/null
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status"; }
-regs="$(redis-cli -p "$RPORT" zcard sg:2027-spring:byplace)"
+regs="$(redis-cli -p "$RPORT" zcard "sg:{45}:2027-spring:byplace")"
 rss0="$(hwm)"
 rows=()
 run() { # name path

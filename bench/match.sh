@@ -63,7 +63,7 @@ export SONGGONG_REDIS_TIMEOUT_MS="${SONGGONG_REDIS_TIMEOUT_MS:-10000}"
 "$BIN" keygen "$WORK/key"
 say "demo-data: $PEOPLE people (takes a while)"
 "$BIN" demo-data --people "$PEOPLE" --seed "$SEED" >&2
-REGS=$(redis-cli -p "$PORT" zcard sg:2027-spring:open)
+REGS=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
 
 redis_cpu_ms() { # utime + stime of redis-server in ms
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$REDIS_PID/stat"
@@ -99,8 +99,8 @@ redis-cli -p "$PORT" config resetstat >/dev/null
 measure accept --accept
 STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|zrangebylex|zremrangebylex|hset|hget|hdel|zadd|zrem|incr|hmget|zmscore|hincrby):' |
     sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
-ASSIGNED=$(redis-cli -p "$PORT" hlen sg:2027-spring:assign)
-LEFT=$(redis-cli -p "$PORT" zcard sg:2027-spring:open)
+ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
+LEFT=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
 SUMMARY=$(grep -E '^(new vehicles|accepted|cpu)' "$WORK/accept.out" | sed 's/^/    /')
 
 TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) |

@@ -167,26 +167,28 @@ REDIS_CPU1="$(cpu_ticks "$SERVER_REDIS_PID")"
 say "(b) static: GET $STATIC_PATH, $CONNECTIONS connections, $DURATION"
 "${WRK[@]}" -d"$DURATION" "$URL$STATIC_PATH" | tee "$WORK/static.txt"
 SIGNUP_STATUSES="$(sed -n 's/^statuses: //p' "$WORK/signup.txt")"
-STORED="$(redis-cli -p "$SERVER_REDIS_PORT" --scan --pattern 'sg:reg:*' | wc -l)"
+STORED="$(redis-cli -p "$SERVER_REDIS_PORT" --scan --pattern 'sg:{45}:reg:*' | wc -l)"
 
 # --- Redis alone, the same script --------------------------------------------------
 start_redis script-redis
 SCRIPT_REDIS_PORT="$REDIS_PORT"
 SHA="$(redis-cli -p "$SCRIPT_REDIS_PORT" -x script load <backend/store/signup.lua)"
 [[ "$SHA" =~ ^[0-9a-f]{40}$ ]] || die "SCRIPT LOAD failed: $SHA"
-# One worker, as the server sends it (backend/store/registration.c build_args): 5 fixed keys
-# and one sg:uid key, then n, code, idempotency flag, created, village, campaign and the
-# data JSON (backend/store/codec.c); random code, uniqueness hash and registration key per
-# call. Sealed values have their real lengths (URL-safe base64 of nonce+MAC+plaintext).
+# One worker, as the server sends it (backend/store/registration.c build_args): 6 fixed keys
+# and one sg:{45}:uid: key, then n, code, idempotency flag, created, village, campaign, the
+# data JSON (backend/store/codec.c), counted, the match key and the key prefix; random code,
+# uniqueness hash and registration key per call. Sealed values have their real lengths
+# (URL-safe base64 of nonce+MAC+plaintext).
 SEALED_ID="$(head -c 58 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 SEALED_PHONE="$(head -c 51 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 NOW_MS=1799539200000
 DATA='{"dest_city":"4419","employer":"东莞市某电子有限公司","job_confirmed":true,"depart_date":"2027-02-03","flex_days":1,"mode":"any","entered_by":"","people":[{"name":"韦小宝","id":"'"$SEALED_ID"'","idh":"0123456789abcdef0123456789abcdef","phone":"'"$SEALED_PHONE"'","sex":1,"birth":"1990-01-01","poverty":"none","flag":""}]}'
 COUNTED='people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1'
-EVAL=(EVALSHA "$SHA" 6
-    "sg:reg:__rand_int__" "sg:idem:-" "sg:2027-spring:byplace" "sg:2027-spring:stats:$VILLAGE"
-    "sg:2027-spring:stats:${VILLAGE:0:6}" "sg:uid:2027-spring:0123456789abcdef__rand_int__"
-    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA" "$COUNTED" "4419:20852:1:0"
+EVAL=(EVALSHA "$SHA" 7
+    "sg:{45}:reg:__rand_int__" "sg:{45}:idem:-" "sg:{45}:2027-spring:byplace" "sg:{45}:2027-spring:stats:$VILLAGE"
+    "sg:{45}:2027-spring:stats:${VILLAGE:0:6}" "sg:{45}:2027-spring:open"
+    "sg:{45}:uid:2027-spring:0123456789abcdef__rand_int__"
+    1 "__rand_int__" 0 "$NOW_MS" "$VILLAGE" 2027-spring "$DATA" "$COUNTED" "4419:20852:1:0" "sg:{45}:"
     people 1 regs 1 dest:4419 1 date:2027-02-03 1 day:2027-01-10 1)
 # redis-benchmark has no duration: size -n from a short calibration run to about DURATION.
 say "(c) redis alone: EVALSHA signup.lua, $CONNECTIONS connections"
@@ -200,7 +202,7 @@ N=$(((${CAL_RPS:-10000} * SECS) / 1))
 redis-benchmark -p "$SCRIPT_REDIS_PORT" -c "$CONNECTIONS" -n "$N" -r 1000000000 "${EVAL[@]}" 2>&1 |
     tr '\r' '\n' | grep -v '^EVALSHA.*rps=' | tee "$WORK/redis.txt" | tail -n 8
 ERRORS="$(redis-cli -p "$SCRIPT_REDIS_PORT" info stats | awk -F: '/^total_error_replies:/ { print $2 }' | tr -d '\r')"
-SCRIPT_STORED="$(redis-cli -p "$SCRIPT_REDIS_PORT" --scan --pattern 'sg:reg:*' | wc -l)"
+SCRIPT_STORED="$(redis-cli -p "$SCRIPT_REDIS_PORT" --scan --pattern 'sg:{45}:reg:*' | wc -l)"
 
 # --- results -----------------------------------------------------------------------
 read -r SIGNUP_RPS SIGNUP_P50 SIGNUP_P99 <<<"$(parse_wrk "$WORK/signup.txt")"

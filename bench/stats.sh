@@ -67,7 +67,7 @@ t0=$(date +%s.%N)
 "$BIN" demo-data --people "$PEOPLE" --seed 1 >"$WORK/demo.log" 2>&1
 t1=$(date +%s.%N)
 FILL_S=$(python3 -c "print(f'{$t1 - $t0:.0f}')")
-REGS=$(redis-cli -p "$REDIS_PORT" zcard "sg:2027-spring:byplace")
+REGS=$(redis-cli -p "$REDIS_PORT" zcard "sg:{45}:2027-spring:byplace")
 MEM=$(redis-cli -p "$REDIS_PORT" info memory | sed -n 's/^used_memory_human:\(.*\)\r$/\1/p')
 say "filled in ${FILL_S} s: $REGS registrations, Redis uses $MEM"
 printf 'bench-stats-pw-1\n' | "$BIN" user add bench.admin --role admin --scope 45 >/dev/null 2>&1

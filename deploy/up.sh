@@ -138,6 +138,15 @@ start_redis() {
     say "Redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID, AOF in var/redis/, log var/redis.log)"
 }
 
+# Data written by a songgong before version 2 of the key layout moves to its new key names
+# (docs/redis-keys.md#migration); serve refuses to start until then. Says nothing and takes
+# one GET when there is nothing to move.
+migrate() {
+    SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" SONGGONG_KEY_FILE="$KEY_FILE" \
+        SONGGONG_DATA_DIR="${SONGGONG_DATA_DIR:-$ROOT/data}" "$BIN" migrate 9>&- ||
+        die "songgong migrate failed (see its message above); the server was not started"
+}
+
 start_server() {
     if port_in_use "$PORT"; then
         die "something already listens on port $PORT; choose another: PORT=8081 ./deploy/up.sh"
@@ -209,6 +218,7 @@ main() {
     trap 'exit 143' TERM
     stop_leftovers
     start_redis
+    migrate
     start_server
 
     local v

@@ -4,6 +4,7 @@
  * qrencode.h. Everything is built in memory; nothing here touches files or logs. */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,14 +55,21 @@ static int buf_printf(struct buf *b, const char *fmt, ...)
     return buf_append(b, tmp, (size_t)n);
 }
 
+/* libqrencode keeps static state while it encodes: one encode at a time in the process
+ * (the server's event loops, the offload worker and the poster writer all come here). */
+static pthread_mutex_t encode_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int sg__qr_encode(const char *text, QRcode **code)
 {
     if (text == NULL || text[0] == '\0')
         return SG_EINVAL;
+    pthread_mutex_lock(&encode_lock);
     errno = 0;
     *code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    int err = errno;
+    pthread_mutex_unlock(&encode_lock);
     if (*code == NULL)
-        return errno == ENOMEM ? SG_ENOMEM : SG_EINVAL; /* ERANGE: too long for version 40 */
+        return err == ENOMEM ? SG_ENOMEM : SG_EINVAL; /* ERANGE: too long for version 40 */
     return 0;
 }
 

@@ -39,6 +39,12 @@ int sg_cmd_match(int argc, char **argv);
 /** `songgong purge --campaign ID --yes [--force]`: delete a campaign's data after its retention (purge.c). */
 int sg_cmd_purge(int argc, char **argv);
 
+/**
+ * `songgong migrate`: move data of the key layout before version 2 to this one's names, then
+ * mark Redis with the version (migrate.c). Prints nothing when there is nothing to move.
+ */
+int sg_cmd_migrate(int argc, char **argv);
+
 /** `songgong report --campaign ID --scope CODE [--until DATE] [--xlsx FILE]`: the statistics table (report.c). */
 int sg_cmd_report(int argc, char **argv);
 

@@ -18,6 +18,7 @@
 struct demo {
     h2o_evloop_t *loop;
     struct sg_store *store;
+    const struct sg_options *options;
     const struct sg_campaign *campaign;
     struct sg_validate_ctx ctx;
     struct sg_demo_rng rng;
@@ -75,13 +76,12 @@ static void top_up(struct demo *d)
 
 static int run(struct demo *d)
 {
-    uint64_t deadline = h2o_now(d->loop) + CONNECT_WAIT_MS;
-    while (!sg_store_ready(d->store) && h2o_now(d->loop) < deadline)
-        h2o_evloop_run(d->loop, 50);
-    if (!sg_store_ready(d->store)) {
+    if (!sg_cli_store_wait(d->store, d->loop, CONNECT_WAIT_MS)) {
         fprintf(stderr, "songgong demo-data: Redis is not reachable\n");
         return 1;
     }
+    if (sg_cli_schema_check(d->store, d->loop, d->options) != 0)
+        return 1;
     while ((d->done < d->target && d->failures == 0) || d->inflight != 0) {
         top_up(d);
         h2o_evloop_run(d->loop, 100);
@@ -174,7 +174,7 @@ int sg_cmd_demo_data(int argc, char **argv)
         return 1;
     }
     d.loop = h2o_evloop_create();
-    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections};
+    struct sg_store_config sc = sg_options_store_config(&o, o.redis_connections);
     if ((d.store = sg_store_new(d.loop, &sc, &err)) == NULL) {
         fprintf(stderr, "songgong demo-data: %s (%s)\n", err, o.key_file);
         return 1;
@@ -192,6 +192,7 @@ int sg_cmd_demo_data(int argc, char **argv)
     }
     sg_demo_rng_seed(&d.rng, seed);
     d.target = people;
+    d.options = &o;
     ret = run(&d);
     sg_store_free(d.store);
     sg_data_free(&app);

@@ -19,6 +19,7 @@ static const struct {
     {"purge", sg_cmd_purge, "delete a campaign's data after its retention period"},
     {"match", sg_cmd_match, "match open registrations into vehicles (preview, or --accept)"},
     {"report", sg_cmd_report, "the statistics table of a campaign up to a date (JSON, --xlsx)"},
+    {"migrate", sg_cmd_migrate, "move data of the old key layout to this version's key names"},
 };
 
 static void usage(FILE *out)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd/options.h"
 #include "store/store.h"
 
@@ -19,7 +20,10 @@ const char sg_options_help[] =
     "  --today DATE      SONGGONG_TODAY       fixed YYYY-MM-DD as today's date (tests and demos)\n"
     "                    SONGGONG_REDIS_TIMEOUT_MS    per-command Redis timeout (default 2000)\n"
     "                    SONGGONG_REDIS_CONNECTIONS   Redis connections used round robin (default 4, 1-16)\n"
-    "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n";
+    "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n"
+    "  --threads N       SONGGONG_THREADS     event loops of the server, one per thread (default: one per core)\n"
+    "                    SONGGONG_ACCESS_LOG          on (default) or off: one line per request on stderr\n"
+    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -30,6 +34,12 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* Province codes are two digits; they name the divisions file and tag every Redis key. */
+static bool province_valid(const char *p)
+{
+    return strlen(p) == 2 && strspn(p, "0123456789") == 2;
 }
 
 static const char *env_or(const char *name, const char *fallback)
@@ -50,6 +60,10 @@ int sg_options_from_env(struct sg_options *o)
     o->site_dir = env_or("SONGGONG_SITE_DIR", "site");
     o->today = env_or("SONGGONG_TODAY", NULL);
     o->province = env_or("SONGGONG_PROVINCE", "45");
+    if (!province_valid(o->province)) {
+        fprintf(stderr, "songgong: SONGGONG_PROVINCE must be a two-digit province code\n");
+        return -1;
+    }
     if (parse_uint(env_or("SONGGONG_PORT", "8080"), 65535, &v) != 0 || v == 0) {
         fprintf(stderr, "songgong: SONGGONG_PORT must be a port number\n");
         return -1;
@@ -70,6 +84,21 @@ int sg_options_from_env(struct sg_options *o)
         return -1;
     }
     o->session_idle_s = (unsigned)v;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    char cores_text[16];
+    snprintf(cores_text, sizeof(cores_text), "%ld", cores >= 1 && cores <= 64 ? cores : 1);
+    if (parse_uint(env_or("SONGGONG_THREADS", cores_text), 64, &v) != 0 || v == 0) {
+        fprintf(stderr, "songgong: SONGGONG_THREADS must be 1 to 64\n");
+        return -1;
+    }
+    o->threads = (unsigned)v;
+    const char *log = env_or("SONGGONG_ACCESS_LOG", "on");
+    if (strcmp(log, "on") != 0 && strcmp(log, "off") != 0) {
+        fprintf(stderr, "songgong: SONGGONG_ACCESS_LOG must be on or off\n");
+        return -1;
+    }
+    o->access_log = strcmp(log, "on") == 0;
+    o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
     return 0;
 }
 
@@ -104,9 +133,22 @@ int sg_options_take(struct sg_options *o, int argc, char **argv, int *i)
     const char *v;
     for (size_t k = 0; k != sizeof(strings) / sizeof(strings[0]); ++k) {
         if ((v = sg_flag_value(argc, argv, i, strings[k].flag)) != NULL) {
+            if (strcmp(strings[k].flag, "--province") == 0 && !province_valid(v)) {
+                fprintf(stderr, "songgong: --province must be a two-digit province code\n");
+                return -1;
+            }
             *(const char **)((char *)o + strings[k].offset) = v;
             return 1;
         }
+    }
+    if ((v = sg_flag_value(argc, argv, i, "--threads")) != NULL) {
+        unsigned long n;
+        if (parse_uint(v, 64, &n) != 0 || n == 0) {
+            fprintf(stderr, "songgong: --threads must be 1 to 64\n");
+            return -1;
+        }
+        o->threads = (unsigned)n;
+        return 1;
     }
     if ((v = sg_flag_value(argc, argv, i, "--port")) != NULL) {
         unsigned long port;
@@ -135,10 +177,23 @@ void sg_options_finish(struct sg_options *o)
     }
 }
 
-struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop)
+struct sg_store_config sg_options_store_config(const struct sg_options *o, unsigned connections)
+{
+    return (struct sg_store_config){o->redis, o->key_file, o->redis_timeout_ms, connections, o->province};
+}
+
+bool sg_cli_store_wait(struct sg_store *s, h2o_evloop_t *loop, unsigned ms)
+{
+    uint64_t deadline = h2o_now(loop) + ms;
+    while (!sg_store_ready(s) && h2o_now(loop) < deadline)
+        h2o_evloop_run(loop, 50);
+    return sg_store_ready(s);
+}
+
+struct sg_store *sg_cli_store_connect(const struct sg_options *o, h2o_evloop_t **loop)
 {
     const char *err = NULL;
-    struct sg_store_config sc = {o->redis, o->key_file, o->redis_timeout_ms, 1};
+    struct sg_store_config sc = sg_options_store_config(o, 1);
     /* h2o 2.2.5 cannot destroy a loop: it lives until exit, reachable from here. */
     static h2o_evloop_t *cli_loop;
     if (cli_loop == NULL)
@@ -149,15 +204,55 @@ struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **lo
         fprintf(stderr, "songgong: %s (%s)\n", err, o->key_file);
         return NULL;
     }
-    uint64_t deadline = h2o_now(*loop) + 5000;
-    while (!sg_store_ready(s) && h2o_now(*loop) < deadline)
-        h2o_evloop_run(*loop, 50);
-    if (!sg_store_ready(s)) {
+    if (!sg_cli_store_wait(s, *loop, 5000)) {
         fprintf(stderr, "songgong: Redis at %s is not reachable\n", o->redis);
         sg_store_free(s);
         return NULL;
     }
     return s;
+}
+
+struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop)
+{
+    struct sg_store *s = sg_cli_store_connect(o, loop);
+    if (s != NULL && sg_cli_schema_check(s, *loop, o) != 0) {
+        sg_store_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+struct schema_wait {
+    int done, status;
+    enum sg_store_schema schema;
+    char what[64];
+};
+
+static void on_schema(void *data, int status, enum sg_store_schema schema, const char *what)
+{
+    struct schema_wait *w = data;
+    w->status = status;
+    w->schema = schema;
+    snprintf(w->what, sizeof(w->what), "%s", what != NULL ? what : "");
+    w->done = 1;
+}
+
+int sg_cli_schema_check(struct sg_store *s, h2o_evloop_t *loop, const struct sg_options *o)
+{
+    struct schema_wait w = {0};
+    if ((w.status = sg_store_schema_check(s, on_schema, &w)) == 0)
+        sg_cli_wait(loop, &w.done);
+    if (w.status != 0)
+        fprintf(stderr, "songgong: cannot read the key layout's version from Redis at %s\n", o->redis);
+    else if (w.schema == SG_STORE_SCHEMA_OLD)
+        fprintf(stderr,
+                "songgong: Redis at %s holds data in the old key layout (such as %s): run 'songgong migrate' "
+                "first\n",
+                o->redis, w.what);
+    else if (w.schema == SG_STORE_SCHEMA_UNKNOWN)
+        fprintf(stderr, "songgong: Redis at %s holds key layout version %s; this songgong knows version %s\n", o->redis,
+                w.what, SG_STORE_SCHEMA_VERSION);
+    return w.status == 0 && w.schema == SG_STORE_SCHEMA_CURRENT ? 0 : -1;
 }
 
 void sg_cli_wait(h2o_evloop_t *loop, const int *done)

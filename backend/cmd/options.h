@@ -7,11 +7,15 @@
 #include <stdbool.h>
 #include <h2o.h>
 #include "service/app.h"
+#include "store/store.h"
 
 struct sg_options {
     int port;
     const char *host, *redis, *public_url, *key_file, *data_dir, *site_dir, *today, *province;
     unsigned redis_timeout_ms, redis_connections, session_idle_s;
+    unsigned threads; /* event loops of the server (default: one per core) */
+    bool access_log;
+    const char *metrics_token;
     char public_url_buf[256];
 };
 
@@ -32,11 +36,25 @@ void sg_options_finish(struct sg_options *o);
 int sg_data_load(struct sg_app *app, const struct sg_options *o);
 void sg_data_free(struct sg_app *app);
 
+/** The store's settings from o (o borrowed: it must outlive the store). */
+struct sg_store_config sg_options_store_config(const struct sg_options *o, unsigned connections);
+
 /**
  * For commands that talk to Redis outside the server: a loop and a store, connected
- * (waits up to 5 s). NULL with a message on stderr when that fails.
+ * (waits up to 5 s), whose key layout is this code's (sg_cli_schema_check). NULL with a
+ * message on stderr when that fails.
  */
 struct sg_store *sg_cli_store_open(const struct sg_options *o, h2o_evloop_t **loop);
+/** The same without the layout check: for `songgong migrate`. */
+struct sg_store *sg_cli_store_connect(const struct sg_options *o, h2o_evloop_t **loop);
+/** Run loop until s is connected or ms pass; true when connected. */
+bool sg_cli_store_wait(struct sg_store *s, h2o_evloop_t *loop, unsigned ms);
+/**
+ * Check that Redis holds this code's key layout (sg_store_schema_check; marks an empty
+ * Redis), running loop until known. 0, or -1 after one line on stderr saying why not
+ * (old layout: run `songgong migrate`).
+ */
+int sg_cli_schema_check(struct sg_store *s, h2o_evloop_t *loop, const struct sg_options *o);
 /** Run the loop until *done is set. */
 void sg_cli_wait(h2o_evloop_t *loop, const int *done);
 

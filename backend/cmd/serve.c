@@ -56,15 +56,38 @@ int sg_cmd_serve(int argc, char **argv)
         return 1;
     fprintf(stderr, "songgong: loaded %zu divisions, %zu destinations, %zu campaigns in %.1f ms\n",
             sg_divisions_count(app.divisions), sg_divisions_count(app.destinations), app.ncampaigns, elapsed_ms(&t0));
-    h2o_evloop_t *loop = h2o_evloop_create();
-    struct sg_store_config sc = {o.redis, o.key_file, o.redis_timeout_ms, o.redis_connections};
+    /* Never write next to data of another key layout: checked once here with a store of
+     * its own; a Redis still down is waited for (503 meanwhile), as when it goes away later. */
+    static h2o_evloop_t *loop; /* h2o 2.2.5 cannot destroy a loop: it lives until exit, reachable */
+    loop = h2o_evloop_create();
+    struct sg_store_config check_config = sg_options_store_config(&o, 1);
     const char *err = NULL;
-    if ((app.store = sg_store_new(loop, &sc, &err)) == NULL) {
+    struct sg_store *check = sg_store_new(loop, &check_config, &err);
+    if (check == NULL) {
         fprintf(stderr, "songgong: %s (%s)\n", err, o.key_file);
+        sg_data_free(&app);
         return 1;
     }
-    int ret = sg_server_run(&app, loop, o.host, o.port);
-    sg_store_free(app.store);
+    int bad = 0;
+    if (!sg_cli_store_wait(check, loop, 5000))
+        fprintf(stderr,
+                "songgong: Redis at %s is not reachable yet: answering 503 until it is (key layout not checked)\n",
+                o.redis);
+    else
+        bad = sg_cli_schema_check(check, loop, &o);
+    sg_store_free(check);
+    if (bad != 0) {
+        sg_data_free(&app);
+        return 1;
+    }
+    app.access_log = o.access_log;
+    app.metrics_token = o.metrics_token;
+    struct sg_server_config sc = {.app = &app,
+                                  .store = sg_options_store_config(&o, o.redis_connections),
+                                  .host = o.host,
+                                  .port = o.port,
+                                  .threads = o.threads};
+    int ret = sg_server_run(&sc);
     sg_poster_release_caches(); /* fonts and cairo state the poster pages filled */
     sg_data_free(&app);
     return ret == 0 ? 0 : 1;

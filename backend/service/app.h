@@ -23,8 +23,10 @@ struct sg_app {
     struct sg_store *store;
     const char *public_url; /* no trailing slash; QR codes and links are built on it */
     const char *site_dir;
-    unsigned session_idle_s; /* staff sessions end after this long without a request */
-    bool has_today;          /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    unsigned session_idle_s;   /* staff sessions end after this long without a request */
+    bool access_log;           /* one line per request on stderr (SONGGONG_ACCESS_LOG) */
+    const char *metrics_token; /* GET /metrics from outside loopback with this bearer token; NULL: loopback only */
+    bool has_today;            /* SONGGONG_TODAY set: a fixed date for tests and demos */
     struct sg_date today;
 };
 

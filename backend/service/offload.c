@@ -31,3 +31,8 @@ void sg_offload_run(sg_offload_fn work, sg_offload_fn done, void *arg)
     if (sg_worker_run(worker(), work, done, arg) != 0)
         abort(); /* unbounded: never full */
 }
+
+size_t sg_offload_queued(void)
+{
+    return sg_worker_queued(worker());
+}

@@ -19,4 +19,7 @@ void sg_offload_stop(void);
 /** Run work(arg) on the worker thread, then done(arg) on this loop, exactly once each. */
 void sg_offload_run(sg_offload_fn work, sg_offload_fn done, void *arg);
 
+/** Jobs waiting or running, from every loop. */
+size_t sg_offload_queued(void);
+
 #endif

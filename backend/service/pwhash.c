@@ -71,3 +71,8 @@ void sg_pwhash_verify(const char *hash, const char *password, sg_pwhash_cb cb, v
     if (sg_worker_run(worker, verify, on_verified, job) != 0)
         abort(); /* unbounded: never full */
 }
+
+size_t sg_pwhash_queued(void)
+{
+    return worker != NULL ? sg_worker_queued(worker) : 0;
+}

@@ -24,4 +24,7 @@ void sg_pwhash_stop(void);
  */
 void sg_pwhash_verify(const char *hash, const char *password, sg_pwhash_cb cb, void *data);
 
+/** Jobs waiting or running, from every loop. */
+size_t sg_pwhash_queued(void);
+
 #endif

@@ -7,29 +7,39 @@
 -- HSET of used, seat_next and holes. The members stay in the open index: open_sweep.lua
 -- takes them out afterwards, run by run in the index's order (a ZREM each would cost
 -- Redis ~5-10 us a member in a 1M-member index). Returns {groups assigned, {skipped codes}}.
--- KEYS[1] sg:{campaign}:open  KEYS[2] sg:{campaign}:assign
--- ARGV[1] n, then n times: open member "{village}:{code}:...:{people}", vehicle id, seat
-local n = tonumber(ARGV[1])
+-- KEYS[1] sg:{P}:{campaign}:open  KEYS[2] sg:{P}:{campaign}:assign
+-- KEYS[1 + 2j] sg:{P}:vehicle:{id j}  KEYS[2 + 2j] sg:{P}:vehicle:{id j}:seats, for j = 1 .. m
+-- ARGV[1] n  ARGV[2] m  ARGV[3 .. 2+m] the vehicle ids of the batch, in the order of their keys
+-- then n times: open member "{village}:{code}:...:{people}", vehicle id, seat
+-- Every key comes in KEYS: this script derives none (a group whose vehicle has no keys
+-- is skipped).
+local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
 if n == 0 then
   return {0, {}}
 end
+local vkeys = {}
+for j = 1, m do
+  vkeys[ARGV[2 + j]] = j
+end
+local base = 2 + m
 local members, codes = {}, {}
 for i = 1, n do
-  members[i] = ARGV[3 * i - 1]
+  members[i] = ARGV[base + 3 * i - 2]
   codes[i] = string.sub(members[i], 14, 21)
 end
 local open = redis.call('ZMSCORE', KEYS[1], unpack(members))
 local held = redis.call('HMGET', KEYS[2], unpack(codes))
 local vehicles, order, assign, skipped, seen = {}, {}, {}, {}, {}
 for i = 1, n do
-  local vid, seat, code = ARGV[3 * i], tonumber(ARGV[3 * i + 1]), codes[i]
+  local vid, seat, code = ARGV[base + 3 * i - 1], tonumber(ARGV[base + 3 * i]), codes[i]
   local people = tonumber(string.match(members[i], ':(%d+)$'))
   local v = vehicles[vid]
   if not v then
-    local key = 'sg:vehicle:' .. vid
-    local f = redis.call('HMGET', key, 'status', 'capacity', 'used', 'seat_next', 'holes')
+    local j = vkeys[vid]
+    local f = j and redis.call('HMGET', KEYS[1 + 2 * j], 'status', 'capacity', 'used', 'seat_next', 'holes') or {}
     v = seats_parse(f[4], f[5])
-    v.key, v.ok, v.cap, v.used = key, f[1] == 'planned', tonumber(f[2]) or 0, tonumber(f[3]) or 0
+    v.key, v.seatkey, v.ok = j and KEYS[1 + 2 * j], j and KEYS[2 + 2 * j], f[1] == 'planned'
+    v.cap, v.used = tonumber(f[2]) or 0, tonumber(f[3]) or 0
     v.room, v.seats, v.people = v.cap - v.used, {}, 0
     vehicles[vid] = v
     order[#order + 1] = v
@@ -49,7 +59,7 @@ end
 for _, v in ipairs(order) do
   if v.people > 0 then
     for k = 1, #v.seats, 2000 do -- unpack stays under Lua's stack limit (8000)
-      redis.call('ZADD', v.key .. ':seats', unpack(v.seats, k, math.min(k + 1999, #v.seats)))
+      redis.call('ZADD', v.seatkey, unpack(v.seats, k, math.min(k + 1999, #v.seats)))
     end
     seats_write(v.key, v, 'used', v.used + v.people)
   end

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Assignments of registrations to vehicle seats, and the matching input. The open index
- * (sg:{campaign}:open) holds every registration still to be matched with what matching
+ * (sg:{P}:{campaign}:open) holds every registration still to be matched with what matching
  * needs in the member itself, so a scope's input is one ZRANGEBYLEX and no hash reads. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 
 /* DEL KEYS[1] if it still holds ARGV[1] (a lock or a mark someone else may have set since). */
 static const char compare_and_delete[] =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    "#!lua\nif redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 struct assign_op {
     void *data;
@@ -130,11 +130,11 @@ static void on_open(void *data, int status, redisReply *reply)
 
 int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data)
 {
-    char key[64], lo[24], hi[24];
-    snprintf(key, sizeof(key), "sg:%s:open", campaign);
+    struct sg__key key;
+    char lo[24], hi[24];
     snprintf(lo, sizeof(lo), "[%s", scope);
     snprintf(hi, sizeof(hi), "(%s\xff", scope);
-    const char *argv[] = {"ZRANGEBYLEX", key, lo, hi};
+    const char *argv[] = {"ZRANGEBYLEX", sg__key_campaign(&key, &s->keys, campaign, SG__KEY_OPEN), lo, hi};
     struct assign_op *op = op_new(data);
     op->cb.open = cb;
     return send_op(s, op, -1, 0, 4, argv, on_open);
@@ -161,34 +161,55 @@ static void on_assigned(void *data, int status, redisReply *reply)
     free(op);
 }
 
+/* The vehicles of a batch into ids, each once: the batch comes in vehicle order, so a
+ * vehicle repeats the one before (one met again later only has its keys sent twice). */
+static size_t batch_vehicles(const struct sg_assignment *a, size_t n, const char **ids)
+{
+    size_t m = 0;
+    for (size_t i = 0; i != n; ++i)
+        if (m == 0 || strcmp(ids[m - 1], a[i].vehicle) != 0)
+            ids[m++] = a[i].vehicle;
+    return m;
+}
+
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
                     sg_store_assign_cb cb, void *data)
 {
-    char keys[2][64], count[16];
-    size_t argc = 3 + 3 * n;
-    const char **argv = malloc(argc * sizeof(*argv));
+    char count[16], nvehicles[16];
+    const char **ids = malloc((n + 1) * sizeof(*ids));
+    size_t m = batch_vehicles(a, n, ids), nkeys = 2 + 2 * m, argc = nkeys + 2 + m + 3 * n;
+    const char **argv = malloc(argc * sizeof(*argv)), **v = argv;
     size_t *lens = malloc(argc * sizeof(*lens));
+    struct sg__key *keys = malloc(nkeys * sizeof(*keys));
     char(*seats)[12] = malloc((n + 1) * sizeof(*seats));
-    if (argv == NULL || lens == NULL || seats == NULL)
+    if (ids == NULL || argv == NULL || lens == NULL || keys == NULL || seats == NULL)
         abort();
-    snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
-    snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
+    *v++ = sg__key_campaign(&keys[0], &s->keys, campaign, SG__KEY_OPEN);
+    *v++ = sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_ASSIGN);
+    for (size_t j = 0; j != m; ++j) {
+        *v++ = sg__key_vehicle(&keys[2 + 2 * j], &s->keys, ids[j]);
+        *v++ = sg__key_vehicle_seats(&keys[3 + 2 * j], &s->keys, ids[j]);
+    }
     snprintf(count, sizeof(count), "%zu", n);
-    argv[0] = keys[0], argv[1] = keys[1], argv[2] = count;
+    snprintf(nvehicles, sizeof(nvehicles), "%zu", m);
+    *v++ = count, *v++ = nvehicles;
+    for (size_t j = 0; j != m; ++j)
+        *v++ = ids[j];
     for (size_t i = 0; i != n; ++i) {
         snprintf(seats[i], sizeof(seats[i]), "%u", a[i].seat);
-        const char **v = argv + 3 + 3 * i;
-        v[0] = a[i].member, v[1] = a[i].vehicle, v[2] = seats[i];
+        *v++ = a[i].member, *v++ = a[i].vehicle, *v++ = seats[i];
     }
     for (size_t i = 0; i != argc; ++i)
         lens[i] = strlen(argv[i]);
     struct assign_op *op = op_new(data);
     op->cb.assign = cb;
-    int ret = sg__store_eval(s, SG__SCRIPT_ASSIGN, 2, (int)argc, argv, lens, on_assigned, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_ASSIGN, (int)nkeys, (int)argc, argv, lens, on_assigned, op);
     if (ret != 0)
         free(op);
+    free(ids);
     free(argv);
     free(lens);
+    free(keys);
     free(seats);
     return ret;
 }
@@ -210,12 +231,12 @@ static void on_swept(void *data, int status, redisReply *reply)
 int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *min, const char *max, size_t limit,
                         sg_store_sweep_cb cb, void *data)
 {
-    char keys[2][64], n[24] = "";
-    snprintf(keys[0], sizeof(keys[0]), "sg:%s:open", campaign);
-    snprintf(keys[1], sizeof(keys[1]), "sg:%s:assign", campaign);
+    struct sg__key keys[2];
+    char n[24] = "";
     if (limit != 0)
         snprintf(n, sizeof(n), "%zu", limit);
-    const char *argv[] = {keys[0], keys[1], min, max, n};
+    const char *argv[] = {sg__key_campaign(&keys[0], &s->keys, campaign, SG__KEY_OPEN),
+                          sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_ASSIGN), min, max, n};
     struct assign_op *op = op_new(data);
     op->cb.sweep = cb;
     return send_op(s, op, SG__SCRIPT_OPEN_SWEEP, 2, 5, argv, on_swept);
@@ -232,13 +253,17 @@ static void on_mark(void *data, int status, redisReply *reply)
 
 int sg_store_unswept_get(struct sg_store *s, const char *campaign, const char *token, sg_store_mark_cb cb, void *data)
 {
-    static const char script[] = "local m = redis.call('GET', KEYS[1]) if not m then return false end "
+    static const char script[] = "#!lua flags=no-writes\n"
+                                 "local m = redis.call('GET', KEYS[1]) if not m then return false end "
                                  "local l = redis.call('GET', KEYS[2]) if l and l ~= ARGV[1] then return false end "
                                  "return m";
-    char keys[2][64];
-    snprintf(keys[0], sizeof(keys[0]), "sg:%s:unswept", campaign);
-    snprintf(keys[1], sizeof(keys[1]), "sg:%s:matchlock", campaign);
-    const char *argv[] = {"EVAL", script, "2", keys[0], keys[1], token};
+    struct sg__key keys[2];
+    const char *argv[] = {"EVAL",
+                          script,
+                          "2",
+                          sg__key_campaign(&keys[0], &s->keys, campaign, SG__KEY_UNSWEPT),
+                          sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_MATCHLOCK),
+                          token};
     struct assign_op *op = op_new(data);
     op->cb.mark = cb;
     return send_op(s, op, -1, 0, 6, argv, on_mark);
@@ -246,21 +271,19 @@ int sg_store_unswept_get(struct sg_store *s, const char *campaign, const char *t
 
 int sg_store_unswept_set(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb, void *data)
 {
-    char key[64];
-    snprintf(key, sizeof(key), "sg:%s:unswept", campaign);
-    const char *argv[] = {"SET", key, mark};
+    struct sg__key key;
+    const char *argv[] = {"SET", sg__key_campaign(&key, &s->keys, campaign, SG__KEY_UNSWEPT), mark};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
     return send_op(s, op, -1, 0, 3, argv, on_status);
 }
 
-/* Delete sg:{campaign}:{name} if it still holds value. */
-static int delete_if(struct sg_store *s, const char *campaign, const char *name, const char *value,
+/* Delete the campaign's key which if it still holds value. */
+static int delete_if(struct sg_store *s, const char *campaign, enum sg__key_campaign which, const char *value,
                      sg_store_status_cb cb, void *data)
 {
-    char key[64];
-    snprintf(key, sizeof(key), "sg:%s:%s", campaign, name);
-    const char *argv[] = {"EVAL", compare_and_delete, "1", key, value};
+    struct sg__key key;
+    const char *argv[] = {"EVAL", compare_and_delete, "1", sg__key_campaign(&key, &s->keys, campaign, which), value};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
     return send_op(s, op, -1, 0, 5, argv, on_status);
@@ -269,7 +292,7 @@ static int delete_if(struct sg_store *s, const char *campaign, const char *name,
 int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
                            void *data)
 {
-    return delete_if(s, campaign, "unswept", mark, cb, data);
+    return delete_if(s, campaign, SG__KEY_UNSWEPT, mark, cb, data);
 }
 
 static void on_status(void *data, int status, redisReply *reply)
@@ -290,14 +313,16 @@ static void on_status(void *data, int status, redisReply *reply)
 int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
                                 sg_store_status_cb cb, void *data)
 {
-    char keys[3][64];
-    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", code);
-    snprintf(keys[1], sizeof(keys[1]), "sg:%s:open", campaign);
-    snprintf(keys[2], sizeof(keys[2]), "sg:%s:assign", campaign);
-    const char *argv[] = {keys[0], keys[1], keys[2], code, reopen ? "reopen" : "drop"};
+    struct sg__key keys[3];
+    const char *argv[] = {sg__key_reg(&keys[0], &s->keys, code),
+                          sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_OPEN),
+                          sg__key_campaign(&keys[2], &s->keys, campaign, SG__KEY_ASSIGN),
+                          code,
+                          reopen ? "reopen" : "drop",
+                          s->keys.prefix};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
-    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_RELEASE, 3, 5, argv, on_status);
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_RELEASE, 3, 6, argv, on_status);
 }
 
 static void on_moved(void *data, int status, redisReply *reply)
@@ -327,25 +352,29 @@ static void on_moved(void *data, int status, redisReply *reply)
 int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
                              sg_store_move_cb cb, void *data)
 {
-    char keys[5][64];
-    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", code);
-    snprintf(keys[1], sizeof(keys[1]), "sg:%s:open", campaign);
-    snprintf(keys[2], sizeof(keys[2]), "sg:%s:assign", campaign);
-    snprintf(keys[3], sizeof(keys[3]), "sg:vehicle:%s", vehicle);
-    snprintf(keys[4], sizeof(keys[4]), "sg:%s:matchlock", campaign);
-    const char *argv[] = {keys[0], keys[1], keys[2], keys[3], keys[4], code, vehicle, campaign};
+    struct sg__key keys[6];
+    const char *argv[] = {sg__key_reg(&keys[0], &s->keys, code),
+                          sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_OPEN),
+                          sg__key_campaign(&keys[2], &s->keys, campaign, SG__KEY_ASSIGN),
+                          sg__key_vehicle(&keys[3], &s->keys, vehicle),
+                          sg__key_campaign(&keys[4], &s->keys, campaign, SG__KEY_MATCHLOCK),
+                          sg__key_vehicle_seats(&keys[5], &s->keys, vehicle),
+                          code,
+                          vehicle,
+                          campaign,
+                          s->keys.prefix};
     struct assign_op *op = op_new(data);
     op->cb.move = cb;
-    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_MOVE, 5, 8, argv, on_moved);
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_MOVE, 6, 10, argv, on_moved);
 }
 
 int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,
                         sg_store_status_cb cb, void *data)
 {
-    char key[64], ttl[16];
-    snprintf(key, sizeof(key), "sg:%s:matchlock", campaign);
+    struct sg__key key;
+    char ttl[16];
     snprintf(ttl, sizeof(ttl), "%u", ttl_ms);
-    const char *argv[] = {"SET", key, token, "NX", "PX", ttl};
+    const char *argv[] = {"SET", sg__key_campaign(&key, &s->keys, campaign, SG__KEY_MATCHLOCK), token, "NX", "PX", ttl};
     struct assign_op *op = op_new(data);
     op->cb.status = cb;
     return send_op(s, op, -1, 0, 6, argv, on_status);
@@ -354,5 +383,5 @@ int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *to
 int sg_store_match_unlock(struct sg_store *s, const char *campaign, const char *token, sg_store_status_cb cb,
                           void *data)
 {
-    return delete_if(s, campaign, "matchlock", token, cb, data);
+    return delete_if(s, campaign, SG__KEY_MATCHLOCK, token, cb, data);
 }

@@ -3,9 +3,11 @@
 -- flexibility, a type its mode allows, the vehicle planned and with a free run of seats
 -- for the whole group (a hole left by a cancel first, else from seat_next; seats.lua
 -- comes first). Refused while a matching run holds the campaign's lock (docs/redis-keys.md).
--- KEYS[1] sg:reg:{code}  KEYS[2] sg:{campaign}:open  KEYS[3] sg:{campaign}:assign
--- KEYS[4] sg:vehicle:{id}  KEYS[5] sg:{campaign}:matchlock
--- ARGV[1] code  ARGV[2] vehicle id  ARGV[3] campaign
+-- KEYS[1] sg:{P}:reg:{code}  KEYS[2] sg:{P}:{campaign}:open  KEYS[3] sg:{P}:{campaign}:assign
+-- KEYS[4] sg:{P}:vehicle:{id}  KEYS[5] sg:{P}:{campaign}:matchlock  KEYS[6] sg:{P}:vehicle:{id}:seats
+-- ARGV[1] code  ARGV[2] vehicle id  ARGV[3] campaign  ARGV[4] the key prefix sg:{P}:
+-- Derived keys (the vehicle it leaves, from the assignment; same hash slot, the prefix's
+-- tag): those of assignment_drop (seats.lua).
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'busy'}
 end
@@ -34,13 +36,13 @@ if not seat then
   return {'no_room'}
 end
 if now_vid then
-  assignment_drop(ARGV[3], ARGV[1], people, r[5])
+  assignment_drop(ARGV[4], KEYS[3], ARGV[1], people, r[5])
 end
 redis.call('ZREM', KEYS[2], r[3]) -- (an assigned member may not have been swept out yet)
 seats = seats_read(KEYS[4])
 seats_take(seats, seat, seat + people - 1)
 seats_write(KEYS[4], seats)
-redis.call('ZADD', KEYS[4] .. ':seats', seat, ARGV[1])
+redis.call('ZADD', KEYS[6], seat, ARGV[1])
 redis.call('HINCRBY', KEYS[4], 'used', people)
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ':' .. seat)
 return {'ok', tostring(seat)}

@@ -1,9 +1,18 @@
 -- Cancel a registration atomically (layout: docs/redis-keys.md): free its ID numbers,
 -- take back the counters it added ("counted") from its village and county, move its
 -- index entry from byplace to cancelled, and record who and when. Used by staff and by
--- the worker's own cancel; a second cancel changes nothing. seats.lua comes first.
--- KEYS[1] sg:reg:{code}
+-- the worker's own cancel; a second cancel changes nothing. seats.lua (and with it the
+-- script's first line, #!lua) comes first.
+-- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] who cancels (a staff user name, or "worker")  ARGV[2] now, ms since the epoch
+-- ARGV[3] the key prefix sg:{P}:
+-- Derived keys (the caller knows the code only; the campaign, village, ID numbers and
+-- seat come from the record; all in the hash slot of the prefix's tag, as KEYS[1]), with
+-- P = ARGV[3] and C = the record's campaign:
+--   P..'uid:'..C..':'..{hash}  P..C..':stats:'..{village}  P..C..':stats:'..{county}
+--   P..C..':open'  P..C..':byplace'  P..C..':cancelled'
+--   and through assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
+--   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'people', 'open')
 if not h[1] then
   return {'missing'}
@@ -11,14 +20,14 @@ end
 if h[3] == 'cancelled' then
   return {'already_cancelled'}
 end
-local campaign, village, code = h[1], h[2], h[6]
+local P, campaign, village, code = ARGV[3], h[1], h[2], h[6]
 for _, p in ipairs(cjson.decode(h[4]).people) do
-  local k = 'sg:uid:' .. campaign .. ':' .. p.idh
+  local k = P .. 'uid:' .. campaign .. ':' .. p.idh
   if redis.call('GET', k) == code then
     redis.call('DEL', k)
   end
 end
-local keys = {'sg:' .. campaign .. ':stats:' .. village, 'sg:' .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
+local keys = {P .. campaign .. ':stats:' .. village, P .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
 local field
 for w in string.gmatch(h[5] or '', '%S+') do
   if field == nil then
@@ -34,11 +43,11 @@ for w in string.gmatch(h[5] or '', '%S+') do
 end
 -- its seat, if it had one, is freed (seats.lua), and it leaves the open index for good: a
 -- cancelled registration is never matched
-assignment_drop(campaign, code, tonumber(h[7]), h[5])
+assignment_drop(P, P .. campaign .. ':assign', code, tonumber(h[7]), h[5])
 if h[8] then
-  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[8])
+  redis.call('ZREM', P .. campaign .. ':open', h[8])
 end
-redis.call('ZREM', 'sg:' .. campaign .. ':byplace', village .. ':' .. code)
-redis.call('ZADD', 'sg:' .. campaign .. ':cancelled', 0, village .. ':' .. code)
+redis.call('ZREM', P .. campaign .. ':byplace', village .. ':' .. code)
+redis.call('ZADD', P .. campaign .. ':cancelled', 0, village .. ':' .. code)
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_by', ARGV[1], 'cancelled_at', ARGV[2])
 return {'ok', village}

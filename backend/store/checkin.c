@@ -58,19 +58,21 @@ static void on_checked_in(void *data, int status, redisReply *reply)
 
 int sg_store_checkin(struct sg_store *s, const char *code, const char *vehicle, sg_store_checkin_cb cb, void *data)
 {
-    char keys[3][64];
-    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", code);
-    snprintf(keys[1], sizeof(keys[1]), "sg:vehicle:%s", vehicle);
-    snprintf(keys[2], sizeof(keys[2]), "sg:vehicle:%s:boarded", vehicle);
-    const char *argv[] = {keys[0], keys[1], keys[2], code, vehicle};
-    size_t lens[5];
-    for (size_t i = 0; i != 5; ++i)
+    struct sg__key keys[3];
+    const char *argv[] = {sg__key_reg(&keys[0], &s->keys, code),
+                          sg__key_vehicle(&keys[1], &s->keys, vehicle),
+                          sg__key_vehicle_boarded(&keys[2], &s->keys, vehicle),
+                          code,
+                          vehicle,
+                          s->keys.prefix};
+    size_t lens[6];
+    for (size_t i = 0; i != 6; ++i)
         lens[i] = strlen(argv[i]);
     struct checkin_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct checkin_op){cb, data};
-    int ret = sg__store_eval(s, SG__SCRIPT_CHECKIN, 3, 5, argv, lens, on_checked_in, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_CHECKIN, 3, 6, argv, lens, on_checked_in, op);
     if (ret != 0)
         free(op);
     return ret;

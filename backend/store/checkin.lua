@@ -1,13 +1,16 @@
+#!lua
 -- Mark a registration boarded on its vehicle (idempotent). Allowed while the vehicle is
 -- planned or boarding; the vehicle keeps boarded_people and boarded_poverty, the counts
 -- the report reads once it has departed (docs/redis-keys.md).
--- KEYS[1] sg:reg:{code}  KEYS[2] sg:vehicle:{id}  KEYS[3] sg:vehicle:{id}:boarded
--- ARGV[1] code  ARGV[2] vehicle id
+-- KEYS[1] sg:{P}:reg:{code}  KEYS[2] sg:{P}:vehicle:{id}  KEYS[3] sg:{P}:vehicle:{id}:boarded
+-- ARGV[1] code  ARGV[2] vehicle id  ARGV[3] the key prefix sg:{P}:
+-- Derived key (the caller knows the code and vehicle only; same hash slot as KEYS, the
+-- prefix's tag): ARGV[3] .. {the record's campaign} .. ':assign'.
 local r = redis.call('HMGET', KEYS[1], 'campaign', 'people', 'counted', 'status')
 if not r[4] then
   return {'missing'}
 end
-local a = redis.call('HGET', 'sg:' .. r[1] .. ':assign', ARGV[1]) or ''
+local a = redis.call('HGET', ARGV[3] .. r[1] .. ':assign', ARGV[1]) or ''
 if string.match(a, '^(%d+):') ~= ARGV[2] then
   return {'wrong_vehicle'}
 end

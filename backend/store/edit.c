@@ -10,7 +10,7 @@
 #include "store/codec.h"
 #include "store/internal.h"
 
-#define EDIT_ARGS (7 + SG_MAX_PEOPLE)
+#define EDIT_ARGS (8 + SG_MAX_PEOPLE)
 
 struct edit_op {
     sg_store_edit_cb cb;
@@ -57,7 +57,8 @@ static void counted(const struct sg_registration *reg, struct sg_date signed_on,
 }
 
 struct edit_args {
-    char key[32], people[8], flag[2], match[48], counted[SG_COUNTERS_MAX * 48];
+    struct sg__key key;
+    char people[8], flag[2], match[48], counted[SG_COUNTERS_MAX * 48];
     char json[SG__DATA_MAX];
     size_t jsonlen;
     struct sg__sealed sealed;
@@ -74,7 +75,7 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
     if (a == NULL || op == NULL)
         abort();
     *op = (struct edit_op){cb, data};
-    snprintf(a->key, sizeof(a->key), "sg:reg:%s", code);
+    sg__key_reg(&a->key, &s->keys, code);
     snprintf(a->people, sizeof(a->people), "%zu", reg->npeople);
     snprintf(a->flag, sizeof(a->flag), "%d", reset_flag_checked ? 1 : 0);
     sg__seal(s->crypto, reg, &a->sealed);
@@ -82,7 +83,8 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
     counted(reg, signed_on, a->counted, sizeof(a->counted));
     sg__match_key(reg, a->match);
     int n = 0;
-    const char *fixed[] = {a->key, expect_village, reg->village, a->people, a->json, a->counted, a->flag, a->match};
+    const char *fixed[] = {a->key.s,   expect_village, reg->village, a->people,     a->json,
+                           a->counted, a->flag,        a->match,     s->keys.prefix};
     for (size_t i = 0; i != sizeof(fixed) / sizeof(fixed[0]); ++i)
         argv[n++] = fixed[i];
     for (size_t i = 0; i != reg->npeople; ++i)
@@ -121,16 +123,16 @@ static void on_status(void *data, int status, redisReply *reply)
 int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
                                  sg_store_status_cb cb, void *data)
 {
-    char key[32], now[24];
-    snprintf(key, sizeof(key), "sg:reg:%s", code);
+    struct sg__key key;
+    char now[24];
     snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
-    const char *argv[] = {key, by, now};
-    size_t lens[] = {strlen(key), strlen(by), strlen(now)};
+    const char *argv[] = {sg__key_reg(&key, &s->keys, code), by, now, s->keys.prefix};
+    size_t lens[] = {strlen(argv[0]), strlen(by), strlen(now), s->keys.len};
     struct status_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct status_op){cb, data};
-    int ret = sg__store_eval(s, SG__SCRIPT_CANCEL, 1, 3, argv, lens, on_status, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_CANCEL, 1, 4, argv, lens, on_status, op);
     if (ret != 0)
         free(op);
     return ret;
@@ -139,12 +141,12 @@ int sg_store_registration_cancel(struct sg_store *s, const char *code, const cha
 int sg_store_registration_flag_checked(struct sg_store *s, const char *code, sg_store_status_cb cb, void *data)
 {
     /* Rare: a plain EVAL keeps it out of the script table. */
-    static const char script[] = "if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end "
+    static const char script[] = "#!lua\n"
+                                 "if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end "
                                  "redis.call('HSET', KEYS[1], 'flag_checked', '1') return 'ok'";
-    char key[32];
-    snprintf(key, sizeof(key), "sg:reg:%s", code);
-    const char *argv[] = {"EVAL", script, "1", key};
-    size_t lens[] = {4, sizeof(script) - 1, 1, strlen(key)};
+    struct sg__key key;
+    const char *argv[] = {"EVAL", script, "1", sg__key_reg(&key, &s->keys, code)};
+    size_t lens[] = {4, sizeof(script) - 1, 1, strlen(argv[3])};
     struct status_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();

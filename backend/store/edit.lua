@@ -1,12 +1,18 @@
+#!lua
 -- Replace a registration's content atomically (layout: docs/redis-keys.md): claim the
 -- ID numbers it gains (SET NX, undone on a clash), free the ones it loses, take back the
 -- counters it added ("counted") from the old village and county and add the new ones,
 -- move its index entry if the village changed. Nothing changes unless all of it does.
--- KEYS[1] sg:reg:{code}
+-- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] the village the caller checked the scope of  ARGV[2] new village  ARGV[3] n people
 -- ARGV[4] new data (JSON, numbers sealed)  ARGV[5] new counted  ARGV[6] '1': reset flag_checked
 -- ARGV[7] new "{city}:{day}:{flex}:{mode}" for the open index (signup.lua ARGV[9])
--- ARGV[8..7+n] keyed hashes of the new ID numbers
+-- ARGV[8] the key prefix sg:{P}:  ARGV[9..8+n] keyed hashes of the new ID numbers
+-- Derived keys (the caller knows the code only; the campaign, villages and old ID numbers
+-- come from the record; all in the hash slot of the prefix's tag, as KEYS[1]), with
+-- P = ARGV[8] and C = the record's campaign:
+--   P..C..':assign'  P..'uid:'..C..':'..{hash}  P..C..':stats:'..{old and new village}
+--   P..C..':stats:'..{their counties}  P..C..':byplace'  P..C..':open'
 -- A registration already in a vehicle is not edited ('assigned'): take it out first.
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'open')
 if not h[1] then
@@ -18,17 +24,18 @@ end
 if h[2] ~= ARGV[1] then
   return {'changed'}
 end
-if redis.call('HEXISTS', 'sg:' .. h[1] .. ':assign', h[6]) == 1 then
+local P = ARGV[8]
+if redis.call('HEXISTS', P .. h[1] .. ':assign', h[6]) == 1 then
   return {'assigned'}
 end
 local campaign, code = h[1], h[6]
-local uid = 'sg:uid:' .. campaign .. ':'
+local uid = P .. 'uid:' .. campaign .. ':'
 local old, new, claimed = {}, {}, {}
 for _, p in ipairs(cjson.decode(h[4]).people) do
   old[p.idh] = true
 end
 for i = 1, tonumber(ARGV[3]) do
-  local idh = ARGV[7 + i]
+  local idh = ARGV[8 + i]
   new[idh] = true
   if not old[idh] then
     if not redis.call('SET', uid .. idh, code, 'NX') then
@@ -47,7 +54,7 @@ for idh in pairs(old) do
 end
 -- Add sign * the counters in counted ("field n field n ...") to the village and its county.
 local function count(village, counted, sign)
-  local keys = {'sg:' .. campaign .. ':stats:' .. village, 'sg:' .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
+  local keys = {P .. campaign .. ':stats:' .. village, P .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
   local field
   for w in string.gmatch(counted or '', '%S+') do
     if field == nil then
@@ -65,14 +72,14 @@ end
 count(h[2], h[5], -1)
 count(ARGV[2], ARGV[5], 1)
 if h[2] ~= ARGV[2] then
-  redis.call('ZREM', 'sg:' .. campaign .. ':byplace', h[2] .. ':' .. code)
-  redis.call('ZADD', 'sg:' .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
+  redis.call('ZREM', P .. campaign .. ':byplace', h[2] .. ':' .. code)
+  redis.call('ZADD', P .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
 end
 local open = ARGV[2] .. ':' .. code .. ':' .. ARGV[7] .. ':' .. ARGV[3]
 if h[7] then
-  redis.call('ZREM', 'sg:' .. campaign .. ':open', h[7])
+  redis.call('ZREM', P .. campaign .. ':open', h[7])
 end
-redis.call('ZADD', 'sg:' .. campaign .. ':open', 0, open)
+redis.call('ZADD', P .. campaign .. ':open', 0, open)
 redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5], 'open', open)
 if ARGV[6] == '1' then
   redis.call('HSET', KEYS[1], 'flag_checked', '0')

@@ -6,6 +6,7 @@
 #include "store/store.h"
 #include "store/redis.h"
 #include "store/crypto.h"
+#include "store/keys.h"
 
 struct sg__script {
     const char *body;
@@ -34,6 +35,7 @@ enum sg__script_id {
     SG__SCRIPT_AUDIT_ONCE,
     SG__SCRIPT_REGISTRATION_GET,
     SG__SCRIPT_OPEN_SWEEP,
+    SG__SCRIPT_MIGRATE,
     SG__SCRIPTS
 };
 
@@ -44,6 +46,7 @@ struct sg_store {
     struct sg__redis *redis[SG__CONNECTIONS_MAX];
     size_t nredis, next;
     struct sg_crypto *crypto;
+    struct sg__keys keys; /* every key name comes from here (keys.h) */
     struct sg__script scripts[SG__SCRIPTS];
 };
 
@@ -51,7 +54,10 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
     sg__hgetall_lua[], sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
     sg__assignment_move_lua[], sg__checkin_lua[], sg__purge_lua[], sg__returns_until_lua[], sg__audit_once_lua[],
-    sg__registration_get_lua[], sg__open_sweep_lua[];
+    sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[];
+
+/** The body of every script, by enum sg__script_id (store.c). */
+extern const char *const sg__script_bodies[SG__SCRIPTS];
 
 /**
  * The next connected Redis connection (round robin), or NULL when none is. Requests are

@@ -1,5 +1,6 @@
+#!lua
 -- Count a wrong password; lock the account for a while after too many.
--- KEYS[1] sg:user:{name}  ARGV[1] now ms  ARGV[2] lock ms  ARGV[3] max failures
+-- KEYS[1] sg:{P}:user:{name}  ARGV[1] now ms  ARGV[2] lock ms  ARGV[3] max failures
 -- Returns the lock's end (ms) when this failure locked it, else 0.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0

@@ -16,12 +16,15 @@ struct manifest_op {
     void *data;
 };
 
-static const char script[] =
-    "local v = redis.call('HGETALL', KEYS[1]) if #v == 0 then return {} end "
-    "local seats = redis.call('ZRANGE', KEYS[1] .. ':seats', 0, -1, 'WITHSCORES') local out = {v, seats} "
-    "for i = 1, #seats, 2 do "
-    "out[#out + 1] = redis.call('HMGET', 'sg:reg:' .. seats[i], 'village', 'data') "
-    "out[#out + 1] = redis.call('SISMEMBER', KEYS[1] .. ':boarded', seats[i]) end return out";
+/* KEYS[1] sg:{P}:vehicle:{id}  KEYS[2] its :seats  KEYS[3] its :boarded
+ * ARGV[1] the registration key prefix sg:{P}:reg: (the codes come from the seat list; their
+ * keys are in the hash slot of the prefix's tag, as KEYS) */
+static const char script[] = "#!lua flags=no-writes\n"
+                             "local v = redis.call('HGETALL', KEYS[1]) if #v == 0 then return {} end "
+                             "local seats = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES') local out = {v, seats} "
+                             "for i = 1, #seats, 2 do "
+                             "out[#out + 1] = redis.call('HMGET', ARGV[1] .. seats[i], 'village', 'data') "
+                             "out[#out + 1] = redis.call('SISMEMBER', KEYS[3], seats[i]) end return out";
 
 static int entry_parse(struct sg_store *s, const redisReply *seat, const redisReply *code, const redisReply *reg,
                        const redisReply *boarded, struct sg_manifest_entry *e)
@@ -76,15 +79,22 @@ static void on_manifest(void *data, int status, redisReply *reply)
 
 int sg_store_manifest(struct sg_store *s, const char *vehicle, sg_store_manifest_cb cb, void *data)
 {
-    char key[48];
-    snprintf(key, sizeof(key), "sg:vehicle:%s", vehicle);
-    const char *argv[] = {"EVAL", script, "1", key};
-    size_t lens[] = {4, sizeof(script) - 1, 1, strlen(key)};
+    struct sg__key keys[4];
+    const char *argv[] = {"EVAL",
+                          script,
+                          "3",
+                          sg__key_vehicle(&keys[0], &s->keys, vehicle),
+                          sg__key_vehicle_seats(&keys[1], &s->keys, vehicle),
+                          sg__key_vehicle_boarded(&keys[2], &s->keys, vehicle),
+                          sg__key_reg(&keys[3], &s->keys, "")};
+    size_t lens[7];
+    for (size_t i = 0; i != 7; ++i)
+        lens[i] = strlen(argv[i]);
     struct manifest_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct manifest_op){s, cb, data};
-    int ret = sg__store_command(s, on_manifest, op, 4, argv, lens);
+    int ret = sg__store_command(s, on_manifest, op, 7, argv, lens);
     if (ret != 0)
         free(op);
     return ret;

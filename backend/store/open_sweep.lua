@@ -1,10 +1,11 @@
+#!lua
 -- Take the assigned registrations out of the open index (docs/redis-keys.md), for the
 -- members from ARGV[1] to ARGV[2] (ZRANGEBYLEX bounds, e.g. '[first' '[last'), at most
 -- ARGV[3] of them ('' for all): read them with one ZRANGEBYLEX, ask the assignment hash
 -- about their codes, and remove every run of consecutive assigned members with one
 -- ZREMRANGEBYLEX. Run after assign.lua batches; a member it has not reached yet is still
 -- refused by assign.lua (the assignment hash) and swept by the next run.
--- KEYS[1] sg:{campaign}:open  KEYS[2] sg:{campaign}:assign
+-- KEYS[1] sg:{P}:{campaign}:open  KEYS[2] sg:{P}:{campaign}:assign
 -- ARGV[1] min  ARGV[2] max  ARGV[3] limit or ''
 -- Returns {members taken out, the last member read or ''}.
 local span

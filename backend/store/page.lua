@@ -1,30 +1,36 @@
+#!lua flags=no-writes
 -- One page of a scope's registrations, in division order, in one round trip: the index
 -- members from ARGV[1] to ARGV[2] (ZRANGEBYLEX bounds), skipping ARGV[3], at most ARGV[4],
 -- and for each the fields a list or export needs. A page of 500 costs Redis about 2 ms.
--- KEYS[1] sg:{campaign}:byplace or sg:{campaign}:cancelled (members "{village}:{code}")
+-- KEYS[1] sg:{P}:{campaign}:byplace or sg:{P}:{campaign}:cancelled (members "{village}:{code}")
+-- KEYS[2] sg:{P}:{campaign}:assign
 -- ARGV[1] min  ARGV[2] max  ARGV[3] offset  ARGV[4] count  ARGV[5] '1': also count the scope
 -- ARGV[6] a search's needle ('' for none): a row whose data has masked numbers but not
 --         the needle (a plain substring) comes back as its member and empty fields (the
 --         caller still reads past it; a search then sends and decodes only likely rows)
+-- ARGV[7] the key prefix sg:{P}:
+-- Derived keys (from the index members; same hash slot as KEYS, the prefix's tag):
+-- ARGV[7] .. 'reg:' .. {code}, one per member.
 -- Returns {total or -1, member, code, village, status, created, data, flag_checked,
 --          cancelled_by, cancelled_at, campaign, member, ...}; status 'assigned' when the
 -- campaign's assignment hash holds the code (the registration hash keeps 'registered').
 local out = {-1}
 local needle = ARGV[6] or ''
+local reg = ARGV[7] .. 'reg:'
 if ARGV[5] == '1' then
   out[1] = redis.call('ZLEXCOUNT', KEYS[1], ARGV[1], ARGV[2])
 end
 local members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', ARGV[3], ARGV[4])
 for _, m in ipairs(members) do
   local code = string.sub(m, -8)
-  local key = 'sg:reg:' .. code
+  local key = reg .. code
   out[#out + 1] = m
   local h = {}
   local data = needle ~= '' and redis.call('HGET', key, 'data')
   if not data or string.find(data, needle, 1, true) or not string.find(data, '_masked', 1, true) then
     h = redis.call('HMGET', key, 'code', 'village', 'status', 'created', 'data', 'flag_checked', 'cancelled_by',
       'cancelled_at', 'campaign')
-    if h[3] == 'registered' and h[9] and redis.call('HEXISTS', 'sg:' .. h[9] .. ':assign', code) == 1 then
+    if h[3] == 'registered' and h[9] and redis.call('HEXISTS', KEYS[2], code) == 1 then
       h[3] = 'assigned'
     end
   end

@@ -39,9 +39,18 @@ int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_st
     if (op == NULL)
         abort();
     *op = (struct purge_op){cb, data};
-    const char *argv[] = {campaign, PURGE_BATCH};
-    size_t lens[] = {strlen(campaign), strlen(PURGE_BATCH)};
-    int ret = sg__store_eval(s, SG__SCRIPT_PURGE, 0, 2, argv, lens, on_purged, op);
+    struct sg__key keys[4];
+    const char *argv[] = {sg__key_campaign(&keys[0], &s->keys, campaign, SG__KEY_BYPLACE),
+                          sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_CANCELLED),
+                          sg__key_campaign(&keys[2], &s->keys, campaign, SG__KEY_VEHICLES),
+                          sg__key_purge(&keys[3], &s->keys, campaign),
+                          campaign,
+                          PURGE_BATCH,
+                          s->keys.prefix};
+    size_t lens[7];
+    for (size_t i = 0; i != 7; ++i)
+        lens[i] = strlen(argv[i]);
+    int ret = sg__store_eval(s, SG__SCRIPT_PURGE, 4, 7, argv, lens, on_purged, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -2,6 +2,7 @@
 /* One pipelined hiredis connection with what hiredis 0.14.1 lacks: reconnection with
  * backoff, a timeout on every command, and an answer for every caller. A command that
  * times out is answered at once; its late reply is dropped when it arrives. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,14 @@ const char *sg_store_error_text(void)
     return error_text;
 }
 
+static atomic_ullong count_errors, count_reconnects;
+
+void sg_store_counters(struct sg_store_counters *out)
+{
+    out->errors = atomic_load_explicit(&count_errors, memory_order_relaxed);
+    out->reconnects = atomic_load_explicit(&count_reconnects, memory_order_relaxed);
+}
+
 static const unsigned backoff_ms[] = {50, 100, 200, 400, 800, 1600};
 #define BACKOFF_LEVELS (sizeof(backoff_ms) / sizeof(backoff_ms[0]))
 
@@ -32,6 +41,7 @@ struct sg__redis {
     h2o_loop_t *loop;
     redisAsyncContext *ac; /* NULL while disconnected */
     bool connected;
+    bool ever_connected;
     bool freeing;
     char host[64];
     int port; /* 0: unix socket in path */
@@ -110,6 +120,9 @@ static void on_connect(const redisAsyncContext *ac, int status)
         return;
     }
     r->connected = true;
+    if (r->ever_connected)
+        atomic_fetch_add_explicit(&count_reconnects, 1, memory_order_relaxed);
+    r->ever_connected = true;
     r->attempts = 0;
     r->last_reply_at = h2o_now(r->loop);
     if (r->on_connect != NULL)
@@ -192,6 +205,8 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
         if (h2o_timeout_is_linked(&cmd->timeout))
             h2o_timeout_unlink(&cmd->timeout);
         redisReply *rr = reply;
+        if (rr == NULL || rr->type == REDIS_REPLY_ERROR)
+            atomic_fetch_add_explicit(&count_errors, 1, memory_order_relaxed);
         if (rr == NULL)
             set_error_text("Redis connection lost", ac->errstr);
         else if (rr->type == REDIS_REPLY_ERROR)
@@ -208,6 +223,7 @@ static void on_command_timeout(h2o_timeout_entry_t *entry)
     struct command *cmd = (struct command *)entry;
     struct sg__redis *r = cmd->r;
     cmd->answered = true;
+    atomic_fetch_add_explicit(&count_errors, 1, memory_order_relaxed);
     snprintf(error_text, sizeof(error_text), "Redis did not answer within %llu ms",
              (unsigned long long)r->cmd_timeout.timeout);
     cmd->cb(cmd->data, SG_ETIMEDOUT, NULL);

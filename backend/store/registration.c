@@ -13,8 +13,8 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 5
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 9 + 2 * SG_COUNTERS_MAX)
+#define NKEYS_FIXED 6
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 10 + 2 * SG_COUNTERS_MAX)
 
 struct save_op {
     struct sg_store *s;
@@ -38,20 +38,21 @@ struct save_op {
 };
 
 /* Keys, then arguments, as signup.lua expects them (its header says what each is). */
-static int build_args(const struct save_op *op, char keys[][96], const char **v, size_t *len)
+static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED + SG_MAX_PEOPLE], char npeople[24],
+                      const char **v, size_t *len)
 {
+    const struct sg__keys *ks = &op->s->keys;
     int n = 0;
-    snprintf(keys[0], sizeof(keys[0]), "sg:reg:%s", op->code);
-    snprintf(keys[1], sizeof(keys[1]), "sg:idem:%s", op->idem_key[0] != '\0' ? op->idem_key : "-");
-    snprintf(keys[2], sizeof(keys[2]), "sg:%s:byplace", op->campaign);
-    snprintf(keys[3], sizeof(keys[3]), "sg:%s:stats:%s", op->campaign, op->village);
-    snprintf(keys[4], sizeof(keys[4]), "sg:%s:stats:%.6s", op->campaign, op->village);
+    v[n++] = sg__key_reg(&keys[0], ks, op->code);
+    v[n++] = sg__key_idem(&keys[1], ks, op->idem_key[0] != '\0' ? op->idem_key : "-");
+    v[n++] = sg__key_campaign(&keys[2], ks, op->campaign, SG__KEY_BYPLACE);
+    v[n++] = sg__key_stats(&keys[3], ks, op->campaign, op->village);
+    v[n++] = sg__key_stats_county(&keys[4], ks, op->campaign, op->village);
+    v[n++] = sg__key_campaign(&keys[5], ks, op->campaign, SG__KEY_OPEN);
     for (size_t i = 0; i != op->npeople; ++i)
-        snprintf(keys[NKEYS_FIXED + i], sizeof(keys[0]), "sg:uid:%s:%s", op->campaign, op->hashes[i]);
-    for (size_t i = 0; i != NKEYS_FIXED + op->npeople; ++i)
-        v[n++] = keys[i];
-    snprintf(keys[NKEYS_FIXED + SG_MAX_PEOPLE], sizeof(keys[0]), "%zu", op->npeople);
-    v[n++] = keys[NKEYS_FIXED + SG_MAX_PEOPLE];
+        v[n++] = sg__key_uid(&keys[NKEYS_FIXED + i], ks, op->campaign, op->hashes[i]);
+    snprintf(npeople, 24, "%zu", op->npeople);
+    v[n++] = npeople;
     v[n++] = op->code;
     v[n++] = op->idem_key[0] != '\0' ? "1" : "0";
     v[n++] = op->created;
@@ -60,6 +61,7 @@ static int build_args(const struct save_op *op, char keys[][96], const char **v,
     v[n++] = op->json;
     v[n++] = op->counted;
     v[n++] = op->match;
+    v[n++] = ks->prefix;
     for (size_t i = 0; i != op->ncounters; ++i) {
         v[n++] = op->counters[i].field;
         v[n++] = op->counter_values[i];
@@ -126,12 +128,13 @@ static void counters_init(struct save_op *op, const struct sg_registration *reg,
 static int send_save(struct save_op *op)
 {
     uint8_t rnd[5];
-    char keys[NKEYS_FIXED + SG_MAX_PEOPLE + 1][96];
+    struct sg__key keys[NKEYS_FIXED + SG_MAX_PEOPLE];
+    char npeople[24];
     const char *v[MAX_ARGS];
     size_t len[MAX_ARGS];
     randombytes_buf(rnd, sizeof(rnd));
     sg_code_from_bytes(rnd, op->code);
-    int n = build_args(op, keys, v, len);
+    int n = build_args(op, keys, npeople, v, len);
     return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
 }
 
@@ -240,15 +243,14 @@ Exit:
 
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data)
 {
-    char key[32];
-    snprintf(key, sizeof(key), "sg:reg:%s", code);
-    const char *argv[] = {key};
-    size_t lens[] = {strlen(key)};
+    struct sg__key key;
+    const char *argv[] = {sg__key_reg(&key, &s->keys, code), s->keys.prefix};
+    size_t lens[] = {strlen(argv[0]), s->keys.len};
     struct get_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct get_op){s, cb, data};
-    int ret = sg__store_eval(s, SG__SCRIPT_REGISTRATION_GET, 1, 1, argv, lens, on_hash, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_REGISTRATION_GET, 1, 2, argv, lens, on_hash, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -11,14 +11,16 @@
 #include "store/internal.h"
 #include "store/report.h"
 
-#define KEY_MAX 96
-
-/* Give the next id of KEYS[1], write hash ARGV[1]..id with ARGV[3..] and index it in KEYS[2]. */
-static const char add_script[] = "local id = redis.call('INCR', KEYS[1]) "
+/* Give the next id of KEYS[1], write hash ARGV[1]..id with ARGV[3..] and index it in KEYS[2]
+ * (ARGV[1] sg:{P}:funding: or sg:{P}:filing:, so the new hash is in the slot of KEYS). */
+static const char add_script[] = "#!lua\n"
+                                 "local id = redis.call('INCR', KEYS[1]) "
                                  "redis.call('HSET', ARGV[1] .. id, 'id', id, unpack(ARGV, 3)) "
                                  "redis.call('ZADD', KEYS[2], 0, ARGV[2] .. ':' .. id) return id";
-/* HMGET the fields ARGV[3..] of every hash ARGV[1]..id indexed under prefix ARGV[2] in KEYS[1]. */
+/* HMGET the fields ARGV[3..] of every hash ARGV[1]..id indexed under prefix ARGV[2] in KEYS[1]
+ * (ARGV[1] as for add_script). */
 static const char list_script[] =
+    "#!lua flags=no-writes\n"
     "local out = {} for i, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[2], '(' .. ARGV[2] .. "
     "'\\255')) do out[i] = redis.call('HMGET', ARGV[1] .. string.match(m, ':(%d+)$'), unpack(ARGV, 3)) end return out";
 
@@ -85,18 +87,18 @@ static void on_returns(void *data, int status, redisReply *reply)
 int sg_store_returns_until(struct sg_store *s, const char *campaign, const char *scope, const char *const *counties,
                            size_t ncounties, struct sg_date until, sg_store_returns_cb cb, void *data)
 {
-    size_t n = ncounties + 3;
-    char(*keys)[KEY_MAX] = malloc((ncounties + 1) * KEY_MAX), date[11];
+    size_t n = ncounties + 4;
+    struct sg__key *keys = malloc((ncounties + 1) * sizeof(*keys));
+    char date[11];
     const char **argv = malloc(n * sizeof(*argv));
     size_t *lens = malloc(n * sizeof(*lens));
     if (keys == NULL || argv == NULL || lens == NULL)
         abort();
-    for (size_t i = 0; i != ncounties; ++i) {
-        snprintf(keys[i], KEY_MAX, "sg:%s:returns:%s", campaign, counties[i]);
-        argv[i] = keys[i];
-    }
+    for (size_t i = 0; i != ncounties; ++i)
+        argv[i] = sg__key_returns(&keys[i], &s->keys, campaign, counties[i]);
     sg_date_format(until, date);
     argv[ncounties] = campaign, argv[ncounties + 1] = scope, argv[ncounties + 2] = date;
+    argv[ncounties + 3] = s->keys.prefix;
     for (size_t i = 0; i != n; ++i)
         lens[i] = strlen(argv[i]);
     struct report_op *op = op_new(data);
@@ -150,14 +152,29 @@ static void on_funding_added(void *data, int status, redisReply *reply)
 
 int sg_store_funding_add(struct sg_store *s, const struct sg_funding *f, sg_store_funding_cb cb, void *data)
 {
-    char index[64], yuan[24], date[11], at[24];
-    snprintf(index, sizeof(index), "sg:%s:funding", f->campaign);
+    struct sg__key next, index, prefix;
+    char yuan[24], date[11], at[24];
     snprintf(yuan, sizeof(yuan), "%lld", (long long)f->yuan);
     snprintf(at, sizeof(at), "%llu", (unsigned long long)f->at_ms);
     sg_date_format(f->date, date);
-    const char *args[] = {"sg:funding:next", index,  "sg:funding:", f->scope, "campaign", f->campaign, "scope",
-                          f->scope,          "yuan", yuan,          "source", f->source,  "date",      date,
-                          "at_ms",           at,     "user",        f->user};
+    const char *args[] = {sg__key_global(&next, &s->keys, SG__KEY_FUNDING_NEXT),
+                          sg__key_campaign(&index, &s->keys, f->campaign, SG__KEY_FUNDING),
+                          sg__key_funding(&prefix, &s->keys, ""),
+                          f->scope,
+                          "campaign",
+                          f->campaign,
+                          "scope",
+                          f->scope,
+                          "yuan",
+                          yuan,
+                          "source",
+                          f->source,
+                          "date",
+                          date,
+                          "at_ms",
+                          at,
+                          "user",
+                          f->user};
     struct report_op *op = op_new(data);
     op->on_funding = cb;
     op->funding = *f;
@@ -207,9 +224,9 @@ static void on_funding_list(void *data, int status, redisReply *reply)
 int sg_store_funding_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_funding_cb cb,
                           void *data)
 {
-    char index[64];
-    const char *args[3 + FUNDING_FIELDS] = {index, "sg:funding:", scope};
-    snprintf(index, sizeof(index), "sg:%s:funding", campaign);
+    struct sg__key index, prefix;
+    const char *args[3 + FUNDING_FIELDS] = {sg__key_campaign(&index, &s->keys, campaign, SG__KEY_FUNDING),
+                                            sg__key_funding(&prefix, &s->keys, ""), scope};
     memcpy(args + 3, funding_fields, sizeof(funding_fields));
     struct report_op *op = op_new(data);
     op->on_funding = cb;
@@ -260,16 +277,16 @@ static void on_filing_saved(void *data, int status, redisReply *reply)
 
 int sg_store_filing_save(struct sg_store *s, const struct sg_filing *f, sg_store_filings_cb cb, void *data)
 {
-    char index[64], until[11], due[11] = "", before[8], at[24];
-    snprintf(index, sizeof(index), "sg:%s:filings", f->campaign);
+    struct sg__key next, index, prefix;
+    char until[11], due[11] = "", before[8], at[24];
     sg_date_format(f->until, until);
     if (f->due.date.y != 0)
         sg_date_format(f->due.date, due);
     snprintf(before, sizeof(before), "%d", f->due.before_min);
     snprintf(at, sizeof(at), "%llu", (unsigned long long)f->at_ms);
-    const char *args[] = {"sg:filings:next",
-                          index,
-                          "sg:filing:",
+    const char *args[] = {sg__key_global(&next, &s->keys, SG__KEY_FILINGS_NEXT),
+                          sg__key_campaign(&index, &s->keys, f->campaign, SG__KEY_FILINGS),
+                          sg__key_filing(&prefix, &s->keys, ""),
                           f->scope,
                           "campaign",
                           f->campaign,
@@ -313,9 +330,9 @@ static void on_filings(void *data, int status, redisReply *reply)
 int sg_store_filing_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_filings_cb cb,
                          void *data)
 {
-    char index[64];
-    const char *args[3 + FILING_LIGHT] = {index, "sg:filing:", scope};
-    snprintf(index, sizeof(index), "sg:%s:filings", campaign);
+    struct sg__key index, prefix;
+    const char *args[3 + FILING_LIGHT] = {sg__key_campaign(&index, &s->keys, campaign, SG__KEY_FILINGS),
+                                          sg__key_filing(&prefix, &s->keys, ""), scope};
     memcpy(args + 3, filing_fields, FILING_LIGHT * sizeof(*args));
     struct report_op *op = op_new(data);
     op->on_filings = cb;
@@ -324,11 +341,10 @@ int sg_store_filing_list(struct sg_store *s, const char *campaign, const char *s
 
 int sg_store_filing_get(struct sg_store *s, const char *id, sg_store_filings_cb cb, void *data)
 {
-    char key[48];
-    const char *args[1 + FILING_FIELDS] = {key};
-    snprintf(key, sizeof(key), "sg:filing:%s", id);
+    struct sg__key key;
+    const char *args[1 + FILING_FIELDS] = {sg__key_filing(&key, &s->keys, id)};
     memcpy(args + 1, filing_fields, sizeof(filing_fields));
-    static const char get_script[] = "return {redis.call('HMGET', KEYS[1], unpack(ARGV))}";
+    static const char get_script[] = "#!lua flags=no-writes\nreturn {redis.call('HMGET', KEYS[1], unpack(ARGV))}";
     struct report_op *op = op_new(data);
     op->on_filings = cb;
     return eval(s, get_script, 1, args, NULL, 1 + FILING_FIELDS, on_filings, op);

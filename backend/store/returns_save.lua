@@ -1,9 +1,10 @@
+#!lua
 -- Store a village's return figures: always appended to its history; they become the
 -- village's latest unless an entry with a later as_of date is already there; the
 -- village's and the county's counter hashes keep the sums of the latest figures.
--- KEYS[1] sg:{campaign}:returns:{county}          HASH village -> latest line
--- KEYS[2] sg:{campaign}:returns-history:{village}  LIST of lines, newest first
--- KEYS[3] sg:{campaign}:stats:{village}  KEYS[4] sg:{campaign}:stats:{county}
+-- KEYS[1] sg:{P}:{campaign}:returns:{county}          HASH village -> latest line
+-- KEYS[2] sg:{P}:{campaign}:returns-history:{village}  LIST of lines, newest first
+-- KEYS[3] sg:{P}:{campaign}:stats:{village}  KEYS[4] sg:{P}:{campaign}:stats:{county}
 -- ARGV[1] village  ARGV[2] "outbound returned not_returned as_of at_ms user"
 -- Returns 'latest' or 'history' (an older figure, kept in the history only).
 local function parse(line)

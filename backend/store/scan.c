@@ -100,10 +100,12 @@ int sg_store_registration_scan(struct sg_store *s, const char *campaign, const c
                                const char *after, size_t offset, size_t count, bool decrypt, bool with_total,
                                const struct sg_filter *prefilter, sg_store_scan_cb cb, void *data)
 {
-    char key[64], min[64], max[32], off[24], cnt[24], needle[160];
+    struct sg__key index, assign;
+    char min[64], max[32], off[24], cnt[24], needle[160];
     if (count < 1 || count > 1000 || strlen(scope) > SG_DIVISION_CODE_MAX || strlen(after) >= 40)
         return SG_EINVAL;
-    snprintf(key, sizeof(key), "sg:%s:%s", campaign, cancelled ? "cancelled" : "byplace");
+    sg__key_campaign(&index, &s->keys, campaign, cancelled ? SG__KEY_CANCELLED : SG__KEY_BYPLACE);
+    sg__key_campaign(&assign, &s->keys, campaign, SG__KEY_ASSIGN);
     if (after[0] != '\0')
         snprintf(min, sizeof(min), "(%s", after);
     else
@@ -112,15 +114,15 @@ int sg_store_registration_scan(struct sg_store *s, const char *campaign, const c
     snprintf(off, sizeof(off), "%zu", offset);
     snprintf(cnt, sizeof(cnt), "%zu", count);
     needle_of(prefilter, needle, sizeof(needle));
-    const char *argv[] = {key, min, max, off, cnt, with_total ? "1" : "0", needle};
-    size_t lens[7];
-    for (size_t i = 0; i != 7; ++i)
+    const char *argv[] = {index.s, assign.s, min, max, off, cnt, with_total ? "1" : "0", needle, s->keys.prefix};
+    size_t lens[9];
+    for (size_t i = 0; i != 9; ++i)
         lens[i] = strlen(argv[i]);
     struct scan_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct scan_op){s, cb, data, decrypt, count};
-    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 1, 7, argv, lens, on_page, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_page, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -1,5 +1,7 @@
+#!lua
 -- seats.lua: shared by the scripts that give out or free seats (assign, assignment_move,
--- assignment_release, cancel); the build puts it in front of each of them.
+-- assignment_release, cancel); the build puts it in front of each of them, so its first
+-- line (no flags: they write; cross-slot access refused in a Redis Cluster) is theirs.
 -- A vehicle's free seats are its holes (hash field `holes`, "from-to from-to ..." in
 -- seat order, seats below seat_next freed by a cancel or a move, or skipped by a batch
 -- that arrived before an earlier one) and every seat from seat_next to its capacity.
@@ -93,15 +95,16 @@ local function seats_fit(v, n, capacity)
 end
 
 -- Registration code (people, counted) leaves the vehicle it is assigned to, if any: out
--- of the assignment hash and the seat list, its seats free again, its boarding undone.
--- Returns the vehicle id it left, or nil.
-local function assignment_drop(campaign, code, people, counted)
-  local akey = 'sg:' .. campaign .. ':assign'
+-- of the assignment hash akey (sg:{P}:{campaign}:assign) and the seat list, its seats free
+-- again, its boarding undone. Returns the vehicle id it left, or nil.
+-- Derived keys (from the assignment; in the hash slot of the prefix's tag), P the key
+-- prefix sg:{P}:  P..'vehicle:'..{id}, P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
+local function assignment_drop(P, akey, code, people, counted)
   local vid, seat = string.match(redis.call('HGET', akey, code) or '', '^(%d+):(%d+)$')
   if not vid then
     return nil
   end
-  local vkey = 'sg:vehicle:' .. vid
+  local vkey = P .. 'vehicle:' .. vid
   local v = seats_read(vkey)
   seats_free(v, tonumber(seat), tonumber(seat) + people - 1)
   seats_write(vkey, v)

@@ -118,15 +118,16 @@ static void on_status(void *data, int status, redisReply *reply)
 
 int sg_store_user_save(struct sg_store *s, const struct sg_user *u, bool create, sg_store_status_cb cb, void *data)
 {
-    char key[96], fails[16], locked[24];
-    snprintf(key, sizeof(key), "sg:user:%s", u->name);
+    struct sg__key key, users;
+    char fails[16], locked[24];
     snprintf(fails, sizeof(fails), "%u", u->fails);
     snprintf(locked, sizeof(locked), "%llu", (unsigned long long)u->locked_until_ms);
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, SG__SCRIPT_USER_SAVE, 2, key, "sg:users", create ? "1" : "0", "name", u->name,
-                        "role", sg_role_name((enum sg_role)u->role), "scope", u->scope, "disabled",
-                        u->disabled ? "1" : "0", "fails", fails, "locked_until", locked, "pwhash", u->pwhash, NULL);
+    return send_strings(op, on_status, SG__SCRIPT_USER_SAVE, 2, sg__key_user(&key, &s->keys, u->name),
+                        sg__key_global(&users, &s->keys, SG__KEY_USERS), create ? "1" : "0", "name", u->name, "role",
+                        sg_role_name((enum sg_role)u->role), "scope", u->scope, "disabled", u->disabled ? "1" : "0",
+                        "fails", fails, "locked_until", locked, "pwhash", u->pwhash, NULL);
 }
 
 static void on_user(void *data, int status, redisReply *reply)
@@ -144,11 +145,10 @@ static void on_user(void *data, int status, redisReply *reply)
 
 int sg_store_user_get(struct sg_store *s, const char *name, sg_store_user_cb cb, void *data)
 {
-    char key[96];
-    snprintf(key, sizeof(key), "sg:user:%s", name);
+    struct sg__key key;
     struct op *op = op_new(s, data);
     op->cb.user = cb;
-    return send_strings(op, on_user, -1, 0, "HGETALL", key, NULL);
+    return send_strings(op, on_user, -1, 0, "HGETALL", sg__key_user(&key, &s->keys, name), NULL);
 }
 
 static int by_name(const void *a, const void *b)
@@ -179,22 +179,26 @@ static void on_users(void *data, int status, redisReply *reply)
 
 int sg_store_user_list(struct sg_store *s, sg_store_users_cb cb, void *data)
 {
-    /* One round trip: the set's members and each hash, read atomically. */
-    static const char script[] = "local out = {} for i, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do "
-                                 "out[i] = redis.call('HGETALL', 'sg:user:' .. n) end return out";
+    /* One round trip: the set's members and each hash, read atomically. KEYS[1] sg:{P}:users
+     * ARGV[1] the account key prefix sg:{P}:user: (the names come from the set; their keys
+     * are in the hash slot of the prefix's tag, as KEYS[1]) */
+    static const char script[] = "#!lua flags=no-writes\n"
+                                 "local out = {} for i, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do "
+                                 "out[i] = redis.call('HGETALL', ARGV[1] .. n) end return out";
+    struct sg__key users, prefix;
     struct op *op = op_new(s, data);
     op->cb.users = cb;
-    return send_strings(op, on_users, -1, 0, "EVAL", script, "1", "sg:users", NULL);
+    return send_strings(op, on_users, -1, 0, "EVAL", script, "1", sg__key_global(&users, &s->keys, SG__KEY_USERS),
+                        sg__key_user(&prefix, &s->keys, ""), NULL);
 }
 
 int sg_store_user_disable(struct sg_store *s, const char *name, sg_store_status_cb cb, void *data)
 {
-    char key[96], sessions[112];
-    snprintf(key, sizeof(key), "sg:user:%s", name);
-    snprintf(sessions, sizeof(sessions), "sg:user:%s:sessions", name);
+    struct sg__key key, sessions;
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, SG__SCRIPT_USER_DISABLE, 2, key, sessions, NULL);
+    return send_strings(op, on_status, SG__SCRIPT_USER_DISABLE, 2, sg__key_user(&key, &s->keys, name),
+                        sg__key_user_sessions(&sessions, &s->keys, name), NULL);
 }
 
 static void on_lock(void *data, int status, redisReply *reply)
@@ -210,37 +214,38 @@ static void on_lock(void *data, int status, redisReply *reply)
 int sg_store_login_failed(struct sg_store *s, const char *name, uint64_t now_ms, uint64_t lock_ms, unsigned max_fails,
                           sg_store_lock_cb cb, void *data)
 {
-    char key[96], now[24], lock[24], max[16];
-    snprintf(key, sizeof(key), "sg:user:%s", name);
+    struct sg__key key;
+    char now[24], lock[24], max[16];
     snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
     snprintf(lock, sizeof(lock), "%llu", (unsigned long long)lock_ms);
     snprintf(max, sizeof(max), "%u", max_fails);
     struct op *op = op_new(s, data);
     op->cb.lock = cb;
-    return send_strings(op, on_lock, SG__SCRIPT_LOGIN_FAILED, 1, key, now, lock, max, NULL);
+    return send_strings(op, on_lock, SG__SCRIPT_LOGIN_FAILED, 1, sg__key_user(&key, &s->keys, name), now, lock, max,
+                        NULL);
 }
 
-static void session_key(struct sg_store *s, const char *sid, char out[64])
+static const char *session_key(struct sg_store *s, const char *sid, struct sg__key *out)
 {
     char h[SG_CRYPTO_HASH_HEX];
     sg_crypto_hash(s->crypto, sid, h);
-    snprintf(out, 64, "sg:session:%s", h);
+    return sg__key_session(out, &s->keys, h);
 }
 
 int sg_store_session_create(struct sg_store *s, const char *sid, const struct sg_session *session,
                             unsigned idle_seconds, sg_store_status_cb cb, void *data)
 {
-    char key[64], user[96], sessions[112], idle[16], created[24];
-    session_key(s, sid, key);
-    snprintf(user, sizeof(user), "sg:user:%s", session->user);
-    snprintf(sessions, sizeof(sessions), "sg:user:%s:sessions", session->user);
+    struct sg__key key, user, sessions;
+    char idle[16], created[24];
     snprintf(idle, sizeof(idle), "%u", idle_seconds);
     snprintf(created, sizeof(created), "%llu", (unsigned long long)session->created_ms);
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, SG__SCRIPT_SESSION_CREATE, 3, key, user, sessions, idle, "user", session->user,
-                        "role", sg_role_name((enum sg_role)session->role), "scope", session->scope, "csrf",
-                        session->csrf, "created", created, NULL);
+    return send_strings(op, on_status, SG__SCRIPT_SESSION_CREATE, 3, session_key(s, sid, &key),
+                        sg__key_user(&user, &s->keys, session->user),
+                        sg__key_user_sessions(&sessions, &s->keys, session->user), idle, "user", session->user, "role",
+                        sg_role_name((enum sg_role)session->role), "scope", session->scope, "csrf", session->csrf,
+                        "created", created, NULL);
 }
 
 static void on_session(void *data, int status, redisReply *reply)
@@ -273,44 +278,47 @@ static void on_session(void *data, int status, redisReply *reply)
 int sg_store_session_touch(struct sg_store *s, const char *sid, unsigned idle_seconds, sg_store_session_cb cb,
                            void *data)
 {
-    char key[64], idle[16];
-    session_key(s, sid, key);
+    struct sg__key key;
+    char idle[16];
     snprintf(idle, sizeof(idle), "%u", idle_seconds);
     struct op *op = op_new(s, data);
     op->cb.session = cb;
-    return send_strings(op, on_session, SG__SCRIPT_SESSION_TOUCH, 1, key, idle, NULL);
+    return send_strings(op, on_session, SG__SCRIPT_SESSION_TOUCH, 1, session_key(s, sid, &key), idle, NULL);
 }
 
 int sg_store_session_delete(struct sg_store *s, const char *sid, sg_store_status_cb cb, void *data)
 {
-    char key[64];
-    session_key(s, sid, key);
+    struct sg__key key;
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, -1, 0, "DEL", key, NULL);
+    return send_strings(op, on_status, -1, 0, "DEL", session_key(s, sid, &key), NULL);
 }
 
 int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data)
 {
+    struct sg__key audit;
     char at[24];
     snprintf(at, sizeof(at), "%llu", (unsigned long long)a->at_ms);
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, -1, 0, "XADD", "sg:audit", "*", "at", at, "user", a->user, "action", a->action,
-                        "target", a->target, "address", a->address, "detail", a->detail, NULL);
+    return send_strings(op, on_status, -1, 0, "XADD", sg__key_global(&audit, &s->keys, SG__KEY_AUDIT), "*", "at", at,
+                        "user", a->user, "action", a->action, "target", a->target, "address", a->address, "detail",
+                        a->detail, NULL);
 }
 
 int sg_store_audit_append_once(struct sg_store *s, const struct sg_audit *a, unsigned window_s, sg_store_status_cb cb,
                                void *data)
 {
-    char at[24], once[256], window[16];
+    struct sg__key once, audit;
+    char at[24], window[16];
     snprintf(at, sizeof(at), "%llu", (unsigned long long)a->at_ms);
-    snprintf(once, sizeof(once), "sg:auditonce:%s:%s:%s", a->user, a->action, a->target);
     snprintf(window, sizeof(window), "%u", window_s);
     struct op *op = op_new(s, data);
     op->cb.status = cb;
-    return send_strings(op, on_status, SG__SCRIPT_AUDIT_ONCE, 2, once, "sg:audit", window, "at", at, "user", a->user,
-                        "action", a->action, "target", a->target, "address", a->address, "detail", a->detail, NULL);
+    return send_strings(op, on_status, SG__SCRIPT_AUDIT_ONCE, 2,
+                        sg__key_auditonce(&once, &s->keys, a->user, a->action, a->target),
+                        sg__key_global(&audit, &s->keys, SG__KEY_AUDIT), window, "at", at, "user", a->user, "action",
+                        a->action, "target", a->target, "address", a->address, "detail", a->detail, NULL);
 }
 
 static void parse_audit(const redisReply *entry, struct sg_audit *a)
@@ -359,10 +367,12 @@ static void on_audit(void *data, int status, redisReply *reply)
 
 int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id, sg_store_audit_cb cb, void *data)
 {
+    struct sg__key audit;
     char end[40], cnt[16];
     snprintf(end, sizeof(end), "%s%s", before_id != NULL ? "(" : "+", before_id != NULL ? before_id : "");
     snprintf(cnt, sizeof(cnt), "%zu", count);
     struct op *op = op_new(s, data);
     op->cb.audit = cb;
-    return send_strings(op, on_audit, -1, 0, "XREVRANGE", "sg:audit", end, "-", "COUNT", cnt, NULL);
+    return send_strings(op, on_audit, -1, 0, "XREVRANGE", sg__key_global(&audit, &s->keys, SG__KEY_AUDIT), end, "-",
+                        "COUNT", cnt, NULL);
 }

@@ -7,8 +7,6 @@
 #include "domain/err.h"
 #include "store/internal.h"
 
-#define KEY_MAX 96
-
 struct hashes_op {
     void *data;
     sg_store_counter_cb on_counter;
@@ -49,19 +47,25 @@ static void on_counters(void *data, int status, redisReply *reply)
     free(op);
 }
 
-/* EVALSHA hgetall.lua over n keys made by key(i, out). */
-static int read_hashes(struct sg_store *s, size_t n, void (*key)(const void *, size_t, char *), const void *arg,
-                       sg__redis_cb cb, struct hashes_op *op)
+struct key_args {
+    const struct sg__keys *ks;
+    const char *campaign;
+    const char *const *codes;
+    /* sg__key_stats or sg__key_returns */
+    const char *(*key)(struct sg__key *, const struct sg__keys *, const char *, const char *);
+};
+
+/* EVALSHA hgetall.lua over the n keys of a. */
+static int read_hashes(struct sg_store *s, size_t n, const struct key_args *a, sg__redis_cb cb, struct hashes_op *op)
 {
-    char(*keys)[KEY_MAX] = malloc((n != 0 ? n : 1) * KEY_MAX);
+    struct sg__key *keys = malloc((n != 0 ? n : 1) * sizeof(*keys));
     const char **argv = malloc((n != 0 ? n : 1) * sizeof(*argv));
     size_t *lens = malloc((n != 0 ? n : 1) * sizeof(*lens));
     if (keys == NULL || argv == NULL || lens == NULL)
         abort();
     for (size_t i = 0; i != n; ++i) {
-        key(arg, i, keys[i]);
-        argv[i] = keys[i];
-        lens[i] = strlen(keys[i]);
+        argv[i] = a->key(&keys[i], a->ks, a->campaign, a->codes[i]);
+        lens[i] = strlen(argv[i]);
     }
     int ret = sg__store_eval(s, SG__SCRIPT_HGETALL, (int)n, (int)n, argv, lens, cb, op);
     if (ret != 0)
@@ -72,25 +76,14 @@ static int read_hashes(struct sg_store *s, size_t n, void (*key)(const void *, s
     return ret;
 }
 
-struct key_args {
-    const char *campaign, *kind;
-    const char *const *codes;
-};
-
-static void make_key(const void *arg, size_t i, char *out)
-{
-    const struct key_args *a = arg;
-    snprintf(out, KEY_MAX, "sg:%s:%s:%s", a->campaign, a->kind, a->codes[i]);
-}
-
 int sg_store_counters_read(struct sg_store *s, const char *campaign, const char *const *codes, size_t n,
                            sg_store_counter_cb on_counter, sg_store_status_cb on_done, void *data)
 {
     struct hashes_op *op = op_new(data);
-    struct key_args args = {campaign, "stats", codes};
+    struct key_args args = {&s->keys, campaign, codes, sg__key_stats};
     op->on_counter = on_counter;
     op->on_done = on_done;
-    return read_hashes(s, n, make_key, &args, on_counters, op);
+    return read_hashes(s, n, &args, on_counters, op);
 }
 
 static void on_saved(void *data, int status, redisReply *reply)
@@ -105,14 +98,16 @@ static void on_saved(void *data, int status, redisReply *reply)
 int sg_store_returns_save(struct sg_store *s, const char *campaign, const struct sg_returns *r,
                           sg_store_returns_saved_cb cb, void *data)
 {
-    char keys[4][KEY_MAX], line[SG_RETURNS_LINE_MAX];
+    struct sg__key keys[4];
+    char line[SG_RETURNS_LINE_MAX];
     size_t linelen = sg_returns_format(r, line);
-    snprintf(keys[0], KEY_MAX, "sg:%s:returns:%.6s", campaign, r->village);
-    snprintf(keys[1], KEY_MAX, "sg:%s:returns-history:%s", campaign, r->village);
-    snprintf(keys[2], KEY_MAX, "sg:%s:stats:%s", campaign, r->village);
-    snprintf(keys[3], KEY_MAX, "sg:%s:stats:%.6s", campaign, r->village);
-    const char *argv[] = {keys[0], keys[1], keys[2], keys[3], r->village, line};
-    size_t lens[] = {strlen(keys[0]), strlen(keys[1]), strlen(keys[2]), strlen(keys[3]), strlen(r->village), linelen};
+    const char *argv[] = {sg__key_returns(&keys[0], &s->keys, campaign, r->village),
+                          sg__key_returns_history(&keys[1], &s->keys, campaign, r->village),
+                          sg__key_stats(&keys[2], &s->keys, campaign, r->village),
+                          sg__key_stats_county(&keys[3], &s->keys, campaign, r->village),
+                          r->village,
+                          line};
+    size_t lens[] = {strlen(argv[0]), strlen(argv[1]), strlen(argv[2]), strlen(argv[3]), strlen(r->village), linelen};
     struct hashes_op *op = op_new(data);
     op->on_saved = cb;
     int ret = sg__store_eval(s, SG__SCRIPT_RETURNS_SAVE, 4, 6, argv, lens, on_saved, op);
@@ -170,10 +165,10 @@ int sg_store_returns_list(struct sg_store *s, const char *campaign, const char *
                           size_t ncounties, sg_store_returns_cb cb, void *data)
 {
     struct hashes_op *op = op_new(data);
-    struct key_args args = {campaign, "returns", counties};
+    struct key_args args = {&s->keys, campaign, counties, sg__key_returns};
     op->on_returns = cb;
     snprintf(op->scope, sizeof(op->scope), "%s", scope);
-    return read_hashes(s, ncounties, make_key, &args, on_returns, op);
+    return read_hashes(s, ncounties, &args, on_returns, op);
 }
 
 static void on_history(void *data, int status, redisReply *reply)
@@ -195,11 +190,11 @@ static void on_history(void *data, int status, redisReply *reply)
 int sg_store_returns_history(struct sg_store *s, const char *campaign, const char *village, size_t count,
                              sg_store_returns_cb cb, void *data)
 {
-    char key[KEY_MAX], stop[24];
-    snprintf(key, sizeof(key), "sg:%s:returns-history:%s", campaign, village);
+    struct sg__key key;
+    char stop[24];
     snprintf(stop, sizeof(stop), "%zu", count != 0 ? count - 1 : 0);
-    const char *argv[] = {"LRANGE", key, "0", stop};
-    size_t lens[] = {6, strlen(key), 1, strlen(stop)};
+    const char *argv[] = {"LRANGE", sg__key_returns_history(&key, &s->keys, campaign, village), "0", stop};
+    size_t lens[] = {6, strlen(argv[1]), 1, strlen(stop)};
     struct hashes_op *op = op_new(data);
     op->on_returns = cb;
     snprintf(op->scope, sizeof(op->scope), "%s", village);

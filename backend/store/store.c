@@ -7,6 +7,31 @@
 #include "domain/err.h"
 #include "store/internal.h"
 
+const char *const sg__script_bodies[SG__SCRIPTS] = {
+    [SG__SCRIPT_SIGNUP] = sg__signup_lua,
+    [SG__SCRIPT_USER_SAVE] = sg__user_save_lua,
+    [SG__SCRIPT_USER_DISABLE] = sg__user_disable_lua,
+    [SG__SCRIPT_LOGIN_FAILED] = sg__login_failed_lua,
+    [SG__SCRIPT_SESSION_CREATE] = sg__session_create_lua,
+    [SG__SCRIPT_SESSION_TOUCH] = sg__session_touch_lua,
+    [SG__SCRIPT_PAGE] = sg__page_lua,
+    [SG__SCRIPT_EDIT] = sg__edit_lua,
+    [SG__SCRIPT_CANCEL] = sg__cancel_lua,
+    [SG__SCRIPT_HGETALL] = sg__hgetall_lua,
+    [SG__SCRIPT_RETURNS_SAVE] = sg__returns_save_lua,
+    [SG__SCRIPT_VEHICLE_SAVE] = sg__vehicle_save_lua,
+    [SG__SCRIPT_ASSIGN] = sg__assign_lua,
+    [SG__SCRIPT_ASSIGNMENT_RELEASE] = sg__assignment_release_lua,
+    [SG__SCRIPT_ASSIGNMENT_MOVE] = sg__assignment_move_lua,
+    [SG__SCRIPT_CHECKIN] = sg__checkin_lua,
+    [SG__SCRIPT_PURGE] = sg__purge_lua,
+    [SG__SCRIPT_RETURNS_UNTIL] = sg__returns_until_lua,
+    [SG__SCRIPT_AUDIT_ONCE] = sg__audit_once_lua,
+    [SG__SCRIPT_REGISTRATION_GET] = sg__registration_get_lua,
+    [SG__SCRIPT_OPEN_SWEEP] = sg__open_sweep_lua,
+    [SG__SCRIPT_MIGRATE] = sg__migrate_lua,
+};
+
 static void script_init(struct sg__script *script, const char *body)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -58,34 +83,17 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
     if (s == NULL)
         abort();
     s->loop = loop;
+    if (sg__keys_init(&s->keys, cfg->province) != 0) {
+        *err = "the province must be a two-digit code (SONGGONG_PROVINCE, --province)";
+        free(s);
+        return NULL;
+    }
     if ((s->crypto = sg_crypto_load(cfg->key_file, err)) == NULL) {
         free(s);
         return NULL;
     }
-    static const char *const bodies[] = {sg__signup_lua,
-                                         sg__user_save_lua,
-                                         sg__user_disable_lua,
-                                         sg__login_failed_lua,
-                                         sg__session_create_lua,
-                                         sg__session_touch_lua,
-                                         sg__page_lua,
-                                         sg__edit_lua,
-                                         sg__cancel_lua,
-                                         sg__hgetall_lua,
-                                         sg__returns_save_lua,
-                                         sg__vehicle_save_lua,
-                                         sg__assign_lua,
-                                         sg__assignment_release_lua,
-                                         sg__assignment_move_lua,
-                                         sg__checkin_lua,
-                                         sg__purge_lua,
-                                         sg__returns_until_lua,
-                                         sg__audit_once_lua,
-                                         sg__registration_get_lua,
-                                         sg__open_sweep_lua};
-    _Static_assert(sizeof(bodies) / sizeof(bodies[0]) == SG__SCRIPTS, "one Lua body per enum sg__script_id");
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
-        script_init(&s->scripts[i], bodies[i]);
+        script_init(&s->scripts[i], sg__script_bodies[i]);
     struct sg__redis_config rc = {cfg->redis_address, cfg->timeout_ms, on_connected, s};
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX

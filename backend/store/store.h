@@ -22,9 +22,10 @@ struct sg_store_config {
     const char *key_file;      /* master key for personal numbers */
     unsigned timeout_ms;       /* per Redis command; 0 = 2000 */
     unsigned connections;      /* Redis connections, used round robin (1..16; 0 = 1) */
+    const char *province;      /* two digits: every key starts with sg:{province}: (docs/redis-keys.md) */
 };
 
-/** NULL with a reason (static string) in *err when the address or the key file is unusable. */
+/** NULL with a reason (static string) in *err when the address, the province or the key file is unusable. */
 struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cfg, const char **err);
 /** Pending callbacks are answered with SG_EUNAVAIL first. */
 void sg_store_free(struct sg_store *s);
@@ -37,6 +38,13 @@ bool sg_store_ready(const struct sg_store *s);
  * the next reply is handled on this thread: read it inside the callback chain.
  */
 const char *sg_store_error_text(void);
+
+/** Totals of every store of the process, for /metrics. */
+struct sg_store_counters {
+    unsigned long long errors;     /* error replies, timeouts and commands lost with a connection */
+    unsigned long long reconnects; /* connections made again after one was lost */
+};
+void sg_store_counters(struct sg_store_counters *out);
 
 typedef void (*sg_store_status_cb)(void *data, int status);
 /** PING. status 0, SG_EUNAVAIL or SG_ETIMEDOUT. */
@@ -99,7 +107,7 @@ typedef void (*sg_store_scan_cb)(void *data, int status, const struct sg_scan_pa
 /**
  * Read up to count (1..1000) registrations of campaign under scope (a division code
  * prefix) in division order, in one round trip: from the campaign's active index
- * (sg:{campaign}:byplace) or, with cancelled, its index of cancelled ones. Start after
+ * (sg:{P}:{campaign}:byplace) or, with cancelled, its index of cancelled ones. Start after
  * the member after ("" = from the start) and skip offset members. decrypt fills the
  * personal numbers (full exports); else only the masked ones are filled, without any
  * decryption unless an old row lacks them. with_total also counts the scope (one
@@ -137,8 +145,8 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
 /**
  * Cancel registration code in one atomic script: status "cancelled", cancelled_by = by
  * (a staff user, or "worker" for the worker's own cancel), cancelled_at = now_ms, its
- * ID numbers freed (sg:uid), its counters taken back, its index entry moved from
- * sg:{campaign}:byplace to sg:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
+ * ID numbers freed (sg:{P}:uid:…), its counters taken back, its index entry moved from
+ * sg:{P}:{campaign}:byplace to sg:{P}:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
  * (already cancelled: nothing changes), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
  */
 int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
@@ -209,7 +217,7 @@ struct sg_audit {
 };
 typedef void (*sg_store_audit_cb)(void *data, int status, const struct sg_audit *entries, size_t n);
 
-/** Append to the audit stream (sg:audit). cb may be NULL: then the result is only logged by Redis. */
+/** Append to the audit stream (sg:{P}:audit). cb may be NULL: then the result is only logged by Redis. */
 int sg_store_audit_append(struct sg_store *s, const struct sg_audit *a, sg_store_status_cb cb, void *data);
 /** The same, but at most once per window_s seconds for a user, action and target. */
 int sg_store_audit_append_once(struct sg_store *s, const struct sg_audit *a, unsigned window_s, sg_store_status_cb cb,
@@ -223,7 +231,7 @@ int sg_store_audit_read(struct sg_store *s, size_t count, const char *before_id,
 typedef void (*sg_store_counter_cb)(void *data, size_t index, const char *field, size_t flen, long n);
 
 /**
- * Read the counter hashes sg:{campaign}:stats:{code} of codes[0..n) in one round trip
+ * Read the counter hashes sg:{P}:{campaign}:stats:{code} of codes[0..n) in one round trip
  * (one atomic snapshot). on_counter is called for every field of every hash, then on_done
  * once with 0; on failure on_done alone with SG_EUNAVAIL, SG_ETIMEDOUT or SG_EIO. codes
  * and campaign are borrowed (copied before returning).
@@ -259,5 +267,40 @@ typedef void (*sg_store_purge_cb)(void *data, int status, size_t deleted, bool d
  * SG_EINVAL for a malformed campaign id (cb not called).
  */
 int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_store_purge_cb cb, void *data);
+
+/* ---- the key layout's version (schema.c) ------------------------------------------- */
+
+/** The key layout this code reads and writes, kept in sg:{P}:schema (docs/redis-keys.md). */
+#define SG_STORE_SCHEMA_VERSION "2"
+
+enum sg_store_schema {
+    SG_STORE_SCHEMA_CURRENT, /* this code's layout (an empty Redis is marked so by the check) */
+    SG_STORE_SCHEMA_OLD,     /* keys of the layout before version 2 (sg:… without the hash tag) */
+    SG_STORE_SCHEMA_UNKNOWN, /* marked with a version this code does not know */
+};
+/** what: the old key found, or the unknown version (valid during the call only). */
+typedef void (*sg_store_schema_cb)(void *data, int status, enum sg_store_schema schema, const char *what);
+/**
+ * Which key layout Redis holds: the version in sg:{P}:schema, or when it is missing, a
+ * SCAN for keys of the layout before (SG_STORE_SCHEMA_OLD: run sg_store_migrate first);
+ * when there are none, the version is set (an empty Redis, or one that holds only this
+ * layout). Commands run it once before they start. status 0, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_schema_check(struct sg_store *s, sg_store_schema_cb cb, void *data);
+
+/** renamed: keys moved to their new names; conflict: with SG_EEXIST, an old key whose new name was taken. */
+typedef void (*sg_store_migrate_cb)(void *data, int status, size_t renamed, const char *conflict);
+/**
+ * Move every key of the layout before version 2 to its name in this one (sg:X → sg:{P}:X),
+ * in batches (SCAN, then one atomic script per batch: RENAMENX, and the session key names
+ * kept in sg:{P}:user:{name}:sessions rewritten; a purge's SCAN position is dropped, the
+ * purge starts its scan again), then set the version. Safe to run again after an
+ * interruption; when the version is already set it costs one GET. Needs the standalone
+ * Redis the old layout ran on (the new names are in another hash slot than the old ones).
+ * status 0; SG_EEXIST when a key's new name is already taken (conflict names the old key,
+ * valid during cb only: it is left as it is and the version is not set); SG_EINVAL when
+ * Redis is marked with a version this code does not know; SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_migrate(struct sg_store *s, sg_store_migrate_cb cb, void *data);
 
 #endif

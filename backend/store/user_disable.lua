@@ -1,4 +1,7 @@
--- Disable an account and end its sessions. KEYS[1] sg:user:{name}  KEYS[2] sg:user:{name}:sessions
+#!lua
+-- Disable an account and end its sessions. KEYS[1] sg:{P}:user:{name}  KEYS[2] sg:{P}:user:{name}:sessions
+-- Derived keys: the session keys sg:{P}:session:{hash} whose names KEYS[2] holds (written by
+-- session_create.lua; in the hash slot of the prefix's tag, as KEYS).
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 'missing'
 end

@@ -1,4 +1,5 @@
--- Create or update a staff account. KEYS[1] sg:user:{name}  KEYS[2] sg:users
+#!lua
+-- Create or update a staff account. KEYS[1] sg:{P}:user:{name}  KEYS[2] sg:{P}:users
 -- ARGV[1] '1' to create (fails when the name is taken), '0' to update (fails when absent)
 -- ARGV[2..] field, value pairs
 if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then

@@ -153,22 +153,38 @@ static void on_saved(void *data, int status, redisReply *reply)
     free(op);
 }
 
+/* The keys vehicle_save.lua takes (its header): 7 for an update, 4 for a create, which
+ * sends no vehicle keys as the script names the vehicle from the id it gives. */
+static int save_keys(struct sg_store *s, const struct sg_vehicle *v, bool update, struct sg__key keys[7],
+                     const char **argv)
+{
+    argv[0] = sg__key_global(&keys[0], &s->keys, SG__KEY_VEHICLES_NEXT);
+    argv[1] = sg__key_campaign(&keys[1], &s->keys, v->campaign, SG__KEY_VEHICLES);
+    argv[2] = sg__key_campaign(&keys[2], &s->keys, v->campaign, SG__KEY_ASSIGN);
+    argv[3] = sg__key_campaign(&keys[3], &s->keys, v->campaign, SG__KEY_OPEN);
+    if (!update)
+        return 4;
+    argv[4] = sg__key_vehicle(&keys[4], &s->keys, v->id);
+    argv[5] = sg__key_vehicle_seats(&keys[5], &s->keys, v->id);
+    argv[6] = sg__key_vehicle_boarded(&keys[6], &s->keys, v->id);
+    return 7;
+}
+
 int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,
                           enum sg_vehicle_status read_status, sg_store_vehicle_cb cb, void *data)
 {
-    char index[64], capacity[16], carriage[16], date[11], day[16];
-    snprintf(index, sizeof(index), "sg:%s:vehicles", v->campaign);
+    struct sg__key keys[7];
+    char capacity[16], carriage[16], date[11], day[16];
     snprintf(capacity, sizeof(capacity), "%u", v->capacity);
     snprintf(carriage, sizeof(carriage), "%u", v->carriage_size);
     sg_date_format(v->depart_date, date);
     snprintf(day, sizeof(day), "%ld", sg_date_days(v->depart_date));
     char *plan = plan_encode(v);
-    const char *argv[] = {"sg:vehicles:next",
-                          index,
-                          update ? v->id : "",
+    const char *args[] = {update ? v->id : "",
                           update ? sg_vehicle_status_name(read_status) : "",
                           v->scope,
                           capacity,
+                          s->keys.prefix,
                           "campaign",
                           v->campaign,
                           "type",
@@ -187,14 +203,18 @@ int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool u
                           day,
                           "plan",
                           plan};
-    size_t n = sizeof(argv) / sizeof(argv[0]), lens[sizeof(argv) / sizeof(argv[0])];
-    for (size_t i = 0; i != n; ++i)
+    const size_t nargs = sizeof(args) / sizeof(args[0]);
+    const char *argv[7 + sizeof(args) / sizeof(args[0])];
+    size_t lens[7 + sizeof(args) / sizeof(args[0])];
+    int nkeys = save_keys(s, v, update, keys, argv);
+    memcpy(argv + nkeys, args, sizeof(args));
+    for (size_t i = 0; i != (size_t)nkeys + nargs; ++i)
         lens[i] = strlen(argv[i]);
     struct vehicle_op *op = calloc(1, sizeof(*op));
     if (op == NULL)
         abort();
     op->cb = cb, op->data = data, op->v = *v;
-    int ret = sg__store_eval(s, SG__SCRIPT_VEHICLE_SAVE, 2, (int)n, argv, lens, on_saved, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_VEHICLE_SAVE, nkeys, nkeys + (int)nargs, argv, lens, on_saved, op);
     cJSON_free(plan);
     if (ret != 0)
         free(op);
@@ -214,10 +234,9 @@ static void on_vehicle(void *data, int status, redisReply *reply)
 
 int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb cb, void *data)
 {
-    char key[48];
-    snprintf(key, sizeof(key), "sg:vehicle:%s", id);
-    const char *argv[] = {"HGETALL", key};
-    size_t lens[] = {7, strlen(key)};
+    struct sg__key key;
+    const char *argv[] = {"HGETALL", sg__key_vehicle(&key, &s->keys, id)};
+    size_t lens[] = {7, strlen(argv[1])};
     struct vehicle_op *op = calloc(1, sizeof(*op));
     if (op == NULL)
         abort();
@@ -249,20 +268,24 @@ int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *
                           void *data)
 {
     /* One round trip: the index range and each hash, read atomically. */
+    /* KEYS[1] the campaign's vehicle index  ARGV[1] scope  ARGV[2] the vehicle key prefix
+     * sg:{P}:vehicle: (the vehicle keys come from the index, in the hash slot of its tag) */
     static const char script[] =
+        "#!lua flags=no-writes\n"
         "local out = {} for i, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[1], '(' .. ARGV[1] .. "
-        "'\\255')) do out[i] = redis.call('HGETALL', 'sg:vehicle:' .. string.match(m, ':(%d+)$')) end return out";
-    char index[64];
-    snprintf(index, sizeof(index), "sg:%s:vehicles", campaign);
-    const char *argv[] = {"EVAL", script, "1", index, scope};
-    size_t lens[5];
-    for (size_t i = 0; i != 5; ++i)
+        "'\\255')) do out[i] = redis.call('HGETALL', ARGV[2] .. string.match(m, ':(%d+)$')) end return out";
+    struct sg__key index, prefix;
+    const char *argv[] = {"EVAL", script,
+                          "1",    sg__key_campaign(&index, &s->keys, campaign, SG__KEY_VEHICLES),
+                          scope,  sg__key_vehicle(&prefix, &s->keys, "")};
+    size_t lens[6];
+    for (size_t i = 0; i != 6; ++i)
         lens[i] = strlen(argv[i]);
     struct vehicle_op *op = calloc(1, sizeof(*op));
     if (op == NULL)
         abort();
     op->list_cb = cb, op->data = data;
-    int ret = sg__store_command(s, on_list, op, 5, argv, lens);
+    int ret = sg__store_command(s, on_list, op, 6, argv, lens);
     if (ret != 0)
         free(op);
     return ret;

@@ -24,7 +24,7 @@ const cancel = (code, phone4, opts) => srv.post(`/api/registrations/${code}/canc
 
 async function counters() {
     const v = village();
-    const [a, b] = await Promise.all([redis.call('HGET', `sg:${campaign}:stats:${v}`, 'people'), redis.call('HGET', `sg:${campaign}:stats:${v.slice(0, 6)}`, 'people')]);
+    const [a, b] = await Promise.all([redis.call('HGET', `sg:{45}:${campaign}:stats:${v}`, 'people'), redis.call('HGET', `sg:{45}:${campaign}:stats:${v.slice(0, 6)}`, 'people')]);
     return { village: Number(a || 0), county: Number(b || 0) };
 }
 
@@ -41,14 +41,14 @@ describe('cancel', () => {
         const code = await signUp(body);
         const before1 = await counters();
         assert.deepEqual(before1, { village: before0.village + 3, county: before0.county + 3 });
-        assert.equal(await redis.call('ZSCORE', `sg:${campaign}:byplace`, `${village()}:${code}`) !== null, true);
+        assert.equal(await redis.call('ZSCORE', `sg:{45}:${campaign}:byplace`, `${village()}:${code}`) !== null, true);
 
         const r = await cancel(code, body.phone.slice(-4));
         assert.equal(r.status, 200, r.text);
         assert.deepEqual(r.json, { code, status: 'cancelled' });
         assert.deepEqual(await counters(), before0);
-        assert.equal(await redis.call('ZSCORE', `sg:${campaign}:byplace`, `${village()}:${code}`), null);
-        assert.equal(String(await redis.call('HGET', `sg:reg:${code}`, 'status')), 'cancelled');
+        assert.equal(await redis.call('ZSCORE', `sg:{45}:${campaign}:byplace`, `${village()}:${code}`), null);
+        assert.equal(String(await redis.call('HGET', `sg:{45}:reg:${code}`, 'status')), 'cancelled');
 
         const g = await srv.get(`/api/registrations/${code}?phone4=${body.phone.slice(-4)}`);
         assert.equal(g.status, 200, g.text);
@@ -101,7 +101,7 @@ describe('404 rules: wrong code and wrong phone4 look the same', () => {
             assert.equal(r.json?.error?.code, 'not_found', r.text);
         }
         assert.equal(answers[0].text, answers[1].text, 'wrong code and wrong phone4 must be indistinguishable');
-        assert.equal(String(await redis.call('HGET', `sg:reg:${code}`, 'status')), 'registered');
+        assert.equal(String(await redis.call('HGET', `sg:{45}:reg:${code}`, 'status')), 'registered');
     });
 
     test('GET is not allowed, JSON is required, the body must be JSON', async () => {
@@ -112,7 +112,7 @@ describe('404 rules: wrong code and wrong phone4 look the same', () => {
         assert.equal(t.status, 415, t.text);
         const b = await srv.request('POST', `/api/registrations/${code}/cancel`, { body: '{"phone4":', headers: { 'Content-Type': 'application/json' } });
         assert.equal(b.status, 400, b.text);
-        assert.equal(String(await redis.call('HGET', `sg:reg:${code}`, 'status')), 'registered');
+        assert.equal(String(await redis.call('HGET', `sg:{45}:reg:${code}`, 'status')), 'registered');
     });
 });
 

@@ -34,17 +34,17 @@ test('demo-data --people 200 writes registrations totalling 200 people (docs/red
     } finally {
         c.close();
     }
-    const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:'));
-    assert.deepEqual(stray, [], 'keys outside sg:');
+    const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:{45}:'));
+    assert.deepEqual(stray, [], 'keys outside sg:{45}:');
 
-    const regs = dump.filter((d) => d.key.toString().startsWith('sg:reg:')).map((d) => hashOf(d.parts));
+    const regs = dump.filter((d) => d.key.toString().startsWith('sg:{45}:reg:')).map((d) => hashOf(d.parts));
     assert.ok(regs.length > 0 && regs.length <= 200, `${regs.length} registrations`);
     const people = regs.reduce((n, h) => n + Number(h.people), 0);
     assert.equal(people, 200, 'people over all registrations');
-    const uids = dump.filter((d) => d.key.toString().startsWith(`sg:uid:${campaign}:`));
-    assert.equal(uids.length, 200, 'one sg:uid key per person');
+    const uids = dump.filter((d) => d.key.toString().startsWith(`sg:{45}:uid:${campaign}:`));
+    assert.equal(uids.length, 200, 'one sg:{45}:uid: key per person');
     // Counters per village and per county (docs/redis-keys.md): each level sums to 200.
-    const stats = dump.filter((d) => d.key.toString().startsWith(`sg:${campaign}:stats:`));
+    const stats = dump.filter((d) => d.key.toString().startsWith(`sg:{45}:${campaign}:stats:`));
     const statsOf = (len) => stats.filter((d) => d.key.toString().split(':').pop().length === len).map((d) => hashOf(d.parts));
     const sum = (len, field) => statsOf(len).reduce((n, h) => n + Number(h[field] || 0), 0);
     assert.equal(sum(12, 'people'), 200, 'village counters');

@@ -38,18 +38,18 @@ async function signups(sizes, over = {}) {
 /** Every vehicle's seat list from Redis: checks no seat is shared and none is past capacity. */
 async function checkSeats(campaign = '2027-spring') {
     const str = async (...a) => (await redis.call(...a)).map(String);
-    const members = await str('ZRANGEBYLEX', `sg:${campaign}:vehicles`, '-', '+');
+    const members = await str('ZRANGEBYLEX', `sg:{45}:${campaign}:vehicles`, '-', '+');
     const where = new Map();
     const seatOf = new Map();
     for (const m of members) {
         const id = m.split(':')[1];
-        const cap = Number(await redis.call('HGET', `sg:vehicle:${id}`, 'capacity'));
-        const seats = await str('ZRANGE', `sg:vehicle:${id}:seats`, 0, -1, 'WITHSCORES');
+        const cap = Number(await redis.call('HGET', `sg:{45}:vehicle:${id}`, 'capacity'));
+        const seats = await str('ZRANGE', `sg:{45}:vehicle:${id}:seats`, 0, -1, 'WITHSCORES');
         const taken = new Set();
         let used = 0;
         for (let i = 0; i < seats.length; i += 2) {
             const code = seats[i];
-            const n = Number(await redis.call('HGET', `sg:reg:${code}`, 'people'));
+            const n = Number(await redis.call('HGET', `sg:{45}:reg:${code}`, 'people'));
             assert.ok(!where.has(code), `${code} in vehicles ${where.get(code)} and ${id}`);
             where.set(code, id);
             seatOf.set(code, seats[i + 1]);
@@ -60,9 +60,9 @@ async function checkSeats(campaign = '2027-spring') {
             }
             used += n;
         }
-        assert.equal(Number(await redis.call('HGET', `sg:vehicle:${id}`, 'used')), used, `used of vehicle ${id}`);
+        assert.equal(Number(await redis.call('HGET', `sg:{45}:vehicle:${id}`, 'used')), used, `used of vehicle ${id}`);
     }
-    const assign = await str('HGETALL', `sg:${campaign}:assign`);
+    const assign = await str('HGETALL', `sg:{45}:${campaign}:assign`);
     // the assignment hash says "vehicle:seat", the same as the vehicle's seat list
     for (let i = 0; i < assign.length; i += 2) assert.equal(`${where.get(assign[i])}:${seatOf.get(assign[i])}`, assign[i + 1], `assign hash of ${assign[i]}`);
     assert.equal(assign.length / 2, where.size);
@@ -86,7 +86,7 @@ describe('matching', () => {
         assert.equal(r.json.new_vehicles, r.json.lower_bound);
         assert.match(r.json.new[0].summary, /^东莞市 2月3日：\d+人 → \d+辆专车$/);
         assert.deepEqual(r.json.too_big, []);
-        assert.equal(await redis.call('HLEN', 'sg:2027-spring:assign'), 0);
+        assert.equal(await redis.call('HLEN', 'sg:{45}:2027-spring:assign'), 0);
     });
 
     test('403 for an organiser of another city, 401 without a session', async () => {
@@ -186,7 +186,7 @@ describe('sizes of the proposed vehicles', () => {
                 assert.ok(r.json.error.message, 'a message to show');
             }
         }
-        assert.equal(await redis.call('GET', 'sg:2027-spring:matchlock'), null, 'a refused run holds no lock');
+        assert.equal(await redis.call('GET', 'sg:{45}:2027-spring:matchlock'), null, 'a refused run holds no lock');
     });
 
     test('without sizes the defaults are used and shown', async () => {

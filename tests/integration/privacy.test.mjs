@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Personal data at rest: after sign-ups, every key and every value in Redis is scanned and
-// none holds a submitted ID or phone number in plain text. All keys live under "sg:".
+// none holds a submitted ID or phone number in plain text. All keys live under "sg:{45}:".
 // Stronger still: nothing the server sends to Redis (MONITOR) and nothing in the AOF
 // holds them, and neither does the server log.
 import assert from 'node:assert/strict';
@@ -63,11 +63,11 @@ test('no ID or phone number in plain text anywhere in Redis', async () => {
     }
 });
 
-test('every key is under the sg: prefix', async () => {
+test('every key is under the sg:{45}: prefix (one hash slot)', async () => {
     const redis = await stack.redis.client();
     try {
         const dump = await dumpAll(redis);
-        const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:'));
+        const stray = dump.map((d) => d.key.toString()).filter((k) => !k.startsWith('sg:{45}:'));
         assert.deepEqual(stray, []);
     } finally {
         redis.close();
@@ -96,7 +96,7 @@ test('the AOF on disk holds none', () => {
     let seen = false;
     for (const f of aof) {
         const buf = fs.readFileSync(f);
-        seen ||= buf.includes('sg:reg:');
+        seen ||= buf.includes('sg:{45}:reg:');
         for (const s of forms()) assert.ok(!buf.includes(s), `${f} contains ${s}`);
     }
     assert.ok(seen, 'the AOF does not hold the registrations: wrong files?');

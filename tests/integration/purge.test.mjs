@@ -32,7 +32,7 @@ test('a campaign is purged only with --yes and after its retention, then nothing
     assert.equal((await org.post(`/api/registrations/${b.json.code}/cancel`, {})).status, 200);
     assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true })).status, 200);
     assert.equal(runCli(['demo-data', '--people', '200', '--seed', '5'], srv.env).status, 0);
-    assert.ok((await keys('sg:reg:*')).length > 100);
+    assert.ok((await keys('sg:{45}:reg:*')).length > 100);
 
     let r = runCli(['purge', '--campaign', '2027-spring'], srv.env);
     assert.equal(r.status, 1);
@@ -40,20 +40,20 @@ test('a campaign is purged only with --yes and after its retention, then nothing
     r = runCli(['purge', '--campaign', '2027-spring', '--force'], srv.env);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /--yes/);
-    assert.ok((await keys('sg:reg:*')).length > 100, 'nothing deleted without --yes');
+    assert.ok((await keys('sg:{45}:reg:*')).length > 100, 'nothing deleted without --yes');
     r = runCli(['purge', '--campaign', 'no-such', '--yes', '--force'], srv.env);
     assert.equal(r.status, 1);
 
     r = runCli(['purge', '--campaign', '2027-spring', '--yes', '--force'], srv.env);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /purged campaign 2027-spring: \d+ keys deleted/);
-    assert.deepEqual(await keys('sg:reg:*'), []);
-    assert.deepEqual(await keys('sg:uid:2027-spring:*'), []);
-    assert.deepEqual(await keys('sg:2027-spring:*'), []);
-    assert.deepEqual(await keys('sg:vehicle:*'), []);
-    assert.deepEqual(await keys('sg:purge:*'), []);
-    assert.equal((await keys('sg:user:org')).length, 1, 'accounts stay');
-    assert.equal(Number(await redis.call('XLEN', 'sg:audit')) > 0, true, 'the audit log stays');
+    assert.deepEqual(await keys('sg:{45}:reg:*'), []);
+    assert.deepEqual(await keys('sg:{45}:uid:2027-spring:*'), []);
+    assert.deepEqual(await keys('sg:{45}:2027-spring:*'), []);
+    assert.deepEqual(await keys('sg:{45}:vehicle:*'), []);
+    assert.deepEqual(await keys('sg:{45}:purge:*'), []);
+    assert.equal((await keys('sg:{45}:user:org')).length, 1, 'accounts stay');
+    assert.equal(Number(await redis.call('XLEN', 'sg:{45}:audit')) > 0, true, 'the audit log stays');
 
     r = runCli(['purge', '--campaign', '2027-spring', '--yes', '--force'], srv.env);
     assert.equal(r.status, 0, r.stderr);

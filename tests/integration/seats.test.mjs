@@ -16,8 +16,9 @@ const RELEASE = script('assignment_release');
 const MOVE = script('assignment_move');
 const SWEEP = fs.readFileSync(path.join(REPO, 'backend/store/open_sweep.lua'), 'utf8');
 const C = 'cmp';
-const OPEN = `sg:${C}:open`;
-const ASSIGNED = `sg:${C}:assign`;
+const P = 'sg:{45}:'; // the key prefix (docs/redis-keys.md)
+const OPEN = `${P}${C}:open`;
+const ASSIGNED = `${P}${C}:assign`;
 
 let rp, redis;
 before(async () => {
@@ -41,19 +42,21 @@ async function reg(people = 1, village = '450102001001') {
     let code = '';
     for (let k = ++n, i = 0; i < 8; i++, k = Math.floor(k / 32)) code = ALPHABET[k % 32] + code;
     const member = `${village}:${code}:4419:20852:0:1:${people}`;
-    await redis.call('HSET', `sg:reg:${code}`, 'code', code, 'campaign', C, 'village', village, 'status', 'registered', 'people', people, 'open', member, 'counted', '');
+    await redis.call('HSET', `${P}reg:${code}`, 'code', code, 'campaign', C, 'village', village, 'status', 'registered', 'people', people, 'open', member, 'counted', '');
     await redis.call('ZADD', OPEN, 0, member);
     return { code, member, people };
 }
 async function bus(capacity = 10) {
-    const id = String(await redis.call('INCR', 'sg:vehicles:next'));
-    await redis.call('HSET', `sg:vehicle:${id}`, 'id', id, 'campaign', C, 'status', 'planned', 'capacity', capacity, 'used', 0, 'type', 'bus', 'dest_city', '4419', 'day', '20852');
+    const id = String(await redis.call('INCR', `${P}vehicles:next`));
+    await redis.call('HSET', `${P}vehicle:${id}`, 'id', id, 'campaign', C, 'status', 'planned', 'capacity', capacity, 'used', 0, 'type', 'bus', 'dest_city', '4419', 'day', '20852');
     return id;
 }
 const assign = async (groups) => {
     const sorted = [...groups].sort((a, b) => a.v - b.v || a.seat - b.seat); // vehicle and seat order, as matching sends them
     const args = sorted.flatMap((g) => [g.r.member, g.v, String(g.seat)]);
-    const [ok, skipped] = await redis.call('EVAL', ASSIGN, 2, OPEN, ASSIGNED, String(sorted.length), ...args);
+    const ids = [...new Set(sorted.map((g) => g.v))]; // the batch's vehicles, whose keys come in KEYS
+    const vkeys = ids.flatMap((id) => [`${P}vehicle:${id}`, `${P}vehicle:${id}:seats`]);
+    const [ok, skipped] = await redis.call('EVAL', ASSIGN, 2 + vkeys.length, OPEN, ASSIGNED, ...vkeys, String(sorted.length), String(ids.length), ...ids, ...args);
     return { ok, skipped: skipped.map(String) };
 };
 const open = async () => await str('ZRANGE', OPEN, 0, -1);
@@ -65,7 +68,7 @@ const sweep = async () => {
     return Number(removed);
 };
 const where = async (code) => await str('HGET', ASSIGNED, code);
-const vfield = async (id, f) => await str('HGET', `sg:vehicle:${id}`, f);
+const vfield = async (id, f) => await str('HGET', `${P}vehicle:${id}`, f);
 
 test('batches in any order, runs out of the open index, the others stay', async () => {
     await redis.call('FLUSHALL');
@@ -112,24 +115,24 @@ test('a group only into a run that holds it whole; capacity and status respected
     let r = await assign([{ r: a, v, seat: 1 }, { r: b, v, seat: 3 }, { r: c, v, seat: 4 }]);
     assert.equal(r.ok, 3);
     // b leaves (seat 3 free): a pair cannot sit at 3 (4 is taken), nor past the capacity
-    assert.deepEqual(await redis.call('EVAL', RELEASE, 3, `sg:reg:${b.code}`, OPEN, ASSIGNED, b.code, 'drop').then((x) => x.map(String)), ['ok', v]);
+    assert.deepEqual(await redis.call('EVAL', RELEASE, 3, `${P}reg:${b.code}`, OPEN, ASSIGNED, b.code, 'drop', P).then((x) => x.map(String)), ['ok', v]);
     assert.equal(await vfield(v, 'holes'), '3-3');
     const pair = await reg(2, '450102001004');
     assert.deepEqual((await assign([{ r: pair, v, seat: 3 }])).skipped, [pair.code]);
     assert.deepEqual((await assign([{ r: pair, v, seat: 7 }])).skipped, [pair.code]);
     // a move by hand finds no run of 2 either; a single fits the hole
-    const moved = await str('EVAL', MOVE, 5, `sg:reg:${pair.code}`, OPEN, ASSIGNED, `sg:vehicle:${v}`, `sg:${C}:matchlock`, pair.code, v, C);
+    const moved = await str('EVAL', MOVE, 6, `${P}reg:${pair.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, pair.code, v, C, P);
     assert.deepEqual(moved, ['no_room']);
     const one = await reg(1, '450102001005');
-    assert.deepEqual(await str('EVAL', MOVE, 5, `sg:reg:${one.code}`, OPEN, ASSIGNED, `sg:vehicle:${v}`, `sg:${C}:matchlock`, one.code, v, C), ['ok', '3']);
+    assert.deepEqual(await str('EVAL', MOVE, 6, `${P}reg:${one.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, one.code, v, C, P), ['ok', '3']);
     assert.equal(await vfield(v, 'used'), '6');
     // c (seats 4-6, the tail) leaves: the seats go back to the tail, no hole
-    await redis.call('EVAL', RELEASE, 3, `sg:reg:${c.code}`, OPEN, ASSIGNED, c.code, 'reopen');
+    await redis.call('EVAL', RELEASE, 3, `${P}reg:${c.code}`, OPEN, ASSIGNED, c.code, 'reopen', P);
     assert.equal((await vfield(v, 'holes')) ?? '', '');
     assert.equal(await vfield(v, 'seat_next'), '4');
     assert.ok((await open()).includes(c.member), 'reopened');
     // a vehicle no longer planned takes no one
-    await redis.call('HSET', `sg:vehicle:${v}`, 'status', 'departed');
+    await redis.call('HSET', `${P}vehicle:${v}`, 'status', 'departed');
     assert.deepEqual((await assign([{ r: c, v, seat: 4 }])).skipped, [c.code]);
 });
 
@@ -158,20 +161,20 @@ test('random batches and releases never put two people on one seat', async () =>
         }
         const assigned = await str('HKEYS', ASSIGNED);
         for (const code of assigned.slice(0, rnd(3)))
-            await redis.call('EVAL', RELEASE, 3, `sg:reg:${code}`, OPEN, ASSIGNED, code, 'reopen');
+            await redis.call('EVAL', RELEASE, 3, `${P}reg:${code}`, OPEN, ASSIGNED, code, 'reopen', P);
         // invariants: seats of the list and of the assignment hash agree, never overlap, free seats = holes + tail
         const taken = new Map();
         let used = 0;
         for (const [code, val] of Object.entries(Object.fromEntries(((a) => { const o = []; for (let i = 0; i < a.length; i += 2) o.push([a[i], a[i + 1]]); return o; })(await str('HGETALL', ASSIGNED))))) {
             const [, seat] = val.split(':').map(Number);
-            const people = Number(await str('HGET', `sg:reg:${code}`, 'people'));
+            const people = Number(await str('HGET', `${P}reg:${code}`, 'people'));
             for (let s = seat; s < seat + people; s++) {
                 assert.ok(!taken.has(s), `seat ${s} twice (round ${round})`);
                 assert.ok(s >= 1 && s <= 60);
                 taken.set(s, code);
             }
             used += people;
-            assert.equal(Number(await str('ZSCORE', `sg:vehicle:${v}:seats`, code)), seat);
+            assert.equal(Number(await str('ZSCORE', `${P}vehicle:${v}:seats`, code)), seat);
         }
         assert.equal(Number(await vfield(v, 'used')), used);
         const next = Number(await vfield(v, 'seat_next') ?? 1);

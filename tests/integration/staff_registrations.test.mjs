@@ -60,7 +60,7 @@ async function create(over) {
 }
 
 async function stats(code) {
-    const flat = await redis.call('HGETALL', `sg:2027-spring:stats:${code}`);
+    const flat = await redis.call('HGETALL', `sg:{45}:2027-spring:stats:${code}`);
     const out = {};
     for (let i = 0; i < flat.length; i += 2) out[flat[i]] = Number(flat[i + 1]);
     return out;
@@ -194,8 +194,8 @@ describe('edit, cancel, flag, face-to-face', () => {
         assert.equal((vb2['dest:3301'] || 0) - (va2['dest:3301'] || 0), 1);
         assert.equal((countyB.people || 0) - (county.people || 0), -1);
         assert.equal((countyB.regs || 0) - (county.regs || 0), 0);
-        assert.equal(String(await redis.call('ZSCORE', 'sg:2027-spring:byplace', `${A2}:${code}`)), '0');
-        assert.equal(await redis.call('ZSCORE', 'sg:2027-spring:byplace', `${A}:${code}`), null);
+        assert.equal(String(await redis.call('ZSCORE', 'sg:{45}:2027-spring:byplace', `${A2}:${code}`)), '0');
+        assert.equal(await redis.call('ZSCORE', 'sg:{45}:2027-spring:byplace', `${A}:${code}`), null);
         // The old numbers are free again, the new one is taken.
         assert.equal((await srv.post('/api/registrations', signup({ id_number: body.id_number }))).status, 201);
         assert.equal((await srv.post('/api/registrations', signup({ id_number: comp.id_number }))).status, 201);

@@ -34,21 +34,21 @@ async function signUp(over = {}) {
 }
 
 const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept });
-const openMembers = async () => (await redis.call('ZRANGEBYLEX', `sg:${campaign}:open`, '-', '+')).map(String);
+const openMembers = async () => (await redis.call('ZRANGEBYLEX', `sg:{45}:${campaign}:open`, '-', '+')).map(String);
 
 test('a cancel frees the seat, and the cancelled sign-up is never matched again', async () => {
     const a = await signUp({ dest_city: '4403', flex_days: 0 });
     const b = await signUp({ dest_city: '4403', flex_days: 0 });
     const r = await matchRun(true);
     assert.equal(r.status, 200, r.text);
-    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
+    const vid = String(await redis.call('HGET', `sg:{45}:${campaign}:assign`, a.code)).split(':')[0];
     assert.ok(vid.length > 0, 'assigned');
-    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 2);
+    assert.equal(Number(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'used')), 2);
     const c = await org.post(`/api/registrations/${a.code}/cancel`, {});
     assert.equal(c.status, 200, c.text);
-    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 1, 'seat freed');
-    assert.equal(await redis.call('ZSCORE', `sg:vehicle:${vid}:seats`, a.code), null);
-    assert.equal(await redis.call('HGET', `sg:${campaign}:assign`, a.code), null);
+    assert.equal(Number(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'used')), 1, 'seat freed');
+    assert.equal(await redis.call('ZSCORE', `sg:{45}:vehicle:${vid}:seats`, a.code), null);
+    assert.equal(await redis.call('HGET', `sg:{45}:${campaign}:assign`, a.code), null);
     assert.ok(!(await openMembers()).some((m) => m.includes(`:${a.code}:`)), 'not open');
     const again = await matchRun(false);
     assert.equal(again.json.registrations, 0, 'nothing left to match');
@@ -74,7 +74,7 @@ test('an edited open sign-up is matched with its new destination', async () => {
 test('an assigned sign-up is not edited until it is taken out of its vehicle', async () => {
     const a = await signUp({ dest_city: '4419', flex_days: 0 });
     assert.equal((await matchRun(true)).status, 200);
-    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
+    const vid = String(await redis.call('HGET', `sg:{45}:${campaign}:assign`, a.code)).split(':')[0];
     const e = await org.patch(`/api/registrations/${a.code}`, { ...a.body, dest_city: '4401' });
     assert.equal(e.status, 409, e.text);
     assert.equal(errorCode(e), 'assigned');
@@ -111,9 +111,9 @@ test('the worker sees the vehicle and a personal check-in QR that decodes to the
 test('a boarding view that refreshes itself is one audit entry per 10 minutes, not one per refresh', async () => {
     const a = await signUp({ dest_city: '4409', flex_days: 0 });
     assert.equal((await matchRun(true)).status, 200);
-    const vid = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':')[0];
+    const vid = String(await redis.call('HGET', `sg:{45}:${campaign}:assign`, a.code)).split(':')[0];
     for (let i = 0; i < 3; i++) assert.equal((await org.get(`/api/vehicles/${vid}/boarding`)).status, 200);
-    const entries = (await redis.call('XRANGE', 'sg:audit', '-', '+')).map((e) => e[1].map(String));
+    const entries = (await redis.call('XRANGE', 'sg:{45}:audit', '-', '+')).map((e) => e[1].map(String));
     const views = entries.filter((f) => f.includes('boarding_view') && f.includes(vid));
     assert.equal(views.length, 1, JSON.stringify(views));
 });
@@ -157,32 +157,32 @@ test('seats freed by a cancel are given again: to the next match, to a move by h
     const people = [];
     for (let i = 0; i < 5; i++) people.push(await signUp({ dest_city: '4451', depart_date: '2027-02-06', flex_days: 0, mode: 'bus' }));
     assert.equal((await matchRun(true)).status, 200);
-    const where = async (code) => String((await redis.call('HGET', `sg:${campaign}:assign`, code)) ?? '');
+    const where = async (code) => String((await redis.call('HGET', `sg:{45}:${campaign}:assign`, code)) ?? '');
     const [vid] = (await where(people[0].code)).split(':');
     const seats = await Promise.all(people.map(async (p) => Number((await where(p.code)).split(':')[1])));
     assert.deepEqual([...seats].sort((x, y) => x - y), [1, 2, 3, 4, 5]);
-    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'seat_next')), '6');
+    assert.equal(String(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'seat_next')), '6');
     // the people on seats 2 and 3 cancel: a hole 2-3; the one on seat 5 cancels: back to the tail
     const on = (s) => people[seats.indexOf(s)];
     for (const s of [2, 3, 5]) assert.equal((await org.post(`/api/registrations/${on(s).code}/cancel`, {})).status, 200);
-    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')), '2-3');
-    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'seat_next')), '5');
-    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 2);
+    assert.equal(String(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'holes')), '2-3');
+    assert.equal(String(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'seat_next')), '5');
+    assert.equal(Number(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'used')), 2);
     // a pair signs up: matching puts it into the hole (an existing vehicle first)
     const pair = await signUp({ dest_city: '4451', depart_date: '2027-02-06', flex_days: 0, mode: 'bus', companions: [companion()] });
     const r = await matchRun(true);
     assert.equal(r.status, 200, r.text);
     assert.equal(await where(pair.code), `${vid}:2`);
-    assert.equal(String((await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')) ?? ''), '');
-    assert.equal(Number(await redis.call('HGET', `sg:vehicle:${vid}`, 'used')), 4);
+    assert.equal(String((await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'holes')) ?? ''), '');
+    assert.equal(Number(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'used')), 4);
     // taken out by hand (seats 2-3 free again) and moved back: the same seats
     assert.equal((await org.del(`/api/vehicles/${vid}/passengers/${pair.code}`)).status, 200);
-    assert.equal(String(await redis.call('HGET', `sg:vehicle:${vid}`, 'holes')), '2-3');
+    assert.equal(String(await redis.call('HGET', `sg:{45}:vehicle:${vid}`, 'holes')), '2-3');
     const mv = await org.post(`/api/vehicles/${vid}/passengers`, { code: pair.code });
     assert.equal(mv.status, 200, mv.text);
     assert.equal(await where(pair.code), `${vid}:2`);
     // every seat once: the seat list and the assignment hash agree
-    const list = (await redis.call('ZRANGE', `sg:vehicle:${vid}:seats`, 0, -1, 'WITHSCORES')).map(String);
+    const list = (await redis.call('ZRANGE', `sg:{45}:vehicle:${vid}:seats`, 0, -1, 'WITHSCORES')).map(String);
     const got = new Map();
     for (let i = 0; i < list.length; i += 2) got.set(list[i], list[i + 1]);
     for (const [code, seat] of got) assert.equal(await where(code), `${vid}:${seat}`);
@@ -193,7 +193,7 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
     const group = [];
     for (let i = 0; i < 3; i++) group.push(await signUp({ dest_city: '4452', depart_date: '2027-02-07', flex_days: 0, mode: 'bus' }));
     assert.equal((await matchRun(true)).status, 200);
-    const where = async (code) => String((await redis.call('HGET', `sg:${campaign}:assign`, code)) ?? '');
+    const where = async (code) => String((await redis.call('HGET', `sg:{45}:${campaign}:assign`, code)) ?? '');
     const [vid] = (await where(group[0].code)).split(':');
     // one passenger already checked in, one cancels before the vehicle does
     const token = (await srv.get(`/api/registrations/${group[0].code}?phone4=${group[0].body.phone.slice(-4)}`)).json.assignment.checkin.token;
@@ -205,8 +205,8 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
     assert.equal(r.json.used, 0, 'the answer says the vehicle is empty');
     const v = (await org.get(`/api/vehicles/${vid}`)).json;
     assert.equal(v.used, 0, 'no one left on the cancelled vehicle');
-    assert.equal(await redis.call('ZCARD', `sg:vehicle:${vid}:seats`), 0);
-    assert.equal(await redis.call('SCARD', `sg:vehicle:${vid}:boarded`), 0);
+    assert.equal(await redis.call('ZCARD', `sg:{45}:vehicle:${vid}:seats`), 0);
+    assert.equal(await redis.call('SCARD', `sg:{45}:vehicle:${vid}:boarded`), 0);
     for (const g of group) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
     const open = await openMembers();
     assert.ok(open.some((m) => m.includes(`:${group[0].code}:`)) && open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
@@ -226,7 +226,7 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
 test('the trip of a vehicle with people on it does not change under them', async () => {
     const a = await signUp({ dest_city: '4453', depart_date: '2027-02-08', flex_days: 0, mode: 'bus' });
     assert.equal((await matchRun(true)).status, 200);
-    const [vid] = String(await redis.call('HGET', `sg:${campaign}:assign`, a.code)).split(':');
+    const [vid] = String(await redis.call('HGET', `sg:{45}:${campaign}:assign`, a.code)).split(':');
     for (const [field, value] of [['depart_date', '2027-02-09'], ['dest_city', '4419'], ['type', 'train']]) {
         const r = await org.patch(`/api/vehicles/${vid}`, { [field]: value, ...(field === 'type' ? { capacity: 600, carriage_size: 100 } : {}) });
         assert.equal(r.status, 409, `${field}: ${r.text}`);
@@ -247,24 +247,24 @@ test('the trip of a vehicle with people on it does not change under them', async
 test('a run that stopped half way is healed by the next one: no phantom vehicles, right counts', async () => {
     const a = await signUp({ dest_city: '4407', depart_date: '2027-02-11', flex_days: 0, mode: 'bus' });
     assert.equal((await matchRun(true)).status, 200);
-    const member = String(await redis.call('HGET', `sg:reg:${a.code}`, 'open'));
+    const member = String(await redis.call('HGET', `sg:{45}:reg:${a.code}`, 'open'));
     const stale = async () => {
         // what an accept cut off by an outage leaves: assigned, still in the open index, its mark
-        await redis.call('ZADD', `sg:${campaign}:open`, 0, member);
-        await redis.call('SET', `sg:${campaign}:unswept`, 'deadbeef 45');
+        await redis.call('ZADD', `sg:{45}:${campaign}:open`, 0, member);
+        await redis.call('SET', `sg:{45}:${campaign}:unswept`, 'deadbeef 45');
     };
     await stale();
     // while another run holds the lock its mark is not stale: a preview leaves it alone
-    await redis.call('SET', `sg:${campaign}:matchlock`, 'someone-else');
+    await redis.call('SET', `sg:{45}:${campaign}:matchlock`, 'someone-else');
     let p = await matchRun(false);
     assert.equal(p.status, 200, p.text);
-    assert.equal(String(await redis.call('GET', `sg:${campaign}:unswept`)), 'deadbeef 45');
-    await redis.call('DEL', `sg:${campaign}:matchlock`);
+    assert.equal(String(await redis.call('GET', `sg:{45}:${campaign}:unswept`)), 'deadbeef 45');
+    await redis.call('DEL', `sg:{45}:${campaign}:matchlock`);
     // now it is: the preview sweeps the scope first and counts right
     p = await matchRun(false);
     assert.equal(p.status, 200, p.text);
     assert.equal(p.json.registrations, 0, 'the assigned registration is not offered again');
-    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null, 'mark cleared');
+    assert.equal(await redis.call('GET', `sg:{45}:${campaign}:unswept`), null, 'mark cleared');
     assert.ok(!(await openMembers()).includes(member), 'swept');
     // an accept heals too, and creates no vehicle for it
     await stale();
@@ -272,9 +272,9 @@ test('a run that stopped half way is healed by the next one: no phantom vehicles
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.created, []);
     assert.equal(r.json.assigned, 0);
-    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null);
+    assert.equal(await redis.call('GET', `sg:{45}:${campaign}:unswept`), null);
     // a finished accept leaves no mark of its own
     await signUp({ dest_city: '4407', depart_date: '2027-02-11', flex_days: 0, mode: 'bus' });
     assert.equal((await matchRun(true)).json.assigned, 1);
-    assert.equal(await redis.call('GET', `sg:${campaign}:unswept`), null);
+    assert.equal(await redis.call('GET', `sg:{45}:${campaign}:unswept`), null);
 });

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Query strings, the JSON body gate and typed JSON getters. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,4 +212,15 @@ const char *sg_idempotency_key(h2o_req_t *req)
             return NULL;
     }
     return h2o_strdup(&req->pool, v.base, v.len).base;
+}
+
+void sg_peer_address(h2o_req_t *req, char out[48])
+{
+    struct sockaddr_storage ss;
+    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    out[0] = '\0';
+    if (len != 0 && ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, 48);
+    else if (len != 0 && ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 48);
 }

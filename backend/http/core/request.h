@@ -72,6 +72,9 @@ int sg_json_bool(const cJSON *obj, const char *name, const char *field, struct s
  */
 long sg_json_count(const cJSON *obj, const char *name, const char *field, long max, struct sg_field_errors *errs);
 
+/** The TCP peer's address as text ("" when unknown): the connection's, never a header's. */
+void sg_peer_address(h2o_req_t *req, char out[48]);
+
 /** The optional Idempotency-Key header: "" when absent, NULL when malformed (pool copy). */
 const char *sg_idempotency_key(h2o_req_t *req);
 

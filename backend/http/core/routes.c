@@ -3,6 +3,7 @@
  * Content-Security-Policy: same-origin scripts, styles and requests only, no inline
  * script), caching rules per kind of resource, and gzip. h2o matches the first
  * registered prefix, not the longest: specific prefixes come before "/". */
+#include "http/core/metrics.h"
 #include "http/core/routes.h"
 #include "http/public/public.h"
 #include "http/registrations/registrations.h"
@@ -60,6 +61,8 @@ static void static_files(h2o_hostconf_t *hostconf, const char *path, const char 
     h2o_mimemap_define_mimetype(types, "css", "text/css; charset=utf-8", NULL);
     h2o_mimemap_define_mimetype(types, "js", "application/javascript; charset=utf-8", NULL);
     h2o_file_register(pathconf, dir, index_files, types, 0);
+    pathconf->error_log.emit_request_errors = 0;
+    sg_metrics_route(pathconf, path);
     h2o_mem_release_shared(types); /* the handler holds its own reference */
     add_filters(pathconf, headers);
 }
@@ -71,12 +74,14 @@ h2o_pathconf_t *sg_handler_add(h2o_hostconf_t *hostconf, const char *path, struc
     h->app = app;
     h->super.on_req = on_req;
     pathconf->error_log.emit_request_errors = 0; /* sg_log_error writes the line, without the query string */
+    sg_metrics_route(pathconf, path);
     return pathconf;
 }
 
 void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
 {
     add_filters(sg_handler_add(hostconf, "/healthz", app, sg_on_health), api_headers);
+    add_filters(sg_handler_add(hostconf, "/metrics", app, sg_on_metrics), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/campaign", app, sg_on_campaign), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/divisions", app, sg_on_division), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/destinations", app, sg_on_destinations), api_headers);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "domain/err.h"
+#include "http/core/metrics.h"
 #include "http/core/pending.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
@@ -84,6 +85,8 @@ void sg_reply_duplicate(h2o_req_t *req, int person)
 void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res)
 {
     if (status == 0) {
+        if (!res->replayed)
+            sg_metrics_signup();
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "code", res->code);
         cJSON_AddNumberToObject(root, "people", (double)res->people);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "domain/err.h"
+#include "http/core/metrics.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/staff/staff.h"
@@ -38,6 +39,7 @@ struct stream {
     h2o_iovec_t sending; /* heap buffer h2o holds until proceed */
     h2o_iovec_t queued;  /* next buffer, sent on proceed */
     bool reading, busy, stopped, ending, ended;
+    bool listed;                /* in streams, and counted in the metrics */
     struct stream *prev, *next; /* every open stream, for shutdown */
 };
 
@@ -46,9 +48,10 @@ struct generator {
     struct stream *stream; /* NULL once the stream is freed */
 };
 
-static struct stream *streams;
-static h2o_timeout_t tick_timeout;
-static bool tick_timeout_ready;
+/* Per event-loop thread: the open streams and their tick timer. */
+static _Thread_local struct stream *streams;
+static _Thread_local h2o_timeout_t tick_timeout;
+static _Thread_local bool tick_timeout_ready;
 
 static void free_stream(struct stream *st)
 {
@@ -62,6 +65,8 @@ static void free_stream(struct stream *st)
         streams = st->next;
     if (st->next != NULL)
         st->next->prev = st->prev;
+    if (st->listed)
+        sg_metrics_streams(-1);
     sodium_memzero(st->sid, sizeof(st->sid));
     free(st->last);
     free(st->sending.base);
@@ -153,6 +158,8 @@ static void start(struct stream *st)
     if (streams != NULL)
         streams->prev = st;
     streams = st;
+    st->listed = true;
+    sg_metrics_streams(1);
     static const char hello[] = "retry: 3000\n\n";
     queue(st, hello, sizeof(hello) - 1);
 }

@@ -2,7 +2,6 @@
 /* The session gate every staff handler goes through: the cookie looked up (and its idle
  * expiry pushed back) in one Redis round trip, CSRF on state-changing methods, scope and
  * role checks, and the audit log. Sessions are made by login.c. */
-#include <arpa/inet.h>
 #include <string.h>
 #include <sodium.h>
 #include "domain/err.h"
@@ -13,13 +12,7 @@
 
 void sg_client_address(h2o_req_t *req, char out[48])
 {
-    struct sockaddr_storage ss;
-    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-    out[0] = '\0';
-    if (len != 0 && ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, 48);
-    else if (len != 0 && ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 48);
+    sg_peer_address(req, out);
     /* Behind nginx on the same host the peer is loopback: trust its X-Real-IP. */
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-real-ip"), -1);
     if (i != -1 && strcmp(out, "127.0.0.1") == 0 && req->headers.entries[i].value.len < 48) {

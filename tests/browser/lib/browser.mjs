@@ -130,8 +130,8 @@ export async function fillForm(page, p, companions = []) {
 export async function storedCodes(redis) {
     const c = await redis.client();
     try {
-        const keys = await c.call('KEYS', 'sg:reg:*');
-        return keys.map((k) => String(k).slice('sg:reg:'.length)).sort();
+        const keys = await c.call('KEYS', 'sg:{45}:reg:*');
+        return keys.map((k) => String(k).slice('sg:{45}:reg:'.length)).sort();
     } finally {
         c.close();
     }

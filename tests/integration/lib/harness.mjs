@@ -105,12 +105,17 @@ export function tail(file, lines = 40) {
     }
 }
 
-/** redis-server --save '' --appendonly no on 127.0.0.1; stop() and start() keep the port. */
+/**
+ * redis-server --save '' --appendonly no on 127.0.0.1; stop() and start() keep the port.
+ * With {cluster: true}, a Redis Cluster of this one node owning all 16384 slots: it then
+ * refuses a command or a script (with #!lua) that touches keys of two slots.
+ */
 export class RedisProc {
     /** extraArgs are appended to the redis-server command line (e.g. to turn AOF on). */
-    constructor(name, extraArgs = []) {
+    constructor(name, extraArgs = [], { cluster = false } = {}) {
         this.name = name;
         this.extraArgs = extraArgs;
+        this.cluster = cluster;
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-redis-'));
         this.port = 0;
         this.child = null;
@@ -133,9 +138,10 @@ export class RedisProc {
 
     async startOnce() {
         this.logFile = path.join(OUT_DIR, `${this.name}-redis-${this.port}.log`);
+        const cluster = this.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(this.dir, 'nodes.conf')] : [];
         this.child = spawnLogged(
             'redis-server',
-            ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs],
+            ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir, ...cluster, ...this.extraArgs],
             { env: process.env, logFile: this.logFile },
         );
         for (let i = 0; i < 100; i++) {
@@ -144,13 +150,29 @@ export class RedisProc {
                 const c = await RedisClient.connect(this.port);
                 const pong = await c.call('PING');
                 c.close();
-                if (pong === 'PONG') return this;
+                if (pong === 'PONG') return this.cluster ? await this.clusterUp() : this;
             } catch {
                 /* not yet */
             }
             await sleep(50);
         }
         throw new Error(`redis-server on port ${this.port} did not start:\n${tail(this.logFile)}`);
+    }
+
+    /** The one node takes every slot (unless nodes.conf kept them), then waits for cluster_state:ok. */
+    async clusterUp() {
+        const c = await RedisClient.connect(this.port);
+        try {
+            const info = async () => String(await c.call('CLUSTER', 'INFO'));
+            if (/cluster_slots_assigned:0\b/.test(await info())) await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+            for (let i = 0; i < 200; i++) {
+                if (/cluster_state:ok/.test(await info())) return this;
+                await sleep(50);
+            }
+            throw new Error(`Redis Cluster on port ${this.port} not ok after 10 s:\n${await info()}`);
+        } finally {
+            c.close();
+        }
     }
 
     /** Stop it (SIGTERM; data is thrown away, nothing is saved). */
@@ -317,11 +339,12 @@ export class ServerProc {
 }
 
 /**
- * Redis + server, started together; close() stops both and rethrows a server failure
+ * Redis + server, started together (opts: the ServerProc's, redisArgs, cluster: see
+ * RedisProc); close() stops both and rethrows a server failure
  * (crash, sanitizer report, unclean exit) so that the test file fails.
  */
 export async function startStack(name, opts = {}) {
-    const redis = new RedisProc(name, opts.redisArgs);
+    const redis = new RedisProc(name, opts.redisArgs, { cluster: opts.cluster });
     let server;
     try {
         await redis.start();

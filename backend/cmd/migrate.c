@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* `songgong migrate`: move data stored under the key names of the layout before version 2
+ * (sg:reg:CODE, …) to this layout's (sg:{45}:reg:CODE, …). Quiet and quick when there is
+ * nothing to do, so that deploy/up.sh runs it before every start. */
+#include <stdio.h>
+#include <string.h>
+#include "cmd/commands.h"
+#include "cmd/options.h"
+#include "domain/err.h"
+#include "store/store.h"
+
+struct migration {
+    int done, status;
+    size_t moved;
+    char conflict[256];
+};
+
+static void on_migrated(void *data, int status, size_t moved, const char *conflict)
+{
+    struct migration *m = data;
+    m->status = status;
+    m->moved = moved;
+    snprintf(m->conflict, sizeof(m->conflict), "%s", conflict != NULL ? conflict : "");
+    m->done = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: songgong migrate [options]\n\n"
+            "Move data stored by songgong before version " SG_STORE_SCHEMA_VERSION " of the key layout "
+            "(sg:reg:CODE,\n"
+            "sg:2027-spring:byplace, ...) to this version's names (sg:{45}:reg:CODE,\n"
+            "sg:{45}:2027-spring:byplace, ...: every key carries the province as its hash tag), in\n"
+            "batches, then mark Redis with the version. Stop the old server first. Safe to run\n"
+            "again after an interruption; prints nothing when there is nothing to move. The other\n"
+            "commands refuse to start while old keys are there. Needs the standalone Redis the\n"
+            "old layout ran on (docs/redis-keys.md#migration).\n\n"
+            "Options (flag, environment variable, meaning):\n%s",
+            sg_options_help);
+}
+
+static int run(const struct sg_options *o)
+{
+    h2o_evloop_t *loop;
+    struct sg_store *s = sg_cli_store_connect(o, &loop);
+    struct migration m = {0};
+    if (s == NULL)
+        return 1;
+    if ((m.status = sg_store_migrate(s, on_migrated, &m)) == 0)
+        sg_cli_wait(loop, &m.done);
+    sg_store_free(s);
+    if (m.status == SG_EEXIST) {
+        fprintf(stderr,
+                "songgong migrate: %s and its new name both exist; it is left as it is (moved %zu keys): "
+                "resolve it by hand, then run migrate again\n",
+                m.conflict, m.moved);
+        return 1;
+    }
+    if (m.status == SG_EINVAL) {
+        fprintf(stderr, "songgong migrate: Redis at %s is marked with a key layout this songgong does not know\n",
+                o->redis);
+        return 1;
+    }
+    if (m.status != 0) {
+        fprintf(stderr, "songgong migrate: Redis failed after %zu keys; run it again to go on\n", m.moved);
+        return 1;
+    }
+    if (m.moved != 0)
+        printf("migrated %zu keys to the sg:{%s}: layout (version %s)\n", m.moved, o->province,
+               SG_STORE_SCHEMA_VERSION);
+    return 0;
+}
+
+int sg_cmd_migrate(int argc, char **argv)
+{
+    struct sg_options o;
+    if (sg_options_from_env(&o) != 0)
+        return 1;
+    for (int i = 1; i < argc; ++i) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        int taken = sg_options_take(&o, argc, argv, &i);
+        if (taken < 0)
+            return 1;
+        if (taken == 0) {
+            fprintf(stderr, "songgong migrate: unknown option %s (see --help)\n", argv[i]);
+            return 1;
+        }
+    }
+    sg_options_finish(&o);
+    return run(&o);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Every Redis key name of the project, in one place (docs/redis-keys.md says what each
+ * holds). All keys of a deployment start with "sg:{P}:", P the province served: the hash
+ * tag {P} puts every key, named here or derived by a script from the prefix, in one hash
+ * slot, so one Redis (or one Redis Cluster node) serves a province whole. Store module
+ * only; no I/O. */
+#ifndef SG_STORE_KEYS_H
+#define SG_STORE_KEYS_H
+
+#include <stddef.h>
+
+/**
+ * Room for the longest key: the audit-once key of a 63-byte user, 31-byte action and
+ * 63-byte target takes 177 bytes; a campaign id (31), a code (8), a division (12), a
+ * keyed hash (32), an Idempotency-Key (79) or a vehicle id (15) take far less.
+ * tests/unit/store/test_keys.c checks that the longest of each fits.
+ */
+#define SG__KEY_MAX 256
+
+/** The keys of the layout before version 2 started with this, without a hash tag. */
+#define SG__KEYS_OLD_PREFIX "sg:"
+/** SCAN MATCH pattern of every key of the layout before version 2 (no "{" after "sg:"). */
+#define SG__KEYS_OLD_MATCH "sg:[^{]*"
+
+/** A deployment's key space: the prefix of all its keys. */
+struct sg__keys {
+    char prefix[16]; /* "sg:{45}:" */
+    size_t len;
+};
+
+/** One key name, NUL-terminated. */
+struct sg__key {
+    char s[SG__KEY_MAX];
+};
+
+/**
+ * Set ks up for province (two digits, e.g. "45"): prefix "sg:{45}:". 0, or SG_EINVAL
+ * when province is not two digits (ks is then unusable).
+ */
+int sg__keys_init(struct sg__keys *ks, const char *province);
+
+/*
+ * Each function below writes one key name into out and returns out->s. Strings are
+ * borrowed. Arguments longer than their documented bounds are cut (the key then names
+ * nothing stored); within them a key never is.
+ */
+
+/** Keys that exist once per deployment. */
+enum sg__key_global {
+    SG__KEY_SCHEMA,        /**< sg:{P}:schema         string: the layout version (SG_STORE_SCHEMA_VERSION) */
+    SG__KEY_USERS,         /**< sg:{P}:users          set of staff account names */
+    SG__KEY_AUDIT,         /**< sg:{P}:audit          stream: the audit log */
+    SG__KEY_VEHICLES_NEXT, /**< sg:{P}:vehicles:next  string: the last vehicle id given out */
+    SG__KEY_FUNDING_NEXT,  /**< sg:{P}:funding:next   string: the last funding entry id */
+    SG__KEY_FILINGS_NEXT,  /**< sg:{P}:filings:next   string: the last filing id */
+};
+const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum sg__key_global which);
+
+/** Keys that exist once per campaign: sg:{P}:{campaign}:{name}. */
+enum sg__key_campaign {
+    SG__KEY_BYPLACE,   /**< zset "{village}:{code}" of the campaign's registrations */
+    SG__KEY_CANCELLED, /**< zset, the same for cancelled registrations */
+    SG__KEY_OPEN,      /**< zset of the registrations still to be matched */
+    SG__KEY_ASSIGN,    /**< hash code -> "{vehicle}:{first seat}" */
+    SG__KEY_UNSWEPT,   /**< string: the mark of an accept whose sweep is not done */
+    SG__KEY_MATCHLOCK, /**< string: the token of the matching run in progress */
+    SG__KEY_VEHICLES,  /**< zset "{scope}:{id}" of the campaign's vehicles */
+    SG__KEY_FUNDING,   /**< zset "{scope}:{id}" of funding entries */
+    SG__KEY_FILINGS,   /**< zset "{scope}:{id}" of filed statistics tables */
+};
+/** campaign: [a-z0-9-]{1,31}. */
+const char *sg__key_campaign(struct sg__key *out, const struct sg__keys *ks, const char *campaign,
+                             enum sg__key_campaign which);
+
+/** sg:{P}:reg:{code}: a registration hash. code: 8 characters; "" gives the prefix scripts append a code to. */
+const char *sg__key_reg(struct sg__key *out, const struct sg__keys *ks, const char *code);
+/** sg:{P}:idem:{key}: the code a sign-up with this Idempotency-Key produced (key: up to 79 bytes). */
+const char *sg__key_idem(struct sg__key *out, const struct sg__keys *ks, const char *key);
+/** sg:{P}:uid:{campaign}:{hash}: the code holding an ID number (hash: 32 hex digits) in a campaign. */
+const char *sg__key_uid(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *hash);
+/** sg:{P}:{campaign}:stats:{code}: the counters of a village or county (code: up to 12 digits). */
+const char *sg__key_stats(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *code);
+/** sg:{P}:{campaign}:stats:{county}: the counters of the county of village (its first 6 digits). */
+const char *sg__key_stats_county(struct sg__key *out, const struct sg__keys *ks, const char *campaign,
+                                 const char *village);
+/** sg:{P}:{campaign}:returns:{county}: latest return figures of the villages of the county of code (6 digits of it). */
+const char *sg__key_returns(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *code);
+/** sg:{P}:{campaign}:returns-history:{village}: every return figure entered for a village. */
+const char *sg__key_returns_history(struct sg__key *out, const struct sg__keys *ks, const char *campaign,
+                                    const char *village);
+/** sg:{P}:purge:{campaign}: where an interrupted purge goes on. */
+const char *sg__key_purge(struct sg__key *out, const struct sg__keys *ks, const char *campaign);
+
+/** sg:{P}:vehicle:{id}: a vehicle hash (id: up to 15 digits). */
+const char *sg__key_vehicle(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:vehicle:{id}:seats: zset, score first seat, member code. */
+const char *sg__key_vehicle_seats(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:vehicle:{id}:boarded: set of the codes checked in. */
+const char *sg__key_vehicle_boarded(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:funding:{id}: a funding entry; id "" gives the prefix scripts append an id to. */
+const char *sg__key_funding(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:filing:{id}: a filed statistics table; id "" gives the prefix scripts append an id to. */
+const char *sg__key_filing(struct sg__key *out, const struct sg__keys *ks, const char *id);
+
+/** sg:{P}:user:{name}: a staff account (name: up to 63 bytes). */
+const char *sg__key_user(struct sg__key *out, const struct sg__keys *ks, const char *name);
+/** sg:{P}:user:{name}:sessions: set of the account's session key names. */
+const char *sg__key_user_sessions(struct sg__key *out, const struct sg__keys *ks, const char *name);
+/** sg:{P}:session:{hash}: a staff session, by keyed hash of its id (32 hex digits). */
+const char *sg__key_session(struct sg__key *out, const struct sg__keys *ks, const char *hash);
+/** sg:{P}:auditonce:{user}:{action}:{target}: an audit entry written lately (63, 31, 63 bytes at most). */
+const char *sg__key_auditonce(struct sg__key *out, const struct sg__keys *ks, const char *user, const char *action,
+                              const char *target);
+
+/**
+ * The name in this layout of old, a key of the layout before version 2 ("sg:" and the
+ * rest): the prefix and the same rest. NULL when old is not such a key.
+ */
+const char *sg__key_from_old(struct sg__key *out, const struct sg__keys *ks, const char *old);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// The key layout's version: an empty Redis is marked sg:{45}:schema = 2 on the first start.
+// Data under the names of the layout before (sg:reg:CODE, sg:2027-spring:byplace, ...,
+// no version key) makes `songgong serve` and the other commands refuse to start with one
+// line saying to run `songgong migrate`; migrate moves every key (also after an
+// interrupted run), says nothing when run again, and the registrations, the account, its
+// session, an idempotency key and the uniqueness keys work through the API afterwards.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { REPO, binary, runCli, startStack } from './lib/harness.mjs';
+import { companion, signup } from './lib/people.mjs';
+import { addUser, login } from './lib/staff.mjs';
+import { busPlan } from './lib/transport.mjs';
+
+const P = 'sg:{45}:';
+const OLD = 'sg:';
+
+let stack, srv, redis;
+before(async () => {
+    stack = await startStack('migrate', { publicUrl: 'https://sg.example.cn' }); // the same links before and after
+    srv = stack.server;
+    redis = await stack.redis.client();
+});
+after(async () => {
+    redis?.close();
+    await stack?.close();
+});
+
+const keys = async (pattern = '*') => (await redis.call('KEYS', pattern)).map(String).sort();
+const lookup = (r, body) => srv.get(`/api/registrations/${r.json.code}?phone4=${body.phone.slice(-4)}`);
+
+/** Every key back under its name of the layout before version 2, as the old server wrote them. */
+async function toOldLayout() {
+    for (const k of await keys()) {
+        assert.ok(k.startsWith(P), `key ${k} outside ${P}`);
+        if (k === `${P}schema`) {
+            await redis.call('DEL', k); // the old layout had no version key
+            continue;
+        }
+        const old = OLD + k.slice(P.length);
+        await redis.call('RENAME', k, old);
+        if (old.endsWith(':sessions')) {
+            // the set holds session key names: the old ones then
+            for (const m of (await redis.call('SMEMBERS', old)).map(String)) {
+                await redis.call('SREM', old, m);
+                await redis.call('SADD', old, OLD + m.slice(P.length));
+            }
+        }
+    }
+    // a purge stopped half way kept its SCAN position among the old names
+    await redis.call('SET', `${OLD}purge:2027-spring`, '2 17');
+}
+
+test('an empty Redis is marked with the layout version on the first start', async () => {
+    assert.equal(String(await redis.call('GET', `${P}schema`)), '2');
+});
+
+test('data of the old layout: refused until migrated, then read back through the API', async () => {
+    addUser(srv, 'org', 'organiser', '45');
+    const org = await login(srv, 'org');
+    const idem = `migrate-${Date.now()}`;
+    const bodies = [signup({ companions: [companion(), companion()] }), signup(), signup({ companions: [companion()] })];
+    const made = [];
+    for (const [i, b] of bodies.entries()) {
+        const r = await srv.post('/api/registrations', b, i === 0 ? { headers: { 'Idempotency-Key': idem } } : {});
+        assert.equal(r.status, 201, r.text);
+        made.push(r);
+    }
+    assert.equal((await org.post(`/api/registrations/${made[1].json.code}/cancel`, {})).status, 200);
+    assert.equal((await org.post('/api/vehicles', busPlan())).status, 201);
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true })).status, 200);
+    const before = await Promise.all(made.map((r, i) => lookup(r, bodies[i])));
+    for (const r of before) assert.equal(r.status, 200, r.text);
+    assert.equal(before[0].json.status, 'assigned', 'matched into the bus');
+    const listBefore = (await org.get('/api/registrations?per_page=200')).json;
+    const cancelledBefore = (await org.get('/api/registrations?status=cancelled&per_page=200')).json;
+    await srv.stop();
+
+    await toOldLayout();
+    const oldKeys = await keys();
+    assert.ok(oldKeys.includes(`${OLD}reg:${made[0].json.code}`), oldKeys.join(' '));
+    assert.ok(oldKeys.includes(`${OLD}2027-spring:byplace`));
+    assert.ok(oldKeys.includes(`${OLD}user:org:sessions`));
+
+    // refused: the server and the other commands, with one line naming the way out
+    const serve = spawnSync(binary(), ['serve'], { env: srv.env, cwd: REPO, encoding: 'utf8', timeout: 60000 });
+    assert.equal(serve.status, 1, serve.stderr);
+    const line = serve.stderr.trim().split('\n').pop();
+    assert.match(line, /old key layout .*run 'songgong migrate' first/);
+    const list = runCli(['user', 'list'], srv.env);
+    assert.equal(list.status, 1);
+    assert.match(list.stderr, /run 'songgong migrate' first/);
+    assert.deepEqual(await keys(), oldKeys, 'nothing written by the refused commands');
+
+    // an interrupted migration: some keys already moved (not the session set, which an
+    // earlier run moves together with its members)
+    const early = oldKeys.filter((k, i) => i % 2 === 0 && !k.endsWith(':sessions') && !k.startsWith(`${OLD}purge:`));
+    for (const k of early) await redis.call('RENAME', k, P + k.slice(OLD.length));
+
+    let r = runCli(['migrate'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^migrated ${oldKeys.length - 1 - early.length} keys to the sg:\\{45\\}: layout`));
+    assert.equal(r.stderr, '');
+    const now = await keys();
+    assert.deepEqual(
+        now.filter((k) => !k.startsWith(P)),
+        [],
+        'no key of the old layout left',
+    );
+    assert.equal(String(await redis.call('GET', `${P}schema`)), '2');
+    assert.ok(!now.includes(`${P}purge:2027-spring`), 'the old purge position is dropped');
+    assert.equal(now.length, oldKeys.length - 1 + 1, 'every key but the purge position, and the version');
+    for (const m of (await redis.call('SMEMBERS', `${P}user:org:sessions`)).map(String)) assert.ok(m.startsWith(`${P}session:`), m);
+
+    // again: quiet
+    r = runCli(['migrate'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '');
+
+    await srv.start();
+    const after = await Promise.all(made.map((x, i) => lookup(x, bodies[i])));
+    assert.deepEqual(
+        after.map((x) => [x.status, x.json]),
+        before.map((x) => [x.status, x.json]),
+    );
+    // the session of before still works: its key moved
+    assert.equal((await org.get('/api/me')).status, 200);
+    assert.deepEqual((await org.get('/api/registrations?per_page=200')).json, listBefore);
+    assert.deepEqual((await org.get('/api/registrations?status=cancelled&per_page=200')).json, cancelledBefore);
+    // the idempotency key: a retry answers the first code
+    const replay = await srv.post('/api/registrations', bodies[0], { headers: { 'Idempotency-Key': idem } });
+    assert.equal(replay.status, 201, replay.text);
+    assert.equal(replay.json.code, made[0].json.code);
+    // the uniqueness keys: the same ID number again is a duplicate; the cancelled one's is free
+    const dup = await srv.post('/api/registrations', signup({ id_number: bodies[2].id_number }));
+    assert.equal(dup.status, 409, dup.text);
+    assert.equal((await srv.post('/api/registrations', signup({ id_number: bodies[1].id_number }))).status, 201);
+
+    // disabling the account ends that session: the set of its sessions names the new key
+    assert.equal((await keys(`${P}session:*`)).length, 1);
+    r = runCli(['user', 'disable', 'org'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(await keys(`${P}session:*`), []);
+    assert.equal((await org.get('/api/me')).status, 401);
+    for (const k of await keys()) assert.ok(k.startsWith(P), k);
+});
