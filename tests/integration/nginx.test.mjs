@@ -16,13 +16,15 @@ import { REPO, RedisProc, ServerProc, until } from './lib/harness.mjs';
 import { NginxProc, headerCount } from './lib/nginx.mjs';
 import { signup, village } from './lib/people.mjs';
 
+const METRICS_TOKEN = 'test-metrics-token-0123456789';
 let redis, a, b, ng;
 before(async () => {
     redis = new RedisProc('nginx');
     await redis.start();
-    a = new ServerProc('nginx-a', redis);
+    const env = { SONGGONG_METRICS_TOKEN: METRICS_TOKEN, SONGGONG_THREADS: '2' };
+    a = new ServerProc('nginx-a', redis, { env });
     await a.start();
-    b = new ServerProc('nginx-b', redis);
+    b = new ServerProc('nginx-b', redis, { env });
     b.keyFile = a.keyFile; // one key for both, as in production: either may read what the other wrote
     await b.start();
     ng = new NginxProc('nginx', [a.port, b.port]);
@@ -94,6 +96,20 @@ describe('nginx in front of two servers', () => {
         assert.equal(ups.length, 12);
         assert.ok(ups.includes(a.port), `no request reached ${a.port}: ${ups}`);
         assert.ok(ups.includes(b.port), `no request reached ${b.port}: ${ups}`);
+        // and each server's own access log says so (it is written in batches: wait a little)
+        for (const srv of [a, b]) {
+            const seen = await until(() => /access 127\.0\.0\.1 "GET \/api\/campaign" 200 /.test(fs.readFileSync(srv.logFile, 'utf8')), 5000);
+            assert.ok(seen, `${srv.name}: no access line for GET /api/campaign`);
+        }
+    });
+
+    test('/metrics through nginx: only with the token', async () => {
+        const r = await ng.get('/metrics');
+        assert.equal(r.status, 403, r.text); // the server sees X-Real-IP: not a local scrape
+        const t = await ng.get('/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+        assert.equal(t.status, 200, t.text);
+        assert.match(t.text, /^# TYPE songgong_/m);
+        assert.equal(t.headers['strict-transport-security'], 'max-age=31536000');
     });
 
     test('a versioned asset: security headers, a year of cache, gzip', async () => {
