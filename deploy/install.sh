@@ -9,6 +9,8 @@
 # nginx site are made once and then left alone (a changed template is put beside them as
 # *.new). Never touches Redis's data.
 #
+# An upgrade stops the servers for a few seconds (see start_services).
+#
 # Usage: deploy/install.sh [options]
 #   --binary PATH       the songgong binary to install (default ./build/songgong, made by
 #                       cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
@@ -285,9 +287,16 @@ start_services() {
     else
         systemctl start songgong-redis.service
     fi
-    # One server at a time, each healthy before the next: nginx keeps serving throughout.
+    # All servers stop, data of an older key layout is moved once (songgong migrate wants
+    # no old server writing meanwhile), then they start: a pause of seconds, during which
+    # nginx answers the API with 503 in JSON and the pages send again by themselves.
+    # (For a change of settings only, restart them one at a time instead: docs/operations.md.)
+    systemctl stop songgong.target
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    runuser -u "$APP_USER" -- sh -c 'set -a; . "$1"; exec "$2" migrate' sh "$ETC/songgong.env" "$PREFIX/bin/songgong" ||
+        die "songgong migrate failed (above): the servers stay stopped; fix it, then systemctl start songgong.target"
     for p in $PORTS; do
-        systemctl restart "songgong@$p.service"
+        systemctl start "songgong@$p.service"
         for _ in $(seq 1 100); do
             healthy "$p" && break
             sleep 0.2
