@@ -18,7 +18,8 @@ FORMAT_FAILED=0
 PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev
     libhiredis-dev libcjson-dev libqrencode-dev libsodium-dev libcairo2-dev libpango1.0-dev
     libxlsxwriter-dev redis-server redis-sentinel fonts-noto-cjk
-    clang-format zbar-tools poppler-utils librsvg2-bin curl libreoffice-calc-nogui)
+    clang-format zbar-tools poppler-utils librsvg2-bin curl libreoffice-calc-nogui
+    nginx openssl systemd)
 
 say() { printf 'tests/run.sh: %s\n' "$*" >&2; }
 die() {
