@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The offload instance of service/worker.c: one thread, an unbounded queue (every caller
- * is a staff request or a command, already limited by sessions). */
+/* The offload instance of service/worker.c: one thread; new jobs are bounded, the next
+ * steps of admitted ones are not (a stream must not break half way). */
 #include "service/offload.h"
 
 static struct sg_worker *worker(void)
 {
     static struct sg_worker *w;
     if (w == NULL)
-        w = sg_worker_new("sg-offload", 1, 0);
+        w = sg_worker_new("sg-offload", 1, SG_OFFLOAD_QUEUE);
     return w;
 }
 
@@ -26,10 +26,14 @@ void sg_offload_stop(void)
     sg_worker_detach(worker());
 }
 
+int sg_offload_try(sg_offload_fn work, sg_offload_fn done, void *arg)
+{
+    return sg_worker_run(worker(), work, done, arg);
+}
+
 void sg_offload_run(sg_offload_fn work, sg_offload_fn done, void *arg)
 {
-    if (sg_worker_run(worker(), work, done, arg) != 0)
-        abort(); /* unbounded: never full */
+    sg_worker_run_always(worker(), work, done, arg);
 }
 
 size_t sg_offload_queued(void)

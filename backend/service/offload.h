@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The offload worker: one thread (named "sg-offload", service/worker.h) for blocking work
- * of tens of milliseconds to seconds: the matching computation, manifest PDFs and .xlsx
- * files, zipping .xlsx exports and reports. */
+ * of milliseconds to seconds: the matching computation, manifest PDFs and .xlsx files,
+ * zipping .xlsx exports and reports, posters and QR codes. The drawing libraries (pango,
+ * fontconfig, libqrencode) then run on this one thread only. */
 #ifndef SG_SERVICE_OFFLOAD_H
 #define SG_SERVICE_OFFLOAD_H
 
@@ -16,7 +17,15 @@ void sg_offload_start(h2o_multithread_queue_t *queue);
 size_t sg_offload_pending(void);
 /** Detach this loop (before h2o_context_dispose); only when nothing is pending. */
 void sg_offload_stop(void);
-/** Run work(arg) on the worker thread, then done(arg) on this loop, exactly once each. */
+#define SG_OFFLOAD_QUEUE 32 /* new drawing jobs waiting or running: more are refused (503, Retry-After) */
+
+/**
+ * Run work(arg) on the worker thread, then done(arg) on this loop, exactly once each: a
+ * new job of a request (a manifest, posters, a QR code, a report file). 0, or SG_EUNAVAIL
+ * without calling either when SG_OFFLOAD_QUEUE jobs are waiting or running.
+ */
+int sg_offload_try(sg_offload_fn work, sg_offload_fn done, void *arg);
+/** The same, never refused: the next step of work already admitted, and the command line. */
 void sg_offload_run(sg_offload_fn work, sg_offload_fn done, void *arg);
 
 /** Jobs waiting or running, from every loop. */

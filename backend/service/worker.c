@@ -3,6 +3,7 @@
  * receiver of the loop that gave it (a per-thread "port"), so several loops can share
  * one worker. Counts of pending jobs per port are touched on that loop's thread only. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,13 +133,13 @@ void sg_worker_detach(struct sg_worker *w)
     free(port);
 }
 
-int sg_worker_run(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg)
+static int enqueue(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg, bool bounded)
 {
     struct port *port = ports[w->index];
     if (port == NULL)
         abort(); /* a programming error: attach first */
     pthread_mutex_lock(&w->mutex);
-    if (w->max_queued != 0 && w->queued >= w->max_queued) {
+    if (bounded && w->max_queued != 0 && w->queued >= w->max_queued) {
         pthread_mutex_unlock(&w->mutex);
         return SG_EUNAVAIL;
     }
@@ -153,4 +154,14 @@ int sg_worker_run(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, voi
     pthread_mutex_unlock(&w->mutex);
     ++port->pending;
     return 0;
+}
+
+int sg_worker_run(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg)
+{
+    return enqueue(w, work, done, arg, true);
+}
+
+void sg_worker_run_always(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg)
+{
+    enqueue(w, work, done, arg, false);
 }

@@ -38,5 +38,7 @@ void sg_worker_detach(struct sg_worker *w);
  * calling either when max_queued jobs are already waiting or running.
  */
 int sg_worker_run(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg);
+/** The same, never refused (max_queued ignored): the next step of work already admitted. */
+void sg_worker_run_always(struct sg_worker *w, sg_worker_fn work, sg_worker_fn done, void *arg);
 
 #endif

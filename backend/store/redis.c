@@ -328,7 +328,7 @@ static void note_reply(redisAsyncContext *ac, const redisReply *rr)
  * connection so that the next one asks Sentinel again. */
 static void drop_if_replica(struct sg__redis *r, redisAsyncContext *ac, const redisReply *rr)
 {
-    if (rr != NULL && rr->type == REDIS_REPLY_ERROR && rr->str != NULL && strncmp(rr->str, "READONLY", 8) == 0 &&
+    if (rr != NULL && rr->type == REDIS_REPLY_ERROR && rr->str != NULL && strncmp(rr->str, "READONLY ", 9) == 0 &&
         r->ac == ac) {
         r->ac = NULL;
         r->connected = false;

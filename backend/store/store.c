@@ -241,17 +241,15 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data)
     return ret;
 }
 
-/* Commands that change data: with replicas_ack they wait for a replica (the others read). */
+/* Commands that only read (the plain ones this store sends); anything else is taken for a
+ * write: with replicas_ack it waits for a replica. */
 static bool writes(const char *command)
 {
-    static const char *const names[] = {"HSET",    "HDEL",   "HINCRBY", "ZADD",  "ZREM",   "SET",      "DEL",
-                                        "UNLINK",  "INCR",   "LPUSH",   "RPUSH", "LTRIM",  "EXPIRE",   "PEXPIRE",
-                                        "SADD",    "SREM",   "XADD",    "XACK",  "RENAME", "RENAMENX", "EVAL",
-                                        "EVALSHA", "HSETNX", "ZINCRBY", "XTRIM", "XDEL",   "GETDEL",   NULL};
-    for (size_t i = 0; names[i] != NULL; ++i)
-        if (strcasecmp(command, names[i]) == 0)
-            return true;
-    return false;
+    static const char *const reads[] = {"GET", "HGETALL", "ZRANGEBYLEX", "XREVRANGE", "SCAN", "LRANGE", NULL};
+    for (size_t i = 0; reads[i] != NULL; ++i)
+        if (strcasecmp(command, reads[i]) == 0)
+            return false;
+    return true;
 }
 
 int sg__store_command_ex(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,

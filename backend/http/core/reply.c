@@ -87,6 +87,7 @@ static const struct {
     {"too_many_attempts", "尝试的次数太多了，请1小时后再试，或请村里的工作人员帮忙查询"},
     {"idempotency_mismatch", "这个请求编号已经用于另一份报名，请刷新页面后重新提交"},
     {"login_busy", "正在登录的人太多，请稍后再试"},
+    {"busy", "正在生成的文件太多，请过几秒再试"},
 };
 
 const char *sg_message(const char *code)
@@ -293,4 +294,10 @@ int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow)
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, allow, strlen(allow));
     sg_reply_error(req, 405, "method_not_allowed", NULL);
     return 0;
+}
+
+void sg_reply_busy(h2o_req_t *req)
+{
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("5"));
+    sg_reply_5xx(req, 503, "busy", "the drawing queue is full (SG_OFFLOAD_QUEUE jobs wait)");
 }

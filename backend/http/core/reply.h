@@ -30,6 +30,8 @@ int sg_reply_method_not_allowed(h2o_req_t *req, const char *allow);
 void sg_reply_5xx(h2o_req_t *req, int status, const char *code, const char *cause);
 /** The same line without an answer (for a failure after the response has started). */
 void sg_log_error(h2o_req_t *req, int status, const char *cause);
+/** 503 busy with Retry-After: the drawing queue is full (logged as every 5xx). */
+void sg_reply_busy(h2o_req_t *req);
 /** Send bytes (taken: freed here) as a download named filename with Content-Type type. */
 void sg_reply_file(h2o_req_t *req, unsigned char *bytes, size_t len, const char *type, const char *filename);
 

@@ -167,7 +167,10 @@ static void on_report(void *data, int status, struct sg_report_doc *doc)
         p->json = cJSON_PrintUnformatted(json);
         cJSON_Delete(json);
     }
-    sg_offload_run(make_xlsx, on_xlsx, p);
+    if (sg_offload_try(make_xlsx, on_xlsx, p) != 0) {
+        sg_reply_busy(req);
+        free_req(p);
+    }
 }
 
 /* Campaign, scope (default the user's), until (default today); false when it answered. */

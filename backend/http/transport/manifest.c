@@ -94,7 +94,11 @@ static void on_drawn(void *data)
 static void render(struct manifest_req *p)
 {
     if (p->format == SG_MANIFEST_XLSX || p->format == SG_MANIFEST_PDF) {
-        sg_offload_run(draw, on_drawn, p);
+        if (sg_offload_try(draw, on_drawn, p) == 0)
+            return;
+        sg_reply_busy(p->base.super.req);
+        sg_manifest_drop(&p->doc);
+        sg_pending_free(p);
         return;
     }
     if (p->format == SG_MANIFEST_JSON) {
