@@ -163,6 +163,8 @@ int sg_data_load(struct sg_app *app, const struct sg_options *o)
     app->public_url = o->public_url;
     app->session_idle_s = o->session_idle_s;
     memcpy(app->limits, o->limits, sizeof(app->limits));
+    app->streams_per_session = o->streams_per_session;
+    app->streams_max = o->streams_max;
     app->site_dir = o->site_dir;
     return 0;
 }

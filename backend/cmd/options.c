@@ -178,6 +178,14 @@ int sg_options_from_env(struct sg_options *o)
     }
     o->access_log = strcmp(log, "on") == 0;
     o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
+    if (parse_uint(env_or("SONGGONG_STREAMS_PER_SESSION", "8"), 100, &v) != 0 || v == 0 ||
+        (o->streams_per_session = (unsigned)v, parse_uint(env_or("SONGGONG_STREAMS_MAX", "1000"), 100000, &v)) != 0 ||
+        v == 0) {
+        fprintf(stderr,
+                "songgong: SONGGONG_STREAMS_PER_SESSION (1-100) and SONGGONG_STREAMS_MAX (1-100000) are counts\n");
+        return -1;
+    }
+    o->streams_max = (unsigned)v;
     return redis_from_env(o) == 0 && limits_from_env(o) == 0 ? 0 : -1;
 }
 

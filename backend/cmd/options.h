@@ -19,7 +19,8 @@ struct sg_options {
     const char *redis_sentinels, *redis_master, *redis_user; /* Redis high availability and ACL (optional) */
     unsigned redis_replicas_ack;
     struct sg_limit_rule limits[SG_LIMITS]; /* SONGGONG_LIMIT_* */
-    char redis_password[256];               /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
+    unsigned streams_per_session, streams_max;
+    char redis_password[256]; /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
     char public_url_buf[256];
 };
 

@@ -217,7 +217,7 @@ int sg_store_user_disable(struct sg_store *s, const char *name, sg_store_status_
  */
 int sg_store_session_create(struct sg_store *s, const char *sid, const struct sg_session *session,
                             unsigned idle_seconds, sg_store_status_cb cb, void *data);
-/** Look up and extend by idle_seconds. SG_ENOENT when unknown or expired. */
+/** Look up and extend by idle_seconds (0: look only). SG_ENOENT when unknown or expired. */
 int sg_store_session_touch(struct sg_store *s, const char *sid, unsigned idle_seconds, sg_store_session_cb cb,
                            void *data);
 int sg_store_session_delete(struct sg_store *s, const char *sid, sg_store_status_cb cb, void *data);

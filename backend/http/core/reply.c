@@ -88,6 +88,7 @@ static const struct {
     {"idempotency_mismatch", "这个请求编号已经用于另一份报名，请刷新页面后重新提交"},
     {"login_busy", "正在登录的人太多，请稍后再试"},
     {"busy", "正在生成的文件太多，请过几秒再试"},
+    {"too_many_streams", "打开的实时统计页面太多了，请关掉其他标签页后再刷新"},
 };
 
 const char *sg_message(const char *code)

@@ -10,6 +10,8 @@
  * Lifetime: the stream is a heap object (an sg_staff_req, so the request's pool cuts its
  * back-pointer); the generator lives in the pool and points at it. h2o calls stop when the
  * client goes away; a read still in flight then frees the stream when it returns. */
+#include <malloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -22,7 +24,7 @@
 #include "http/report/report.h"
 
 #define TICK_MS 2000
-#define HEARTBEAT_MS 15000
+#define HEARTBEAT_MS TICK_MS /* a comment line every tick: a client gone is noticed within two ticks */
 #define MAX_AGE_MS (10 * 60 * 1000)
 #define SESSION_CHECK_MS 10000
 
@@ -40,6 +42,8 @@ struct stream {
     h2o_iovec_t queued;  /* next buffer, sent on proceed */
     bool reading, busy, stopped, ending, ended;
     bool listed;                /* in streams, and counted in the metrics */
+    bool admitted;              /* counted against the caps (admit/release) */
+    uint64_t session_hash;      /* which session it belongs to, for its cap */
     struct stream *prev, *next; /* every open stream, for shutdown */
 };
 
@@ -47,6 +51,69 @@ struct generator {
     h2o_generator_t super;
     struct stream *stream; /* NULL once the stream is freed */
 };
+
+/* The caps, shared by every loop thread: streams per session and in all. A small table
+ * (one row per session with a stream open), searched under a lock when a stream opens or
+ * ends, which is rare next to the ticks. */
+static pthread_mutex_t caps_lock = PTHREAD_MUTEX_INITIALIZER;
+struct holder {
+    uint64_t session;
+    unsigned n;
+};
+static struct holder *holders;
+static size_t nholders, cap_holders;
+static unsigned open_total;
+
+static uint64_t hash_of(const char *sid)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *sid != '\0'; ++sid)
+        h = (h ^ (unsigned char)*sid) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A place for one more stream of session: false when its cap or the process's is reached. */
+static bool admit(const struct sg_app *app, uint64_t session)
+{
+    bool ok = false;
+    pthread_mutex_lock(&caps_lock);
+    size_t i = 0;
+    while (i != nholders && holders[i].session != session)
+        ++i;
+    if (open_total < app->streams_max && (i == nholders || holders[i].n < app->streams_per_session)) {
+        if (i == nholders) {
+            if (nholders == cap_holders) {
+                cap_holders = cap_holders != 0 ? cap_holders * 2 : 64;
+                if ((holders = realloc(holders, cap_holders * sizeof(*holders))) == NULL)
+                    abort();
+            }
+            holders[nholders++] = (struct holder){session, 0};
+        }
+        ++holders[i].n;
+        ++open_total;
+        ok = true;
+    }
+    pthread_mutex_unlock(&caps_lock);
+    return ok;
+}
+
+/* The stream ended. When the last one goes, the memory streams took goes back to the system
+ * (malloc keeps freed memory in its arenas; 500 streams once held hundreds of MB after closing). */
+static void release(uint64_t session)
+{
+    pthread_mutex_lock(&caps_lock);
+    for (size_t i = 0; i != nholders; ++i) {
+        if (holders[i].session == session) {
+            if (--holders[i].n == 0)
+                holders[i] = holders[--nholders];
+            break;
+        }
+    }
+    bool none = --open_total == 0;
+    pthread_mutex_unlock(&caps_lock);
+    if (none)
+        malloc_trim(0);
+}
 
 /* Per event-loop thread: the open streams and their tick timer. */
 static _Thread_local struct stream *streams;
@@ -57,7 +124,7 @@ static void free_stream(struct stream *st)
 {
     if (h2o_timeout_is_linked(&st->tick))
         h2o_timeout_unlink(&st->tick);
-    if (st->gen != NULL && st->base.super.req != NULL)
+    if (st->gen != NULL)
         st->gen->stream = NULL; /* else the pool, and the generator in it, are gone */
     if (st->prev != NULL)
         st->prev->next = st->next;
@@ -67,6 +134,8 @@ static void free_stream(struct stream *st)
         st->next->prev = st->prev;
     if (st->listed)
         sg_metrics_streams(-1);
+    if (st->admitted)
+        release(st->session_hash);
     sodium_memzero(st->sid, sizeof(st->sid));
     free(st->last);
     free(st->sending.base);
@@ -142,6 +211,21 @@ static void end_stream(struct stream *st)
         write_next(st);
 }
 
+/* The request's pool is going (the client left): its place under the caps is free at
+ * once, though the stream itself is freed at its next tick or read. */
+static void on_gen_gone(void *p)
+{
+    struct generator *gen = p;
+    struct stream *st = gen->stream;
+    if (st == NULL)
+        return;
+    st->gen = NULL;
+    if (st->admitted) {
+        st->admitted = false;
+        release(st->session_hash);
+    }
+}
+
 static void start(struct stream *st)
 {
     h2o_req_t *req = st->base.super.req;
@@ -151,7 +235,7 @@ static void start(struct stream *st)
                    H2O_STRLIT("text/event-stream; charset=utf-8"));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-accel-buffering"), 0, NULL, H2O_STRLIT("no"));
-    st->gen = h2o_mem_alloc_pool(&req->pool, sizeof(*st->gen));
+    st->gen = h2o_mem_alloc_shared(&req->pool, sizeof(*st->gen), on_gen_gone);
     *st->gen = (struct generator){{on_proceed, on_stop}, st};
     h2o_start_response(req, &st->gen->super);
     st->next = streams;
@@ -202,7 +286,8 @@ static void on_tick(h2o_timeout_entry_t *entry)
     }
     if (h2o_now(st->loop) - st->checked_at >= SESSION_CHECK_MS) {
         st->reading = true;
-        if (sg_store_session_touch(app->store, st->sid, app->session_idle_s, on_session, st) == 0)
+        /* look only: a dashboard left open must not keep its session alive */
+        if (sg_store_session_touch(app->store, st->sid, 0, on_session, st) == 0)
             return;
         st->reading = false;
     }
@@ -279,11 +364,18 @@ static void open_stream(struct sg_staff_req *p)
     st->started_at = st->checked_at = h2o_now(st->loop);
     if (!sg_staff_session_id(p->super.req, st->sid, sizeof(st->sid)))
         st->sid[0] = '\0'; /* (the gate found it: cannot happen) */
+    st->session_hash = hash_of(st->sid);
+    if (!admit(p->super.app, st->session_hash)) {
+        sg_reply_error(p->super.req, 429, "too_many_streams", NULL);
+        sg_pending_free(p);
+        return;
+    }
+    st->admitted = true;
     st->reading = true;
     int ret = sg_stats_read(p->super.app, c, st->scope, on_figures, st);
     if (ret != 0) {
         sg_reply_store_error(p->super.req, ret);
-        sg_pending_free(p);
+        free_stream(st);
     }
 }
 

@@ -242,9 +242,11 @@ export function runCli(args, env) {
 
 /** `songgong serve` on a free port. */
 export class ServerProc {
-    constructor(name, redis, { env = {}, publicUrl } = {}) {
+    /** bin: another build of songgong (e.g. the Release one) instead of SONGGONG_BIN. */
+    constructor(name, redis, { env = {}, publicUrl, bin } = {}) {
         this.name = name;
         this.redis = redis;
+        this.bin = bin;
         this.extraEnv = env;
         this.publicUrlOpt = publicUrl;
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-server-'));
@@ -277,7 +279,7 @@ export class ServerProc {
             SONGGONG_PUBLIC_URL: this.publicUrl,
             ...this.extraEnv,
         });
-        this.child = spawnLogged(binary(), ['serve'], { env: this.env, logFile: this.logFile });
+        this.child = spawnLogged(this.bin || binary(), ['serve'], { env: this.env, logFile: this.logFile });
         const deadline = Date.now() + 30000; // ASan builds load the division data slowly
         while (Date.now() < deadline) {
             if (this.child.exitInfo) break;
