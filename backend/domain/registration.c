@@ -206,8 +206,8 @@ static void check_destination(const struct sg_registration_input *in, const stru
             memcpy(out->dest_city, d->code, sizeof(out->dest_city));
     }
     int r = sg_text_normalize(in->employer, SG_EMPLOYER_MAX_CHARS, out->employer, sizeof(out->employer));
-    if (r != 0)
-        sg_field_errors_add(errs, "employer", sg_text_error_code(r));
+    if (r != 0) /* its own word for a bad character: the names' one speaks of names */
+        sg_field_errors_add(errs, "employer", r == -SG_TEXT_CHARS ? "employer_chars" : sg_text_error_code(r));
     if (in->job_confirmed != 0 && in->job_confirmed != 1)
         sg_field_errors_add(errs, "job_confirmed", "required");
     else

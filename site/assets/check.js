@@ -9,6 +9,7 @@
     var MSG = {
         required: '此项必须填写',
         chars: '含有不允许的字符（姓名只能用汉字、字母和间隔号·）',
+        employer_chars: '单位名称里有不能用的字符（如换行或看不见的控制符），请重新输入',
         too_short: '太短了，请填写完整',
         too_long: '太长了，请精简',
         idno_legacy15: '这是15位旧身份证号，请填写18位新身份证号',
@@ -140,7 +141,7 @@
 
     function employer(s) {
         var t = String(s || '').replace(/^[ \u00a0\u3000]+|[ \u00a0\u3000]+$/g, '');
-        if (/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/.test(t)) return { code: 'chars' };
+        if (/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/.test(t)) return { code: 'employer_chars' };
         return (Array.from ? Array.from(t).length : t.length) > EMPLOYER_MAX ? { code: 'too_long' } : { text: t };
     }
 

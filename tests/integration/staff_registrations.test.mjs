@@ -84,7 +84,7 @@ function parseCsv(text) {
     return rows;
 }
 
-describe('scope: every role gets 403 outside its division and learns nothing', () => {
+describe('scope: every role gets 403 outside its division (404 for another division\'s record, as for no such code) and learns nothing', () => {
     let inA, inB;
     before(async () => {
         inA = await create({ village: A });
@@ -96,20 +96,29 @@ describe('scope: every role gets 403 outside its division and learns nothing', (
             const denied = [
                 await s.get(`/api/registrations?scope=${B.slice(0, 4)}`),
                 await s.get(`/api/registrations?scope=${B}&q=${inB.body.name}`),
-                await s.get(`/api/registrations/${inB.code}`),
-                await s.patch(`/api/registrations/${inB.code}`, { ...inB.body, employer: 'x' }),
-                await s.post(`/api/registrations/${inB.code}/cancel`, {}),
-                await s.post(`/api/registrations/${inB.code}/flag-checked`, {}),
                 await s.get(`/api/registrations.csv?scope=${B.slice(0, 4)}`),
                 await s.get(`/api/registrations.xlsx?scope=${B.slice(0, 4)}`),
                 await s.get(`/api/registrations.csv?scope=45`),
                 await s.post('/api/registrations', signup({ village: B })),
             ];
+            // A record of another division is answered as a code that does not exist.
+            const unknown = 'ZZZZ2345';
+            const records = [
+                [await s.get(`/api/registrations/${inB.code}`), await s.get(`/api/registrations/${unknown}`)],
+                [await s.patch(`/api/registrations/${inB.code}`, { ...inB.body, employer: 'x' }), await s.patch(`/api/registrations/${unknown}`, { ...inB.body, employer: 'x' })],
+                [await s.post(`/api/registrations/${inB.code}/cancel`, {}), await s.post(`/api/registrations/${unknown}/cancel`, {})],
+                [await s.post(`/api/registrations/${inB.code}/flag-checked`, {}), await s.post(`/api/registrations/${unknown}/flag-checked`, {})],
+            ];
             for (const r of denied) {
                 assert.equal(r.status, 403, r.text);
                 assert.equal(r.json?.error?.code, 'forbidden', r.text);
-                assert.ok(!r.text.includes(inB.code) && !r.text.includes('柳州秘密企业') && !r.text.includes(inB.body.id_number.slice(-4)), r.text);
             }
+            for (const [other, none] of records) {
+                assert.equal(other.status, 404, other.text);
+                assert.equal(other.text, none.text, 'the same answer as for no such code');
+            }
+            for (const r of [...denied, ...records.map(([other]) => other)])
+                assert.ok(!r.text.includes(inB.code) && !r.text.includes('柳州秘密企业') && !r.text.includes(inB.body.id_number.slice(-4)), r.text);
             // Their own division works, and shows only what lies under it.
             const list = await s.get('/api/registrations?per_page=200');
             assert.equal(list.status, 200, list.text);

@@ -4,6 +4,7 @@
  * script), caching rules per kind of resource, and gzip. h2o matches the first
  * registered prefix, not the longest: specific prefixes come before "/". */
 #include "http/core/metrics.h"
+#include "http/core/reply.h"
 #include "http/core/routes.h"
 #include "http/public/public.h"
 #include "http/registrations/registrations.h"
@@ -51,9 +52,25 @@ static void add_filters(h2o_pathconf_t *pathconf, h2o_headers_command_t *headers
     h2o_compress_register(pathconf, &gzip);
 }
 
+/* In front of the file handler: a path with a NUL or another control character (as
+ * /assets/core.js%00.html, which the file handler would open as core.js but type by its
+ * last extension, .html) is no file of ours. Other paths go on to the file handler. */
+static int on_file_path(h2o_handler_t *self, h2o_req_t *req)
+{
+    h2o_iovec_t p = req->path_normalized;
+    for (size_t i = 0; i != p.len; ++i) {
+        if ((unsigned char)p.base[i] < 0x20 || p.base[i] == 0x7f) {
+            sg_reply_error(req, 400, "bad_request", NULL);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static void static_files(h2o_hostconf_t *hostconf, const char *path, const char *dir, h2o_headers_command_t *headers)
 {
     h2o_pathconf_t *pathconf = h2o_config_register_path(hostconf, path, 0);
+    h2o_create_handler(pathconf, sizeof(h2o_handler_t))->on_req = on_file_path;
     static const char *index_files[] = {"index.html", NULL};
     /* the pages are Chinese: say UTF-8 in the header too, not only in <meta> */
     h2o_mimemap_t *types = h2o_mimemap_create();

@@ -163,6 +163,7 @@ static int setup(struct loop *l)
     l->config.max_request_entity_size = 1024 * 1024; /* handlers set tighter limits, with JSON errors */
     l->config.server_name = h2o_iovec_init(H2O_STRLIT("songgong"));
     l->config.filecache.capacity = FILECACHE_ENTRIES; /* off by default: one open/fstat/close per request */
+    l->config.http1.upgrade_to_http2 = 0;             /* no cleartext HTTP/2 (h2c): nginx speaks HTTP/1.1 to us */
     h2o_hostconf_t *hostconf = h2o_config_register_host(&l->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     if (l->index == 0)
         sg_metrics_configure(

@@ -41,7 +41,7 @@ static void on_record(void *data, int status, const struct sg_stored_registratio
         goto Exit;
     if (status != 0)
         sg_reply_store_error(req, status);
-    else if (sg_staff_allow_or_reply(&c->base, s->reg.village, SG_ACT_EDIT)) {
+    else if (sg_staff_allow_record_or_reply(&c->base, s->reg.village, SG_ACT_EDIT)) {
         memcpy(c->village, s->reg.village, sizeof(c->village));
         c->then(c, s);
         return;

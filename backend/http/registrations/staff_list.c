@@ -137,7 +137,7 @@ static void on_detail(void *data, int status, const struct sg_stored_registratio
         goto Exit;
     if (status != 0)
         sg_reply_store_error(req, status);
-    else if (sg_staff_allow_or_reply(&d->base, s->reg.village, SG_ACT_VIEW))
+    else if (sg_staff_allow_record_or_reply(&d->base, s->reg.village, SG_ACT_VIEW))
         sg_reply_json(req, 200, sg_json_registration(d->base.super.app, s, true));
 Exit:
     sg_pending_free(d);

@@ -40,10 +40,15 @@ Exit:
     sg_pending_free(p);
 }
 
+/* A stream entry id as the log gives them out: "ms-seq", two numbers (up to 19 digits
+ * each: they fit a 64-bit number, as Redis wants). */
 static int valid_id(const char *id)
 {
-    size_t n = strlen(id);
-    return n > 0 && n < 32 && strspn(id, "0123456789-") == n;
+    size_t ms = strspn(id, "0123456789");
+    if (ms == 0 || ms > 19 || id[ms] != '-')
+        return 0;
+    size_t seq = strspn(id + ms + 1, "0123456789");
+    return seq != 0 && seq <= 19 && id[ms + 1 + seq] == '\0';
 }
 
 static void read_log(struct sg_staff_req *p)
@@ -62,6 +67,10 @@ static void read_log(struct sg_staff_req *p)
     if (before != NULL && !valid_id(before)) {
         sg_reply_error(req, 400, "bad_request", "before");
         sg_pending_free(p);
+        return;
+    }
+    if (before != NULL && strspn(before, "0-") == strlen(before)) {
+        on_entries(p, 0, NULL, 0); /* nothing comes before the first id (Redis refuses to be asked) */
         return;
     }
     int ret = sg_store_audit_read(p->super.app->store, (size_t)n, before, on_entries, p);

@@ -108,6 +108,15 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
     return false;
 }
 
+bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act)
+{
+    if (code == NULL || !sg_scope_contains(p->session.scope, code)) {
+        sg_reply_error(p->super.req, 404, "not_found", NULL);
+        return false;
+    }
+    return sg_staff_allow_or_reply(p, code, act);
+}
+
 /* window_s 0: always; else at most once per window for the user, action and target. */
 void sg__staff_audit_as(struct sg_app *app, const char *user, const char *address, const char *action,
                         const char *target, const char *detail, unsigned window_s)

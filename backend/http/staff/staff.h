@@ -41,6 +41,13 @@ void sg_staff_begin(struct sg_staff_req *p, sg_staff_next next);
  */
 bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act);
 
+/**
+ * The same for an existing record located at code (a registration's village): outside the
+ * user's scope it answers 404 not_found, as for a record that does not exist, so that
+ * staff cannot tell which codes exist elsewhere; inside it, a role without act gets 403.
+ */
+bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act);
+
 /** Append to the audit log as the session's user (fire and forget; failures are logged). */
 void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail);
 

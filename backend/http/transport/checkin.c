@@ -124,7 +124,15 @@ static void on_registration(void *data, int status, const struct sg_stored_regis
     struct checkin_req *p = data;
     h2o_req_t *req = p->base.super.req;
     int ret = -1;
-    if (req != NULL && status == 0 && r->vehicle[0] == '\0') {
+    if (req != NULL && status == 0 && !sg_scope_contains(p->base.session.scope, r->reg.village)) {
+        /* Outside the scope nothing is said, not even whether the group has a seat. By code
+         * (guessable) it is the answer for no such code; a scanned token is the group's own,
+         * proven by its holder: that one hears whose it is not. */
+        if (p->token[0] != '\0')
+            sg_reply_error(req, 403, "forbidden", NULL);
+        else
+            sg_reply_error(req, 404, "not_found", NULL);
+    } else if (req != NULL && status == 0 && r->vehicle[0] == '\0') {
         sg_reply_error(req, 409, "not_assigned", NULL);
     } else if (req != NULL && status == 0) {
         p->reg = r->reg;
