@@ -15,6 +15,7 @@ enum sg_err {
     SG_ECANCELED = -8, /* the request went away before the answer came */
     SG_ECONFLICT = -9, /* the record is not in a state that allows this (e.g. already cancelled) */
     SG_ELIMITED = -10, /* an attempt limit is reached: try again later */
+    SG_EREFUSED = -11, /* a dependency refused for now and did nothing (Redis out of memory, loading, ...) */
 };
 
 #endif

@@ -29,6 +29,11 @@ const char *sg_store_error_text(void)
     return error_text;
 }
 
+void sg__redis_note_unavailable(void)
+{
+    set_error_text("not connected to Redis", "");
+}
+
 static atomic_ullong count_errors, count_reconnects;
 
 void sg_store_counters(struct sg_store_counters *out)
@@ -353,6 +358,21 @@ static void release(struct command *cmd)
     }
 }
 
+/* Redis refused to run the command for now (out of memory, loading its data, a script
+ * still running, no replica to write with, a replica): the command did not run, and the
+ * caller answers 503 as when Redis is away, not 500. */
+static bool refused_for_now(const redisReply *rr)
+{
+    static const char *const prefixes[] = {"OOM ",        "LOADING ",  "BUSY ", "MASTERDOWN ",
+                                           "NOREPLICAS ", "READONLY ", NULL};
+    if (rr == NULL || rr->type != REDIS_REPLY_ERROR || rr->str == NULL)
+        return false;
+    for (size_t i = 0; prefixes[i] != NULL; ++i)
+        if (strncmp(rr->str, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
     struct command *cmd = privdata;
@@ -363,6 +383,8 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
         note_reply(ac, rr);
         if (cmd->replies == 2 && rr != NULL && rr->type != REDIS_REPLY_ERROR)
             cmd->write = sg__reply_copy(rr); /* answered when WAIT says a replica has it */
+        else if (refused_for_now(rr))
+            answer(cmd, SG_EREFUSED, NULL);
         else
             answer(cmd, rr != NULL ? 0 : SG_EUNAVAIL, rr);
     }

@@ -61,6 +61,8 @@ int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int a
 
 /** "host:port" (numeric host or localhost; port 6379 when absent) into host and port. 0 or -1. */
 int sg__redis_parse_host(const char *address, char host[64], int *port);
+/** Say "not connected" in the error text (a caller refused before sending anything). */
+void sg__redis_note_unavailable(void);
 /** A deep copy of a reply (free it with freeReplyObject). */
 redisReply *sg__reply_copy(const redisReply *r);
 

@@ -235,8 +235,10 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
                                const struct sg_save_options *o, uint64_t now_ms, struct sg_date signed_on,
                                sg_store_save_cb cb, void *data)
 {
-    if (!sg_store_ready(s))
+    if (!sg_store_ready(s)) {
+        sg__redis_note_unavailable(); /* the log says why, not what failed before */
         return SG_EUNAVAIL;
+    }
     struct save_op *op = malloc(sizeof(*op));
     struct sg__sealed *sealed = malloc(sizeof(*sealed));
     if (op == NULL || sealed == NULL)

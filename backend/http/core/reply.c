@@ -221,6 +221,8 @@ static const char *store_status_name(int status)
         return "store: conflict";
     case SG_ELIMITED:
         return "store: limit reached";
+    case SG_EREFUSED:
+        return "store refused for now";
     case SG_ECANCELED:
         return "store: attempt settled as not stored";
     default:
@@ -237,7 +239,7 @@ void sg_reply_store_error(h2o_req_t *req, int status)
         sg_reply_error(req, 404, "not_found", NULL);
     else if (status == SG_ETIMEDOUT)
         sg_reply_5xx(req, 504, "timeout", cause);
-    else if (status == SG_EUNAVAIL)
+    else if (status == SG_EUNAVAIL || status == SG_EREFUSED)
         sg_reply_5xx(req, 503, "unavailable", cause);
     else
         sg_reply_5xx(req, 500, "internal", cause);
