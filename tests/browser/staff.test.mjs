@@ -167,6 +167,8 @@ test('face to face: a 25-character name and no phone are stored (201, the succes
         page.getByRole('button', { name: '提交登记' }).click(),
     ]);
     assert.equal(res.status(), 201, await res.text());
+    // the form sends its own Idempotency-Key: a retry after a lost answer cannot enter the person twice
+    assert.match(res.request().headers()['idempotency-key'] || '', /^staff-[0-9a-f]{32}$/);
     const { code } = await res.json();
     const card = page.locator('.card.success', { hasText: '登记成功' });
     await card.waitFor();

@@ -19,8 +19,8 @@ export class ApiError extends Error {
     }
 }
 
-export async function api(method, path, body) {
-    const headers = { Accept: 'application/json' };
+export async function api(method, path, body, extra = {}) {
+    const headers = { Accept: 'application/json', ...extra };
     if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
@@ -44,3 +44,9 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);
+
+/** A fresh Idempotency-Key: one per form filled, sent again with every retry of that form. */
+export function newIdempotencyKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return 'staff-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Registrations in scope: search, filters, pages; one registration with edit, cancel and
 // "核对" of an unknown ID region; exports (full ID numbers only for organiser and admin).
-import { get, patch, post } from './api.js';
+import { api, get, newIdempotencyKey, patch, post } from './api.js';
 import { fill, h, localTime, num } from './dom.js';
 import { registrationForm } from './form.js';
 
@@ -147,11 +147,14 @@ export async function showEntry(view, me, today, village) {
     const box = h('div');
     const result = h('div');
     fill(view, h('h1', {}, '当面登记'), h('p', { class: 'muted' }, '为没有智能手机的务工人员登记。系统会记下是谁登记的。'), result, h('div', { class: 'card' }, villages ? h('label', { class: 'field' }, h('span', { class: 'field-label' }, '所在村'), villages) : h('p', {}, `所在村：${me.division?.name}`), box));
+    // One key for this person: a retry after a lost answer (a bad network at the village
+    // office) cannot enter them twice; the next person's form gets a new one.
+    const key = newIdempotencyKey();
     await registrationForm(box, {
         village: me.scope.length === 12 ? me.scope : '',
         today,
         get,
-        submit: (body) => post('/api/registrations', { ...body, village: villages ? villages.value.trim() : me.scope }),
+        submit: (body) => api('POST', '/api/registrations', { ...body, village: villages ? villages.value.trim() : me.scope }, { 'Idempotency-Key': key }),
         done: (r) => {
             fill(result, h('div', { class: 'card success' }, h('h2', {}, '登记成功'), h('p', {}, `报名号 `, h('b', { class: 'mono' }, r.code), `，共 ${r.people} 人。请把报名号告诉本人。`), h('a', { href: `#/registration/${r.code}` }, '查看这份报名')));
             showEntry(view, me, today, villages?.value);
