@@ -6,8 +6,10 @@
 static struct sg_worker *worker(void)
 {
     static struct sg_worker *w;
-    if (w == NULL)
+    if (w == NULL) {
         w = sg_worker_new("sg-offload", 1, SG_OFFLOAD_QUEUE);
+        sg_worker_set_nice(w, 10); /* drawing waits for the event loops: their answers come first */
+    }
     return w;
 }
 

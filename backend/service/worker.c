@@ -3,6 +3,9 @@
  * receiver of the loop that gave it (a per-thread "port"), so several loops can share
  * one worker. Counts of pending jobs per port are touched on that loop's thread only. */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@ struct sg_worker {
     struct job *head, **tail;
     size_t queued, max_queued; /* under mutex */
     unsigned nthreads, index;
+    int nice;
     int started;
     char name[16];
 };
@@ -59,6 +63,8 @@ static void *run(void *arg)
 {
     struct sg_worker *w = arg;
     pthread_setname_np(pthread_self(), w->name);
+    if (w->nice != 0) /* Linux: a thread's own nice value; failing to lower it is harmless */
+        (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
     for (;;) {
         pthread_mutex_lock(&w->mutex);
         while (w->head == NULL)
@@ -86,6 +92,11 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
         job->done(job->arg);
         free(job);
     }
+}
+
+void sg_worker_set_nice(struct sg_worker *w, int nice)
+{
+    w->nice = nice;
 }
 
 void sg_worker_attach(struct sg_worker *w, h2o_multithread_queue_t *queue)

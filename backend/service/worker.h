@@ -20,6 +20,9 @@ typedef void (*sg_worker_fn)(void *arg);
  */
 struct sg_worker *sg_worker_new(const char *name, unsigned nthreads, size_t max_queued);
 
+/** Run the threads at this nice value (before the first attach): background work yields the CPU to the loops. */
+void sg_worker_set_nice(struct sg_worker *w, int nice);
+
 /**
  * Make the calling thread's loop able to give jobs (queue: its h2o multithread queue,
  * borrowed, must outlive the attachment). Once per thread and worker; a second call is
