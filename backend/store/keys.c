@@ -155,7 +155,7 @@ const char *sg__key_push_phones(struct sg__key *out, const struct sg__keys *ks, 
 
 const char *sg__key_notify_msg(struct sg__key *out, const struct sg__keys *ks, const char *mid)
 {
-    return key(out, ks, "notify:msg:%s", mid);
+    return key(out, ks, "notify:message:%s", mid);
 }
 
 const char *sg__key_notify_day(struct sg__key *out, const struct sg__keys *ks, const char *date)

@@ -125,7 +125,7 @@ const char *sg__key_job(struct sg__key *out, const struct sg__keys *ks, const ch
 const char *sg__key_push(struct sg__key *out, const struct sg__keys *ks, const char *id);
 /** sg:{P}:push:{id}:phones: set of the phone hashes a push has queued a message for. */
 const char *sg__key_push_phones(struct sg__key *out, const struct sg__keys *ks, const char *id);
-/** sg:{P}:notify:msg:{mid}: one message; mid "" gives the prefix. */
+/** sg:{P}:notify:message:{mid}: one message; mid "" gives the prefix. */
 const char *sg__key_notify_msg(struct sg__key *out, const struct sg__keys *ks, const char *mid);
 /** sg:{P}:notify:day:{YYYY-MM-DD}: phone hash -> messages sent that day (China time). */
 const char *sg__key_notify_day(struct sg__key *out, const struct sg__keys *ks, const char *date);

@@ -4,7 +4,7 @@
 -- is marked so, acknowledged and dropped ('optout'); one to a phone that got the day's
 -- allowance is left to the caller to put off ('limit'); else one message of the phone's
 -- allowance is taken for it and its content returned ('go').
--- KEYS[1] sg:{P}:notify:msg:{mid}  KEYS[2] sg:{P}:notify:optout  KEYS[3] sg:{P}:notify:day:{date}
+-- KEYS[1] sg:{P}:notify:message:{mid}  KEYS[2] sg:{P}:notify:optout  KEYS[3] sg:{P}:notify:day:{date}
 -- KEYS[4] sg:{P}:notify:outbox
 -- ARGV[1] outbox entry id  ARGV[2] consumer group  ARGV[3] messages a phone may get a day
 -- Returns {'go', phone, kind, params, scope, code, attempts, push, masked phone, vehicle} or {verdict, masked phone}.

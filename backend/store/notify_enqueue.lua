@@ -8,12 +8,12 @@
 -- ARGV[1] the prefix sg:{P}:  ARGV[2] push id  ARGV[3] template  ARGV[4] params (JSON)  ARGV[5] now (ms)
 -- ARGV[6] event entry id ('' none)  ARGV[7] consumer group
 -- then five per message: sealed phone, phone hash, masked phone, village, registration code
--- Derived keys (same hash slot): P..'notify:msg:'..{mid}, mid from INCR.
+-- Derived keys (same hash slot): P..'notify:message:'..{mid}, mid from INCR.
 local P, queued = ARGV[1], 0
 for i = 8, #ARGV - 4, 5 do
   if redis.call('SADD', KEYS[3], ARGV[i + 1]) == 1 then
     local mid = tostring(redis.call('INCR', KEYS[1]))
-    redis.call('HSET', P .. 'notify:msg:' .. mid, 'mid', mid, 'kind', ARGV[3], 'phone', ARGV[i], 'ph', ARGV[i + 1],
+    redis.call('HSET', P .. 'notify:message:' .. mid, 'mid', mid, 'kind', ARGV[3], 'phone', ARGV[i], 'ph', ARGV[i + 1],
       'pm', ARGV[i + 2], 'scope', ARGV[i + 3], 'code', ARGV[i + 4], 'params', ARGV[4], 'push', ARGV[2],
       'attempts', 0, 'created', ARGV[5], 'status', 'queued')
     redis.call('XADD', KEYS[2], '*', 'mid', mid)

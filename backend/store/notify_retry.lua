@@ -4,7 +4,7 @@
 -- on: kept 30 days in the dead letters of its scope for staff to see and send again.
 -- Otherwise it waits in the delayed set until due. Either way its outbox entry is
 -- acknowledged and deleted.
--- KEYS[1] sg:{P}:notify:msg:{mid}  KEYS[2] sg:{P}:notify:outbox  KEYS[3] sg:{P}:notify:delayed
+-- KEYS[1] sg:{P}:notify:message:{mid}  KEYS[2] sg:{P}:notify:outbox  KEYS[3] sg:{P}:notify:delayed
 -- KEYS[4] sg:{P}:notify:dead  KEYS[5] sg:{P}:notify:day:{date}
 -- ARGV[1] outbox entry id  ARGV[2] consumer group  ARGV[3] due (ms)  ARGV[4] attempts allowed
 -- ARGV[5] what went wrong  ARGV[6] '1' a failed attempt, '0' only put off  ARGV[7] now (ms)  ARGV[8] mid

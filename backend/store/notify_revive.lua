@@ -1,7 +1,7 @@
 #!lua
 -- Staff send a dead letter again (docs/redis-keys.md): out of the dead letters, its
 -- attempts reset, back into the outbox. Returns 1, or 0 when it is no longer a dead letter.
--- KEYS[1] sg:{P}:notify:dead  KEYS[2] sg:{P}:notify:outbox  KEYS[3] sg:{P}:notify:msg:{mid}
+-- KEYS[1] sg:{P}:notify:dead  KEYS[2] sg:{P}:notify:outbox  KEYS[3] sg:{P}:notify:message:{mid}
 -- ARGV[1] its member "{scope}:{mid}"  ARGV[2] mid
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
   return 0

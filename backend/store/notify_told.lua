@@ -11,7 +11,7 @@
 -- then nine per passenger: code, told before ('' none), told now ('' forget), template ('' none),
 -- '1' when it is the reminder, sealed phone ('' none), phone hash, masked phone, village,
 -- and (tenth) the parameters as JSON
--- Derived keys (same hash slot): P..'notify:msg:'..{mid}, mid from INCR.
+-- Derived keys (same hash slot): P..'notify:message:'..{mid}, mid from INCR.
 local P, queued = ARGV[1], 0
 for i = 6, #ARGV - 9, 10 do
   local code, before, now, kind = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -26,7 +26,7 @@ for i = 6, #ARGV - 9, 10 do
     end
     if kind ~= '' and ARGV[i + 5] ~= '' then
       local mid = tostring(redis.call('INCR', KEYS[1]))
-      redis.call('HSET', P .. 'notify:msg:' .. mid, 'mid', mid, 'kind', kind, 'phone', ARGV[i + 5],
+      redis.call('HSET', P .. 'notify:message:' .. mid, 'mid', mid, 'kind', kind, 'phone', ARGV[i + 5],
         'ph', ARGV[i + 6], 'pm', ARGV[i + 7], 'scope', ARGV[i + 8], 'code', code, 'params', ARGV[i + 9],
         'vehicle', ARGV[2], 'attempts', 0, 'created', ARGV[3], 'status', 'queued')
       redis.call('XADD', KEYS[2], '*', 'mid', mid)

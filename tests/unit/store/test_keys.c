@@ -138,7 +138,7 @@ static void test_formats(void)
     check_key(sg__key_job(&k, &ks, "5"), "sg:{45}:job:5");
     check_key(sg__key_push(&k, &ks, "2"), "sg:{45}:push:2");
     check_key(sg__key_push_phones(&k, &ks, "2"), "sg:{45}:push:2:phones");
-    check_key(sg__key_notify_msg(&k, &ks, "99"), "sg:{45}:notify:msg:99");
+    check_key(sg__key_notify_msg(&k, &ks, "99"), "sg:{45}:notify:message:99");
     check_key(sg__key_notify_day(&k, &ks, "2027-01-10"), "sg:{45}:notify:day:2027-01-10");
     check_key(sg__key_notify_told(&k, &ks, "17"), "sg:{45}:notify:told:17");
     check_key(sg__key_notify_reminders(&k, &ks, "2027-01-10"), "sg:{45}:notify:reminders:2027-01-10");
