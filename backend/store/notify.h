@@ -26,6 +26,9 @@ void sg_store_notify_vehicle(struct sg_store *s, const char *vehicle, const char
 /** The same for the reminder the day before departure (the sender queues these itself). */
 int sg_store_notify_remind(struct sg_store *s, const char *vehicle, sg_store_status_cb cb, void *data);
 
+/** Mark date's reminders as queued: cb's status 1 when this call marked it, 0 when already marked. */
+int sg_store_notify_once(struct sg_store *s, const char *date, sg_store_status_cb cb, void *data);
+
 /** Make both streams and their consumer group if missing. */
 int sg_store_notify_setup(struct sg_store *s, sg_store_status_cb cb, void *data);
 

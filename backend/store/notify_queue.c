@@ -211,6 +211,24 @@ static int plain(struct sg_store *s, struct qop *op, sg__redis_cb cb, int argc, 
     return ret;
 }
 
+static void on_set(void *data, int status, redisReply *reply)
+{
+    struct qop *op = data;
+    if (status == 0)
+        status = reply->type == REDIS_REPLY_STATUS ? 1 : reply->type == REDIS_REPLY_NIL ? 0 : SG_EIO;
+    op->status_cb(op->data, status);
+    free(op);
+}
+
+int sg_store_notify_once(struct sg_store *s, const char *date, sg_store_status_cb cb, void *data)
+{
+    struct sg__key k;
+    const char *argv[] = {"SET", sg__key_notify_reminders(&k, &s->keys, date), "1", "NX", "EX", "172800"};
+    struct qop *op = qop_new(data);
+    op->status_cb = cb;
+    return plain(s, op, on_set, 6, argv);
+}
+
 int sg_store_notify_optout(struct sg_store *s, const char *ph, sg_store_status_cb cb, void *data)
 {
     struct sg__key k;
