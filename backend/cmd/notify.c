@@ -55,9 +55,11 @@ static int backoff(struct sg_notify_config *c)
     while (*s != '\0' && c->nbackoff != SG_NOTIFY_BACKOFF_MAX) {
         char *end;
         unsigned long v = strtoul(s, &end, 10);
-        unsigned long unit = strncmp(end, "ms", 2) == 0 ? 1 : *end == 's' ? 1000 : *end == 'm' ? 60000
-                             : *end == 'h'                                   ? 3600000
-                                                                             : 0;
+        unsigned long unit = strncmp(end, "ms", 2) == 0 ? 1
+                             : *end == 's'              ? 1000
+                             : *end == 'm'              ? 60000
+                             : *end == 'h'              ? 3600000
+                                                        : 0;
         if (end == s || unit == 0 || v == 0 || v > 86400000 / unit)
             break;
         c->backoff_ms[c->nbackoff++] = (unsigned)(v * unit);
@@ -94,21 +96,22 @@ static int read_secret(const char *path, char *a, size_t asz, char *b, size_t bs
 
 static int driver(struct sg_notify_config *c)
 {
-    const char *d = env("SONGGONG_NOTIFY_DRIVER", "log");
+    const char *d = env("SONGGONG_NOTIFY_DRIVER", "log"), *file = env("SONGGONG_NOTIFY_WEBHOOK_SECRET_FILE", NULL);
     char secret[sizeof(c->secret)];
+    if (file != NULL && read_secret(file, secret, sizeof(secret), NULL, 0) == 0) { /* also signs replies (TD) */
+        c->secret_len = strlen(secret);
+        memcpy(c->secret, secret, c->secret_len);
+    }
     if (strcmp(d, "log") == 0) {
         c->driver = SG_DRIVER_LOG;
     } else if (strcmp(d, "webhook") == 0) {
         c->driver = SG_DRIVER_WEBHOOK;
         c->webhook_url = env("SONGGONG_NOTIFY_WEBHOOK_URL", NULL);
-        if (c->webhook_url == NULL ||
-            read_secret(env("SONGGONG_NOTIFY_WEBHOOK_SECRET_FILE", NULL), secret, sizeof(secret), NULL, 0) != 0) {
+        if (c->webhook_url == NULL || c->secret_len == 0) {
             fprintf(stderr, "songgong: the webhook driver needs SONGGONG_NOTIFY_WEBHOOK_URL and a readable, "
                             "non-empty SONGGONG_NOTIFY_WEBHOOK_SECRET_FILE\n");
             return -1;
         }
-        c->secret_len = strlen(secret);
-        memcpy(c->secret, secret, c->secret_len);
     } else if (strcmp(d, "tencent") == 0) {
         c->driver = SG_DRIVER_TENCENT;
         c->tencent_app = env("SONGGONG_NOTIFY_TENCENT_APP", NULL);
@@ -201,9 +204,8 @@ int sg_cmd_notify(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     struct sg_store_config sc = sg_options_store_config(&o, 1);
-    fprintf(stderr, "songgong: notify: sending the outbox (driver %s)\n", getenv("SONGGONG_NOTIFY_DRIVER") != NULL
-                                                                               ? getenv("SONGGONG_NOTIFY_DRIVER")
-                                                                               : "log");
+    fprintf(stderr, "songgong: notify: sending the outbox (driver %s)\n",
+            getenv("SONGGONG_NOTIFY_DRIVER") != NULL ? getenv("SONGGONG_NOTIFY_DRIVER") : "log");
     int ret = sg_notify_run(&app, &sc, &cfg, &stop);
     sg_data_free(&app);
     return ret == 0 ? 0 : 1;

@@ -92,7 +92,10 @@ int sg_cmd_serve(int argc, char **argv)
     static struct sg_store_config notify_store;
     notify_store = sg_options_store_config(&o, 1);
     bool sender = sg_notify_sender_in_server();
-    if (sender && (sg_notify_options(&notify, o.data_dir) != 0 || sg_notify_start(&app, &notify_store, &notify) != 0)) {
+    int bad_notify = sg_notify_options(&notify, o.data_dir);
+    app.notify_secret = notify.secret_len != 0 ? notify.secret : NULL; /* signed replies (TD) */
+    app.notify_secret_len = notify.secret_len;
+    if (bad_notify != 0 || (sender && sg_notify_start(&app, &notify_store, &notify) != 0)) {
         sg_data_free(&app);
         return 1;
     }

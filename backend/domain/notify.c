@@ -70,6 +70,17 @@ size_t sg_sms_parts(const char *text)
     return chars <= SG_SMS_CHARS ? 1 : (chars + SG_SMS_PART_CHARS - 1) / SG_SMS_PART_CHARS;
 }
 
+bool sg_reply_is_optout(const char *text)
+{
+    char t[32];
+    size_t n = 0;
+    for (; text != NULL && *text != '\0' && n + 1 < sizeof(t); ++text)
+        if (*text != ' ' && *text != '\t' && *text != '\r' && *text != '\n')
+            t[n++] = (char)(*text >= 'a' && *text <= 'z' ? *text - 32 : *text);
+    t[n] = '\0';
+    return strcmp(t, "TD") == 0 || strcmp(t, "T") == 0 || strcmp(t, "N") == 0 || strcmp(t, "退订") == 0;
+}
+
 static int parse_hhmm(const char *s, int *minutes)
 {
     if (strlen(s) < 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' || s[3] < '0' ||

@@ -43,6 +43,9 @@ void sg_template_values(const struct sg_template *t, const struct sg_param *para
 /** SMS parts that text (UTF-8) takes: 1 up to 70 characters, else 67 a part. */
 size_t sg_sms_parts(const char *text);
 
+/** True when a worker's reply text asks to receive no more messages: TD, T, N or 退订 (case and spaces ignored). */
+bool sg_reply_is_optout(const char *text);
+
 /** Quiet hours in China time (UTC+8): no message is sent from `from` up to `to` minutes after midnight. */
 struct sg_quiet {
     bool none; /* send at any hour */

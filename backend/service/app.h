@@ -27,6 +27,8 @@ struct sg_app {
     bool access_log;           /* one line per request on stderr (SONGGONG_ACCESS_LOG) */
     const char *metrics_token; /* GET /metrics from outside loopback with this bearer token; NULL: loopback only */
     bool has_today;            /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    const unsigned char *notify_secret; /* HMAC key of signed SMS replies (POST /api/notify/reply); NULL: off */
+    size_t notify_secret_len;
     struct sg_date today;
 };
 

@@ -34,8 +34,8 @@ static void deliver_log(struct sg_delivery *d)
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S%z", &tm);
-    int n = snprintf(line, sizeof(line), "%s id=%s to=%s template=%s text=%s\n", at, d->id, d->masked, d->t->name,
-                     d->text);
+    int n =
+        snprintf(line, sizeof(line), "%s id=%s to=%s template=%s text=%s\n", at, d->id, d->masked, d->t->name, d->text);
     int fd = open(d->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0 || n <= 0 || write(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
         fail(d, 1, "cannot write %s", d->cfg->log_path);
@@ -157,15 +157,21 @@ static void deliver_tencent(struct sg_delivery *d)
         abort();
     cJSON_Delete(o);
     long now = (long)time(NULL);
-    struct sg_tc3_request r = {cfg->tencent_id, cfg->tencent_key, "sms", "sms.tencentcloudapi.com",
-                               "application/json; charset=utf-8", body, now};
+    struct sg_tc3_request r = {cfg->tencent_id,
+                               cfg->tencent_key,
+                               "sms",
+                               "sms.tencentcloudapi.com",
+                               "application/json; charset=utf-8",
+                               body,
+                               now};
     struct sg_tc3_signature s;
     sg_tc3_sign(&r, &s);
     snprintf(ts, sizeof(ts), "%ld", now);
     snprintf(hdr[0], sizeof(hdr[0]), "Authorization: %s", s.authorization);
     snprintf(hdr[1], sizeof(hdr[1]), "X-TC-Timestamp: %s", ts);
     snprintf(hdr[2], sizeof(hdr[2]), "X-TC-Region: %s", cfg->tencent_region);
-    snprintf(hdr[3], sizeof(hdr[3]), "Host: sms.tencentcloudapi.com"); /* signed, whatever the URL (a test's loopback) */
+    snprintf(hdr[3], sizeof(hdr[3]),
+             "Host: sms.tencentcloudapi.com"); /* signed, whatever the URL (a test's loopback) */
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
     headers = curl_slist_append(headers, "X-TC-Action: SendSms");
     headers = curl_slist_append(headers, "X-TC-Version: 2021-01-11");

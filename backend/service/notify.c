@@ -23,7 +23,6 @@
 #include "store/notify.h"
 #include "store/transport.h"
 
-
 static struct sg_worker *deliverers(void)
 {
     static struct sg_worker *w;
@@ -295,8 +294,12 @@ static void tell_one(const struct sg_vehicle *v, const struct sg_notify_passenge
 {
     char prefix[24], buf[512];
     snprintf(prefix, sizeof(prefix), "%s:", v->id);
-    struct sg_told told = {p->code, p->village, p->told, p->on, strcmp(p->status, "cancelled") == 0 ||
-                                                                    (p->assigned[0] != '\0' && strncmp(p->assigned, prefix, strlen(prefix)) != 0),
+    struct sg_told told = {p->code,
+                           p->village,
+                           p->told,
+                           p->on,
+                           strcmp(p->status, "cancelled") == 0 ||
+                               (p->assigned[0] != '\0' && strncmp(p->assigned, prefix, strlen(prefix)) != 0),
                            p->reminded};
     enum sg_told_kind k = sg_told_next(v, &told, remind, t->now);
     struct sg_param params[5];

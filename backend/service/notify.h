@@ -23,8 +23,8 @@ enum sg_notify_driver { SG_DRIVER_LOG = 0, SG_DRIVER_WEBHOOK, SG_DRIVER_TENCENT 
 
 struct sg_notify_config {
     enum sg_notify_driver driver;
-    const char *log_path;      /* the log driver's messages (masked phones) */
-    const char *delivery_log;  /* one line per message: what became of it (masked phone) */
+    const char *log_path;     /* the log driver's messages (masked phones) */
+    const char *delivery_log; /* one line per message: what became of it (masked phone) */
     const char *webhook_url;
     unsigned char secret[128]; /* webhook: HMAC key, from a file */
     size_t secret_len;
@@ -32,8 +32,8 @@ struct sg_notify_config {
     char tencent_id[128], tencent_key[128];
     const char *tencent_app, *tencent_sign, *tencent_region;
     struct sg_quiet quiet;
-    unsigned max_per_day;  /* messages a phone may get a day */
-    unsigned max_attempts; /* then a dead letter */
+    unsigned max_per_day;                       /* messages a phone may get a day */
+    unsigned max_attempts;                      /* then a dead letter */
     unsigned backoff_ms[SG_NOTIFY_BACKOFF_MAX]; /* wait before attempt 2, 3, ... (the last repeats) */
     size_t nbackoff;
     unsigned poll_ms;       /* how often an idle sender looks */

@@ -140,7 +140,8 @@ static bool read_target(struct expand *x)
     struct sg_target_input in = {.age_min = -1, .age_max = -1, .no_job = -1, .seeking = -1};
     struct sg_field_errors errs;
 #define STR(name) ((v = cJSON_GetObjectItemCaseSensitive(o, name)) != NULL && cJSON_IsString(v) ? v->valuestring : NULL)
-#define NUM(name) ((v = cJSON_GetObjectItemCaseSensitive(o, name)) != NULL && cJSON_IsNumber(v) ? (long)v->valuedouble : -1)
+#define NUM(name)                                                                                                      \
+    ((v = cJSON_GetObjectItemCaseSensitive(o, name)) != NULL && cJSON_IsNumber(v) ? (long)v->valuedouble : -1)
     in.scope = STR("scope"), in.poverty = STR("poverty"), in.work = STR("work"), in.dest = STR("dest");
     in.age_min = NUM("age_min"), in.age_max = NUM("age_max");
     in.no_job = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "no_job"));
