@@ -6,6 +6,7 @@
  * reminders for tomorrow's departures are queued. The next turn comes at once after a
  * full batch, else after poll_ms. Nothing leaves the outbox before its script says so. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,8 +558,15 @@ static void *thread_main(void *arg)
 
 int sg_notify_start(const struct sg_app *app, const struct sg_store_config *store, const struct sg_notify_config *cfg)
 {
+    sigset_t block, old;
     thread.app = app, thread.store = store, thread.cfg = cfg;
-    if (pthread_create(&thread.tid, NULL, thread_main, NULL) != 0) {
+    sigemptyset(&block); /* the server's first loop takes SIGINT and SIGTERM: never this thread */
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int ret = pthread_create(&thread.tid, NULL, thread_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (ret != 0) {
         fprintf(stderr, "songgong: notify: cannot start its thread\n");
         return -1;
     }

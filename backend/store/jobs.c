@@ -188,8 +188,7 @@ static int eval_save(struct sg_store *s, enum sg__script_id script, const char *
     size_t lens[8];
     for (size_t i = 0; i != n; ++i)
         lens[i] = strlen(argv[i]);
-    int ret = sg__store_eval(s, script, script == SG__SCRIPT_EMPLOYER_SAVE ? 3 : 2,
-                             (int)n - (script == SG__SCRIPT_EMPLOYER_SAVE ? 3 : 2), argv, lens, on_saved, op);
+    int ret = sg__store_eval(s, script, script == SG__SCRIPT_EMPLOYER_SAVE ? 3 : 2, (int)n, argv, lens, on_saved, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -62,7 +62,7 @@ static int eval(struct sg_store *s, enum sg__script_id id, int nkeys, int argc, 
             own[i] = strlen(argv[i]);
         lens = own;
     }
-    int ret = sg__store_eval(s, id, nkeys, argc - nkeys, argv, lens, cb, op);
+    int ret = sg__store_eval(s, id, nkeys, argc, argv, lens, cb, op);
     if (ret != 0)
         free(op);
     return ret;

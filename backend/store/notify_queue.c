@@ -98,7 +98,7 @@ int sg_store_notify_vehicle_read(struct sg_store *s, const char *vehicle, sg_sto
         lens[i] = strlen(argv[i]);
     struct qop *op = qop_new(data);
     op->told_cb = cb;
-    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_VEHICLE, 3, 1, argv, lens, on_vehicle_read, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_VEHICLE, 3, 4, argv, lens, on_vehicle_read, op);
     if (ret != 0)
         free(op);
     return ret;
@@ -154,7 +154,7 @@ int sg_store_notify_told(struct sg_store *s, const char *vehicle, const char *ev
     }
     struct qop *op = qop_new(data);
     op->status_cb = cb;
-    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_TOLD, 4, (int)a.n - 4, a.v, a.len, on_count, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_TOLD, 4, (int)a.n, a.v, a.len, on_count, op);
     if (ret != 0)
         free(op);
     args_free(&a);
@@ -181,7 +181,7 @@ int sg_store_notify_push_enqueue(struct sg_store *s, const char *push, const cha
         arg(&a, r[i].phone), arg(&a, r[i].ph), arg(&a, r[i].masked), arg(&a, r[i].village), arg(&a, r[i].code);
     struct qop *op = qop_new(data);
     op->status_cb = cb;
-    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_ENQUEUE, 5, (int)a.n - 5, a.v, a.len, on_count, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_ENQUEUE, 5, (int)a.n, a.v, a.len, on_count, op);
     if (ret != 0)
         free(op);
     args_free(&a);
@@ -358,7 +358,7 @@ int sg_store_notify_revive(struct sg_store *s, const char *scope, const char *mi
     struct qop *wrap = qop_new(data), *op = qop_new(wrap);
     wrap->status_cb = cb;
     op->status_cb = on_revived;
-    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_REVIVE, 3, 2, argv, lens, on_count, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_NOTIFY_REVIVE, 3, 5, argv, lens, on_count, op);
     if (ret != 0)
         free(op), free(wrap);
     return ret;

@@ -67,7 +67,7 @@ int sg_store_push_create(struct sg_store *s, const struct sg_push *p, sg_store_p
         lens[i] = strlen(argv[i]);
     struct push_op *op = op_new(data);
     op->cb = cb, op->p = *p;
-    int ret = sg__store_eval(s, SG__SCRIPT_PUSH_CREATE, 3, (int)n - 3, argv, lens, on_created, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_PUSH_CREATE, 3, (int)n, argv, lens, on_created, op);
     if (ret != 0)
         free(op);
     return ret;
@@ -286,7 +286,7 @@ int sg_store_target_page(struct sg_store *s, const char *campaign, const char *s
     if (op == NULL)
         abort();
     *op = (struct target_op){s, cb, data, count};
-    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 2, 7, argv, lens, on_target_page, op);
+    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_target_page, op);
     if (ret != 0)
         free(op);
     return ret;

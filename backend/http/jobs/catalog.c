@@ -2,6 +2,8 @@
 /* Every employer and job, kept in memory per event loop for a few seconds: the public
  * lists (the sign-up form's employer names, the jobs list) and the checks of pushes read
  * it instead of Redis, so that a flood of public requests costs one read per period. */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/err.h"
@@ -16,9 +18,13 @@ struct waiter {
     void *data;
 };
 
+/* Bumped by every change made through any loop: each loop's copy is then read again. */
+static atomic_uint generation;
+
 static _Thread_local struct {
     struct sg__catalog c;
     uint64_t at;
+    unsigned generation;
     bool loaded, loading;
     struct waiter *waiting;
     struct sg_app *app;
@@ -48,6 +54,7 @@ static void on_jobs(void *data, int status, const struct sg_job *list, size_t n)
             memcpy(cat.c.jobs, list, n * sizeof(*list));
         cat.c.njobs = n;
         cat.loaded = true;
+        cat.generation = (unsigned)(uintptr_t)data;
         cat.at = sg_app_now_ms();
     }
     cat.loading = false;
@@ -65,7 +72,7 @@ static void on_employers(void *data, int status, const struct sg_employer *list,
             memcpy(cat.c.employers, list, n * sizeof(*list));
         cat.c.nemployers = n;
     }
-    int ret = status == 0 ? sg_store_job_list(cat.app->store, on_jobs, NULL) : status;
+    int ret = status == 0 ? sg_store_job_list(cat.app->store, on_jobs, data) : status;
     if (ret != 0) {
         cat.loading = false;
         answer(ret);
@@ -74,12 +81,13 @@ static void on_employers(void *data, int status, const struct sg_employer *list,
 
 void sg__catalog_stale(void)
 {
-    cat.at = 0;
+    atomic_fetch_add(&generation, 1);
 }
 
 int sg__catalog_get(struct sg_app *app, sg__catalog_cb cb, void *data)
 {
-    if (cat.loaded && sg_app_now_ms() - cat.at < FRESH_MS) {
+    unsigned now = atomic_load(&generation);
+    if (cat.loaded && cat.generation == now && sg_app_now_ms() - cat.at < FRESH_MS) {
         cb(data, 0, &cat.c);
         return 0;
     }
@@ -92,7 +100,7 @@ int sg__catalog_get(struct sg_app *app, sg__catalog_cb cb, void *data)
         return 0;
     }
     cat.app = app;
-    int ret = sg_store_employer_list(app->store, on_employers, NULL);
+    int ret = sg_store_employer_list(app->store, on_employers, (void *)(uintptr_t)now); /* read after the change */
     if (ret != 0) {
         free(w);
         return ret;

@@ -51,7 +51,11 @@ static void on_catalog(void *data, int status, const struct sg__catalog *c)
         cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "jobs");
         for (size_t i = 0; i != n && i != FIT_MAX; ++i) {
             cJSON *o = sg__json_job(p->super.app, s[i].j);
-            cJSON_AddStringToObject(o, "fit", s[i].score >= 3 ? "city" : s[i].score == 2 ? "province" : "near_home");
+            const char *city = s[i].j->city;
+            cJSON_AddStringToObject(o, "fit",
+                                    strcmp(city, p->dest) == 0       ? "city"
+                                    : strncmp(city, p->dest, 2) == 0 ? "province"
+                                                                     : "near_home");
             cJSON_AddItemToArray(list, o);
         }
         sg_reply_json(req, 200, root);

@@ -54,7 +54,7 @@ typedef void (*sg__catalog_cb)(void *data, int status, const struct sg__catalog 
  * an error without calling cb. The catalog is valid during cb only.
  */
 int sg__catalog_get(struct sg_app *app, sg__catalog_cb cb, void *data);
-/** Forget the catalog (after a change by this loop, so its staff see it at once). */
+/** Forget every loop's catalog (after a change, so that staff and workers see it at once). */
 void sg__catalog_stale(void);
 
 #endif
