@@ -10,6 +10,7 @@ export class Receiver {
     constructor(secret, { failFirst = 0 } = {}) {
         this.secret = secret;
         this.failFirst = failFirst;
+        this.refuse = new Set(); // phones answered 500 every time
         this.attempts = new Map(); // id -> attempts seen
         this.accepted = new Map(); // id -> body
         this.afterAccept = []; // ids that came again after being accepted
@@ -43,7 +44,7 @@ export class Receiver {
             res.writeHead(200).end('{}');
             return;
         }
-        if (n <= this.failFirst) {
+        if (n <= this.failFirst || this.refuse.has(body.phone)) {
             res.writeHead(500).end('try later');
             return;
         }
