@@ -21,6 +21,7 @@ for i = 8, #ARGV - 4, 5 do
   end
 end
 redis.call('HINCRBY', KEYS[4], 'queued', queued)
+redis.call('EXPIRE', KEYS[3], 2592000) -- the phone hashes of a push: 30 days after its last message
 if ARGV[6] ~= '' then
   redis.call('XACK', KEYS[5], ARGV[7], ARGV[6])
   redis.call('XDEL', KEYS[5], ARGV[6])
