@@ -40,6 +40,7 @@ cJSON *sg__json_employer(const struct sg_app *app, const struct sg_employer *e, 
     cJSON_AddBoolToObject(o, "key", e->key);
     cJSON_AddStringToObject(o, "contact_name", e->contact_name);
     cJSON_AddStringToObject(o, "contact_phone", full_contact ? e->contact_phone : masked);
+    cJSON_AddBoolToObject(o, "editable", full_contact);
     return o;
 }
 
