@@ -121,7 +121,7 @@
                 hint.textContent = '现在还没有适合您的岗位。有新岗位时，我们会发短信告诉您。';
                 return;
             }
-            hint.textContent = '按您要去的地方和年龄找的在招岗位。想报名请找村干部或打工作单位的招工电话。';
+            hint.textContent = '按您要去的地方和年龄找的在招岗位。想去的话，请找村干部或县人社部门报名。';
             card.appendChild(el('ul', { class: 'jobs' }, res.json.jobs.map(jobCard)));
         });
     };

@@ -27,12 +27,14 @@ export async function showPush(view, me) {
     const count = h('div', { class: 'push-count', 'aria-live': 'polite' });
     const msg = h('p', { class: 'error', role: 'alert' });
     const provinces = (await get('/api/destinations')).provinces;
+    const here = await get(`/api/divisions/${me.scope}?children=1`);
+    const scopes = [h('option', { value: here.code }, `${here.name}（全部）`)].concat((here.children || []).map((c) => h('option', { value: c.code }, c.name)));
     const dests = [h('option', { value: '' }, '不限')].concat(provinces.map((p) => h('option', { value: p.code }, p.name)));
     const form = h('form', { class: 'push-form', novalidate: true },
         h('fieldset', {}, h('legend', {}, '推送哪些岗位（最多5个）'),
             jobs.length ? jobs.map((j) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'job', value: j.id }), ` ${j.title} · ${j.employer_name} · ${j.city.name} · 招${j.headcount}人`)) : h('p', { class: 'muted' }, '还没有在招的岗位，请先在“企业和岗位”里发布')),
         h('fieldset', {}, h('legend', {}, '推送给谁'),
-            field('范围（区划代码）', h('input', { name: 'scope', value: me.scope, inputmode: 'numeric', maxlength: 12 })),
+            field('范围', h('select', { name: 'scope' }, scopes)),
             field('脱贫情况', h('select', { name: 'poverty' }, [['any', '不限'], ['poverty', '脱贫人口和监测对象'], ['alleviated', '脱贫人口'], ['monitored', '防返贫监测对象']].map(([k, t]) => h('option', { value: k }, t)))),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'older' }), ' 大龄（50岁以上）'),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'no_job', checked: true }), ' 还没有找好工作的'),
