@@ -56,29 +56,6 @@ const char *sg_credit_code_check(const char *s, char out[SG_CREDIT_CODE_LEN + 1]
     return sg_credit_code_check_char(out) == out[17] ? NULL : "credit_check";
 }
 
-static const char *const work_names[SG_WORK_KINDS] = {"manufacturing", "construction", "service", "logistics",
-                                                      "domestic",      "agriculture",  "driving", "other"};
-static const char *const work_labels[SG_WORK_KINDS] = {"制造业/普工", "建筑装修", "餐饮服务", "物流快递",
-                                                       "家政保洁",    "农业种养", "司机",     "其他"};
-
-const char *sg_work_name(int kind)
-{
-    return kind >= 0 && kind < SG_WORK_KINDS ? work_names[kind] : "";
-}
-
-const char *sg_work_label(int kind)
-{
-    return kind >= 0 && kind < SG_WORK_KINDS ? work_labels[kind] : "";
-}
-
-int sg_work_parse(const char *s)
-{
-    for (int i = 0; s != NULL && i != SG_WORK_KINDS; ++i)
-        if (strcmp(s, work_names[i]) == 0)
-            return i;
-    return -1;
-}
-
 static void text_field(struct sg_field_errors *errs, const char *field, const char *s, size_t max, bool required,
                        char *out, size_t outsz)
 {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "domain/division.h"
 #include "domain/registration.h"
+#include "domain/work.h"
 
 #define SG_CREDIT_CODE_LEN 18
 #define SG_EMPLOYER_ID_MAX 10
@@ -26,15 +27,6 @@
 const char *sg_credit_code_check(const char *s, char out[SG_CREDIT_CODE_LEN + 1]);
 /** The check character for the first 17 characters (which must be of the alphabet), or 0. */
 char sg_credit_code_check_char(const char first17[17]);
-
-/** Kinds of work (行业/工种): what employers do, what jobs are and what seekers want. */
-#define SG_WORK_KINDS 8
-/** "manufacturing", "construction", "service", "logistics", "domestic", "agriculture", "driving", "other". */
-const char *sg_work_name(int kind);
-/** 制造业/普工, 建筑装修, 餐饮服务, 物流快递, 家政保洁, 农业种养, 司机, 其他. */
-const char *sg_work_label(int kind);
-/** The kind's index, or -1 when s names none. */
-int sg_work_parse(const char *s);
 
 struct sg_employer {
     char id[SG_EMPLOYER_ID_MAX + 1];

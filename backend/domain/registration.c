@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "domain/registration.h"
-#include "domain/employer.h"
+#include "domain/work.h"
 #include "domain/err.h"
 #include "domain/text.h"
 

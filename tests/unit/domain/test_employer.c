@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of domain/employer.c: the GB 32100-2015 check character on published codes, each
- * way a code is wrong, an employer's fields, the kinds of work, and who may change one. */
+ * way a code is wrong, an employer's fields, and who may change one. */
 #include "test.h"
 #include "domain/employer.h"
 #include "domain/err.h"
@@ -83,14 +83,8 @@ static void test_validate(void)
     ASSERT(has(&errs, "contact_phone", "phone_format"));
 }
 
-static void test_work_and_scope(void)
+static void test_scope(void)
 {
-    for (int i = 0; i != SG_WORK_KINDS; ++i) {
-        ASSERT_EQ(sg_work_parse(sg_work_name(i)), i);
-        ASSERT(sg_work_label(i)[0] != '\0');
-    }
-    ASSERT_EQ(sg_work_parse("x"), -1);
-    ASSERT_EQ(sg_work_parse(NULL), -1);
     struct sg_employer e = {.scope = "450102", .city = "4419"};
     ASSERT(sg_employer_in_scope(&e, "4501"));
     ASSERT(sg_employer_in_scope(&e, "450102"));
@@ -108,7 +102,7 @@ int main(void)
     RUN(test_published_codes);
     RUN(test_bad_codes);
     RUN(test_validate);
-    RUN(test_work_and_scope);
+    RUN(test_scope);
     sg_divisions_free(destinations);
     TEST_DONE();
 }
