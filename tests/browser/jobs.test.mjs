@@ -22,6 +22,9 @@ before(async () => {
     emp = (await county.post('/api/employers', { name: '东莞市宏达电子有限公司', credit_code: '91350100M000100Y43', city: '4419', industry: 'manufacturing', key: true, contact_name: '陈经理', contact_phone: '13711112222' })).json;
     job = (await county.post('/api/jobs', { employer: emp.id, title: '电子厂普工', city: '4419', kind: 'manufacturing', headcount: 40, wage_min: 4500, wage_max: 6500, age_min: 18, age_max: 55, skills: '能适应倒班', closes: '2027-03-31' })).json;
     await county.post('/api/jobs', { employer: emp.id, title: '仓库管理员', city: '4419', kind: 'logistics', headcount: 2, age_min: 25, age_max: 45, closes: '2027-03-31' });
+    // an attacker's employer name: it must show as text everywhere
+    const evil = (await county.post('/api/employers', { name: '<img src=x onerror="window.__xss=1">厂', credit_code: '914403001922038216', city: '4419', industry: 'other' })).json;
+    await county.post('/api/jobs', { employer: evil.id, title: '<b onclick=alert(1)>普工</b>', city: '4419', kind: 'other', headcount: 1, closes: '2027-03-31' });
 });
 after(async () => {
     await browser?.close();
@@ -32,8 +35,11 @@ test('the sign-up form offers the registered employers and 想找工作', async 
     const page = await openSignup(browser.context, srv.url);
     await page.selectOption('#f-province', '44');
     await page.selectOption('#f-city', '4419');
-    await page.waitForFunction(() => document.querySelectorAll('#f-employers option').length > 0);
-    assert.equal(await page.getAttribute('#f-employers option', 'value'), '东莞市宏达电子有限公司');
+    await page.waitForFunction(() => document.querySelectorAll('#f-employers option').length > 1);
+    const offered = await page.$$eval('#f-employers option', (os) => os.map((o) => o.value));
+    assert.ok(offered.includes('东莞市宏达电子有限公司'), offered.join());
+    assert.ok(offered.includes('<img src=x onerror="window.__xss=1">厂'), 'markup in a name stays text');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.isVisible('#f-seek-box'), false, 'hidden while the job is not said to be missing');
     await page.click('input[name="job_confirmed"][value="no"] + span');
     await page.waitForSelector('#f-seek-box', { state: 'visible' });
@@ -81,6 +87,9 @@ test('the status page lists the open jobs that fit the worker', async () => {
         assert.ok(text.includes(want), `${want} in: ${text}`);
     assert.ok(!text.includes('仓库管理员'), 'a 51-year-old does not fit a job up to 45');
     assert.ok(!text.includes('13711112222') && !text.includes('陈经理'), 'no contact person');
+    assert.ok(text.includes('<b onclick=alert(1)>普工</b>'), 'markup in a title shows as text');
+    assert.equal(await page.$$eval('#r-jobs b b, #r-jobs img', (x) => x.length), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `no sideways scrolling (${width}px)`);
     await page.locator('#r-jobs').scrollIntoViewIfNeeded();
@@ -121,10 +130,15 @@ test('the county office counts a push before sending it, then sends', async () =
     const list = await county.get('/api/pushes?scope=450102');
     assert.equal(list.json.pushes.length, 1);
     assert.equal(list.json.pushes[0].people, 2);
+    await page.goto(`${srv.url}/staff/#/jobs`);
+    await page.getByText('用工企业（').waitFor();
+    assert.equal(await page.locator('main img').count(), 0, 'an employer name with markup stays text');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await shot(page, 'jobs-5-employers');
     await page.goto(`${srv.url}/staff/#/groups`);
     await page.getByText('分类汇集').first().waitFor();
     await page.locator('table.grid').waitFor();
-    await shot(page, 'jobs-5-groups');
+    await shot(page, 'jobs-6-groups');
     assert.deepEqual(page.problems, []);
     await page.close();
     await desk?.close();
