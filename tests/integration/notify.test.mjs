@@ -4,7 +4,8 @@
 // message, once; a message the receiver keeps refusing becomes a dead letter staff see
 // (masked) and send again; quiet hours hold messages in the outbox of a separate
 // `songgong notify` until they end; a phone gets at most its daily allowance; the Tencent
-// Cloud driver signs SendSms as the documentation says (checked by a loopback fake).
+// Cloud driver signs SendSms as the documentation says (checked by a loopback fake); the
+// day before departure each passenger gets one reminder.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -231,5 +232,31 @@ test('the Tencent Cloud driver sends SendSms signed with TC3-HMAC-SHA256', async
         assert.equal(got.length, 1, 'sent once');
     } finally {
         await new Promise((r) => fake.close(r));
+    }
+});
+
+test('the day before departure each passenger gets a reminder, once', async () => {
+    const rcv = await new Receiver(SECRET).start();
+    receivers.push(rcv);
+    const { s, org } = await stack('notify-remind', rcv, { SONGGONG_NOTIFY_SENDER: 'off', SONGGONG_TODAY: '2027-02-02' });
+    const a = await signUp(s.server);
+    const v = await org.post('/api/vehicles', busPlan({ scope: '4501' })); // departs 2027-02-03: tomorrow
+    assert.equal(v.status, 201, v.text);
+    const other = await org.post('/api/vehicles', busPlan({ scope: '4501', depart_date: '2027-02-05', number: '桂A99999' }));
+    const b = await signUp(s.server, { depart_date: '2027-02-05' });
+    await org.post(`/api/vehicles/${v.json.id}/passengers`, { code: a.code });
+    await org.post(`/api/vehicles/${other.json.id}/passengers`, { code: b.code });
+    const sender = startNotify(s.server, {});
+    try {
+        await until(() => forPhone(rcv, a.phone, 'reminder').length === 1, 10000);
+        const [r] = forPhone(rcv, a.phone, 'reminder');
+        assert.equal(r.text, '【送工服务】明天2月3日07:00请到民生街道政府门口上车（专车 桂A12345），带好身份证。带队人13912345678。回复TD退订');
+        assert.equal(forPhone(rcv, a.phone, 'assigned').length, 1);
+        await sleep(1000);
+        assert.equal(forPhone(rcv, a.phone, 'reminder').length, 1, 'once');
+        assert.equal(forPhone(rcv, b.phone, 'reminder').length, 0, 'not the day before for this one');
+    } finally {
+        sender.kill('SIGTERM');
+        assert.deepEqual(await sender.exited, { code: 0, signal: null }, sender.log);
     }
 });
