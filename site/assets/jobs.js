@@ -10,17 +10,19 @@
     var $ = SG.$, el = SG.el;
     var KINDS = [['manufacturing', '工厂普工'], ['construction', '建筑装修'], ['service', '餐饮服务'], ['logistics', '物流快递'],
         ['domestic', '家政保洁'], ['agriculture', '农业种养'], ['driving', '司机'], ['other', '其他']];
-    var names = {}; // name -> employer id, for the chosen city
+    var names = {}, loadedCity = ''; // name -> employer id, for the chosen city
 
     // ---- sign-up form -------------------------------------------------------------------
 
     function matchEmployer() {
-        var input = $('#f-employer'), id = $('#f-employer-id');
+        var input = $('#f-employer'), id = $('#f-employer-id'), city = $('#f-city');
+        if (city && city.value !== loadedCity) return loadNames(city.value); // set by a restored draft
         if (input && id) id.value = names[input.value.trim()] || '';
     }
 
     function loadNames(city) {
         names = {};
+        loadedCity = city || '';
         var list = $('#f-employers');
         if (!list) return;
         list.textContent = '';
@@ -64,7 +66,14 @@
             if (ev.target.name === 'job_confirmed' || ev.target.id === 'f-seek') showSeek();
         });
         employer.addEventListener('input', matchEmployer);
-        // a draft written back by signup.js: show what it holds
+        employer.addEventListener('focus', matchEmployer);
+        // signup.js wrote its draft back before these fields existed: theirs too, then show it
+        var village = (/^\/s\/(\d{12})/.exec(location.pathname) || [])[1] || '';
+        var draft = SG.store.get('sg.draft.' + village);
+        if (draft && draft.values) {
+            $('#f-seek').checked = !!draft.values.seek_job;
+            work.value = draft.values.work || '';
+        }
         setTimeout(function () {
             showSeek();
             loadNames($('#f-city').value);

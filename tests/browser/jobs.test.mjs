@@ -46,6 +46,13 @@ test('the sign-up form offers the registered employers and 想找工作', async 
     await page.click('#f-seek + span');
     await page.waitForSelector('#f-work', { state: 'visible' });
     await page.selectOption('#f-work', 'manufacturing');
+    // the form is kept on the phone: a reload brings the wish back
+    await page.waitForTimeout(1200);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#f-province').options.length > 30);
+    await page.waitForSelector('#f-work', { state: 'visible' });
+    assert.equal(await page.inputValue('#f-work'), 'manufacturing');
+    assert.equal(await page.isChecked('#f-seek'), true);
     await page.fill('#f-employer', '东莞市宏达电子有限公司');
     await page.fill('#f-name', '韦小宝');
     const id = idNumber('450102', '19800101', 123);
@@ -136,8 +143,8 @@ test('the county office counts a push before sending it, then sends', async () =
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     await shot(page, 'jobs-5-employers');
     await page.goto(`${srv.url}/staff/#/groups`);
-    await page.getByText('分类汇集').first().waitFor();
-    await page.locator('table.grid').waitFor();
+    await page.getByRole('heading', { name: /分类汇集/ }).waitFor();
+    await page.locator('th', { hasText: '合计人数' }).waitFor();
     await shot(page, 'jobs-6-groups');
     assert.deepEqual(page.problems, []);
     await page.close();
