@@ -23,7 +23,7 @@ KEY_FILE="$VAR/songgong.key"
 REDIS_PIDFILE="$VAR/redis.pid"
 SERVER_PIDFILE="$VAR/songgong.pid"
 
-PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev
+PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev libcurl4-openssl-dev
     libhiredis-dev libcjson-dev libqrencode-dev libsodium-dev libcairo2-dev libpango1.0-dev
     libxlsxwriter-dev redis-server fonts-noto-cjk curl)
 

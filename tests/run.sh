@@ -15,7 +15,7 @@ OUT_DIR="$ROOT/tests/out"
 JOBS="${JOBS:-2}"
 FORMAT_FAILED=0
 
-PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev
+PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev libcurl4-openssl-dev
     libhiredis-dev libcjson-dev libqrencode-dev libsodium-dev libcairo2-dev libpango1.0-dev
     libxlsxwriter-dev redis-server redis-sentinel fonts-noto-cjk
     clang-format zbar-tools poppler-utils librsvg2-bin curl libreoffice-calc-nogui

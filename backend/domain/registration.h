@@ -40,6 +40,11 @@ struct sg_registration {
     struct sg_date depart_date;
     int flex_days; /* 0..3 */
     enum sg_mode mode;
+    /* jobs (issue 17): kept in the registration's data JSON */
+    char employer_id[11]; /* a registered employer picked by name, or "" (free text only) */
+    bool seek_job;        /* 想找工作: only without a confirmed job */
+    int work;             /* the kind of work wanted (domain/employer.h), -1 any */
+    bool sms;             /* consented to text messages (the consent text says so) */
 };
 
 /* Raw input as parsed from JSON: NULL means missing (or of the wrong JSON type, which the
@@ -49,9 +54,11 @@ struct sg_person_input {
 };
 struct sg_registration_input {
     const char *village, *dest_city, *employer, *depart_date, *mode;
-    int job_confirmed; /* 0, 1, or -1 when missing */
-    long flex_days;    /* -1 when missing */
-    int consent;       /* 1 only when JSON true */
+    int job_confirmed;              /* 0, 1, or -1 when missing */
+    long flex_days;                 /* -1 when missing */
+    int consent;                    /* 1 only when JSON true */
+    const char *employer_id, *work; /* jobs: NULL missing */
+    int seek_job;                   /* 1, 0, or -1 missing */
     struct sg_person_input people[SG_MAX_PEOPLE];
     size_t npeople; /* 1 + companions given (may exceed SG_MAX_PEOPLE: then an error) */
 };
@@ -94,7 +101,7 @@ int sg_registration_validate(const struct sg_registration_input *in, const struc
 
 /* ---- counters kept at write time for dashboards and reports ------------------------- */
 
-#define SG_COUNTERS_MAX 8
+#define SG_COUNTERS_MAX 12
 #define SG_OLDER_AGE 50 /* the notice's 大龄 group: aged 50 or more on the day of sign-up */
 
 struct sg_counter {

@@ -26,8 +26,9 @@ enum sg_action {
     SG_ACT_AUDIT,       /* read the audit log */
     SG_ACT_USERS,       /* manage accounts */
     SG_ACT_REPORT,      /* file the statistics table (city staff, organisers, admins) */
+    SG_ACT_JOBS,        /* employers, jobs and job pushes of the scope (county and city staff, organisers, admins) */
 };
-#define SG_ACTIONS (SG_ACT_REPORT + 1)
+#define SG_ACTIONS (SG_ACT_JOBS + 1)
 
 /** "village", "township", "county", "city", "organiser", "admin". */
 const char *sg_role_name(enum sg_role r);

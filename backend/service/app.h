@@ -44,9 +44,11 @@ struct sg_app {
     bool access_log;           /* one line per request on stderr (SONGGONG_ACCESS_LOG) */
     const char *metrics_token; /* GET /metrics from outside loopback with this bearer token; NULL: loopback only */
     struct sg_limit_rule limits[SG_LIMITS];
-    unsigned streams_per_session; /* live dashboard streams one session may hold (SONGGONG_STREAMS_PER_SESSION) */
-    unsigned streams_max;         /* and the whole process (SONGGONG_STREAMS_MAX) */
-    bool has_today;               /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    unsigned streams_per_session;       /* live dashboard streams one session may hold (SONGGONG_STREAMS_PER_SESSION) */
+    unsigned streams_max;               /* and the whole process (SONGGONG_STREAMS_MAX) */
+    bool has_today;                     /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    const unsigned char *notify_secret; /* HMAC key of signed SMS replies (POST /api/notify/reply); NULL: off */
+    size_t notify_secret_len;
     struct sg_date today;
 };
 

@@ -12,6 +12,7 @@
 #include "domain/err.h"
 #include "domain/sort.h"
 #include "service/matching.h"
+#include "service/notify.h"
 #include "service/offload.h"
 #include "store/transport.h"
 
@@ -43,6 +44,7 @@ static void on_unlocked(void *data, int status)
 {
     struct job *j = data;
     j->r.cpu_ms = (double)(clock() - j->cpu0) * 1000.0 / CLOCKS_PER_SEC;
+    sg_notify_match(j->app->store, &j->r); /* jobs (issue 17): tell the passengers of the vehicles filled */
     j->cb(j->data, j->status, &j->r);
     free(j->r.existing);
     sg_open_registrations_free(j->r.open);

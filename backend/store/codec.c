@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
+#include "domain/employer.h"
 #include "domain/mask.h"
 #include "domain/err.h"
 #include "store/codec.h"
@@ -56,15 +57,24 @@ static void put_str(struct out *o, const char *s)
     o->len = (size_t)(d - o->buf);
 }
 
+void sg__phone_hash(const struct sg_crypto *c, const char *phone, char out[SG_CRYPTO_HASH_HEX])
+{
+    char tagged[24];
+    snprintf(tagged, sizeof(tagged), "tel:%s", phone); /* never equal to a hashed ID number */
+    sg_crypto_hash(c, tagged, out);
+}
+
 void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct sg__sealed *out)
 {
     for (size_t i = 0; i != r->npeople; ++i) {
         const struct sg_person *p = &r->people[i];
         sg_crypto_hash(c, p->id.number, out->hashes[i]);
         sg_crypto_seal(c, p->id.number, out->id[i]);
-        out->phone[i][0] = '\0';
-        if (p->phone[0] != '\0')
+        out->phone[i][0] = out->phash[i][0] = '\0';
+        if (p->phone[0] != '\0') {
             sg_crypto_seal(c, p->phone, out->phone[i]);
+            sg__phone_hash(c, p->phone, out->phash[i]);
+        }
     }
 }
 
@@ -78,9 +88,9 @@ static void put_person(struct out *o, const struct sg_person *p, const struct sg
     put_str(o, p->name);
     put(o,
         ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"id_masked\":\"%s\",\"phone_masked\":\"%s\",\"sex\":%d,"
-        "\"by\":%d,\"poverty\":\"%s\",\"flag\":\"%s\"}",
+        "\"by\":%d,\"poverty\":\"%s\",\"flag\":\"%s\",\"ph\":\"%s\"}",
         sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, p->id.birth.y,
-        sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "");
+        sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "", sealed->phash[i]);
 }
 
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
@@ -94,6 +104,9 @@ size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed 
     put(&o, ",\"job_confirmed\":%s,\"depart_date\":\"%s\",\"flex_days\":%d,\"mode\":\"%s\",\"entered_by\":",
         r->job_confirmed ? "true" : "false", date, r->flex_days, sg_mode_name(r->mode));
     put_str(&o, entered_by);
+    /* jobs (issue 17): the registered employer picked, 想找工作 and the kind, consent to SMS */
+    put(&o, ",\"employer_id\":\"%s\",\"seek\":%s,\"work\":\"%s\",\"sms\":%s", r->employer_id,
+        r->seek_job ? "true" : "false", r->seek_job ? sg_work_name(r->work) : "", r->sms ? "true" : "false");
     put(&o, ",\"people\":[");
     for (size_t i = 0; i != r->npeople; ++i)
         put_person(&o, &r->people[i], sealed, i);
@@ -199,6 +212,11 @@ static int decode_trip(const cJSON *root, struct sg_registration *r, char entere
     r->mode = (enum sg_mode)sg_mode_parse(mode);
     r->flex_days = flex->valueint;
     r->job_confirmed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "job_confirmed"));
+    const char *emp = str(root, "employer_id");
+    snprintf(r->employer_id, sizeof(r->employer_id), "%s", emp != NULL ? emp : "");
+    r->seek_job = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "seek"));
+    r->work = r->seek_job ? sg_work_parse(str(root, "work")) : -1;
+    r->sms = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sms"));
     return 0;
 }
 

@@ -14,7 +14,11 @@ struct sg__sealed {
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
     char id[SG_MAX_PEOPLE][SG_CRYPTO_SEALED_MAX];
     char phone[SG_MAX_PEOPLE][SG_CRYPTO_SEALED_MAX];
+    char phash[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX]; /* keyed hash of the phone ("" without one): opt-outs, pushes */
 };
+
+/** The keyed hash of a phone number (11 digits) as opt-outs and pushes know it. */
+void sg__phone_hash(const struct sg_crypto *c, const char *phone, char out[SG_CRYPTO_HASH_HEX]);
 
 #define SG__DATA_MAX 8192 /* the largest registration (10 people, long names) fits */
 

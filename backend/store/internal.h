@@ -38,6 +38,17 @@ enum sg__script_id {
     SG__SCRIPT_MIGRATE_DATA,
     SG__SCRIPT_LIMIT,
     SG__SCRIPT_IDEM_RESOLVE,
+    SG__SCRIPT_EMPLOYER_SAVE,
+    SG__SCRIPT_JOB_SAVE,
+    SG__SCRIPT_PUSH_CREATE,
+    SG__SCRIPT_NOTIFY_ENQUEUE,
+    SG__SCRIPT_NOTIFY_TOLD,
+    SG__SCRIPT_NOTIFY_CLAIM,
+    SG__SCRIPT_NOTIFY_DONE,
+    SG__SCRIPT_NOTIFY_RETRY,
+    SG__SCRIPT_NOTIFY_DUE,
+    SG__SCRIPT_NOTIFY_REVIVE,
+    SG__SCRIPT_NOTIFY_VEHICLE,
     SG__SCRIPTS
 };
 
@@ -62,7 +73,9 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
     sg__assignment_move_lua[], sg__checkin_lua[], sg__purge_lua[], sg__returns_until_lua[], sg__audit_once_lua[],
     sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[], sg__migrate_data_lua[], sg__limit_lua[],
-    sg__idem_resolve_lua[];
+    sg__idem_resolve_lua[], sg__employer_save_lua[], sg__job_save_lua[], sg__push_create_lua[],
+    sg__notify_enqueue_lua[], sg__notify_told_lua[], sg__notify_claim_lua[], sg__notify_done_lua[],
+    sg__notify_retry_lua[], sg__notify_due_lua[], sg__notify_revive_lua[], sg__notify_vehicle_lua[];
 
 /** The body of every script, by enum sg__script_id (store.c). */
 extern const char *const sg__script_bodies[SG__SCRIPTS];

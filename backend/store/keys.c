@@ -34,6 +34,18 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_VEHICLES_NEXT] = "vehicles:next",
         [SG__KEY_FUNDING_NEXT] = "funding:next",
         [SG__KEY_FILINGS_NEXT] = "filings:next",
+        [SG__KEY_EMPLOYERS] = "employers",
+        [SG__KEY_EMPLOYERS_NEXT] = "employers:next",
+        [SG__KEY_JOBS] = "jobs",
+        [SG__KEY_JOBS_NEXT] = "jobs:next",
+        [SG__KEY_PUSHES] = "pushes",
+        [SG__KEY_PUSHES_NEXT] = "pushes:next",
+        [SG__KEY_NOTIFY_EVENTS] = "notify:events",
+        [SG__KEY_NOTIFY_OUTBOX] = "notify:outbox",
+        [SG__KEY_NOTIFY_DELAYED] = "notify:delayed",
+        [SG__KEY_NOTIFY_DEAD] = "notify:dead",
+        [SG__KEY_NOTIFY_NEXT] = "notify:next",
+        [SG__KEY_NOTIFY_OPTOUT] = "notify:optout",
     };
     return key(out, ks, "%s", names[which]);
 }
@@ -114,6 +126,51 @@ const char *sg__key_funding(struct sg__key *out, const struct sg__keys *ks, cons
 const char *sg__key_filing(struct sg__key *out, const struct sg__keys *ks, const char *id)
 {
     return key(out, ks, "filing:%s", id);
+}
+
+const char *sg__key_employer(struct sg__key *out, const struct sg__keys *ks, const char *id)
+{
+    return key(out, ks, "employer:%s", id);
+}
+
+const char *sg__key_employer_code(struct sg__key *out, const struct sg__keys *ks, const char *code)
+{
+    return key(out, ks, "employer-code:%.18s", code);
+}
+
+const char *sg__key_job(struct sg__key *out, const struct sg__keys *ks, const char *id)
+{
+    return key(out, ks, "job:%s", id);
+}
+
+const char *sg__key_push(struct sg__key *out, const struct sg__keys *ks, const char *id)
+{
+    return key(out, ks, "push:%s", id);
+}
+
+const char *sg__key_push_phones(struct sg__key *out, const struct sg__keys *ks, const char *id)
+{
+    return key(out, ks, "push:%s:phones", id);
+}
+
+const char *sg__key_notify_msg(struct sg__key *out, const struct sg__keys *ks, const char *mid)
+{
+    return key(out, ks, "notify:message:%s", mid);
+}
+
+const char *sg__key_notify_day(struct sg__key *out, const struct sg__keys *ks, const char *date)
+{
+    return key(out, ks, "notify:day:%.10s", date);
+}
+
+const char *sg__key_notify_told(struct sg__key *out, const struct sg__keys *ks, const char *vehicle)
+{
+    return key(out, ks, "notify:told:%s", vehicle);
+}
+
+const char *sg__key_notify_reminders(struct sg__key *out, const struct sg__keys *ks, const char *date)
+{
+    return key(out, ks, "notify:reminders:%.10s", date);
 }
 
 const char *sg__key_user(struct sg__key *out, const struct sg__keys *ks, const char *name)

@@ -53,6 +53,19 @@ enum sg__key_global {
     SG__KEY_VEHICLES_NEXT, /**< sg:{P}:vehicles:next  string: the last vehicle id given out */
     SG__KEY_FUNDING_NEXT,  /**< sg:{P}:funding:next   string: the last funding entry id */
     SG__KEY_FILINGS_NEXT,  /**< sg:{P}:filings:next   string: the last filing id */
+    /* jobs and notifications (issue 17) */
+    SG__KEY_EMPLOYERS,      /**< sg:{P}:employers         zset "{scope}:{id}" of every employer */
+    SG__KEY_EMPLOYERS_NEXT, /**< sg:{P}:employers:next    string: the last employer id */
+    SG__KEY_JOBS,           /**< sg:{P}:jobs              zset "{scope}:{id}" of every job */
+    SG__KEY_JOBS_NEXT,      /**< sg:{P}:jobs:next         string: the last job id */
+    SG__KEY_PUSHES,         /**< sg:{P}:pushes            zset "{scope}:{id}" of every job push */
+    SG__KEY_PUSHES_NEXT,    /**< sg:{P}:pushes:next       string: the last push id */
+    SG__KEY_NOTIFY_EVENTS,  /**< sg:{P}:notify:events     stream: what changed (a vehicle, a push), for the sender */
+    SG__KEY_NOTIFY_OUTBOX,  /**< sg:{P}:notify:outbox     stream: messages to send (their ids) */
+    SG__KEY_NOTIFY_DELAYED, /**< sg:{P}:notify:delayed    zset: messages waiting to be tried again, by time */
+    SG__KEY_NOTIFY_DEAD,    /**< sg:{P}:notify:dead       zset "{scope}:{mid}": messages given up on */
+    SG__KEY_NOTIFY_NEXT,    /**< sg:{P}:notify:next       string: the last message id */
+    SG__KEY_NOTIFY_OPTOUT,  /**< sg:{P}:notify:optout     set of phone hashes that replied TD */
 };
 const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum sg__key_global which);
 
@@ -101,6 +114,25 @@ const char *sg__key_vehicle_boarded(struct sg__key *out, const struct sg__keys *
 const char *sg__key_funding(struct sg__key *out, const struct sg__keys *ks, const char *id);
 /** sg:{P}:filing:{id}: a filed statistics table; id "" gives the prefix scripts append an id to. */
 const char *sg__key_filing(struct sg__key *out, const struct sg__keys *ks, const char *id);
+
+/** sg:{P}:employer:{id}: an employer; id "" gives the prefix scripts append an id to. */
+const char *sg__key_employer(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:employer-code:{credit code}: the id of the employer with this credit code (18 characters). */
+const char *sg__key_employer_code(struct sg__key *out, const struct sg__keys *ks, const char *code);
+/** sg:{P}:job:{id}: a job; id "" gives the prefix. */
+const char *sg__key_job(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:push:{id}: a job push; id "" gives the prefix. */
+const char *sg__key_push(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:push:{id}:phones: set of the phone hashes a push has queued a message for. */
+const char *sg__key_push_phones(struct sg__key *out, const struct sg__keys *ks, const char *id);
+/** sg:{P}:notify:message:{mid}: one message; mid "" gives the prefix. */
+const char *sg__key_notify_msg(struct sg__key *out, const struct sg__keys *ks, const char *mid);
+/** sg:{P}:notify:day:{YYYY-MM-DD}: phone hash -> messages sent that day (China time). */
+const char *sg__key_notify_day(struct sg__key *out, const struct sg__keys *ks, const char *date);
+/** sg:{P}:notify:told:{vehicle}: code -> what its passenger was told (and "{code}:r" once reminded). */
+const char *sg__key_notify_told(struct sg__key *out, const struct sg__keys *ks, const char *vehicle);
+/** sg:{P}:notify:reminders:{YYYY-MM-DD}: set once the reminders for that day's departures are queued. */
+const char *sg__key_notify_reminders(struct sg__key *out, const struct sg__keys *ks, const char *date);
 
 /** sg:{P}:user:{name}: a staff account (name: up to 63 bytes). */
 const char *sg__key_user(struct sg__key *out, const struct sg__keys *ks, const char *name);

@@ -33,6 +33,17 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_MIGRATE_DATA] = sg__migrate_data_lua,
     [SG__SCRIPT_LIMIT] = sg__limit_lua,
     [SG__SCRIPT_IDEM_RESOLVE] = sg__idem_resolve_lua,
+    [SG__SCRIPT_EMPLOYER_SAVE] = sg__employer_save_lua,
+    [SG__SCRIPT_JOB_SAVE] = sg__job_save_lua,
+    [SG__SCRIPT_PUSH_CREATE] = sg__push_create_lua,
+    [SG__SCRIPT_NOTIFY_ENQUEUE] = sg__notify_enqueue_lua,
+    [SG__SCRIPT_NOTIFY_TOLD] = sg__notify_told_lua,
+    [SG__SCRIPT_NOTIFY_CLAIM] = sg__notify_claim_lua,
+    [SG__SCRIPT_NOTIFY_DONE] = sg__notify_done_lua,
+    [SG__SCRIPT_NOTIFY_RETRY] = sg__notify_retry_lua,
+    [SG__SCRIPT_NOTIFY_DUE] = sg__notify_due_lua,
+    [SG__SCRIPT_NOTIFY_REVIVE] = sg__notify_revive_lua,
+    [SG__SCRIPT_NOTIFY_VEHICLE] = sg__notify_vehicle_lua,
 };
 
 static void script_init(struct sg__script *script, const char *body)

@@ -174,7 +174,7 @@
     // What the API takes, from what was typed.
     function body(v) {
         var choice = { yes: true, no: false };
-        return {
+        var b = {
             village: village,
             name: (v.name || '').trim(),
             id_number: check.idnoClean(v.id_number),
@@ -192,6 +192,7 @@
             }),
             consent: !!v.consent
         };
+        return SG.jobsBody ? SG.jobsBody(b, v) : b; // jobs.js: employer_id, seek_job, work
     }
 
     function saveDraft() {

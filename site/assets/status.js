@@ -83,6 +83,7 @@
         row(dl, '报名时间', timeText(r.created_at));
         if (r.cancelled_at) row(dl, '取消时间', timeText(r.cancelled_at));
         renderAssignment(r.assignment, r.people);
+        if (SG.jobsStatus) SG.jobsStatus(r, current); // jobs.js: the open jobs that fit
         var people = $('#r-people');
         people.textContent = '';
         r.people.forEach(function (p, i) {

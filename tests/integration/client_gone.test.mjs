@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Clients that go away while their sign-up waits on Redis: HTTP/2 streams reset (which
-// frees the request at once in H2O) and HTTP/1 sockets closed, while Redis is frozen.
+// Clients that go away while their sign-up waits on Redis: HTTP/1 sockets closed while
+// Redis is frozen (cleartext HTTP/2, whose reset streams free a request at once, is off).
 // When Redis answers, the server must not touch the freed requests: under ASan any such
 // use is a crash, which the harness reports when it stops the server.
 import assert from 'node:assert/strict';
@@ -25,37 +25,23 @@ function h2Session(url) {
     });
 }
 
-test('HTTP/2 streams reset while Redis is frozen', async () => {
-    const session = await h2Session(srv.url);
-    session.on('error', () => {});
-    // Sanity: the server speaks h2c (prior knowledge) at all.
-    const status = await new Promise((resolve, reject) => {
-        const s = session.request({ ':path': '/healthz' });
-        s.on('response', (h) => resolve(h[':status']));
-        s.on('error', reject);
-        s.resume();
-    });
-    assert.equal(status, 200);
-
-    stack.redis.pause();
-    const streams = [];
-    try {
-        for (let i = 0; i < 20; i++) {
-            const s = session.request({ ':method': 'POST', ':path': '/api/registrations', 'content-type': 'application/json' });
-            s.on('error', () => {});
-            s.end(JSON.stringify(signup()));
-            streams.push(s);
-        }
-        await sleep(300); // the sign-ups are now waiting on Redis
-        for (const s of streams) s.close(http2.constants.NGHTTP2_CANCEL);
-        await sleep(100);
-    } finally {
-        stack.redis.resume();
-    }
-    await sleep(500);
-    session.close();
+test('no HTTP/2 in clear text to reset streams with: a prior-knowledge session is refused', async () => {
+    // Cleartext HTTP/2 is off (docs/security.md): nginx speaks HTTP/1.1 to the server. A
+    // reset stream frees its request at once in H2O; that path (the pending link cut by the
+    // pool) is covered by tests/unit/http/test_pending.c.
+    await assert.rejects(
+        (async () => {
+            const session = await h2Session(srv.url);
+            await new Promise((resolve, reject) => {
+                const st = session.request({ ':path': '/healthz' });
+                st.on('response', resolve);
+                st.on('error', reject);
+                session.on('error', reject);
+            });
+        })(),
+    );
     srv.assertAlive();
-    assert.ok(await until(async () => (await srv.post('/api/registrations', signup())).status === 201, 10000, 250));
+    assert.equal((await srv.get('/healthz')).status, 200);
 });
 
 test('HTTP/1 clients that close their socket while Redis is frozen', async () => {
@@ -80,28 +66,4 @@ test('HTTP/1 clients that close their socket while Redis is frozen', async () =>
     await sleep(500);
     srv.assertAlive();
     assert.ok(await until(async () => (await srv.post('/api/registrations', signup())).status === 201, 10000, 250));
-});
-
-test('HTTP/2 session torn down mid-request (GOAWAY + socket close)', async () => {
-    const session = await h2Session(srv.url);
-    session.on('error', () => {});
-    stack.redis.pause();
-    try {
-        for (let i = 0; i < 10; i++) {
-            const s = session.request({ ':method': 'POST', ':path': '/api/registrations', 'content-type': 'application/json' });
-            s.on('error', () => {});
-            s.end(JSON.stringify(signup()));
-            const g = session.request({ ':path': '/api/registrations/23456789?phone4=1234' });
-            g.on('error', () => {});
-            g.end();
-        }
-        await sleep(300);
-        session.destroy();
-        await sleep(100);
-    } finally {
-        stack.redis.resume();
-    }
-    await sleep(500);
-    srv.assertAlive();
-    assert.equal((await srv.get('/healthz')).status, 200);
 });

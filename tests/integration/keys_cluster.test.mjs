@@ -18,12 +18,30 @@ import { REPO, runCli, startStack } from './lib/harness.mjs';
 import { RedisError } from './lib/resp.mjs';
 import { companion, signup, village } from './lib/people.mjs';
 import { addUser, busPlan, login, PASSWORD } from './lib/transport.mjs';
+import { Receiver } from './lib/receiver.mjs';
+import os from 'node:os';
 
 const CAMPAIGN = '2027-spring';
-let stack, srv, redis, mon, org, admin, slot45;
+let stack, srv, redis, mon, org, admin, slot45, receiver, secretDir;
 const monitored = []; // every command Redis ran from here on (MONITOR)
 before(async () => {
-    stack = await startStack('keys-cluster', { cluster: true });
+    // text messages through a webhook that fails each message's first attempt (retries) and
+    // refuses one phone for good (a dead letter)
+    secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-cluster-'));
+    fs.writeFileSync(path.join(secretDir, 'secret'), 'cluster-secret');
+    receiver = await new Receiver('cluster-secret', { failFirst: 1 }).start();
+    stack = await startStack('keys-cluster', {
+        cluster: true,
+        env: {
+            SONGGONG_NOTIFY_DRIVER: 'webhook',
+            SONGGONG_NOTIFY_WEBHOOK_URL: receiver.url,
+            SONGGONG_NOTIFY_WEBHOOK_SECRET_FILE: path.join(secretDir, 'secret'),
+            SONGGONG_NOTIFY_QUIET: 'none',
+            SONGGONG_NOTIFY_BACKOFF: '50ms',
+            SONGGONG_NOTIFY_ATTEMPTS: '3',
+            SONGGONG_NOTIFY_POLL_MS: '100',
+        },
+    });
     srv = stack.server;
     redis = await stack.redis.client();
     slot45 = Number(await redis.call('CLUSTER', 'KEYSLOT', '{45}'));
@@ -35,6 +53,8 @@ after(async () => {
     redis?.close();
     mon?.close();
     await stack?.close();
+    await receiver?.close();
+    fs.rmSync(secretDir, { recursive: true, force: true });
 });
 
 /** The scripts the build embeds (backend/store/CMakeLists.txt), by name: their SHA1 as EVALSHA sends it. */
@@ -222,6 +242,38 @@ test('figures: returns, stats, funding, report up to a date, filings, audit', as
     assert.equal(cliAudit.status, 0, cliAudit.stderr);
     ok(await org.post('/api/logout', {}));
     assert.equal((await org.get('/api/me')).status, 401);
+});
+
+test('jobs: employers, jobs, a push, text messages through the outbox, a dead letter sent again, 分类汇集', async () => {
+    org = await login(srv, 'org'); // logged out above
+    const e = ok(await org.post('/api/employers', { name: '东莞某电子厂', credit_code: '91350100M000100Y43', city: '4419', industry: 'manufacturing', key: true }), 201).json;
+    ok(await org.patch(`/api/employers/${e.id}`, { credit_code: '914403001922038216' })); // frees the old code
+    const j = ok(await org.post('/api/jobs', { employer: e.id, title: '普工', city: '4419', kind: 'manufacturing', headcount: 10, closes: '2027-03-31' }), 201).json;
+    ok(await org.patch(`/api/jobs/${j.id}`, { headcount: 12 }));
+    ok(await srv.get('/api/jobs?city=44'));
+    const filter = { scope: '45', poverty: 'any' };
+    const dry = ok(await org.post('/api/pushes', { jobs: [j.id], filter, dry_run: true })).json;
+    assert.ok(dry.people > 0, JSON.stringify(dry));
+    const refused = signup({ phone: '13600001111' });
+    receiver.refuse.add(refused.phone);
+    ok(await srv.post('/api/registrations', refused), 201);
+    ok(await org.post('/api/pushes', { jobs: [j.id], filter, dry_run: false }), 201);
+    const deadline = Date.now() + 20000;
+    let dead = [];
+    while (Date.now() < deadline && dead.length === 0) {
+        dead = ok(await org.get('/api/notify/dead?scope=45')).json.dead;
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(dead.length, 1, 'the refused phone');
+    receiver.refuse.delete(refused.phone);
+    ok(await org.post(`/api/notify/dead/${dead[0].id}/retry`, { scope: dead[0].scope }));
+    while (Date.now() < deadline && !receiver.messages('job').some((m) => m.phone === refused.phone))
+        await new Promise((r) => setTimeout(r, 200));
+    assert.ok(receiver.messages('job').some((m) => m.phone === refused.phone));
+    assert.ok(receiver.messages('assigned').length > 0, 'the transport flow told passengers');
+    ok(await org.get('/api/notify?scope=45'));
+    ok(await org.get('/api/pushes?scope=45'));
+    for (const by of ['category', 'dest', 'employer']) ok(await org.get(`/api/stats?scope=45&by=${by}`));
 });
 
 test('CLI: demo data, user disable, migrate (nothing to do, then data of version 2), purge', async () => {

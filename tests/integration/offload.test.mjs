@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { REPO, binary, serverEnv, sleep, startStack, until } from './lib/harness.mjs';
@@ -68,14 +67,6 @@ async function workerIdle(task) {
     );
 }
 
-function h2Session(url) {
-    return new Promise((resolve, reject) => {
-        const s = http2.connect(url);
-        s.once('connect', () => resolve(s));
-        s.once('error', reject);
-    });
-}
-
 let train;
 test('a full train (1,000 people) for the manifest tests', async () => {
     const r = await org.post('/api/vehicles', {
@@ -115,23 +106,20 @@ test('the loop answers while a manifest PDF is drawn', async () => {
     assert.equal(r.buf.subarray(0, 5).toString(), '%PDF-');
 });
 
-test('HTTP/2 streams reset while their PDF and .xlsx are drawn', async () => {
+test('two clients that leave while their PDF and .xlsx are drawn', async () => {
+    // (cleartext HTTP/2, whose stream resets free a request at once, is off: HTTP/1 sockets here)
     const task = workerTask();
-    const session = await h2Session(srv.url);
-    session.on('error', () => {});
-    const streams = [];
     const cpu0 = workerCpu(task);
-    let answered = false;
+    const socks = [];
     for (const ext of ['pdf', 'xlsx']) {
-        const s = session.request({ ':path': `/api/vehicles/${train.id}/manifest.${ext}?full=1`, cookie: org.cookie });
+        const s = net.connect(srv.port, '127.0.0.1');
         s.on('error', () => {});
-        s.on('response', () => (answered = true));
-        s.resume();
-        streams.push(s);
+        await new Promise((r) => s.once('connect', r));
+        s.write(`GET /api/vehicles/${train.id}/manifest.${ext}?full=1 HTTP/1.1\r\nHost: x\r\nCookie: ${org.cookie}\r\n\r\n`);
+        socks.push(s);
     }
-    assert.ok(await workerStarted(task, cpu0, () => answered), 'answered before the worker began');
-    for (const s of streams) s.close(http2.constants.NGHTTP2_CANCEL);
-    session.close();
+    assert.ok(await workerStarted(task, cpu0, () => false), 'the worker began');
+    for (const s of socks) s.destroy();
     // the worker finishes both documents for nobody; the server stays up and answers
     await workerIdle(task);
     srv.assertAlive();

@@ -90,6 +90,20 @@ static const struct {
     {"login_busy", "正在登录的人太多，请稍后再试"},
     {"busy", "正在生成的文件太多，请过几秒再试"},
     {"too_many_streams", "打开的实时统计页面太多了，请关掉其他标签页后再刷新"},
+    /* jobs (issue 17) */
+    {"credit_length", "统一社会信用代码应为18位"},
+    {"credit_chars", "统一社会信用代码含有不允许的字符（不用I、O、S、V、Z，第3到8位是数字）"},
+    {"credit_check", "统一社会信用代码有误（校验位不对），请逐位核对营业执照"},
+    {"credit_taken", "这个统一社会信用代码的企业已经登记过了"},
+    {"work_enum", "请选择行业或工种"},
+    {"wage_order", "最高工资不能低于最低工资"},
+    {"age_order", "年龄上限不能小于下限"},
+    {"sex_enum", "性别要求应为不限、男或女"},
+    {"date_order", "截止日期不能早于开始日期"},
+    {"status_enum", "状态应为招聘中或已截止"},
+    {"unknown_employer", "找不到这家企业，请先登记企业"},
+    {"unknown_job", "找不到这个岗位"},
+    {"job_closed", "这个岗位已截止招聘，不能推送"},
 };
 
 const char *sg_message(const char *code)

@@ -6,6 +6,7 @@
 #include "http/core/metrics.h"
 #include "http/core/reply.h"
 #include "http/core/routes.h"
+#include "http/jobs/jobs.h"
 #include "http/public/public.h"
 #include "http/registrations/registrations.h"
 #include "http/report/report.h"
@@ -118,6 +119,10 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/vehicles", app, sg_on_vehicles), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/match", app, sg_on_match), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/checkin", app, sg_on_checkin), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/employers", app, sg_on_employers), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/jobs", app, sg_on_jobs), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/pushes", app, sg_on_pushes), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/notify", app, sg_on_notify), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/posters.pdf", app, sg_on_posters), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/posters", app, sg_on_posters), api_headers);
     add_filters(sg_handler_add(hostconf, "/qr", app, sg_on_qr), asset_headers);

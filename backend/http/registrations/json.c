@@ -3,6 +3,7 @@
  * (masked, with age, flags and who entered it). Never an unmasked ID or phone number. */
 #include <string.h>
 #include <time.h>
+#include "domain/employer.h"
 #include "http/core/json.h"
 #include "http/registrations/registrations.h"
 
@@ -52,6 +53,9 @@ cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_reg
     cJSON_AddItemToObject(obj, "dest_city", sg_json_city(app, r->dest_city));
     cJSON_AddStringToObject(obj, "employer", r->employer);
     cJSON_AddBoolToObject(obj, "job_confirmed", r->job_confirmed);
+    cJSON_AddStringToObject(obj, "employer_id", r->employer_id); /* jobs (issue 17) */
+    cJSON_AddBoolToObject(obj, "seek_job", r->seek_job);
+    cJSON_AddStringToObject(obj, "work", sg_work_name(r->work));
     cJSON_AddStringToObject(obj, "depart_date", date);
     cJSON_AddNumberToObject(obj, "flex_days", r->flex_days);
     cJSON_AddStringToObject(obj, "mode", sg_mode_name(r->mode));

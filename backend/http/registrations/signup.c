@@ -70,6 +70,9 @@ static void read_input(const cJSON *root, struct sg_registration_input *in, stru
     in->job_confirmed = sg_json_bool(root, "job_confirmed", NULL, errs);
     in->flex_days = sg_json_count(root, "flex_days", NULL, 999, errs);
     in->consent = sg_json_bool(root, "consent", NULL, errs) == 1;
+    in->employer_id = sg_json_string(root, "employer_id", NULL, errs); /* jobs (issue 17) */
+    in->seek_job = sg_json_bool(root, "seek_job", NULL, errs);
+    in->work = sg_json_string(root, "work", NULL, errs);
     read_person(root, "", &in->people[0], errs);
     read_companions(root, in, errs);
 }

@@ -9,6 +9,7 @@
 #include "http/core/request.h"
 #include "http/staff/staff.h"
 #include "http/core/routes.h"
+#include "http/jobs/jobs.h"
 #include "http/report/report.h"
 #include "store/store.h"
 
@@ -166,6 +167,11 @@ static void get_stats(struct sg_staff_req *p)
 {
     const char *scope = sg_scope_param_or_reply(p, SG_ACT_VIEW);
     const struct sg_campaign *c = scope != NULL ? sg_campaign_param_or_reply(p) : NULL;
+    const char *by = sg_query_param(p->super.req, "by");
+    if (c != NULL && by != NULL) { /* jobs (issue 17): 分类汇集 */
+        sg_stats_by(p, scope, c, by);
+        return;
+    }
     int ret = c != NULL ? sg_stats_read(p->super.app, c, scope, on_stats, p) : 0;
     if (ret != 0)
         sg_reply_store_error(p->super.req, ret);

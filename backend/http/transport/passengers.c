@@ -9,6 +9,7 @@
 #include "http/core/request.h"
 #include "http/staff/staff.h"
 #include "http/transport/transport.h"
+#include "store/notify.h"
 #include "store/transport.h"
 
 struct passenger_req {
@@ -23,6 +24,8 @@ static void on_moved(void *data, int status, const char *why, uint32_t seat)
     h2o_req_t *req = p->base.super.req;
     if (status == 0)
         sg_staff_audit(&p->base, "passenger_move", p->code, p->id);
+    if (status == 0) /* jobs (issue 17): tell the passenger of the vehicle */
+        sg_store_notify_vehicle(p->base.super.app->store, p->id, "moved");
     if (req == NULL) {
         /* gone: the move stands, the audit entry says so */
     } else if (status == 0) {
@@ -46,6 +49,8 @@ static void on_released(void *data, int status)
     h2o_req_t *req = p->base.super.req;
     if (status == 0)
         sg_staff_audit(&p->base, "passenger_remove", p->code, p->id);
+    if (status == 0) /* jobs (issue 17): tell the passenger they were taken off */
+        sg_store_notify_vehicle(p->base.super.app->store, p->id, "removed");
     if (req != NULL && status == 0) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "code", p->code);

@@ -11,6 +11,7 @@
 #include "http/core/routes.h"
 #include "http/staff/staff.h"
 #include "http/transport/transport.h"
+#include "store/notify.h"
 #include "store/transport.h"
 
 #define BODY_MAX (32 * 1024)
@@ -53,6 +54,8 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
     h2o_req_t *req = p->base.super.req;
     if (status == 0)
         sg_staff_audit(&p->base, p->id[0] == '\0' ? "vehicle_create" : "vehicle_edit", v->id, v->scope);
+    if (status == 0 && p->id[0] != '\0') /* jobs (issue 17): tell its passengers what changed */
+        sg_store_notify_vehicle(p->base.super.app->store, v->id, "changed");
     if (req == NULL) {
         /* the client went away: the audit entry above is all that is left to do */
     } else if (status == 0) {

@@ -11,6 +11,8 @@ import { fill, h } from './dom.js';
 import { showDetail, showEntry, showList } from './registrations.js';
 import { showMatching } from './matching.js';
 import { nextFromHere } from './next.js';
+import { showJobs } from './jobs.js';
+import { showGroups, showMessages, showPush } from './push.js';
 import { showReturns } from './returns.js';
 import { showNewVehicle, showVehicle, showVehicles } from './vehicles.js';
 
@@ -66,7 +68,7 @@ async function route() {
     showLoggedIn(true);
     const [path, qs] = (location.hash.slice(1) || '/dashboard').split('?');
     const parts = path.split('/').filter(Boolean);
-    const tab = { registration: 'registrations', vehicle: 'vehicles' }[parts[0]] || parts[0];
+    const tab = { registration: 'registrations', vehicle: 'vehicles', push: 'jobs', messages: 'jobs', groups: 'jobs' }[parts[0]] || parts[0];
     document.querySelectorAll('#tabs a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
     const active = document.querySelector('#tabs a.active');
     if (active) $('tabs').scrollLeft = active.offsetLeft - 8; // on a phone the bar scrolls sideways
@@ -84,6 +86,10 @@ async function route() {
         else if (parts[0] === 'vehicle') await showVehicle(view, me, parts[1]);
         else if (parts[0] === 'matching') await showMatching(view, me);
         else if (parts[0] === 'boarding') await showBoarding(view, me, parts[1]);
+        else if (parts[0] === 'jobs') await showJobs(view, me); // jobs (issue 17)
+        else if (parts[0] === 'push') await showPush(view, me);
+        else if (parts[0] === 'messages') await showMessages(view, me);
+        else if (parts[0] === 'groups') await showGroups(view, me);
         else showDashboard(view, me, parts[1] || me.scope, () => {});
     } catch (e) {
         if (e instanceof ApiError && e.status === 401) {

@@ -229,6 +229,9 @@ export function serverEnv(redisPort, keyFile, extra = {}) {
         SONGGONG_SITE_DIR: path.join(REPO, 'site'),
         SONGGONG_TODAY: TODAY,
         ...NO_LIMITS,
+        // the server's text-message sender (log driver) writes here, not into the checkout's var/
+        SONGGONG_NOTIFY_LOG: path.join(OUT_DIR, 'notify.log'),
+        SONGGONG_NOTIFY_DELIVERY_LOG: path.join(OUT_DIR, 'notify-delivery.log'),
         ...extra,
     };
 }

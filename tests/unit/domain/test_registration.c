@@ -315,6 +315,37 @@ static void test_counters(void)
         ASSERT(c[i].n != 0 && strcmp(c[i].field, "age50") != 0);
 }
 
+/* Jobs (issue 17): the employer picked by id, 想找工作 with the kind of work only without
+ * a job, consent to SMS, and their counters for the grouping by category. */
+static void test_jobs_fields(void)
+{
+    struct sg_registration r;
+    struct sg_field_errors errs;
+    struct sg_registration_input in = good();
+    in.job_confirmed = 0, in.seek_job = 1, in.work = "construction", in.employer_id = "12";
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
+    ASSERT(r.seek_job && r.sms);
+    ASSERT_EQ(r.work, 1);
+    ASSERT_STREQ(r.employer_id, "12");
+    r.people[0].poverty = SG_POVERTY_ALLEVIATED;
+    snprintf(r.employer_id, sizeof(r.employer_id), "12");
+    struct sg_counter c[SG_COUNTERS_MAX];
+    size_t n = sg_registration_counters(&r, (struct sg_date){2022, 1, 9}, c);
+    char f[24];
+    snprintf(f, sizeof(f), "pdest:%s", r.dest_city);
+    ASSERT_EQ(counter(c, n, f), 1);
+    ASSERT_EQ(counter(c, n, "emp:12"), (long)r.npeople);
+    ASSERT_EQ(counter(c, n, "pemp:12"), 1);
+    ASSERT_EQ(counter(c, n, "seek"), (long)r.npeople);
+    ASSERT_EQ(counter(c, n, "work:construction"), (long)r.npeople);
+    in.job_confirmed = 1; /* a confirmed job: no wish kept */
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
+    ASSERT(!r.seek_job);
+    ASSERT_EQ(r.work, -1);
+    in.work = "mining", in.employer_id = "1x";
+    ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), SG_EINVAL);
+}
+
 static void test_worker_phone_optional_for_staff(void)
 {
     struct sg_registration r;
@@ -344,6 +375,7 @@ int main(void)
     RUN(test_names);
     RUN(test_companions);
     RUN(test_counters);
+    RUN(test_jobs_fields);
     RUN(test_worker_phone_optional_for_staff);
     teardown();
     TEST_DONE();

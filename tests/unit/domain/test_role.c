@@ -44,6 +44,12 @@ static void test_permissions(void)
     ASSERT(sg_role_may(SG_ROLE_ORGANISER, SG_ACT_REPORT));
     ASSERT(!sg_role_may(SG_ROLE_COUNTY, SG_ACT_REPORT));
     ASSERT(!sg_role_may(SG_ROLE_CITY, (enum sg_action)SG_ACTIONS));
+    /* jobs (issue 17): the employment office (county and city staff), organisers and admins */
+    ASSERT(sg_role_may(SG_ROLE_COUNTY, SG_ACT_JOBS));
+    ASSERT(sg_role_may(SG_ROLE_CITY, SG_ACT_JOBS));
+    ASSERT(sg_role_may(SG_ROLE_ORGANISER, SG_ACT_JOBS));
+    ASSERT(!sg_role_may(SG_ROLE_VILLAGE, SG_ACT_JOBS));
+    ASSERT(!sg_role_may(SG_ROLE_TOWNSHIP, SG_ACT_JOBS));
     ASSERT(sg_role_may(SG_ROLE_ADMIN, SG_ACT_AUDIT));
     ASSERT(!sg_role_may(SG_ROLE_COUNTY, SG_ACT_AUDIT));
 }

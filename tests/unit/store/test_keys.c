@@ -120,6 +120,28 @@ static void test_formats(void)
               "sg:{45}:session:0123456789abcdef0123456789abcdef");
     check_key(sg__key_session(&k, &ks, ""), "sg:{45}:session:");
     check_key(sg__key_auditonce(&k, &ks, "org", "view", "45"), "sg:{45}:auditonce:org:view:45");
+    /* jobs and notifications */
+    check_key(sg__key_global(&k, &ks, SG__KEY_EMPLOYERS), "sg:{45}:employers");
+    check_key(sg__key_global(&k, &ks, SG__KEY_EMPLOYERS_NEXT), "sg:{45}:employers:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_JOBS), "sg:{45}:jobs");
+    check_key(sg__key_global(&k, &ks, SG__KEY_JOBS_NEXT), "sg:{45}:jobs:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_PUSHES), "sg:{45}:pushes");
+    check_key(sg__key_global(&k, &ks, SG__KEY_PUSHES_NEXT), "sg:{45}:pushes:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_EVENTS), "sg:{45}:notify:events");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_OUTBOX), "sg:{45}:notify:outbox");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_DELAYED), "sg:{45}:notify:delayed");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_DEAD), "sg:{45}:notify:dead");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_NEXT), "sg:{45}:notify:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_NOTIFY_OPTOUT), "sg:{45}:notify:optout");
+    check_key(sg__key_employer(&k, &ks, "12"), "sg:{45}:employer:12");
+    check_key(sg__key_employer_code(&k, &ks, "91350100M000100Y43"), "sg:{45}:employer-code:91350100M000100Y43");
+    check_key(sg__key_job(&k, &ks, "5"), "sg:{45}:job:5");
+    check_key(sg__key_push(&k, &ks, "2"), "sg:{45}:push:2");
+    check_key(sg__key_push_phones(&k, &ks, "2"), "sg:{45}:push:2:phones");
+    check_key(sg__key_notify_msg(&k, &ks, "99"), "sg:{45}:notify:message:99");
+    check_key(sg__key_notify_day(&k, &ks, "2027-01-10"), "sg:{45}:notify:day:2027-01-10");
+    check_key(sg__key_notify_told(&k, &ks, "17"), "sg:{45}:notify:told:17");
+    check_key(sg__key_notify_reminders(&k, &ks, "2027-01-10"), "sg:{45}:notify:reminders:2027-01-10");
 }
 
 /* n copies of ch. */
