@@ -137,6 +137,11 @@ const char *sg__key_auditonce(struct sg__key *out, const struct sg__keys *ks, co
     return key(out, ks, "auditonce:%s:%s:%s", user, action, target);
 }
 
+const char *sg__key_attempts(struct sg__key *out, const struct sg__keys *ks, const char *kind, const char *who)
+{
+    return key(out, ks, "attempts:%s:%s", kind, who);
+}
+
 const char *sg__key_from_old(struct sg__key *out, const struct sg__keys *ks, const char *old)
 {
     size_t n = sizeof(SG__KEYS_OLD_PREFIX) - 1;

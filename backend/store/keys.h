@@ -113,6 +113,13 @@ const char *sg__key_auditonce(struct sg__key *out, const struct sg__keys *ks, co
                               const char *target);
 
 /**
+ * sg:{P}:attempts:{kind}:{who}: the attempts of a kind (a worker's lookup by ID number,
+ * later logins, cancels, sign-ups) counted against who (a keyed hash, an address) in a
+ * window (kind: up to 31 bytes, who: up to 64).
+ */
+const char *sg__key_attempts(struct sg__key *out, const struct sg__keys *ks, const char *kind, const char *who);
+
+/**
  * The name in this layout of old, a key of the layout before version 2 ("sg:" and the
  * rest): the prefix and the same rest. NULL when old is not such a key.
  */

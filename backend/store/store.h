@@ -94,6 +94,38 @@ typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_r
  */
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data);
 
+/** Room for the keyed hash of an ID number as hex (sg_store_idno_hash), NUL included. */
+#define SG_STORE_HASH_HEX 33
+
+/** The keyed hash of a normalized 18-character ID number (attempts.c): what the uniqueness key holds it by. */
+void sg_store_idno_hash(struct sg_store *s, const char *id_number, char out[SG_STORE_HASH_HEX]);
+
+/**
+ * Look the registration up that holds the ID number whose hash (sg_store_idno_hash) is
+ * given, in campaign, through its uniqueness key sg:{P}:uid:{campaign}:{hash}: one round
+ * trip, the same answer as sg_store_registration_get. A cancelled registration has freed
+ * its ID numbers: SG_ENOENT. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_registration_get_by_idno(struct sg_store *s, const char *campaign, const char *hash, sg_store_get_cb cb,
+                                      void *data);
+
+/* ---- attempt limits (attempts.c) ---------------------------------------------------- */
+
+/** allowed: this attempt may go on; else retry_after_s: seconds until the window ends. */
+typedef void (*sg_store_attempt_cb)(void *data, int status, bool allowed, unsigned retry_after_s);
+
+/**
+ * Count one attempt of kind (up to 31 bytes) by who (up to 64 bytes: a keyed hash, an
+ * address) in sg:{P}:attempts:{kind}:{who}: allowed while at most max attempts were
+ * counted in the window of window_s seconds that the first one opened. Counted before it
+ * is judged, so parallel tries cannot pass the limit. status 0, SG_EUNAVAIL, SG_ETIMEDOUT,
+ * SG_EIO. Strings are borrowed.
+ */
+int sg_store_attempt(struct sg_store *s, const char *kind, const char *who, unsigned max, unsigned window_s,
+                     sg_store_attempt_cb cb, void *data);
+/** Forget the attempts of kind by who (a right answer); fire and forget: 0 or SG_EUNAVAIL. */
+int sg_store_attempts_clear(struct sg_store *s, const char *kind, const char *who);
+
 /* ---- staff work on registrations (scan.c, edit.c) ----------------------------------- */
 
 struct sg_scan_page {

@@ -101,7 +101,7 @@ async function signUp(over = {}, opts = {}) {
 }
 const look = (x) => srv.get(`/api/registrations/${x.code}?phone4=${x.phone4}`);
 
-test('workers: sign-up with companions, idempotent retry, lookup, own cancel', async () => {
+test('workers: sign-up with companions, idempotent retry, lookup by code and by ID number, own cancel', async () => {
     const key = `cluster-${Date.now()}`;
     const body = signup({ companions: [companion(), companion({ phone: '13700002222' })] });
     const first = ok(await srv.post('/api/registrations', body, { headers: { 'Idempotency-Key': key } }), 201);
@@ -112,6 +112,10 @@ test('workers: sign-up with companions, idempotent retry, lookup, own cancel', a
     const dup = await srv.post('/api/registrations', signup({ id_number: body.companions[0].id_number }));
     assert.equal(dup.status, 409, dup.text);
     assert.equal(ok(await look(made[0])).json.code, made[0].code);
+    // a lost code: the ID number's uniqueness key leads to the registration (registration_get.lua
+    // from a uid key) after the try is counted (attempt.lua)
+    const byId = ok(await srv.post('/api/registrations/lookup', { id_number: body.companions[1].id_number, phone4: made[0].phone4 }));
+    assert.equal(byId.json.code, made[0].code);
     const mine = await signUp();
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }));
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }), 200);

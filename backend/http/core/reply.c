@@ -24,7 +24,7 @@ static const struct {
     {"idno_chars", "身份证号应为17位数字加最后一位数字或X"},
     {"idno_date", "身份证号里的出生日期不对，请核对"},
     {"idno_future", "身份证号里的出生日期晚于今天，请核对"},
-    {"idno_check", "身份证号有误（校验位不对），请逐位核对"},
+    {"idno_check", "身份证号最后一位不对，请再核对一遍"},
     {"phone_format", "手机号应为11位，以1开头"},
     {"unknown_village", "找不到这个村，请扫描本村的二维码"},
     {"unknown_city", "请选择目的地城市"},
@@ -37,6 +37,7 @@ static const struct {
     {"too_many_companions", "同行人最多9人"},
     {"consent_required", "请阅读并勾选同意个人信息使用说明"},
     {"duplicate_in_request", "同一个身份证号填了两次"},
+    {"phone4_format", "请填写手机号的最后4位数字"},
     /* request-level errors */
     {"bad_json", "提交的内容格式不对，请刷新页面后重试"},
     {"too_large", "提交的内容太大"},
@@ -49,6 +50,7 @@ static const struct {
     {"unavailable", "系统繁忙，请稍后再试（您填写的内容不会丢失）"},
     {"timeout", "系统响应超时，请稍后再试"},
     {"internal", "系统出错了，请稍后再试"},
+    {"too_many_attempts", "试的次数太多了，请过一段时间再试。急用请找本村村干部"},
     {"login_required", "请先登录"},
     {"bad_login", "用户名或密码不对"},
     {"locked", "密码错误次数太多，账号已锁定15分钟"},
@@ -83,6 +85,27 @@ static const struct {
     {"wrong_vehicle", "此人不在这辆车的名单上"},
     {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
 };
+
+/* "required" said for a choice: what to choose (the sign-up page shows these under its chips). */
+static const struct {
+    const char *field, *message;
+} required_choices[] = {
+    {"required:poverty", "请选择是不是脱贫人口"},       {"required:dest_city", "请选择要去的省份和城市"},
+    {"required:job_confirmed", "请选择工作找好了没有"}, {"required:depart_date", "请选择哪天出发"},
+    {"required:flex_days", "请选择可以提前或推后几天"}, {"required:mode", "请选择想坐什么车"},
+};
+
+/* The message for code of field ("companions[2].poverty" is a poverty). */
+static const char *field_message(const char *field, const char *code)
+{
+    const char *dot = strrchr(field, '.'), *base = dot != NULL ? dot + 1 : field;
+    if (strcmp(code, "required") != 0)
+        return sg_message(code);
+    for (size_t i = 0; i != sizeof(required_choices) / sizeof(required_choices[0]); ++i)
+        if (strcmp(required_choices[i].field + sizeof("required:") - 1, base) == 0)
+            return required_choices[i].message;
+    return sg_message(code);
+}
 
 const char *sg_message(const char *code)
 {
@@ -119,6 +142,8 @@ static const char *reason(int status)
         return "Unprocessable Entity";
     case 423:
         return "Locked";
+    case 429:
+        return "Too Many Requests";
     case 401:
         return "Unauthorized";
     case 503:
@@ -180,6 +205,15 @@ void sg_reply_error(h2o_req_t *req, int status, const char *code, const char *fi
     send_error(req, status, code, field);
 }
 
+void sg_reply_too_many(h2o_req_t *req, unsigned retry_after_s)
+{
+    char secs[16];
+    int n = snprintf(secs, sizeof(secs), "%u", retry_after_s != 0 ? retry_after_s : 1);
+    h2o_iovec_t v = h2o_strdup(&req->pool, secs, (size_t)n);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, v.base, v.len);
+    send_error(req, 429, "too_many_attempts", NULL);
+}
+
 void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs)
 {
     cJSON *root = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(root, "error");
@@ -188,7 +222,7 @@ void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs)
     cJSON *fields = cJSON_AddObjectToObject(err, "fields");
     for (size_t i = 0; i != errs->n; ++i)
         if (cJSON_GetObjectItemCaseSensitive(fields, errs->e[i].field) == NULL)
-            cJSON_AddStringToObject(fields, errs->e[i].field, sg_message(errs->e[i].code));
+            cJSON_AddStringToObject(fields, errs->e[i].field, field_message(errs->e[i].field, errs->e[i].code));
     sg_reply_json(req, 422, root);
 }
 

@@ -14,6 +14,8 @@ void sg_reply_json(h2o_req_t *req, int status, cJSON *json);
 void sg_reply_error(h2o_req_t *req, int status, const char *code, const char *field);
 /** 422 {"error":{"code":"invalid","fields":{field: message}}}. */
 void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs);
+/** 429 too_many_attempts with Retry-After: retry_after_s (an attempt limit was reached). */
+void sg_reply_too_many(h2o_req_t *req, unsigned retry_after_s);
 /** 404 / 503 / 504 / 500 for a store status (SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, other); a 5xx is logged with what
  * Redis said. */
 void sg_reply_store_error(h2o_req_t *req, int status);

@@ -1,21 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/registrations/{code}?phone4=NNNN: a worker looks the sign-up up, masked, with
  * the vehicle, seats and pickup stop once assigned. A wrong phone4 answers exactly like
- * an unknown code. */
+ * an unknown code. POST /api/registrations/lookup {"id_number","phone4"}: the same
+ * answer for a worker who lost the code, found through the ID number's uniqueness key in
+ * the active campaign; any wrong pair is one 404 (never whether the ID number is
+ * registered), and every try counts against the ID number (LOOKUP_MAX an hour). */
 #include <string.h>
 #include "domain/code.h"
 #include "domain/err.h"
+#include "domain/idno.h"
 #include "http/core/pending.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/registrations/registrations.h"
 #include "store/store.h"
 #include "store/transport.h"
+#include <sodium.h>
+
+/* The attempt limit of a lookup by ID number: per ID number (its keyed hash), whether
+ * it is registered or not. Issue 13 adds limits per address in the same place. */
+#define LOOKUP_KIND "lookup-id"
+#define LOOKUP_MAX 10
+#define LOOKUP_WINDOW_S 3600
 
 struct get_pending {
     struct sg_pending super;
     char phone4[5];
-    cJSON *json; /* the registration, waiting for its vehicle */
+    char hash[SG_STORE_HASH_HEX]; /* a lookup by ID number: its keyed hash (its attempts), else "" */
+    cJSON *json;                  /* the registration, waiting for its vehicle */
     size_t npeople;
     unsigned seat;
     char code[SG_CODE_LEN + 1];
@@ -88,6 +100,8 @@ static void on_found(void *data, int status, const struct sg_stored_registration
         goto Exit;
     /* A wrong phone4 answers exactly like an unknown code. */
     if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
+        if (p->hash[0] != '\0') /* the right pair: its earlier tries are forgiven */
+            (void)sg_store_attempts_clear(p->super.app->store, LOOKUP_KIND, p->hash);
         p->json = sg_json_registration(p->super.app, s, false); /* "assignment": null until a vehicle is found */
         p->npeople = s->reg.npeople;
         p->seat = s->seat;
@@ -115,6 +129,81 @@ int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest
     struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
     memcpy(p->phone4, phone4, 5);
     int ret = sg_store_registration_get(app->store, code, on_found, p);
+    if (ret != 0) {
+        sg_pending_free(p);
+        sg_reply_store_error(req, ret);
+    }
+    return 0;
+}
+
+/* ---- by ID number ------------------------------------------------------------------------ */
+
+static void on_attempt(void *data, int status, bool allowed, unsigned retry_after_s)
+{
+    struct get_pending *p = data;
+    h2o_req_t *req = p->super.req;
+    const struct sg_campaign *c = sg_app_active_campaign(p->super.app);
+    int ret = status;
+    if (req == NULL) {
+        ret = -1; /* gone: nothing to read */
+    } else if (status != 0) {
+        sg_reply_store_error(req, status);
+    } else if (!allowed) {
+        sg_reply_too_many(req, retry_after_s);
+        ret = -1;
+    } else if (c == NULL) {
+        sg_reply_error(req, 404, "not_found", NULL);
+        ret = -1;
+    } else if ((ret = sg_store_registration_get_by_idno(p->super.app->store, c->id, p->hash, on_found, p)) != 0) {
+        sg_reply_store_error(req, ret);
+    }
+    if (ret != 0)
+        sg_pending_free(p);
+}
+
+/* The one place where the lookup's attempt limits apply, before anything is read. */
+static int limit_then_read(struct get_pending *p)
+{
+    return sg_store_attempt(p->super.app->store, LOOKUP_KIND, p->hash, LOOKUP_MAX, LOOKUP_WINDOW_S, on_attempt, p);
+}
+
+/* typed without its spaces (people copy a number in groups: "450102 19900101 1231"), cut to out's size. */
+static void drop_spaces(const char *typed, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; typed != NULL && *typed != '\0' && n + 1 < size; ++typed)
+        if (*typed != ' ')
+            out[n++] = *typed;
+    out[n] = '\0';
+}
+
+int sg__registration_lookup_by_idno(h2o_req_t *req, struct sg_app *app)
+{
+    char number[24];
+    struct sg_field_errors errs = {0};
+    struct sg_idno id;
+    cJSON *root = sg_json_body_or_reply(req, SG_BODY_SMALL);
+    if (root == NULL)
+        return 0;
+    const char *typed = sg_json_string(root, "id_number", NULL, &errs),
+               *phone4 = sg_json_string(root, "phone4", NULL, &errs);
+    drop_spaces(typed, number, sizeof(number));
+    int r = sg_idno_validate(number, sg_app_today(app), &id);
+    if (r != 0)
+        sg_field_errors_add(&errs, "id_number", sg_registration_idno_code(r));
+    if (phone4 == NULL || strlen(phone4) != 4 || strspn(phone4, "0123456789") != 4)
+        sg_field_errors_add(&errs, "phone4", phone4 == NULL || phone4[0] == '\0' ? "required" : "phone4_format");
+    if (errs.n != 0) {
+        sg_reply_invalid(req, &errs);
+        cJSON_Delete(root);
+        return 0;
+    }
+    struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
+    memcpy(p->phone4, phone4, 5);
+    cJSON_Delete(root);
+    sg_store_idno_hash(app->store, id.number, p->hash);
+    sodium_memzero(&id, sizeof(id));
+    int ret = limit_then_read(p);
     if (ret != 0) {
         sg_pending_free(p);
         sg_reply_store_error(req, ret);

@@ -20,6 +20,8 @@ int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv
 int sg__registration_signup(h2o_req_t *req, struct sg_app *app); /* signup.c */
 /** GET {code}?phone4 (lookup.c): rest is the {code} part as typed. */
 int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen);
+/** POST /api/registrations/lookup {"id_number","phone4"} (lookup.c): a worker who lost the code. */
+int sg__registration_lookup_by_idno(h2o_req_t *req, struct sg_app *app);
 /** POST {code}/cancel by the worker (cancel.c): typed is the {code} part. */
 int sg__registration_cancel(h2o_req_t *req, struct sg_app *app, const char *typed, size_t len);
 int sg_on_staff_list(h2o_req_t *req, struct sg_app *app);                     /* staff_list.c */

@@ -120,6 +120,8 @@ static void test_formats(void)
               "sg:{45}:session:0123456789abcdef0123456789abcdef");
     check_key(sg__key_session(&k, &ks, ""), "sg:{45}:session:");
     check_key(sg__key_auditonce(&k, &ks, "org", "view", "45"), "sg:{45}:auditonce:org:view:45");
+    check_key(sg__key_attempts(&k, &ks, "lookup-id", "0123456789abcdef0123456789abcdef"),
+              "sg:{45}:attempts:lookup-id:0123456789abcdef0123456789abcdef");
 }
 
 /* n copies of ch. */
@@ -181,6 +183,7 @@ static void test_input_cannot_leave_the_slot(void)
     ASSERT_EQ(slot(sg__key_idem(&k, &ks, "{other}")), slot("{45}"));
     ASSERT_EQ(slot(sg__key_idem(&k, &ks, "}{")), slot("{45}"));
     ASSERT_EQ(slot(sg__key_auditonce(&k, &ks, "u", "export", "{44}")), slot("{45}"));
+    ASSERT_EQ(slot(sg__key_attempts(&k, &ks, "login", "{44}")), slot("{45}"));
     /* longer than any bound: cut, never overrun, still in the slot */
     ASSERT_EQ(strlen(sg__key_idem(&k, &ks, huge)), SG__KEY_MAX - 1);
     ASSERT_EQ(slot(k.s), slot("{45}"));
