@@ -11,7 +11,7 @@
     var village = (/^\/s\/(\d{12})\/?$/.exec(location.pathname) || [])[1] || '';
     var DRAFT = 'sg.draft.' + village, DONE = 'sg.done';
     var PREFERRED = ['44', '45', '33', '32', '35']; // Guangdong first, then Guangxi, Zhejiang, Jiangsu, Fujian
-    var form, key, touched = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '';
+    var form, key, touched = {}, held = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '';
     var ctx = { today: check.localToday(), starts: '', ends: '' };
 
     function retryLater(fn, tries) {
@@ -221,11 +221,20 @@
         });
     }
 
-    // Messages for the fields the worker has left (or tried to send) only.
+    function valueIn(box) {
+        var i = $('input, select', box);
+        return i ? i.value : '';
+    }
+
+    // Messages for the fields the worker has left (or tried to send) only. A message of
+    // the server's that the page cannot check (already registered, with its link) stays
+    // until its field is changed.
     function refresh() {
         var errs = check.registration(body(readForm()), ctx);
         $$('[data-field]', form).forEach(function (box) {
             var f = box.getAttribute('data-field');
+            if (held[f] !== undefined && held[f] === valueIn(box) && !errs[f]) return;
+            delete held[f];
             if (touched[f]) SG.fieldError(box, errs[f]);
         });
         showIdHints();
@@ -254,7 +263,9 @@
 
     function showServerErrors(fields) {
         Object.keys(fields).forEach(function (f) {
+            var box = $('[data-field="' + f + '"]', form);
             touched[f] = true;
+            if (box) held[f] = valueIn(box);
         });
         var left = SG.showErrors(form, fields);
         formError(left.length ? left.join('；') : '有几处需要修改，请看红字。');
@@ -380,6 +391,7 @@
             return focusFirstError();
         }
         saveDraft();
+        held = {};
         SG.outbox.send(b, key, hooks);
     }
 

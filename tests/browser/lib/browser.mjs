@@ -122,6 +122,7 @@ export async function fillForm(page, p, companions = []) {
         await page.fill(`[name="companions[${i}].name"]`, c.name);
         await page.fill(`[name="companions[${i}].id_number"]`, c.id_number);
         if (c.phone) await page.fill(`[name="companions[${i}].phone"]`, c.phone);
+        await chip(page, `companions[${i}].poverty`, c.poverty || '不是');
     }
     await page.check('#f-consent');
 }
