@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The staff app: login, then one view at a time chosen by the URL hash
 // (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit,
-// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID]). /staff/?next=PATH goes on to
+// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID], #/report?scope=&until=). /staff/?next=PATH goes on to
 // PATH once logged in (a scanned check-in link opened without a session comes back to itself).
 import { ApiError, get, post, setCsrf } from './api.js';
 import { showAudit } from './audit.js';
@@ -11,6 +11,7 @@ import { fill, h } from './dom.js';
 import { showDetail, showEntry, showList } from './registrations.js';
 import { showMatching } from './matching.js';
 import { nextFromHere } from './next.js';
+import { mayReport, showReport } from './report.js';
 import { showReturns } from './returns.js';
 import { showNewVehicle, showVehicle, showVehicles } from './vehicles.js';
 
@@ -37,6 +38,7 @@ async function loadMe() {
         $('who-name').textContent = `${me.division?.name || me.scope} · ${me.role_label} · ${me.user}`;
         $('tab-audit').hidden = !me.permissions.includes('audit');
         for (const id of ['tab-vehicles', 'tab-matching']) $(id).hidden = !me.permissions.includes('transport');
+        $('tab-report').hidden = !mayReport(me);
         today = today || (await get('/api/stats?scope=' + me.scope).catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
     }
     return me;
@@ -84,6 +86,7 @@ async function route() {
         else if (parts[0] === 'vehicle') await showVehicle(view, me, parts[1]);
         else if (parts[0] === 'matching') await showMatching(view, me);
         else if (parts[0] === 'boarding') await showBoarding(view, me, parts[1]);
+        else if (parts[0] === 'report') await showReport(view, me, params(qs), today);
         else showDashboard(view, me, parts[1] || me.scope, () => {});
     } catch (e) {
         if (e instanceof ApiError && e.status === 401) {

@@ -13,7 +13,7 @@ function dueLine(s) {
     if (!s.next_due) return h('p', { class: 'muted' }, '统计表：本活动没有待报送的期次');
     const [y, m, d] = s.next_due.date.split('-').map(Number);
     const filed = s.filed === null ? '' : s.filed ? '（本期已报送）' : '（本期尚未报送）';
-    return h('p', { class: s.filed === false ? 'due late' : 'due' }, h('a', { href: '/staff/report.html' }, '统计表'),
+    return h('p', { class: s.filed === false ? 'due late' : 'due' }, h('a', { href: '#/report' }, '统计表'),
         `：下次报送 ${y}年${m}月${d}日 ${s.next_due.before}前${filed}`);
 }
 
