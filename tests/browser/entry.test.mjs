@@ -109,3 +109,36 @@ test('county staff type part of a name; the consent mark goes once ticked', asyn
     await village.locator('input[type=search]').count();
     await page.close();
 });
+
+test('a township enters its villages\' return figures in one table, added up as typed', async () => {
+    const page = await openSized(browser.context, SIZES[1]);
+    await staffLogin(page, stack.server.url, 'town', undefined, '#/returns');
+    const table = page.locator('table.bulk-table');
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.ok((await rows.count()) >= 10, 'all the township\'s villages');
+    const fillRow = async (i, a, b, c) => {
+        const r = rows.nth(i);
+        await r.locator('input[name=outbound]').fill(String(a));
+        await r.locator('input[name=returned]').fill(String(b));
+        await r.locator('input[name=not_returned]').fill(String(c));
+        return r;
+    };
+    const good = await fillRow(0, 120, 100, 20);
+    const bad = await fillRow(1, 80, 50, 20);
+    assert.match(await good.locator('.row-state').textContent(), /✓/);
+    assert.match(await bad.locator('.row-state').textContent(), /返乡\+未返乡≠外出/);
+    assert.ok(await bad.evaluate((tr) => tr.classList.contains('row-warn')));
+    await page.getByRole('button', { name: '保存改动的村' }).click();
+    const said = page.locator('.bulk .notice.refused');
+    await said.waitFor();
+    assert.match(await said.textContent(), /保存了 2 个村，其中 1 个村数字对不上/);
+    await page.locator('table.grid:not(.bulk-table) tbody tr').nth(1).waitFor();
+    assert.match(await page.textContent('main'), /合计：外出 200 人，返乡 150 人，未返乡 40 人（2个村已填报）/);
+    await assertNoSideways(page, 'returns');
+    await shot(page, 'returns-laptop-township');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await assertNoSideways(page, 'returns (phone)');
+    await shot(page, 'returns-phone-township');
+    await page.close();
+});
