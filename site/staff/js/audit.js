@@ -90,13 +90,17 @@ export function describe(e) {
     }
 }
 
+/** Who: a staff account, or the command line on the server ("cli:NAME" as songgong writes it). */
+export const who = (user) => (/^cli:/.test(user) ? `服务器命令行${user.slice(4) && user.slice(4) !== '?' ? `（${user.slice(4)}）` : ''}` : user);
+const where = (address) => (address === 'local' ? '服务器本机' : address);
+
 export async function showAudit(view, before) {
     const r = await get(`/api/audit?count=50${before ? `&before=${encodeURIComponent(before)}` : ''}`);
     const last = r.entries.at(-1);
     fill(
         view,
         h('h1', {}, '操作记录'),
-        h('div', { class: 'card' }, h('div', { class: 'scroll wide' }, h('table', { class: 'grid audit' }, h('thead', {}, h('tr', {}, ['时间', '用户', '操作', '对象', '地址', '说明'].map((t) => h('th', {}, t)))), h('tbody', {}, r.entries.map((e) => h('tr', { class: e.action.includes('failed') || e.action.includes('_full') || e.action === 'login_locked' ? 'row-warn' : '' }, h('td', {}, localTime(e.at)), h('td', {}, e.user), h('td', {}, ACTIONS[e.action] || `其他操作（${e.action}）`), h('td', { class: 'mono' }, e.target), h('td', { class: 'mono' }, e.address), h('td', { title: e.detail || null }, describe(e))))))),
+        h('div', { class: 'card' }, h('div', { class: 'scroll wide' }, h('table', { class: 'grid audit' }, h('thead', {}, h('tr', {}, ['时间', '用户', '操作', '对象', '地址', '说明'].map((t) => h('th', {}, t)))), h('tbody', {}, r.entries.map((e) => h('tr', { class: e.action.includes('failed') || e.action.includes('_full') || e.action === 'login_locked' ? 'row-warn' : '' }, h('td', {}, localTime(e.at)), h('td', {}, who(e.user)), h('td', {}, ACTIONS[e.action] || `其他操作（${e.action}）`), h('td', { class: 'mono' }, e.target), h('td', { class: 'mono' }, where(e.address)), h('td', { title: e.detail || null }, describe(e))))))),
             h('div', { class: 'pager' }, before ? h('a', { href: '#/audit' }, '« 最新') : null, r.entries.length === 50 && last ? h('a', { href: `#/audit/${last.id}` }, '更早 ›') : null),
         ),
     );

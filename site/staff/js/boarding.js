@@ -95,9 +95,9 @@ async function showVehiclePicker(view, me) {
         const days = [...new Set(vs.map((v) => v.depart_date))];
         fill(list, vs.length ? days.map((d) => h('section', {}, h('h2', {}, dayName(d, today)),
             h('ul', { class: 'picks vehicles-picks' }, vs.filter((v) => v.depart_date === d).map((v) => h('li', {}, h('a', { class: 'pick', href: `#/boarding/${v.id}` },
-                h('b', { class: 'plate' }, `${v.type_label} ${v.number || '（车牌待定）'}`),
-                h('span', {}, ` ${v.depart_time} 开往${v.dest_city_name}`),
-                h('span', { class: 'muted' }, ` · ${v.stops[0]?.name || ''} · ${v.used}人 · ${STATUS[v.status] || v.status}`))))))) : h('p', { class: 'muted' }, q ? `没有找到“${search.value.trim()}”。请核对车牌号或车次，或问组织方。` : '今天以后没有要上车的车辆。'));
+                h('b', { class: 'plate' }, `${v.type_label} ${v.number || `${v.id}号车（车牌待定）`}`),
+                h('span', {}, ` ${[v.depart_time, `开往${v.dest_city_name}`].filter(Boolean).join(' ')}`),
+                h('span', { class: 'muted' }, ` · ${[v.stops[0]?.name, `${v.used}人`, STATUS[v.status] || v.status].filter(Boolean).join(' · ')}`))))))) : h('p', { class: 'muted' }, q ? `没有找到“${search.value.trim()}”。请核对车牌号或车次，或问组织方。` : '今天以后没有要上车的车辆。'));
     };
     search.addEventListener('input', show);
     past.addEventListener('change', show);

@@ -49,7 +49,8 @@ function columnsOption(cols, width) {
         textStyle: { fontFamily: FONT },
         grid: { left: 8, right: 30, top: 24, bottom: 4, containLabel: true }, // right: half a date label past the last column
         xAxis: { type: 'category', data: cols.map((c) => c.short || c.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: '#aab4be' } }, axisLabel: { color: INK, fontSize: 13, hideOverlap: true, interval: kd - 1 } },
-        yAxis: { type: 'value', splitNumber: 3, minInterval: 1, axisLabel: { color: '#66727f', fontSize: 12, showMinLabel: false, formatter: (v) => num(v) }, splitLine: { lineStyle: { color: '#eef0f2' } } },
+        // no scale labels: the values stand on the columns (and never run into a scale's digits)
+        yAxis: { type: 'value', splitNumber: 3, minInterval: 1, axisLabel: { show: false }, splitLine: { lineStyle: { color: '#eef0f2' } } },
         series: [{ type: 'bar', data: cols.map((c) => c.value), barMaxWidth: 36, itemStyle: { color: BLUE, borderRadius: [2, 2, 0, 0] }, label: { show: true, position: 'top', color: INK, fontSize: 12, formatter: (p) => (p.dataIndex % kv === 0 ? num(p.value) : '') }, labelLayout: { hideOverlap: true } }],
     };
 }

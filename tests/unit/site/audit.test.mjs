@@ -12,7 +12,7 @@ import { test } from 'node:test';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // its imports (the API and DOM helpers) are only used when shown: left out, as next.test.mjs does
 const src = fs.readFileSync(path.join(REPO, 'site/staff/js/audit.js'), 'utf8').replace(/^import .*$/gm, '');
-const { ACTIONS, describe } = await import(`data:text/javascript,${encodeURIComponent(src)}`);
+const { ACTIONS, describe, who } = await import(`data:text/javascript,${encodeURIComponent(src)}`);
 
 function sources(dir) {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.c') ? [path.join(dir, d.name)] : []));
@@ -48,4 +48,10 @@ test('details in words', () => {
         [{ action: 'user_add', detail: 'organiser' }, '组织方'],
     ];
     for (const [e, want] of cases) assert.equal(describe(e), want, JSON.stringify(e));
+});
+
+test('the command line on the server is named so', () => {
+    assert.equal(who('cli:?'), '服务器命令行');
+    assert.equal(who('cli:root'), '服务器命令行（root）');
+    assert.equal(who('cun.gan'), 'cun.gan');
 });
