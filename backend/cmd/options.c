@@ -23,7 +23,10 @@ const char sg_options_help[] =
     "                    SONGGONG_SESSION_IDLE        staff sessions end after this many idle seconds (default 1800)\n"
     "  --threads N       SONGGONG_THREADS     event loops of the server, one per thread (default: one per core)\n"
     "                    SONGGONG_ACCESS_LOG          on (default) or off: one line per request on stderr\n"
-    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n";
+    "                    SONGGONG_METRICS_TOKEN       bearer token that opens GET /metrics beyond loopback\n"
+    "                    SONGGONG_WECHAT_APPID        WeChat official account (公众号) AppID: the escort's page\n"
+    "                    SONGGONG_WECHAT_SECRET       scans with WeChat's scanner (JS-SDK); both or neither\n"
+    "                    SONGGONG_WECHAT_API          WeChat's API (default https://api.weixin.qq.com)\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -99,6 +102,13 @@ int sg_options_from_env(struct sg_options *o)
     }
     o->access_log = strcmp(log, "on") == 0;
     o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
+    o->wechat_appid = env_or("SONGGONG_WECHAT_APPID", NULL);
+    o->wechat_secret = env_or("SONGGONG_WECHAT_SECRET", NULL);
+    o->wechat_api = env_or("SONGGONG_WECHAT_API", "https://api.weixin.qq.com");
+    if ((o->wechat_appid == NULL) != (o->wechat_secret == NULL)) {
+        fprintf(stderr, "songgong: set both SONGGONG_WECHAT_APPID and SONGGONG_WECHAT_SECRET, or neither\n");
+        return -1;
+    }
     return 0;
 }
 

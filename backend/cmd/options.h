@@ -16,6 +16,7 @@ struct sg_options {
     unsigned threads; /* event loops of the server (default: one per core) */
     bool access_log;
     const char *metrics_token;
+    const char *wechat_appid, *wechat_secret, *wechat_api;
     char public_url_buf[256];
 };
 

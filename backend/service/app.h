@@ -26,7 +26,11 @@ struct sg_app {
     unsigned session_idle_s;   /* staff sessions end after this long without a request */
     bool access_log;           /* one line per request on stderr (SONGGONG_ACCESS_LOG) */
     const char *metrics_token; /* GET /metrics from outside loopback with this bearer token; NULL: loopback only */
-    bool has_today;            /* SONGGONG_TODAY set: a fixed date for tests and demos */
+    /* the WeChat official account (公众号) whose JS-SDK the escort's page uses to scan
+     * (wx.scanQRCode); NULL without one: the page scans with the camera */
+    const char *wechat_appid, *wechat_secret;
+    const char *wechat_api; /* its API's base URL (tests point it at a stand-in) */
+    bool has_today;         /* SONGGONG_TODAY set: a fixed date for tests and demos */
     struct sg_date today;
 };
 

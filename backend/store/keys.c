@@ -34,6 +34,7 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_VEHICLES_NEXT] = "vehicles:next",
         [SG__KEY_FUNDING_NEXT] = "funding:next",
         [SG__KEY_FILINGS_NEXT] = "filings:next",
+        [SG__KEY_WECHAT_TICKET] = "wechat:ticket",
     };
     return key(out, ks, "%s", names[which]);
 }

@@ -53,6 +53,7 @@ enum sg__key_global {
     SG__KEY_VEHICLES_NEXT, /**< sg:{P}:vehicles:next  string: the last vehicle id given out */
     SG__KEY_FUNDING_NEXT,  /**< sg:{P}:funding:next   string: the last funding entry id */
     SG__KEY_FILINGS_NEXT,  /**< sg:{P}:filings:next   string: the last filing id */
+    SG__KEY_WECHAT_TICKET, /**< sg:{P}:wechat:ticket  string, TTL: the WeChat JS-SDK jsapi_ticket */
 };
 const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum sg__key_global which);
 

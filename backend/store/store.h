@@ -126,6 +126,15 @@ int sg_store_attempt(struct sg_store *s, const char *kind, const char *who, unsi
 /** Forget the attempts of kind by who (a right answer); fire and forget: 0 or SG_EUNAVAIL. */
 int sg_store_attempts_clear(struct sg_store *s, const char *kind, const char *who);
 
+/* ---- the WeChat JS-SDK ticket (wechat.c) ----------------------------------------------- */
+
+/** text: valid during the call only. */
+typedef void (*sg_store_text_cb)(void *data, int status, const char *text);
+/** The kept jsapi_ticket: status 0 with it, SG_ENOENT when none is kept (or it expired), or the store error. */
+int sg_store_wechat_ticket_get(struct sg_store *s, sg_store_text_cb cb, void *data);
+/** Keep ticket (borrowed) for ttl_s seconds (fire and forget: 0 or SG_EUNAVAIL). */
+int sg_store_wechat_ticket_set(struct sg_store *s, const char *ticket, unsigned ttl_s);
+
 /* ---- staff work on registrations (scan.c, edit.c) ----------------------------------- */
 
 struct sg_scan_page {

@@ -4,8 +4,10 @@
 // or why not; then one tap on 扫下一个 (none after a good check-in: scanning goes on by
 // itself after a moment) opens the camera on this same page, and each code read is
 // checked in here, without a new page (#scan opens the camera at once). The camera reads
-// codes with the browser's BarcodeDetector or jsQR (js/scan.js); where no camera can be
-// opened, WeChat's own scanner or the phone's camera open this page for each code.
+// codes with the browser's BarcodeDetector or jsQR (js/scan.js); inside WeChat, when the
+// server has an official account, WeChat's own scanner (wx.scanQRCode) opens instead,
+// again and again; where neither can be used, WeChat's "扫一扫" or the phone's camera app
+// open this page for each code.
 // Without a session (WeChat's browser keeps its own cookies) it goes to the staff login,
 // which comes back here. The vehicle whose boarding view this phone opened last is sent
 // along, so that a passenger of another vehicle is told apart instead of checked in.
@@ -13,13 +15,14 @@ import { ApiError, get, post, setCsrf } from './js/api.js';
 import { fill, h } from './js/dom.js';
 import { boardingVehicle, rememberBoarding } from './js/escort.js';
 import { loginUrl } from './js/next.js';
-import { cameraProblem, startScanner, tokenOf } from './js/scan.js';
+import { cameraProblem, startScanner, tokenOf, wechatScanner } from './js/scan.js';
 import { seatText } from './js/seat.js';
 
 const $ = (id) => document.getElementById(id);
 const SENT_TO_LOGIN = 'sg.checkin.login'; // when this tab last went to the login from here
 const GO_ON_MS = 3000; // after a good check-in, the camera reads the next code by itself after this
 let scanner = null; // the open camera, or null
+let wechat; // WeChat's scanner (wx.scanQRCode), null when there is none; undefined until asked
 let goOn = null; // the timer that resumes scanning after a good check-in
 let csrfReady = false;
 
@@ -92,7 +95,7 @@ function buzz(ok) {
 function nextButton(auto) {
     const b = h('button', { type: 'button', class: 'primary next-scan', onclick: () => scanNext() }, '扫下一个');
     clearTimeout(goOn);
-    if (auto && scanner) {
+    if (auto && (scanner || wechat)) {
         let left = Math.round(GO_ON_MS / 1000);
         b.textContent = `扫下一个（${left}秒后自动继续）`;
         const step = () => {
@@ -208,6 +211,18 @@ async function scanNext() {
     if (scanner) {
         scanner.resume();
         return;
+    }
+    if (wechat === undefined) wechat = await wechatScanner().catch(() => null);
+    if (wechat) {
+        verdict('wait', '正在打开微信扫一扫…');
+        const text = await wechat.scan();
+        if (text) return onCode(text);
+        if (text === null) {
+            verdict('wait', '扫码已关闭');
+            actions(nextButton(false), mine ? boardingLink(mine.id, '本车上车名单') : null);
+            return;
+        }
+        wechat = null; // WeChat refused: the camera from now on
     }
     $('camera').hidden = false;
     try {

@@ -4,8 +4,11 @@
 // the camera (here a stream the test draws the workers' real check-in QR codes into, read
 // by jsQR as on a phone without BarcodeDetector) checks one group after another on the
 // same page: a good check-in goes on to the next scan by itself, a refusal waits for one
-// tap on 扫下一个, the same code still in front of the camera is not checked twice.
+// tap on 扫下一个, the same code still in front of the camera is not checked twice. Inside
+// WeChat, with the server's official account (a stand-in for WeChat's API, and for the
+// WeixinJSBridge WeChat puts in its pages), WeChat's own scanner opens again and again.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { startStack } from '../integration/lib/harness.mjs';
 import { signup } from '../integration/lib/people.mjs';
@@ -13,7 +16,7 @@ import { addUser, login } from '../integration/lib/staff.mjs';
 import { busPlan } from '../integration/lib/transport.mjs';
 import { SIZES, assertNoSideways, launch, openSized, shot, staffLogin } from './lib/browser.mjs';
 
-let stack, srv, browser, vehicleId;
+let stack, srv, browser, vehicleId, wechatApi;
 const groups = [];
 
 // getUserMedia answers with a canvas the test paints: window.__show(url) puts a picture
@@ -56,8 +59,40 @@ const FAKE_CAMERA = () => {
     if ('BarcodeDetector' in window) delete window.BarcodeDetector; // the jsQR path, as on most phones
 };
 
+// WeChat's API as the server calls it (token, then the jsapi ticket)
+function fakeWeChatApi() {
+    return new Promise((resolve) => {
+        const s = http.createServer((req, res) => {
+            const u = new URL(req.url, 'http://x');
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify(u.pathname === '/cgi-bin/token' ? { access_token: 'T0KEN', expires_in: 7200 } : { errcode: 0, ticket: 'TICKET', expires_in: 7200 }));
+        });
+        s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+}
+
+// WeChat's bridge as the JS-SDK calls it: config is accepted, each scanQRCode answers the
+// next code the test queued (window.__wxCodes), and what was asked is kept in __wxCalls
+const FAKE_WEIXIN_BRIDGE = () => {
+    window.__wxCalls = [];
+    window.__wxCodes = [];
+    window.WeixinJSBridge = {
+        invoke(name, params, cb) {
+            window.__wxCalls.push({ name, params });
+            const answer = () => {
+                if (name !== 'scanQRCode') return cb({ err_msg: `${name}:ok` });
+                if (!window.__wxCodes.length) return setTimeout(answer, 100); // the escort aims
+                cb({ err_msg: 'scanQRCode:ok', resultStr: window.__wxCodes.shift() });
+            };
+            setTimeout(answer, 50);
+        },
+        on() {},
+    };
+};
+
 before(async () => {
-    stack = await startStack('browser-escort');
+    wechatApi = await fakeWeChatApi();
+    stack = await startStack('browser-escort', { env: { SONGGONG_WECHAT_APPID: 'wx0123456789abcdef', SONGGONG_WECHAT_SECRET: 'test-secret', SONGGONG_WECHAT_API: `http://127.0.0.1:${wechatApi.address().port}` } });
     srv = stack.server;
     addUser(srv, 'org', 'organiser', '4501');
     addUser(srv, 'daidui', 'county', '450102');
@@ -66,7 +101,7 @@ before(async () => {
     assert.equal(bus.status, 201, bus.text);
     vehicleId = bus.json.id;
     assert.equal((await org.post('/api/vehicles', busPlan({ scope: '450102', depart_date: '2027-01-11', number: '桂A67890', dest_city: '4403' }))).status, 201);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
         const body = signup({ village: '450102001201', depart_date: '2027-01-10', flex_days: 0, mode: 'bus' });
         const r = await srv.post('/api/registrations', body);
         assert.equal(r.status, 201, r.text);
@@ -86,6 +121,7 @@ before(async () => {
 after(async () => {
     await browser?.close();
     await stack?.close();
+    wechatApi?.close();
 });
 
 for (const size of SIZES) {
@@ -166,4 +202,38 @@ test('扫码签到 on a laptop, and a code opened by WeChat\'s scanner goes on i
     await page.locator('#verdict', { hasText: '✓ 已签到过' }).waitFor();
     await shot(page, 'escort-laptop-scan-again');
     await page.close();
+});
+
+test('inside WeChat with the official account: WeChat\'s own scanner, one code after another', async () => {
+    const ua = 'Mozilla/5.0 (Linux; Android 12; V2111A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0 Mobile Safari/537.36 MicroMessenger/8.0.40.2420(0x28002837) NetType/4G Language/zh_CN';
+    const wx = await launch({ userAgent: ua });
+    try {
+        await wx.context.addInitScript(FAKE_CAMERA);
+        await wx.context.addInitScript(FAKE_WEIXIN_BRIDGE);
+        const page = await openSized(wx.context, SIZES[0]);
+        await staffLogin(page, srv.url, 'daidui', undefined, `#/boarding/${vehicleId}`);
+        await page.locator('.board-head h1', { hasText: '桂A12345' }).waitFor();
+        await page.getByRole('link', { name: /扫码签到/ }).click();
+        await page.waitForURL(/\/staff\/checkin\.html#scan$/);
+        // the escort aims WeChat's scanner at two workers' codes in turn
+        await page.evaluate((codes) => window.__wxCodes.push(...codes), [groups[4], groups[5]].map((g) => `${srv.url}/staff/checkin.html#${g.token}`));
+        await page.locator('#verdict', { hasText: '✓ 已签到' }).waitFor();
+        assert.match(await page.textContent('#people'), new RegExp(groups[4].name));
+        // the next one without a tap: WeChat's scanner opened again by itself
+        await page.waitForFunction(() => window.__wxCodes.length === 0 && document.querySelector('#verdict').textContent === '✓ 已签到' && window.__wxCalls.filter((c) => c.name === 'scanQRCode').length >= 2, null, { timeout: 10000 });
+        await page.locator('#verdict', { hasText: '✓ 已签到' }).waitFor();
+        await shot(page, 'escort-phone-wechat-scan', { fullPage: false });
+        const calls = await page.evaluate(() => window.__wxCalls);
+        const config = calls.find((c) => c.name === 'preVerifyJSAPI');
+        assert.ok(config, JSON.stringify(calls));
+        assert.match(JSON.stringify(config.params), /wx0123456789abcdef/, 'signed for the official account');
+        assert.match(JSON.stringify(config.params), /scanQRCode/);
+        assert.equal(await page.evaluate(() => window.__cameraOpened), 0, 'no camera: WeChat\'s scanner');
+        const b = await (await page.request.get(`${srv.url}/api/vehicles/${vehicleId}/boarding`)).json();
+        for (const g of [groups[4], groups[5]]) assert.ok(b.boarded.some((x) => x.code === g.code), `${g.code} boarded`);
+        assert.deepEqual(page.problems.filter((p) => !/open\.weixin\.qq\.com|Content Security Policy/.test(p)), []);
+        await page.close();
+    } finally {
+        await wx.close();
+    }
 });

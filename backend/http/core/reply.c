@@ -84,6 +84,8 @@ static const struct {
     {"assigned", "这个报名已安排车辆，请先把人从车上移出再修改"},
     {"wrong_vehicle", "此人不在这辆车的名单上"},
     {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
+    {"wechat_off", "没有配置微信公众号，请用相机扫码"},
+    {"wechat_unavailable", "微信接口暂时连不上，请用相机扫码"},
 };
 
 /* "required" said for a choice: what to choose (the sign-up page shows these under its chips). */
@@ -146,6 +148,8 @@ static const char *reason(int status)
         return "Too Many Requests";
     case 401:
         return "Unauthorized";
+    case 502:
+        return "Bad Gateway";
     case 503:
         return "Service Unavailable";
     case 504:

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The escort's camera: reads check-in QR codes from the phone's back camera, with the
-// browser's own BarcodeDetector where it reads QR codes (Chrome on Android), else with
-// jsQR (site/vendor/jsqr, fetched only then) on a small copy of each frame. One code at a
-// time: after a code the scanner pauses until resume(); the same code seen again within
-// a few seconds (it is still in front of the camera) is not a new scan.
+// The escort's scanner. Inside WeChat, when the server has an official account
+// (GET /api/wechat/jssdk signs this page), WeChat's own scanner through its JS-SDK
+// (wx.scanQRCode, site/vendor/weixin). Elsewhere, or when that fails, the phone's back
+// camera, read with the browser's own BarcodeDetector where it reads QR codes (Chrome on
+// Android), else with jsQR (site/vendor/jsqr, fetched only then) on a small copy of each
+// frame. One code at a time: after a code the camera pauses until resume(); the same code
+// seen again within a few seconds (it is still in front of the camera) is not a new scan.
+import { get } from './api.js';
+
 const JSQR = '/vendor/jsqr/jsQR.min.js';
 const EVERY_MS = 150;
 const SAME_CODE_MS = 8000;
@@ -118,5 +122,33 @@ export async function startScanner(video, onCode) {
             stream.getTracks().forEach((t) => t.stop());
             video.srcObject = null;
         },
+    };
+}
+
+/**
+ * WeChat's scanner, when this page is inside WeChat and the server signs it for its
+ * official account: {scan()} resolving the text read, null when the escort closed the
+ * scanner, undefined when WeChat refused; null (no WeChat scanner) otherwise.
+ */
+export async function wechatScanner() {
+    if (!/MicroMessenger/i.test(navigator.userAgent)) return null;
+    let sig;
+    try {
+        sig = await get(`/api/wechat/jssdk?url=${encodeURIComponent(location.href.split('#')[0])}`);
+    } catch {
+        return null; // no official account (404), or WeChat unreachable (502): the camera
+    }
+    const { default: wx } = await import('/vendor/weixin/jweixin.min.js');
+    await new Promise((resolve, reject) => {
+        setTimeout(() => reject(new Error('WeChat JS-SDK did not answer')), 8000);
+        wx.ready(resolve);
+        wx.error(reject);
+        wx.config({ debug: false, appId: sig.appId, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature, jsApiList: ['scanQRCode'] });
+    });
+    return {
+        scan: () =>
+            new Promise((resolve) =>
+                wx.scanQRCode({ needResult: 1, scanType: ['qrCode'], success: (r) => resolve(r.resultStr || ''), cancel: () => resolve(null), fail: () => resolve(undefined) }),
+            ),
     };
 }

@@ -24,8 +24,8 @@ const ARGS = [
     '--disable-sync',
 ];
 
-/** A phone-sized browser; close() removes its profile. */
-export async function launch() {
+/** A phone-sized browser (opts: userAgent); close() removes its profile. */
+export async function launch({ userAgent } = {}) {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: tests/run.sh installs Debian's chromium`);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
@@ -38,6 +38,7 @@ export async function launch() {
         hasTouch: true,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
+        ...(userAgent ? { userAgent } : {}),
     });
     context.setDefaultTimeout(15000);
     return {

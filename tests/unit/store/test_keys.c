@@ -83,6 +83,7 @@ static void test_formats(void)
     check_key(sg__key_global(&k, &ks, SG__KEY_VEHICLES_NEXT), "sg:{45}:vehicles:next");
     check_key(sg__key_global(&k, &ks, SG__KEY_FUNDING_NEXT), "sg:{45}:funding:next");
     check_key(sg__key_global(&k, &ks, SG__KEY_FILINGS_NEXT), "sg:{45}:filings:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_WECHAT_TICKET), "sg:{45}:wechat:ticket");
     const char *c = "2027-spring";
     check_key(sg__key_campaign(&k, &ks, c, SG__KEY_BYPLACE), "sg:{45}:2027-spring:byplace");
     check_key(sg__key_campaign(&k, &ks, c, SG__KEY_CANCELLED), "sg:{45}:2027-spring:cancelled");
