@@ -103,3 +103,34 @@ test('a township\'s villages are links to their own figures; the posters of the 
     await shot(page, 'dashboard-phone-village');
     await page.close();
 });
+
+for (const size of SIZES) {
+    test(`the audit log on a ${size.name}: every action and detail in words; 44 px targets`, async () => {
+        addUser(stack.server, `admin-${size.name}`, 'admin', '45');
+        const page = await openSized(browser.context, size);
+        await staffLogin(page, stack.server.url, `admin-${size.name}`);
+        const logout = await page.getByRole('button', { name: '退出登录' }).boundingBox();
+        assert.ok(logout.height >= 44 && logout.width >= 44, `退出登录 is ${logout.width}×${logout.height}`);
+        await page.locator('#tabs').getByRole('link', { name: '操作记录' }).click();
+        const rows = page.locator('table.audit tbody tr');
+        await rows.first().waitFor();
+        const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+        for (const [, user, action, , address, detail] of cells) {
+            assert.match(action, /^\p{Script=Han}/u, `action ${action}`);
+            assert.doesNotMatch(`${action} ${detail}`, /\b(login|manifest|registrations|yuan|rows=|campaign=)\b/, `raw words: ${action} ${detail}`);
+            assert.doesNotMatch(user + address, /^cli:|local$/, 'the command line named in words');
+        }
+        assert.ok(cells.some(([, , a, , , d]) => a === '新增账号' && d === '管理员'), JSON.stringify(cells.slice(0, 3)));
+        await assertNoSideways(page, 'audit');
+        await shot(page, `audit-${size.name}`);
+        if (size.name === 'phone') {
+            await page.locator('#tabs').getByRole('link', { name: '报名名单' }).click();
+            const code = page.locator('table.list tbody td a').first();
+            await code.waitFor();
+            assert.ok((await code.boundingBox()).height >= 44, 'a code link a finger can hit');
+            await assertNoSideways(page, 'list');
+            await shot(page, 'list-phone');
+        }
+        await page.close();
+    });
+}

@@ -125,3 +125,15 @@ test('the sign-up form on a phone: chips keep their width, companions, privacy, 
     await shot(page, 'signup-phone-choices');
     await page.close();
 });
+
+test('the sign-up form on a laptop: one readable column, nothing wider than the screen', async () => {
+    const page = await openSignup(browser.context, stack.server.url);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await chip(page, 'flex_days', '3天');
+    await page.click('#add-companion');
+    await assertNoSideways(page, 'sign-up (laptop)');
+    const w = await page.locator('main').evaluate((m) => m.getBoundingClientRect().width);
+    assert.ok(w <= 560, `the column is ${w} px`);
+    await shot(page, 'signup-laptop');
+    await page.close();
+});

@@ -66,7 +66,7 @@ export async function showList(view, me, params) {
         fill(
             out,
             h('p', { class: 'muted' }, `共 ${num(r.total)} 份报名`),
-            h('div', { class: 'scroll' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map(row)))),
+            h('div', { class: 'scroll wide' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map(row)))),
             h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go(p.page - 1) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go(p.page + 1) }, '下一页 ›') : null),
         );
     } catch (e) {
