@@ -139,6 +139,10 @@ test('a township enters its villages\' return figures in one table, added up as 
     await shot(page, 'returns-laptop-township');
     await page.setViewportSize({ width: 360, height: 740 });
     await assertNoSideways(page, 'returns (phone)');
+    // on a phone the three numbers of a village fit beside its name: no sideways scrolling to type
+    const fits = await page.locator('table.bulk-table').evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1);
+    assert.ok(fits, 'the villages\' table fits a phone');
+    assert.ok(await bad.evaluate((tr) => getComputedStyle(tr.cells[1]).backgroundColor !== 'rgba(0, 0, 0, 0)'), 'a row that does not add up is coloured');
     await shot(page, 'returns-phone-township');
     await page.close();
 });

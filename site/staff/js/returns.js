@@ -117,7 +117,7 @@ function bulkTable(villages, latest, today, after) {
     };
     return h('div', { class: 'bulk' },
         h('label', { class: 'field' }, h('span', { class: 'field-label' }, '统计截至日期'), asOf),
-        h('div', { class: 'scroll wide' }, h('table', { class: 'grid bulk-table' }, h('thead', {}, h('tr', {}, h('th', {}, '村'), h('th', { class: 'n' }, '外出（人）'), h('th', { class: 'n' }, '已返乡'), h('th', { class: 'n' }, '未返乡'), h('th', {}, '核对'))), body)),
+        h('div', { class: 'scroll' }, h('table', { class: 'grid bulk-table' }, h('thead', {}, h('tr', {}, h('th', {}, '村'), h('th', { class: 'n' }, '外出（人）'), h('th', { class: 'n' }, '已返乡'), h('th', { class: 'n' }, '未返乡'), h('th', {}, '核对'))), body)),
         msg,
         h('button', { type: 'button', class: 'primary wide', onclick: save }, '保存改动的村'));
 }
