@@ -119,6 +119,17 @@ test('printed: the region\'s table on one A4 landscape page, like the .xlsx', as
     for (const want of ['合计', '审核人', '填报人', '南宁市', '崇左市']) assert.ok(text.includes(want), `${want} on the page`);
     assert.doesNotMatch(text, /自检|资金投入记录|已报送的表/, 'nothing of the screen\'s tools printed');
     execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', file, path.join(SCREEN_DIR, 'report-print-pdf')]);
+    // a city's table (its counties and 市本级) on one page too, signatures included
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${srv.url}/staff/#/report?scope=4501&until=2027-01-31`);
+    await page.waitForFunction(() => document.querySelector('.report-sheet h1')?.textContent.includes('南宁市'));
+    await page.emulateMedia({ media: 'print' });
+    const city = path.join(SCREEN_DIR, 'report-print-city.pdf');
+    await page.pdf({ path: city, format: 'A4', landscape: true, preferCSSPageSize: true, printBackground: true });
+    assert.match(execFileSync('pdfinfo', [city], { encoding: 'utf8' }), /^Pages:\s+1$/m);
+    const cityText = execFileSync('pdftotext', ['-layout', city, '-'], { encoding: 'utf8' });
+    for (const want of ['兴宁区', '合计', '审核人', '填报人']) assert.ok(cityText.includes(want), `${want} on the city's page`);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', city, path.join(SCREEN_DIR, 'report-print-city-pdf')]);
     await page.close();
 });
 
