@@ -35,7 +35,7 @@ static const double INK[3] = {0.10, 0.10, 0.10};
 static const double GREY[3] = {0.33, 0.33, 0.33};
 static const double GOLD[3] = {1.00, 0.87, 0.45};
 
-static const char *const step_words[STEPS] = {"扫码", "填写", "记下确认码", "等通知"};
+static const char *const step_words[STEPS] = {"扫码", "填写", "记下报名号", "等通知"};
 static const char *const step_notes[STEPS] = {"用微信扫一扫", "姓名 身份证 手机", "报名后抄下来", "村里通知坐车"};
 
 /* Layouts bound to one cairo context: the fixed ones are filled once, the others per page. */

@@ -30,7 +30,11 @@ const char sg_options_help[] =
     "                    SONGGONG_REDIS_USER          Redis ACL user (default: default)\n"
     "                    SONGGONG_REDIS_PASSWORD_FILE file holding that user's password\n"
     "                    SONGGONG_REDIS_REPLICAS_ACK  acknowledge writes once this many replicas have them (default "
-    "0)\n";
+    "0)\n"
+
+    "                    SONGGONG_WECHAT_APPID        WeChat official account (公众号) AppID: the escort's page\n"
+    "                    SONGGONG_WECHAT_SECRET       scans with WeChat's scanner (JS-SDK); both or neither\n"
+    "                    SONGGONG_WECHAT_API          WeChat's API (default https://api.weixin.qq.com)\n";
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -178,6 +182,13 @@ int sg_options_from_env(struct sg_options *o)
     }
     o->access_log = strcmp(log, "on") == 0;
     o->metrics_token = env_or("SONGGONG_METRICS_TOKEN", NULL);
+    o->wechat_appid = env_or("SONGGONG_WECHAT_APPID", NULL);
+    o->wechat_secret = env_or("SONGGONG_WECHAT_SECRET", NULL);
+    o->wechat_api = env_or("SONGGONG_WECHAT_API", "https://api.weixin.qq.com");
+    if ((o->wechat_appid == NULL) != (o->wechat_secret == NULL)) {
+        fprintf(stderr, "songgong: set both SONGGONG_WECHAT_APPID and SONGGONG_WECHAT_SECRET, or neither\n");
+        return -1;
+    }
     if (parse_uint(env_or("SONGGONG_STREAMS_PER_SESSION", "8"), 100, &v) != 0 || v == 0 ||
         (o->streams_per_session = (unsigned)v, parse_uint(env_or("SONGGONG_STREAMS_MAX", "1000"), 100000, &v)) != 0 ||
         v == 0) {

@@ -21,6 +21,7 @@ struct sg_options {
     struct sg_limit_rule limits[SG_LIMITS]; /* SONGGONG_LIMIT_* */
     unsigned streams_per_session, streams_max;
     char redis_password[256]; /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
+    const char *wechat_appid, *wechat_secret, *wechat_api;
     char public_url_buf[256];
 };
 

@@ -83,6 +83,9 @@ int sg_cmd_serve(int argc, char **argv)
     }
     app.access_log = o.access_log;
     app.metrics_token = o.metrics_token;
+    app.wechat_appid = o.wechat_appid;
+    app.wechat_secret = o.wechat_secret;
+    app.wechat_api = o.wechat_api;
     struct sg_server_config sc = {.app = &app,
                                   .store = sg_options_store_config(&o, o.redis_connections),
                                   .host = o.host,

@@ -62,7 +62,7 @@ static bool blank(const char *s)
     return *s == '\0';
 }
 
-static const char *idno_code(int err)
+const char *sg_registration_idno_code(int err)
 {
     switch (-err) {
     case SG_IDNO_EMPTY:
@@ -114,7 +114,7 @@ static bool check_idno(const struct person_scope *ps, const char *s, const struc
     struct sg_person *p = &out->people[ps->idx];
     int r = s == NULL ? -SG_IDNO_EMPTY : sg_idno_validate(s, ctx->today, &p->id);
     if (r != 0) {
-        person_error(ps, "id_number", idno_code(r));
+        person_error(ps, "id_number", sg_registration_idno_code(r));
         return false;
     }
     for (size_t i = 0; i < ps->idx; ++i) {

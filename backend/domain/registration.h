@@ -73,6 +73,8 @@ struct sg_field_errors {
     size_t n;
 };
 void sg_field_errors_add(struct sg_field_errors *errs, const char *field, const char *code);
+/** The field error code of a failed sg_idno_validate (its negative return): "required", "idno_check", ... */
+const char *sg_registration_idno_code(int err);
 
 struct sg_validate_ctx {
     const struct sg_divisions *divisions;    /* villages live here */

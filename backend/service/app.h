@@ -49,6 +49,10 @@ struct sg_app {
     bool has_today;                     /* SONGGONG_TODAY set: a fixed date for tests and demos */
     const unsigned char *notify_secret; /* HMAC key of signed SMS replies (POST /api/notify/reply); NULL: off */
     size_t notify_secret_len;
+    /* the WeChat official account (公众号) whose JS-SDK the escort's page uses to scan
+     * (wx.scanQRCode); NULL without one: the page scans with the camera */
+    const char *wechat_appid, *wechat_secret;
+    const char *wechat_api; /* its API's base URL (tests point it at a stand-in) */
     struct sg_date today;
 };
 

@@ -8,7 +8,7 @@
 const double sg_export_widths[SG_EXPORT_COLUMNS] = {[4] = 22, [19] = 17}; /* ID numbers, times */
 
 const char *const sg_export_titles[SG_EXPORT_COLUMNS] = {
-    "确认码",   "姓名",       "性别",     "年龄",     "身份证号", "手机",     "市",
+    "报名号",   "姓名",       "性别",     "年龄",     "身份证号", "手机",     "市",
     "县",       "乡镇",       "村",       "目的地省", "目的地市", "用工企业", "岗位已确定",
     "出发日期", "可调整天数", "出行方式", "脱贫人口", "状态",     "报名时间", "录入人"};
 

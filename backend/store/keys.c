@@ -46,6 +46,7 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_NOTIFY_DEAD] = "notify:dead",
         [SG__KEY_NOTIFY_NEXT] = "notify:next",
         [SG__KEY_NOTIFY_OPTOUT] = "notify:optout",
+        [SG__KEY_WECHAT_TICKET] = "wechat:ticket",
     };
     return key(out, ks, "%s", names[which]);
 }

@@ -70,3 +70,9 @@ void sg_store_limit_give(struct sg_store *s, const struct sg_limit *limits, size
     if (call(s, "give", limits, n, NULL, NULL) != 0)
         fprintf(stderr, "songgong: an attempt could not be given back (Redis unavailable)\n");
 }
+
+void sg_store_limit_forgive(struct sg_store *s, const struct sg_limit *limits, size_t n)
+{
+    if (call(s, "forgive", limits, n, NULL, NULL) != 0)
+        fprintf(stderr, "songgong: attempts could not be forgiven (Redis unavailable)\n");
+}

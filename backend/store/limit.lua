@@ -3,8 +3,13 @@
 -- ARGV[1] 'take': count one attempt on every counter, unless one of them is full: then
 --   count nothing and return {its index, ms until it empties}; else {0, 0}.
 -- ARGV[1] 'give': take one attempt back from every counter (a proof that was right).
+-- ARGV[1] 'forgive': forget every counter (a proof that was right forgives the wrong ones before it).
 -- KEYS[i] sg:{P}:limit:{kind}:{subject}  ARGV[2i] its limit (0: none)  ARGV[2i+1] its window (ms)
 -- A counter is a fixed window: it lives window ms from its first attempt.
+if ARGV[1] == 'forgive' then
+  redis.call('DEL', unpack(KEYS))
+  return {0, 0}
+end
 if ARGV[1] == 'give' then
   for i = 1, #KEYS do
     if redis.call('DECR', KEYS[i]) <= 0 then

@@ -363,6 +363,30 @@ int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get
     return ret;
 }
 
+_Static_assert(SG_STORE_HASH_HEX == SG_CRYPTO_HASH_HEX, "one size for the keyed hash");
+
+void sg_store_idno_hash(struct sg_store *s, const char *id_number, char out[SG_STORE_HASH_HEX])
+{
+    sg_crypto_hash(s->crypto, id_number, out);
+}
+
+int sg_store_registration_get_by_idno(struct sg_store *s, const char *campaign, const char *hash, sg_store_get_cb cb,
+                                      void *data)
+{
+    struct sg__key key, reg;
+    const char *argv[] = {sg__key_uid(&key, &s->keys, campaign, hash), s->keys.prefix, "uid",
+                          sg__key_reg(&reg, &s->keys, "")};
+    size_t lens[] = {strlen(argv[0]), s->keys.len, 3, strlen(argv[3])};
+    struct get_op *op = malloc(sizeof(*op));
+    if (op == NULL)
+        abort();
+    *op = (struct get_op){s, cb, data};
+    int ret = sg__store_eval(s, SG__SCRIPT_REGISTRATION_GET, 1, 4, argv, lens, on_hash, op);
+    if (ret != 0)
+        free(op);
+    return ret;
+}
+
 void sg__match_key(const struct sg_registration *reg, char out[48])
 {
     snprintf(out, 48, "%s:%ld:%d:%d", reg->dest_city, sg_date_days(reg->depart_date), reg->flex_days, (int)reg->mode);

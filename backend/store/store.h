@@ -114,6 +114,30 @@ typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_r
  */
 int sg_store_registration_get(struct sg_store *s, const char *code, sg_store_get_cb cb, void *data);
 
+/** Room for the keyed hash of an ID number as hex (sg_store_idno_hash), NUL included. */
+#define SG_STORE_HASH_HEX 33
+
+/** The keyed hash of a normalized 18-character ID number (registration.c): what the uniqueness key holds it by. */
+void sg_store_idno_hash(struct sg_store *s, const char *id_number, char out[SG_STORE_HASH_HEX]);
+
+/**
+ * Look the registration up that holds the ID number whose hash (sg_store_idno_hash) is
+ * given, in campaign, through its uniqueness key sg:{P}:uid:{campaign}:{hash}: one round
+ * trip, the same answer as sg_store_registration_get. A cancelled registration has freed
+ * its ID numbers: SG_ENOENT. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_registration_get_by_idno(struct sg_store *s, const char *campaign, const char *hash, sg_store_get_cb cb,
+                                      void *data);
+
+/* ---- the WeChat JS-SDK ticket (wechat.c) ----------------------------------------------- */
+
+/** text: valid during the call only. */
+typedef void (*sg_store_text_cb)(void *data, int status, const char *text);
+/** The kept jsapi_ticket: status 0 with it, SG_ENOENT when none is kept (or it expired), or the store error. */
+int sg_store_wechat_ticket_get(struct sg_store *s, sg_store_text_cb cb, void *data);
+/** Keep ticket (borrowed) for ttl_s seconds (fire and forget: 0 or SG_EUNAVAIL). */
+int sg_store_wechat_ticket_set(struct sg_store *s, const char *ticket, unsigned ttl_s);
+
 /* ---- staff work on registrations (scan.c, edit.c) ----------------------------------- */
 
 struct sg_scan_page {
@@ -304,6 +328,8 @@ typedef void (*sg_store_limit_cb)(void *data, int status, size_t which, unsigned
 int sg_store_limit_take(struct sg_store *s, const struct sg_limit *limits, size_t n, sg_store_limit_cb cb, void *data);
 /** Take one attempt back from each counter (the attempt proved right). Fire and forget. */
 void sg_store_limit_give(struct sg_store *s, const struct sg_limit *limits, size_t n);
+/** Forget each counter: the attempt proved right, the wrong ones before it are forgiven. Fire and forget. */
+void sg_store_limit_forgive(struct sg_store *s, const struct sg_limit *limits, size_t n);
 
 /* ---- the key layout's version (schema.c) ------------------------------------------- */
 

@@ -17,7 +17,7 @@
         idno_chars: '身份证号应为17位数字加最后一位数字或X',
         idno_date: '身份证号里的出生日期不对，请核对',
         idno_future: '身份证号里的出生日期晚于今天，请核对',
-        idno_check: '身份证号有误（校验位不对），请逐位核对',
+        idno_check: '身份证号最后一位不对，请再核对一遍',
         phone_format: '手机号应为11位，以1开头',
         unknown_city: '请选择目的地城市',
         date_format: '日期格式应为 年-月-日',
@@ -29,6 +29,15 @@
         too_many_companions: '同行人最多9人',
         consent_required: '请阅读并勾选同意个人信息使用说明',
         duplicate_in_request: '同一个身份证号填了两次'
+    };
+    // "required" of a choice says what to choose (backend/http/core/reply.c, required_choices)
+    var REQUIRED = {
+        poverty: '请选择是不是脱贫人口',
+        dest_city: '请选择要去的省份和城市',
+        job_confirmed: '请选择工作找好了没有',
+        depart_date: '请选择哪天出发',
+        flex_days: '请选择可以提前或推后几天',
+        mode: '请选择想坐什么车'
     };
     var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     var MAX_COMPANIONS = 9;
@@ -169,7 +178,8 @@
     function registration(b, ctx) {
         var errs = {}, seen = {};
         function add(field, code) {
-            if (!errs[field]) errs[field] = MSG[code] || code;
+            var base = field.replace(/^companions\[\d+\]\./, '');
+            if (!errs[field]) errs[field] = (code === 'required' && REQUIRED[base]) || MSG[code] || code;
         }
         var kept = function (s) {
             return !!ctx.keepMasked && isMasked(s);
@@ -189,7 +199,9 @@
                 r = phone(p.phone);
                 if (r.code) add(pre + 'phone', r.code);
             }
-            if (i === 0 && !p.poverty) add('poverty', 'required');
+            // a companion's too: the server takes none for a missing one (older pages), but a
+            // guessed "不是" undercounts the report's column 6, so the pages ask every time
+            if (!p.poverty) add(pre + 'poverty', 'required');
             else if (p.poverty && !/^(none|alleviated|monitored)$/.test(p.poverty)) add(pre + 'poverty', 'poverty_enum');
         }
         if (!b.dest_city) add('dest_city', 'required');
@@ -209,6 +221,7 @@
 
     SG.check = {
         messages: MSG,
+        requiredChoices: REQUIRED,
         maxCompanions: MAX_COMPANIONS,
         parseDate: parseDate,
         localToday: localToday,

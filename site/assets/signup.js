@@ -11,7 +11,7 @@
     var village = (/^\/s\/(\d{12})\/?$/.exec(location.pathname) || [])[1] || '';
     var DRAFT = 'sg.draft.' + village, DONE = 'sg.done';
     var PREFERRED = ['44', '45', '33', '32', '35']; // Guangdong first, then Guangxi, Zhejiang, Jiangsu, Fujian
-    var form, key, touched = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '';
+    var form, key, touched = {}, held = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '';
     var ctx = { today: check.localToday(), starts: '', ends: '' };
 
     function retryLater(fn, tries) {
@@ -56,7 +56,8 @@
             var date = $('#f-date');
             date.min = ctx.today > c.starts ? ctx.today : c.starts;
             date.max = c.ends;
-            $('#f-date-help').textContent = '本次活动从 ' + SG.dateText(c.starts) + ' 到 ' + SG.dateText(c.ends);
+            $('#f-date-help').textContent = '可以选 ' + (date.min === ctx.today ? '今天（' + SG.dateText(date.min) + '）' : SG.dateText(date.min)) +
+                ' 到 ' + SG.dateText(c.ends) + '（本次活动到这天结束）';
             $('#consent-until').textContent = '（本次活动' + SG.dateText(c.ends) + '结束，最晚' +
                 SG.dateText(addMonths(c.ends, 6)) + '删除）';
         });
@@ -134,7 +135,12 @@
                 chips(pre + 'poverty', ['none', 'alleviated', 'monitored'], ['不是', '是脱贫人口', '是防返贫监测对象']),
                 el('p', { class: 'err', role: 'alert' })
             ]),
-            el('button', { type: 'button', class: 'btn link', 'data-remove': i, text: '删除这个人' })
+            el('button', { type: 'button', class: 'btn link', 'data-remove': i, text: '删除这个人' }),
+            el('div', { class: 'confirm-remove', hidden: true }, [
+                el('p', { class: 'q' }),
+                el('button', { type: 'button', class: 'btn danger', 'data-remove-yes': i, text: '确定删除' }),
+                el('button', { type: 'button', class: 'btn secondary', 'data-remove-no': i, text: '不删' })
+            ])
         ]);
     }
 
@@ -188,7 +194,7 @@
             mode: v.mode || '',
             companions: v.companions.map(function (c) {
                 return { name: (c.name || '').trim(), id_number: check.idnoClean(c.id_number),
-                    phone: (c.phone || '').replace(/[ \-]/g, ''), poverty: c.poverty || 'none' };
+                    phone: (c.phone || '').replace(/[ \-]/g, ''), poverty: c.poverty || '' };
             }),
             consent: !!v.consent
         };
@@ -216,11 +222,20 @@
         });
     }
 
-    // Messages for the fields the worker has left (or tried to send) only.
+    function valueIn(box) {
+        var i = $('input, select', box);
+        return i ? i.value : '';
+    }
+
+    // Messages for the fields the worker has left (or tried to send) only. A message of
+    // the server's that the page cannot check (already registered, with its link) stays
+    // until its field is changed.
     function refresh() {
         var errs = check.registration(body(readForm()), ctx);
         $$('[data-field]', form).forEach(function (box) {
             var f = box.getAttribute('data-field');
+            if (held[f] !== undefined && held[f] === valueIn(box) && !errs[f]) return;
+            delete held[f];
             if (touched[f]) SG.fieldError(box, errs[f]);
         });
         showIdHints();
@@ -249,15 +264,19 @@
 
     function showServerErrors(fields) {
         Object.keys(fields).forEach(function (f) {
+            var box = $('[data-field="' + f + '"]', form);
             touched[f] = true;
+            if (box) held[f] = valueIn(box);
         });
         var left = SG.showErrors(form, fields);
         formError(left.length ? left.join('；') : '有几处需要修改，请看红字。');
         focusFirstError();
     }
 
-    function statusLink() {
-        return el('a', { href: '/status', text: ' 去查询报名 →' });
+    // the lookup by ID number (a worker who signed up before rarely has the code at hand);
+    // the number goes along in this tab's sessionStorage, never in the URL
+    function statusLink(idNumber) {
+        return el('a', { href: '/status?lost=1', text: ' 用身份证号查询 →', 'data-id': idNumber || '' });
     }
 
     function showScreen(which) {
@@ -294,11 +313,12 @@
             if (res.status === 422 && e.fields) return showServerErrors(e.fields);
             if (res.status === 409) {
                 var f = e.field || 'id_number', fields = {};
+                var taken = $('[data-field="' + f + '"] input', form);
                 fields[f] = '这个身份证号已经报过名了，不用再报。';
                 showServerErrors(fields);
                 var box = $('[data-field="' + f + '"] .err', form);
-                if (box) box.appendChild(statusLink());
-                formError('有人已经用这个身份证号报过名了。', statusLink());
+                if (box) box.appendChild(statusLink(taken && check.idnoClean(taken.value)));
+                formError('有人已经用这个身份证号报过名了。', statusLink(taken && check.idnoClean(taken.value)));
                 return;
             }
             formError((e.message || '提交没有成功') + '（' + res.status + '）');
@@ -372,6 +392,7 @@
             return focusFirstError();
         }
         saveDraft();
+        held = {};
         SG.outbox.send(b, key, hooks);
     }
 
@@ -403,6 +424,35 @@
         SG.show(box, true);
     }
 
+    // 删除这个人: at once for an empty block, after asking for one with something typed in it
+    function onCompanionClick(ev) {
+        var t = ev.target, block = t.closest ? t.closest('.companion') : null;
+        var i = t.getAttribute('data-remove'), yes = t.getAttribute('data-remove-yes'), no = t.getAttribute('data-remove-no');
+        if (!block) return;
+        var ask = $('.confirm-remove', block);
+        if (i !== null) {
+            var c = readForm().companions[+i] || {};
+            var filled = ['name', 'id_number', 'phone', 'poverty'].some(function (k) {
+                return (c[k] || '').trim() !== '';
+            });
+            if (!filled) return remove(+i);
+            $('.q', ask).textContent = '确定删除' + ((c.name || '').trim() || '这个人') + '吗？填的内容会清掉。';
+            SG.show(t, false);
+            SG.show(ask, true);
+        } else if (yes !== null) {
+            remove(+yes);
+        } else if (no !== null) {
+            SG.show(ask, false);
+            SG.show($('[data-remove]', block), true);
+        }
+    }
+
+    function remove(i) {
+        changeCompanions(function (list) {
+            list.splice(i, 1);
+        });
+    }
+
     function wire() {
         form.addEventListener('submit', submit);
         form.addEventListener('input', function (ev) {
@@ -432,11 +482,15 @@
             var inputs = $$('.companion input[type=text]', form);
             if (inputs.length) inputs[inputs.length - 2].focus();
         });
-        $('#companions').addEventListener('click', function (ev) {
-            var i = ev.target.getAttribute('data-remove');
-            if (i !== null) changeCompanions(function (list) {
-                list.splice(+i, 1);
-            });
+        $('#companions').addEventListener('click', onCompanionClick);
+        form.addEventListener('click', function (ev) {
+            var id = ev.target.getAttribute && ev.target.getAttribute('data-id');
+            if (id === null || id === undefined) return;
+            try {
+                window.sessionStorage.setItem('sg.lost.id', id);
+            } catch (e) {
+                /* the number is then typed again on the status page */
+            }
         });
         $('#retry-now').addEventListener('click', SG.outbox.now);
         $('#back-edit').addEventListener('click', function () {

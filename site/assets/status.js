@@ -89,7 +89,7 @@
         r.people.forEach(function (p, i) {
             people.appendChild(el('div', { class: 'person' }, [
                 el('b', { text: p.name + (i === 0 ? '（本人）' : '') }),
-                el('div', { text: '身份证 ' + p.id_number + (p.phone ? '　手机 ' + p.phone : '') }),
+                el('div', { class: 'nums' }, [el('span', { text: '身份证 ' + p.id_number }), p.phone ? el('span', { text: '手机 ' + p.phone }) : null]),
                 p.poverty !== 'none' ? el('div', { text: SG.POVERTY[p.poverty] || p.poverty }) : null
             ]));
         });
@@ -101,6 +101,7 @@
         again.href = '/s/' + v.code;
         SG.show(again, cancelled && !!v.code);
         SG.show($('#lookup'), false);
+        SG.show($('#lost'), false);
         SG.show($('#result'), true);
         window.scrollTo(0, 0);
     }
@@ -140,6 +141,49 @@
         if (Object.keys(errs).length === 0) lookup(code, phone4);
     }
 
+    // A lost code: the ID number and phone4 (POST /api/registrations/lookup); the same page
+    // as a lookup by code once found, with the code pointed out to keep this time.
+    function lookupLost(idNumber, phone4) {
+        var go = $('#lost-go');
+        go.disabled = true;
+        go.textContent = '正在查询…';
+        return SG.api('POST', '/api/registrations/lookup', { id_number: idNumber, phone4: phone4 }).then(function (r) {
+            go.disabled = false;
+            go.textContent = '查询';
+            var e = (r.json && r.json.error) || {};
+            if (r.status === 200 && r.json) {
+                current = { code: r.json.code, phone4: phone4 };
+                SG.store.set('sg.done', { code: r.json.code });
+                render(r.json);
+                SG.show($('#r-found'), true);
+                return;
+            }
+            if (r.status === 422 && e.fields) return SG.showErrors($('#lost'), e.fields);
+            problem('#lost-error', r.status === 404 ? '没有找到有效的报名。请核对身份证号和手机号后4位；报名取消后也查不到。'
+                : r.status === 429 ? e.message || '试的次数太多了，请过一段时间再试。'
+                : r.status === 0 ? '网络不好，没有查到。请稍后再点“查询”。' : '系统忙，请稍后再试。');
+        });
+    }
+
+    function onLost(ev) {
+        ev.preventDefault();
+        problem('#lost-error', '');
+        var idNumber = SG.check.idnoClean($('#f-lost-id').value), phone4 = $('#f-lost-phone4').value.replace(/\s+/g, ''), errs = {};
+        var r = SG.check.idno(idNumber);
+        if (r.code) errs.id_number = r.code === 'required' ? '请填写身份证号' : SG.check.messages[r.code];
+        if (!/^\d{4}$/.test(phone4)) errs.phone4 = '请填写手机号的最后4位数字';
+        SG.showErrors($('#lost'), errs);
+        if (Object.keys(errs).length === 0) lookupLost(idNumber, phone4);
+    }
+
+    function showLost(on) {
+        SG.show($('#lookup'), !on);
+        SG.show($('#lost'), on);
+        SG.show($('#result'), false);
+        SG.show($('#r-found'), false);
+        (on ? $('#f-lost-id') : $('#f-code')).focus();
+    }
+
     function onCancel() {
         var yes = $('#cancel-yes');
         yes.disabled = true;
@@ -159,6 +203,24 @@
         var last = SG.store.get('sg.done');
         $('#f-code').value = m ? cleanCode(decodeURIComponent(m[1])) : last && last.code ? last.code : '';
         $('#lookup').addEventListener('submit', onLookup);
+        $('#lost').addEventListener('submit', onLost);
+        $('#to-lost').addEventListener('click', function (ev) {
+            ev.preventDefault();
+            showLost(true);
+        });
+        $('#to-code').addEventListener('click', function (ev) {
+            ev.preventDefault();
+            showLost(false);
+        });
+        if (/[?&]lost=1/.test(location.search) || location.hash === '#lost') {
+            try {
+                $('#f-lost-id').value = window.sessionStorage.getItem('sg.lost.id') || '';
+                window.sessionStorage.removeItem('sg.lost.id');
+            } catch (e) {
+                /* typed again */
+            }
+            showLost(true);
+        }
         $('#cancel').addEventListener('click', function () {
             SG.show($('#cancel-confirm'), true);
             $('#cancel-confirm').scrollIntoView({ block: 'center' });
@@ -172,6 +234,7 @@
             $('#f-code').value = '';
             $('#f-phone4').value = '';
             SG.show($('#result'), false);
+            SG.show($('#r-found'), false);
             SG.show($('#lookup'), true);
         });
     }

@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: MIT
-// The escort scans a worker's check-in QR: staff/checkin.html#<token> checks the group in
-// with the escort's staff session and says, big, who it is, which vehicle and seat, and
-// 已签到 or why not. Without a session (WeChat's scanner opens the link in WeChat's own
-// browser, which has its own cookies) it goes to the staff login, which comes back here.
-// The vehicle whose boarding view this phone opened last is sent along, so that a
-// passenger of another vehicle is told apart instead of checked in.
+// The escort's check-in, as a loop: staff/checkin.html#<token> checks the group in with
+// the escort's staff session and says, big, who it is, which vehicle and seat, and 已签到
+// or why not; then one tap on 扫下一个 (none after a good check-in: scanning goes on by
+// itself after a moment) opens the camera on this same page, and each code read is
+// checked in here, without a new page (#scan opens the camera at once). The camera reads
+// codes with the browser's BarcodeDetector or jsQR (js/scan.js); inside WeChat, when the
+// server has an official account, WeChat's own scanner (wx.scanQRCode) opens instead,
+// again and again; where neither can be used, WeChat's "扫一扫" or the phone's camera app
+// open this page for each code.
+// Without a session (WeChat's browser keeps its own cookies) it goes to the staff login,
+// which comes back here. The vehicle whose boarding view this phone opened last is sent
+// along, so that a passenger of another vehicle is told apart instead of checked in.
 import { ApiError, get, post, setCsrf } from './js/api.js';
 import { fill, h } from './js/dom.js';
 import { boardingVehicle, rememberBoarding } from './js/escort.js';
 import { loginUrl } from './js/next.js';
+import { cameraProblem, startScanner, tokenOf, wechatScanner } from './js/scan.js';
 import { seatText } from './js/seat.js';
 
 const $ = (id) => document.getElementById(id);
 const SENT_TO_LOGIN = 'sg.checkin.login'; // when this tab last went to the login from here
+const GO_ON_MS = 3000; // after a good check-in, the camera reads the next code by itself after this
+let scanner = null; // the open camera, or null
+let wechat; // WeChat's scanner (wx.scanQRCode), null when there is none; undefined until asked
+let goOn = null; // the timer that resumes scanning after a good check-in
+let csrfReady = false;
 
 /** True when this tab was sent to the login from here in the last 5 minutes (and forget it). */
 function backFromLogin() {
@@ -41,6 +53,7 @@ const WHY = {
     vehicle_closed: ['车辆已发车或已取消', '这辆车不能再签到。请联系组织方。'],
     not_assigned: ['还没有安排车辆', '这个报名还没有编进任何车辆，请联系组织方。'],
     not_found: ['二维码无效', '请让务工人员在“查询报名”页面重新打开签到二维码。'],
+    not_checkin: ['这不是签到二维码', '请扫务工人员在“查询报名”页面打开的上车签到二维码。'],
 };
 
 function verdict(kind, text) {
@@ -57,21 +70,56 @@ function showPeople(people) {
     fill($('people'), (people || []).map((p) => h('li', {}, h('span', { class: 'name' }, p.name), h('span', { class: 'seat' }, seatText(p)))));
 }
 
+/** The actions under a verdict: the way to the next scan first. */
 function actions(...items) {
     fill($('actions'), items);
 }
 
-const boardingLink = (id, text) => h('a', { class: 'button primary', href: `/staff/#/boarding/${encodeURIComponent(id)}` }, text);
+const boardingLink = (id, text) => h('a', { class: 'button secondary', href: `/staff/#/boarding/${encodeURIComponent(id)}` }, text);
+
+function showMine() {
+    const mine = boardingVehicle();
+    $('mine').textContent = mine ? `· ${mine.label}` : '';
+}
+
+function buzz(ok) {
+    try {
+        // a page opened by a scan has had no tap yet: the browser would refuse (and complain)
+        if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(ok ? 120 : [80, 60, 80]);
+    } catch {
+        // no vibration: the colour says it
+    }
+}
+
+/** The button that reads the next code; after a good check-in it presses itself. */
+function nextButton(auto) {
+    const b = h('button', { type: 'button', class: 'primary next-scan', onclick: () => scanNext() }, '扫下一个');
+    clearTimeout(goOn);
+    if (auto && (scanner || wechat)) {
+        let left = Math.round(GO_ON_MS / 1000);
+        b.textContent = `扫下一个（${left}秒后自动继续）`;
+        const step = () => {
+            left -= 1;
+            if (left <= 0) return scanNext();
+            b.textContent = `扫下一个（${left}秒后自动继续）`;
+            goOn = setTimeout(step, 1000);
+        };
+        goOn = setTimeout(step, 1000);
+    }
+    return b;
+}
 
 function showDone(r) {
+    buzz(true);
     verdict(r.again ? 'again' : 'ok', r.again ? '✓ 已签到过' : '✓ 已签到');
     say('why', r.again ? '这一组之前已经签到，不用重复签到。' : '');
     say('vehicle', `${r.type_label} ${r.number || r.vehicle + '号车'}`);
     showPeople(r.people);
-    actions(boardingLink(r.vehicle, '返回本车上车名单，继续签到'));
+    actions(nextButton(true), boardingLink(r.vehicle, '本车上车名单'));
 }
 
 function showRefused(e, token, mine) {
+    buzz(false);
     const [head, what] = WHY[e.code] || ['没有签到', e.message];
     verdict('refused', `✗ ${head}`);
     const theirs = e.error?.vehicle;
@@ -81,15 +129,24 @@ function showRefused(e, token, mine) {
         say('vehicle', `此人的车：${label}`);
         showPeople(e.error.people);
         // the phone may remember an earlier vehicle: the escort says which one they board now
-        actions(mine ? boardingLink(mine.id, '返回本车上车名单') : null,
+        actions(nextButton(false),
             h('button', { type: 'button', class: 'secondary', onclick: () => {
                 rememberBoarding(theirs.id, label);
+                showMine();
                 run(token);
-            } }, `我现在带的就是 ${label}，给此人签到`));
+            } }, `我现在带的就是 ${label}，给此人签到`),
+            mine ? boardingLink(mine.id, '本车上车名单') : null);
         return;
     }
     say('why', what);
-    actions(mine ? boardingLink(mine.id, '返回本车上车名单') : h('a', { class: 'button secondary', href: '/staff/#/boarding' }, '打开工作台'));
+    actions(nextButton(false), mine ? boardingLink(mine.id, '本车上车名单') : h('a', { class: 'button secondary', href: '/staff/#/boarding' }, '打开工作台'));
+}
+
+async function session() {
+    if (!csrfReady) {
+        setCsrf((await get('/api/me')).csrf);
+        csrfReady = true;
+    }
 }
 
 async function run(token) {
@@ -97,18 +154,19 @@ async function run(token) {
     ['why', 'vehicle'].forEach((id) => say(id, ''));
     fill($('people'));
     actions();
+    const mine = boardingVehicle();
     if (!/^[0-9A-Za-z]{8}[0-9a-f]{20}$/.test(token)) {
-        showRefused({ code: 'not_found' }, token, boardingVehicle());
+        showRefused({ code: 'not_found' }, token, mine);
         return;
     }
-    const mine = boardingVehicle();
     const back = backFromLogin();
     try {
-        setCsrf((await get('/api/me')).csrf);
+        await session();
         showDone(await post(`/api/checkin/${encodeURIComponent(token)}`, mine ? { vehicle: mine.id } : {}));
     } catch (e) {
         if (e instanceof ApiError && e.status === 401 && !back) {
             verdict('wait', '请先登录，登录后自动签到…');
+            stopCamera();
             toLogin();
         } else if (e instanceof ApiError && e.status === 401) {
             // back from the login and still no session: this browser keeps no cookie; no endless round trip
@@ -118,12 +176,76 @@ async function run(token) {
         } else if (e instanceof ApiError && e.status !== 0 && e.status < 500) {
             showRefused(e, token, mine);
         } else {
+            buzz(false);
             verdict('refused', '网络不好，没有签到');
             say('why', e.message);
-            actions(h('button', { type: 'button', class: 'primary', onclick: () => run(token) }, '重试'));
+            actions(h('button', { type: 'button', class: 'primary', onclick: () => run(token) }, '重试'), nextButton(false));
         }
     }
 }
 
-run(location.hash.slice(1));
-window.addEventListener('hashchange', () => run(location.hash.slice(1)));
+function stopCamera() {
+    clearTimeout(goOn);
+    scanner?.stop();
+    scanner = null;
+    $('camera').hidden = true;
+}
+
+/** A code the camera read: checked in here, the camera waiting for the next tap. */
+function onCode(text) {
+    const token = tokenOf(text);
+    history.replaceState(null, '', `#${token || 'scan'}`);
+    if (token) run(token);
+    else showRefused({ code: 'not_checkin' }, '', boardingVehicle());
+}
+
+/** Back to the camera for the next code (opened the first time). */
+async function scanNext() {
+    clearTimeout(goOn);
+    verdict('wait', '请把务工人员手机上的签到二维码对准方框');
+    ['why', 'vehicle'].forEach((id) => say(id, ''));
+    fill($('people'));
+    history.replaceState(null, '', '#scan');
+    const mine = boardingVehicle();
+    actions(mine ? boardingLink(mine.id, '本车上车名单') : null);
+    if (scanner) {
+        scanner.resume();
+        return;
+    }
+    if (wechat === undefined) wechat = await wechatScanner().catch(() => null);
+    if (wechat) {
+        verdict('wait', '正在打开微信扫一扫…');
+        const text = await wechat.scan();
+        if (text) return onCode(text);
+        if (text === null) {
+            verdict('wait', '扫码已关闭');
+            actions(nextButton(false), mine ? boardingLink(mine.id, '本车上车名单') : null);
+            return;
+        }
+        wechat = null; // WeChat refused: the camera from now on
+    }
+    $('camera').hidden = false;
+    try {
+        scanner = await startScanner($('video'), onCode);
+    } catch (e) {
+        stopCamera();
+        verdict('refused', '打不开相机');
+        say('why', cameraProblem(e));
+        actions(h('button', { type: 'button', class: 'primary', onclick: () => scanNext() }, '打开相机'), mine ? boardingLink(mine.id, '本车上车名单') : null);
+    }
+}
+
+function route() {
+    const hash = location.hash.slice(1);
+    showMine();
+    if (hash === '' || hash === 'scan') scanNext();
+    else run(hash);
+}
+
+window.addEventListener('hashchange', () => {
+    // a code opened from outside (WeChat's scanner, the camera app) while this page is open
+    const hash = location.hash.slice(1);
+    if (hash !== 'scan' && hash !== '') run(hash);
+});
+window.addEventListener('pagehide', stopCamera);
+route();

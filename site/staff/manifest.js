@@ -39,7 +39,8 @@ async function load() {
     const body = await get(base);
     plan(body.vehicle);
     rows(body.passengers);
-    $('totals').textContent = `合计：${body.people} 人，其中脱贫人口（含防止返贫监测对象）${body.poverty} 人`;
+    // as the PDF (backend/print/manifest_pdf.c): the count the escort writes in at the door
+    $('totals').textContent = `合计：${body.people} 人，其中脱贫人口（含防止返贫监测对象）${body.poverty} 人；已签到 ______ 人`;
     document.title = `乘车人员名单 ${body.vehicle.number || body.vehicle.id}`;
 }
 

@@ -87,7 +87,7 @@ test('a bad ID number is shown next to its field before anything is sent', async
     await page.click('#submit');
     const err = page.locator('[data-field="id_number"] .err');
     await err.waitFor({ state: 'visible' });
-    assert.match(await err.textContent(), /校验位/);
+    assert.equal(await err.textContent(), '身份证号最后一位不对，请再核对一遍', 'no jargon (校验位)');
     assert.equal(posts(page, '/api/registrations').length, 0, 'no POST for a form with mistakes');
     assert.ok(await page.isVisible('#form-error'));
     await shot(page, '9-form-bad-id');
@@ -127,7 +127,12 @@ test("the server's 422 field errors and 409 show next to their fields", async ()
     const err = page.locator('[data-field="companions[0].id_number"] .err');
     await err.waitFor({ state: 'visible' });
     assert.match(await err.textContent(), /已经报过名/);
-    assert.equal(await err.locator('a').getAttribute('href'), '/status');
+    // the way to that sign-up: the lookup by ID number, the number carried over (not in the URL)
+    assert.equal(await err.locator('a').getAttribute('href'), '/status?lost=1');
     await shot(page, '10-form-409');
+    await err.locator('a').click();
+    await page.waitForURL(/\/status\?lost=1$/);
+    assert.equal(await page.inputValue('#f-lost-id'), taken);
+    await shot(page, '10b-status-lost-from-409');
     await page.close();
 });

@@ -91,8 +91,13 @@ test('enter return figures; a mismatch is shown', async () => {
     await page.getByLabel('外出农民工总数（人）').fill('120');
     await page.getByLabel('其中：已返乡（人）').fill('100');
     await page.getByLabel('其中：未返乡（人）').fill('19');
+    // added up as they are typed, before anything is saved
+    assert.match(await page.textContent('.sum-line.bad'), /= 119，外出是 120：差 1/);
     await page.getByRole('button', { name: '保存' }).click();
-    await page.getByText('≠ 外出 120').waitFor();
+    // saved, and said as a warning (not the neutral blue of a plain "saved")
+    const saved = page.locator('.notice.refused', { hasText: '已保存，但数字对不上' });
+    await saved.waitFor();
+    assert.match(await saved.textContent(), /外出是 120/);
     await page.getByRole('button', { name: '历史' }).click();
     await page.getByText('填报历史').waitFor();
     await shot('04-returns');
@@ -158,6 +163,7 @@ test('face to face: a 25-character name and no phone are stored (201, the succes
     const form = page.locator('form.regform');
     await form.locator('input[name="name"]').fill(name);
     await form.locator('input[name="id_number"]').fill(newId());
+    await form.locator('select[name="poverty"]').selectOption('none'); // a choice, no default
     await form.locator('select[name="dest_province"]').selectOption('44');
     await form.locator('select[name="dest_city"]').selectOption('4419');
     await form.locator('input[name="depart_date"]').fill('2027-02-03');
@@ -170,9 +176,9 @@ test('face to face: a 25-character name and no phone are stored (201, the succes
     // the form sends its own Idempotency-Key: a retry after a lost answer cannot enter the person twice
     assert.match(res.request().headers()['idempotency-key'] || '', /^staff-[0-9a-f]{32}$/);
     const { code } = await res.json();
-    const card = page.locator('.card.success', { hasText: '登记成功' });
+    const card = page.locator('.card.success', { hasText: '登记成功（共 1 人）' });
     await card.waitFor();
-    assert.match(await card.textContent(), new RegExp(`报名号 ${code}，共 1 人`));
+    assert.equal((await card.locator('.code-big').textContent()).replace(/\s/g, ''), code);
     const stored = await page.evaluate(async (c) => (await fetch(`/api/registrations/${c}`)).json(), code);
     assert.equal(stored.people[0].name, name, 'stored whole');
     assert.ok(!stored.people[0].phone, 'no phone');

@@ -178,7 +178,8 @@ test('the print view and the PDF manifest list every passenger', async () => {
     await page.locator('#list tbody tr').nth(names.length - 1).waitFor();
     const text = await page.textContent('main');
     for (const n of names) assert.ok(text.includes(n), n);
-    assert.match(text, /合计：5 人，其中脱贫人口（含防止返贫监测对象）1 人/);
+    assert.match(text, /合计：5 人，其中脱贫人口（含防止返贫监测对象）1 人；已签到 _+ 人/);
+    assert.match(text, /带队人签字：/, 'the lines of the PDF: the escort signs the printed list too');
     // each passenger's pickup: 李志强 at the stop that serves his village, the others at the first
     const stopOf = async (name) => (await page.locator('#list tbody tr', { hasText: name }).textContent());
     assert.match(await stopOf('李志强'), /官桥村村委/);
@@ -293,7 +294,7 @@ test('the escort scans a QR in a browser without a session (WeChat): login, then
     // scanned again: said so, nothing counted twice
     await page.reload();
     await page.getByText('✓ 已签到过').waitFor();
-    await page.getByRole('link', { name: '返回本车上车名单，继续签到' }).click();
+    await page.getByRole('link', { name: '本车上车名单' }).click();
     await page.locator('.board-boarded li', { hasText: '黄秀英' }).waitFor();
     assert.deepEqual(page.problems.filter((e) => !ignorable(e)), []);
     await page.close();

@@ -123,7 +123,7 @@ async function signUp(over = {}, opts = {}) {
 const BUSY_LUA = "#!lua flags=no-writes\nlocal t = redis.call('TIME') local s = t[1] * 1e6 + t[2] repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] - s > ARGV[1] * 1000 return 1";
 const look = (x) => srv.get(`/api/registrations/${x.code}?phone4=${x.phone4}`);
 
-test('workers: sign-up with companions, idempotent retry, lookup, own cancel', async () => {
+test('workers: sign-up with companions, idempotent retry, lookup by code and by ID number, own cancel', async () => {
     const key = `cluster-${Date.now()}`;
     const body = signup({ companions: [companion(), companion({ phone: '13700002222' })] });
     const first = ok(await srv.post('/api/registrations', body, { headers: { 'Idempotency-Key': key } }), 201);
@@ -141,6 +141,10 @@ test('workers: sign-up with companions, idempotent retry, lookup, own cancel', a
     const late = await signUp();
     await busy;
     assert.equal(ok(await look(late)).json.code, late.code);
+    // a lost code: the ID number's uniqueness key leads to the registration (registration_get.lua
+    // from a uid key) after the try is counted (attempt.lua)
+    const byId = ok(await srv.post('/api/registrations/lookup', { id_number: body.companions[1].id_number, phone4: made[0].phone4 }));
+    assert.equal(byId.json.code, made[0].code);
     const mine = await signUp();
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }));
     ok(await srv.post(`/api/registrations/${mine.code}/cancel`, { phone4: mine.phone4 }), 200);

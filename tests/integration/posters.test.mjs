@@ -86,7 +86,7 @@ describe('posters of a township', () => {
             for (const name of [divisions.get(COUNTY), divisions.get(TOWNSHIP), divisions.get(v)])
                 assert.ok(t.includes(name.replace(/\s+/g, '')), `page ${i + 1}: ${name} not in ${t}`);
             assert.ok(t.includes(`sg.example.cn/s/${v}`), `page ${i + 1}: link`);
-            assert.ok(t.includes('扫码报名') && t.includes('记下确认码') && t.includes('等通知'), `page ${i + 1}: steps`);
+            assert.ok(t.includes('扫码报名') && t.includes('记下报名号') && t.includes('等通知'), `page ${i + 1}: steps`);
             assert.ok(t.includes('2027年春节后'), `page ${i + 1}: campaign name`);
             assert.ok(t.includes('2027年1月1日至3月31日'), `page ${i + 1}: campaign dates`);
         });

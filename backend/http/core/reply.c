@@ -25,7 +25,7 @@ static const struct {
     {"idno_chars", "身份证号应为17位数字加最后一位数字或X"},
     {"idno_date", "身份证号里的出生日期不对，请核对"},
     {"idno_future", "身份证号里的出生日期晚于今天，请核对"},
-    {"idno_check", "身份证号有误（校验位不对），请逐位核对"},
+    {"idno_check", "身份证号最后一位不对，请再核对一遍"},
     {"phone_format", "手机号应为11位，以1开头"},
     {"unknown_village", "找不到这个村，请扫描本村的二维码"},
     {"unknown_city", "请选择目的地城市"},
@@ -38,6 +38,7 @@ static const struct {
     {"too_many_companions", "同行人最多9人"},
     {"consent_required", "请阅读并勾选同意个人信息使用说明"},
     {"duplicate_in_request", "同一个身份证号填了两次"},
+    {"phone4_format", "请填写手机号的最后4位数字"},
     /* request-level errors */
     {"bad_json", "提交的内容格式不对，请刷新页面后重试"},
     {"too_large", "提交的内容太大"},
@@ -85,7 +86,7 @@ static const struct {
     {"vehicle_closed", "这辆车已发车或已取消，不能再签到"},
     /* attempt limits and idempotency */
     {"rate_limited", "操作太频繁了，请过几分钟再试"},
-    {"too_many_attempts", "尝试的次数太多了，请1小时后再试，或请村里的工作人员帮忙查询"},
+    {"too_many_attempts", "试的次数太多了，请过一段时间再试。急用请找本村的工作人员帮忙查询"},
     {"idempotency_mismatch", "这个请求编号已经用于另一份报名，请刷新页面后重新提交"},
     {"login_busy", "正在登录的人太多，请稍后再试"},
     {"busy", "正在生成的文件太多，请过几秒再试"},
@@ -104,7 +105,30 @@ static const struct {
     {"unknown_employer", "找不到这家企业，请先登记企业"},
     {"unknown_job", "找不到这个岗位"},
     {"job_closed", "这个岗位已截止招聘，不能推送"},
+    {"wechat_off", "没有配置微信公众号，请用相机扫码"},
+    {"wechat_unavailable", "微信接口暂时连不上，请用相机扫码"},
 };
+
+/* "required" said for a choice: what to choose (the sign-up page shows these under its chips). */
+static const struct {
+    const char *field, *message;
+} required_choices[] = {
+    {"required:poverty", "请选择是不是脱贫人口"},       {"required:dest_city", "请选择要去的省份和城市"},
+    {"required:job_confirmed", "请选择工作找好了没有"}, {"required:depart_date", "请选择哪天出发"},
+    {"required:flex_days", "请选择可以提前或推后几天"}, {"required:mode", "请选择想坐什么车"},
+};
+
+/* The message for code of field ("companions[2].poverty" is a poverty). */
+static const char *field_message(const char *field, const char *code)
+{
+    const char *dot = strrchr(field, '.'), *base = dot != NULL ? dot + 1 : field;
+    if (strcmp(code, "required") != 0)
+        return sg_message(code);
+    for (size_t i = 0; i != sizeof(required_choices) / sizeof(required_choices[0]); ++i)
+        if (strcmp(required_choices[i].field + sizeof("required:") - 1, base) == 0)
+            return required_choices[i].message;
+    return sg_message(code);
+}
 
 const char *sg_message(const char *code)
 {
@@ -145,6 +169,8 @@ static const char *reason(int status)
         return "Too Many Requests";
     case 401:
         return "Unauthorized";
+    case 502:
+        return "Bad Gateway";
     case 503:
         return "Service Unavailable";
     case 504:
@@ -212,7 +238,7 @@ void sg_reply_invalid(h2o_req_t *req, const struct sg_field_errors *errs)
     cJSON *fields = cJSON_AddObjectToObject(err, "fields");
     for (size_t i = 0; i != errs->n; ++i)
         if (cJSON_GetObjectItemCaseSensitive(fields, errs->e[i].field) == NULL)
-            cJSON_AddStringToObject(fields, errs->e[i].field, sg_message(errs->e[i].code));
+            cJSON_AddStringToObject(fields, errs->e[i].field, field_message(errs->e[i].field, errs->e[i].code));
     sg_reply_json(req, 422, root);
 }
 

@@ -110,6 +110,7 @@ void sg_http_routes(h2o_hostconf_t *hostconf, struct sg_app *app)
     add_filters(sg_handler_add(hostconf, "/api/logout", app, sg_on_logout), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/me", app, sg_on_me), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/audit", app, sg_on_audit), api_headers);
+    add_filters(sg_handler_add(hostconf, "/api/wechat/jssdk", app, sg_on_wechat_jssdk), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/stats/stream", app, sg_on_stats_stream), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/stats", app, sg_on_stats), api_headers);
     add_filters(sg_handler_add(hostconf, "/api/returns", app, sg_on_returns), api_headers);

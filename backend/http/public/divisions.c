@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/divisions/{code}[?children=1], GET /api/destinations and GET /api/campaign:
- * the data the server loaded at start, as JSON. No store access. */
+/* GET /api/divisions/{code}[?children=1][?q=TEXT], GET /api/destinations and GET
+ * /api/campaign: the data the server loaded at start, as JSON. No store access. */
 #include <string.h>
 #include "http/core/json.h"
 #include "http/core/routes.h"
@@ -27,6 +27,51 @@ static cJSON *json_children(const struct sg_divisions *ds, const struct sg_divis
     return children;
 }
 
+#define SEARCH_MAX 30
+
+/* One village found by a search, named from below d down: "民生街道 官桥村委会". */
+static cJSON *json_found(const struct sg_division *v, const struct sg_division *county,
+                         const struct sg_division *township, const struct sg_division *d)
+{
+    char where[256];
+    cJSON *item = cJSON_CreateObject();
+    snprintf(where, sizeof(where), "%s%s%s", county != NULL && d->len < county->len ? county->name : "",
+             county != NULL && d->len < county->len ? " " : "", township != NULL ? township->name : "");
+    cJSON_AddStringToObject(item, "code", v->code);
+    cJSON_AddStringToObject(item, "name", v->name);
+    cJSON_AddStringToObject(item, "where", where);
+    return item;
+}
+
+/* The villages under d whose name, or whose township's or county's, holds q (UTF-8
+ * bytes), in code order, at most SEARCH_MAX; "more": true when there were more. */
+static cJSON *json_search(const struct sg_divisions *ds, const struct sg_division *d, const char *q)
+{
+    cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "villages");
+    const struct sg_division *county = NULL, *township = NULL;
+    size_t begin, end, n = 0;
+    bool more = false;
+    if (q[0] != '\0' && sg_divisions_range(ds, d->code, &begin, &end) == 0)
+        for (size_t i = begin; i != end && !more; ++i) {
+            const struct sg_division *c = sg_divisions_at(ds, i);
+            if (c->level == SG_LEVEL_COUNTY)
+                county = c;
+            else if (c->level == SG_LEVEL_TOWNSHIP)
+                township = c;
+            if (c->level != SG_LEVEL_VILLAGE)
+                continue;
+            if (strstr(c->name, q) == NULL && (township == NULL || strstr(township->name, q) == NULL) &&
+                (county == NULL || d->len >= county->len || strstr(county->name, q) == NULL))
+                continue;
+            if (n++ == SEARCH_MAX)
+                more = true;
+            else
+                cJSON_AddItemToArray(list, json_found(c, county, township, d));
+        }
+    cJSON_AddBoolToObject(root, "more", more);
+    return root;
+}
+
 int sg_on_division(h2o_handler_t *self, h2o_req_t *req)
 {
     struct sg_app *app = sg_handler_app(self);
@@ -39,6 +84,11 @@ int sg_on_division(h2o_handler_t *self, h2o_req_t *req)
         d = sg_divisions_find(app->divisions, path.base + sizeof(prefix) - 1, path.len - (sizeof(prefix) - 1));
     if (d == NULL) {
         sg_reply_error(req, 404, "not_found", NULL);
+        return 0;
+    }
+    const char *q = sg_query_param(req, "q");
+    if (q != NULL) { /* staff choosing a village by name */
+        sg_reply_json(req, 200, json_search(app->divisions, d, q));
         return 0;
     }
     cJSON *o = sg_json_division(app->divisions, d);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The worker's pages: GET /s/{village}, the sign-up page a village's QR code opens (one
  * static page for every village: it reads the village from its own URL; unknown villages
- * get 404), and GET /status, where a worker looks up or cancels a sign-up. Headers
- * (CSP, caching) and gzip come from the filters in routes.c. */
+ * get 404 with a page that helps to the right one), and GET /status, where a worker looks up or cancels a sign-up.
+ * Headers (CSP, caching) and gzip come from the filters in routes.c. */
 #include <string.h>
 #include "service/app.h"
 #include "http/core/reply.h"
@@ -10,11 +10,12 @@
 #include "http/core/routes.h"
 #include "http/public/public.h"
 
-static void send_page(h2o_req_t *req, const struct sg_app *app, const char *file)
+static void send_page(h2o_req_t *req, const struct sg_app *app, int status, const char *file)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", app->site_dir, file);
-    if (h2o_file_send(req, 200, "OK", path, h2o_iovec_init(H2O_STRLIT("text/html; charset=utf-8")), 0) != 0)
+    if (h2o_file_send(req, status, status == 200 ? "OK" : "Not Found", path,
+                      h2o_iovec_init(H2O_STRLIT("text/html; charset=utf-8")), 0) != 0)
         h2o_send_error_404(req, "Not Found", "page missing\n", 0);
 }
 
@@ -29,11 +30,10 @@ int sg_on_signup_page(h2o_handler_t *self, h2o_req_t *req)
     const struct sg_division *v = NULL;
     if (path.len > prefixlen)
         v = sg_divisions_find(app->divisions, path.base + prefixlen, path.len - prefixlen);
-    if (v == NULL || v->level != SG_LEVEL_VILLAGE) {
-        h2o_send_error_404(req, "Not Found", "找不到这个村的报名页面，请扫描本村张贴的二维码。\n", 0);
-        return 0;
-    }
-    send_page(req, app, "s/index.html");
+    /* a wrong or old QR code: a page (404) that says so, gives the way to the right
+     * village by name and whom to ask */
+    send_page(req, app, v == NULL || v->level != SG_LEVEL_VILLAGE ? 404 : 200,
+              v == NULL || v->level != SG_LEVEL_VILLAGE ? "s/notfound.html" : "s/index.html");
     return 0;
 }
 
@@ -46,6 +46,6 @@ int sg_on_status_page(h2o_handler_t *self, h2o_req_t *req)
         return -1; /* not this page: h2o answers 404 */
     if (!sg_method_is(req, "GET") && !sg_method_is(req, "HEAD"))
         return sg_reply_method_not_allowed(req, "GET, HEAD");
-    send_page(req, app, "status/index.html");
+    send_page(req, app, 200, "status/index.html");
     return 0;
 }

@@ -1,22 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/registrations/{code}?phone4=NNNN: a worker looks the sign-up up, masked, with
  * the vehicle, seats and pickup stop once assigned. A wrong phone4 answers exactly like
- * an unknown code. */
+ * an unknown code. POST /api/registrations/lookup {"id_number","phone4"}: the same
+ * answer for a worker who lost the code, found through the ID number's uniqueness key in
+ * the active campaign; any wrong pair is one 404 (never whether the ID number is
+ * registered). Both are under the same attempt limits (proof.c): per client address
+ * (SG_LIMIT_LOOKUP) and per code or per ID number (SG_LIMIT_CODE, its keyed hash, whether
+ * registered or not), counted before anything is read. */
 #include <string.h>
 #include "domain/code.h"
 #include "domain/err.h"
+#include "domain/idno.h"
 #include "http/core/pending.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/registrations/registrations.h"
 #include "store/store.h"
 #include "store/transport.h"
+#include <sodium.h>
 
 struct get_pending {
     struct sg_pending super;
     struct sg_proof_attempt proof;
     char phone4[5];
-    cJSON *json; /* the registration, waiting for its vehicle */
+    char hash[SG_STORE_HASH_HEX]; /* a lookup by ID number: its keyed hash, else "" */
+    cJSON *json;                  /* the registration, waiting for its vehicle */
     size_t npeople;
     unsigned seat;
     char code[SG_CODE_LEN + 1];
@@ -110,7 +118,7 @@ Exit:
 static void read_registration(struct sg_pending *super)
 {
     struct get_pending *p = (struct get_pending *)super;
-    int ret = sg_store_registration_get(super->app->store, p->proof.code, on_found, p);
+    int ret = sg_store_registration_get(super->app->store, p->proof.subject, on_found, p);
     if (ret != 0) {
         sg_reply_store_error(super->req, ret);
         sg_pending_free(p);
@@ -128,5 +136,64 @@ int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest
     struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
     memcpy(p->phone4, phone4, 5);
     sg__proof_begin(&p->proof, &p->super, code, read_registration);
+    return 0;
+}
+
+/* ---- by ID number ------------------------------------------------------------------------ */
+
+/* Counted: now find the ID number's sign-up in the active campaign. */
+static void read_by_idno(struct sg_pending *super)
+{
+    struct get_pending *p = (struct get_pending *)super;
+    const struct sg_campaign *c = sg_app_active_campaign(super->app);
+    int ret;
+    if (c == NULL) {
+        sg_reply_error(super->req, 404, "not_found", NULL);
+        sg_pending_free(p);
+    } else if ((ret = sg_store_registration_get_by_idno(super->app->store, c->id, p->hash, on_found, p)) != 0) {
+        sg_reply_store_error(super->req, ret);
+        sg_pending_free(p);
+    }
+}
+
+/* typed without its spaces (people copy a number in groups: "450102 19900101 1231"), cut to out's size. */
+static void drop_spaces(const char *typed, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; typed != NULL && *typed != '\0' && n + 1 < size; ++typed)
+        if (*typed != ' ')
+            out[n++] = *typed;
+    out[n] = '\0';
+}
+
+int sg__registration_lookup_by_idno(h2o_req_t *req, struct sg_app *app)
+{
+    char number[24];
+    struct sg_field_errors errs = {0};
+    struct sg_idno id;
+    cJSON *root = sg_json_body_or_reply(req, SG_BODY_SMALL);
+    if (root == NULL)
+        return 0;
+    const char *typed = sg_json_string(root, "id_number", NULL, &errs),
+               *phone4 = sg_json_string(root, "phone4", NULL, &errs);
+    drop_spaces(typed, number, sizeof(number));
+    int r = sg_idno_validate(number, sg_app_today(app), &id);
+    if (r != 0)
+        sg_field_errors_add(&errs, "id_number", sg_registration_idno_code(r));
+    if (phone4 == NULL || strlen(phone4) != 4 || strspn(phone4, "0123456789") != 4)
+        sg_field_errors_add(&errs, "phone4", phone4 == NULL || phone4[0] == '\0' ? "required" : "phone4_format");
+    if (errs.n != 0) {
+        sg_reply_invalid(req, &errs);
+        cJSON_Delete(root);
+        return 0;
+    }
+    struct get_pending *p = sg_pending_new(req, app, sizeof(*p));
+    memcpy(p->phone4, phone4, 5);
+    cJSON_Delete(root);
+    sg_store_idno_hash(app->store, id.number, p->hash);
+    sodium_memzero(&id, sizeof(id));
+    char subject[sizeof(p->proof.subject)];
+    snprintf(subject, sizeof(subject), "id-%s", p->hash);
+    sg__proof_begin(&p->proof, &p->super, subject, read_by_idno);
     return 0;
 }

@@ -3,7 +3,9 @@
  * without spaces) and the last 4 digits of the phone, compared in constant time; and the
  * attempt limits around it (docs/security.md): every attempt is counted per client
  * address and per code before it is checked, so parallel guesses cannot pass a limit;
- * a right proof gives the code's attempt back. */
+ * a right proof forgives the wrong ones before it (they were the worker's own typing:
+ * only someone who knows the pair gets a right one). */
+#include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 #include "domain/code.h"
@@ -44,15 +46,15 @@ static void on_counted(void *data, int status, size_t which, unsigned retry_afte
     sg_pending_free(a->p);
 }
 
-void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *code,
+void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *subject,
                      void (*next)(struct sg_pending *p))
 {
     a->p = p;
     a->next = next;
     sg_client_address(p->req, a->address);
-    memcpy(a->code, code, sizeof(a->code));
+    snprintf(a->subject, sizeof(a->subject), "%s", subject);
     a->limits[0] = sg_limit_of(p->app, SG_LIMIT_LOOKUP, a->address);
-    a->limits[1] = sg_limit_of(p->app, SG_LIMIT_CODE, a->code);
+    a->limits[1] = sg_limit_of(p->app, SG_LIMIT_CODE, a->subject);
     int ret = sg_store_limit_take(p->app->store, a->limits, 2, on_counted, a);
     if (ret != 0) {
         sg_reply_store_error(p->req, ret);
@@ -63,5 +65,5 @@ void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const cha
 void sg__proof_right(struct sg_proof_attempt *a)
 {
     if (a->limits[1].count != 0)
-        sg_store_limit_give(a->p->app->store, &a->limits[1], 1);
+        sg_store_limit_forgive(a->p->app->store, &a->limits[1], 1);
 }

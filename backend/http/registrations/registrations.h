@@ -21,6 +21,8 @@ int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv
 int sg__registration_signup(h2o_req_t *req, struct sg_app *app); /* signup.c */
 /** GET {code}?phone4 (lookup.c): rest is the {code} part as typed. */
 int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen);
+/** POST /api/registrations/lookup {"id_number","phone4"} (lookup.c): a worker who lost the code. */
+int sg__registration_lookup_by_idno(h2o_req_t *req, struct sg_app *app);
 /** POST {code}/cancel by the worker (cancel.c): typed is the {code} part. */
 int sg__registration_cancel(h2o_req_t *req, struct sg_app *app, const char *typed, size_t len);
 int sg_on_staff_list(h2o_req_t *req, struct sg_app *app);                     /* staff_list.c */
@@ -45,22 +47,22 @@ void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res
 void sg_reply_duplicate(h2o_req_t *req, int person);
 
 /* proof.c */
-/** A worker's attempt to prove a code (lookup, cancel): counted before it is checked. */
+/** A worker's attempt to prove a code (lookup, cancel) or an ID number: counted before it is checked. */
 struct sg_proof_attempt {
     struct sg_pending *p; /* the request's pending state, which holds this */
     void (*next)(struct sg_pending *p);
     char address[48];
-    char code[SG_CODE_LEN + 1];
+    char subject[40]; /* what is proved: a normalized code, or "id-" and the ID number's keyed hash */
     struct sg_limit limits[2]; /* per client address, per code */
 };
 /**
- * Count the attempt on code (normalized) from req's client: then next(p) on the loop; or
- * answer 429 (rate_limited for the address, too_many_attempts for the code) or the store's
- * error and sg_pending_free(p). a lives in p.
+ * Count the attempt on subject (a normalized code, or "id-<hash>": at most 39 bytes) from
+ * req's client: then next(p) on the loop; or answer 429 (rate_limited for the address,
+ * too_many_attempts for the subject) or the store's error and sg_pending_free(p). a lives in p.
  */
-void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *code,
+void sg__proof_begin(struct sg_proof_attempt *a, struct sg_pending *p, const char *subject,
                      void (*next)(struct sg_pending *p));
-/** The proof was right: the code's counter gets the attempt back (only wrong ones add up). */
+/** The proof was right: the subject's counter is forgotten (only wrong proofs in a row add up). */
 void sg__proof_right(struct sg_proof_attempt *a);
 /** The typed code (len bytes, any case) normalized into code, when phone4 is 4 digits too: 0 or SG_EINVAL. */
 int sg__registration_code(const char *typed, size_t len, const char *phone4, char code[SG_CODE_LEN + 1]);

@@ -82,5 +82,8 @@ int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req)
     }
     if (path.base[baselen] != '/')
         return -1;
+    if (h2o_memis(path.base + baselen, path.len - baselen, H2O_STRLIT("/lookup")))
+        return sg_method_is(req, "POST") ? sg__registration_lookup_by_idno(req, app)
+                                         : sg_reply_method_not_allowed(req, "POST");
     return on_one(req, app, path.base + baselen + 1, path.len - baselen - 1);
 }

@@ -263,8 +263,9 @@ static void on_filings(void *data, int status, const struct sg_filing *f, size_t
         cJSON_AddStringToObject(root, "campaign", p->campaign->id);
         cJSON_AddItemToObject(root, "next_due", json_due(&p->due));
         cJSON_AddStringToObject(root, "scope", p->base.session.scope);
+        /* cities file; the region receives their reports (its staff are told who filed, not "not filed") */
         bool files =
-            strlen(p->base.session.scope) <= 4 && sg_role_may((enum sg_role)p->base.session.role, SG_ACT_REPORT);
+            strlen(p->base.session.scope) == 4 && sg_role_may((enum sg_role)p->base.session.role, SG_ACT_REPORT);
         for (size_t i = 0; files && p->due.date.y != 0 && i != n; ++i)
             if (strcmp(f[i].scope, p->base.session.scope) == 0 && sg_date_cmp(f[i].due.date, p->due.date) == 0 &&
                 f[i].due.before_min == p->due.before_min) {

@@ -138,6 +138,8 @@ static void answer_unknown(struct login *l)
         h2o_timeout_init(loop, &unknown_wait, sg_pwhash_typical_ms());
         unknown_wait_ready = true;
     }
+    /* the wait follows the checks' time: entries already waiting move with it, in order */
+    unknown_wait.timeout = sg_pwhash_typical_ms();
     l->wait.cb = on_waited;
     h2o_timeout_link(loop, &unknown_wait, &l->wait);
 }

@@ -87,9 +87,10 @@ const struct sg_campaign *sg_campaign_param_or_reply(struct sg_staff_req *p);
 void sg__staff_audit_as(struct sg_app *app, const char *user, const char *address, const char *action,
                         const char *target, const char *detail, unsigned window_s);
 
-int sg_on_login(h2o_handler_t *self, h2o_req_t *req);  /* login.c: POST /api/login */
-int sg_on_logout(h2o_handler_t *self, h2o_req_t *req); /* login.c: POST /api/logout */
-int sg_on_me(h2o_handler_t *self, h2o_req_t *req);     /* login.c: GET /api/me */
-int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);  /* audit.c: GET /api/audit */
+int sg_on_login(h2o_handler_t *self, h2o_req_t *req);        /* login.c: POST /api/login */
+int sg_on_logout(h2o_handler_t *self, h2o_req_t *req);       /* login.c: POST /api/logout */
+int sg_on_me(h2o_handler_t *self, h2o_req_t *req);           /* login.c: GET /api/me */
+int sg_on_audit(h2o_handler_t *self, h2o_req_t *req);        /* audit.c: GET /api/audit */
+int sg_on_wechat_jssdk(h2o_handler_t *self, h2o_req_t *req); /* wechat.c: GET /api/wechat/jssdk */
 
 #endif

@@ -222,12 +222,15 @@ static void list(struct sg_staff_req *base)
     h2o_req_t *req = base->super.req;
     const char *scope = sg_query_param(req, "scope");
     const struct sg_campaign *c = sg_app_campaign(base->super.app, sg_query_param(req, "campaign"));
+    /* ?boarding=1: the escort picks the vehicle to check people into: any staff of the
+     * scope may, as they may open its boarding list (boarding.c) */
+    enum sg_action act = sg_query_param(req, "boarding") != NULL ? SG_ACT_VIEW : SG_ACT_TRANSPORT;
     if (scope == NULL)
         scope = base->session.scope;
     int ret = -1;
     if (c == NULL)
         sg_reply_error(req, 404, "unknown_campaign", "campaign");
-    else if (sg_staff_allow_or_reply(base, scope, SG_ACT_TRANSPORT) &&
+    else if (sg_staff_allow_or_reply(base, scope, act) &&
              (ret = sg_store_vehicle_list(base->super.app->store, c->id, scope, on_list, base)) != 0)
         sg_reply_store_error(req, ret);
     if (ret != 0)

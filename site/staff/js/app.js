@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The staff app: login, then one view at a time chosen by the URL hash
 // (#/dashboard[/scope], #/registrations?…, #/registration/CODE, #/entry, #/returns, #/audit,
-// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID]). /staff/?next=PATH goes on to
+// #/vehicles, #/vehicle/ID|new, #/matching, #/boarding[/ID], #/report?scope=&until=). /staff/?next=PATH goes on to
 // PATH once logged in (a scanned check-in link opened without a session comes back to itself).
 import { ApiError, get, post, setCsrf } from './api.js';
 import { showAudit } from './audit.js';
@@ -13,6 +13,7 @@ import { showMatching } from './matching.js';
 import { nextFromHere } from './next.js';
 import { showJobs } from './jobs.js';
 import { showGroups, showMessages, showPush } from './push.js';
+import { mayReport, showReport } from './report.js';
 import { showReturns } from './returns.js';
 import { showNewVehicle, showVehicle, showVehicles } from './vehicles.js';
 
@@ -39,6 +40,7 @@ async function loadMe() {
         $('who-name').textContent = `${me.division?.name || me.scope} · ${me.role_label} · ${me.user}`;
         $('tab-audit').hidden = !me.permissions.includes('audit');
         for (const id of ['tab-vehicles', 'tab-matching']) $(id).hidden = !me.permissions.includes('transport');
+        $('tab-report').hidden = !mayReport(me);
         today = today || (await get('/api/stats?scope=' + me.scope).catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
     }
     return me;
@@ -90,6 +92,7 @@ async function route() {
         else if (parts[0] === 'push') await showPush(view, me);
         else if (parts[0] === 'messages') await showMessages(view, me);
         else if (parts[0] === 'groups') await showGroups(view, me);
+        else if (parts[0] === 'report') await showReport(view, me, params(qs), today);
         else showDashboard(view, me, parts[1] || me.scope, () => {});
     } catch (e) {
         if (e instanceof ApiError && e.status === 401) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The escort's boarding view on a phone: who is still missing (with big call buttons, and
 // a 签到 button for someone who cannot show the QR code) and who has boarded, refreshed
-// every few seconds while open. Scanning a worker's check-in QR opens
-// /staff/checkin.html#token, which links back here. Any staff of the vehicle's scope.
+// every few seconds while open. 扫码签到 opens the scanning loop (/staff/checkin.html#scan:
+// the camera, one code after another), which links back here. Without a vehicle, the
+// escort picks it by plate or train number and date. Any staff of the vehicle's scope.
 import { get, post } from './api.js';
 import { fill, h, num } from './dom.js';
 import { rememberBoarding } from './escort.js';
@@ -10,15 +11,12 @@ import { groupSeats } from './seat.js';
 
 const EVERY_MS = 5000;
 let timer = null;
-let stream = null;
 let generation = 0; // a refresh of a view left meanwhile schedules nothing
 
 export function stopBoarding() {
     clearTimeout(timer);
     timer = null;
     generation++;
-    stream?.getTracks().forEach((t) => t.stop());
-    stream = null;
 }
 
 const seats = (v, g) => groupSeats(v.carriage_size || 0, g.seat, g.people.length);
@@ -51,33 +49,6 @@ function boardedItem(v, g) {
     return h('li', { class: 'pax boarded' }, h('span', { class: 'ok' }, '✓ '), names(g), h('span', { class: 'muted' }, ` ${seats(v, g)}`));
 }
 
-/** Scan with the camera where the browser can read QR codes itself (Chrome on Android). */
-async function scan(box) {
-    if (!('BarcodeDetector' in window) || !navigator.mediaDevices?.getUserMedia) {
-        fill(box, h('p', { class: 'notice' }, '这个浏览器不能直接扫码。请用微信“扫一扫”或手机相机扫描务工人员的签到二维码：没有登录时会先请您登录，登录后自动签到。拿不出二维码的，在下面名单里点“签到”。'));
-        return;
-    }
-    const video = h('video', { class: 'scan', playsinline: true, muted: true });
-    fill(box, video, h('p', { class: 'hint' }, '把务工人员手机上的签到二维码对准方框'));
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    video.srcObject = stream;
-    await video.play();
-    const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-    const look = async () => {
-        if (!stream) return;
-        const [code] = await detector.detect(video).catch(() => []);
-        let url = null;
-        try {
-            url = code && new URL(code.rawValue, location.href);
-        } catch {
-            url = null; // not a link: keep looking
-        }
-        if (url && url.origin === location.origin && url.pathname === '/staff/checkin.html') location.href = url.href;
-        else setTimeout(look, 300);
-    };
-    look();
-}
-
 async function refresh(view, id) {
     const r = await get(`/api/vehicles/${encodeURIComponent(id)}/boarding`);
     const v = r.vehicle;
@@ -96,22 +67,57 @@ async function refresh(view, id) {
     fill(view.querySelector('.board-boarded'), h('h2', {}, `已上车（${nb}人）`), nb ? h('ul', { class: 'pax-list' }, r.boarded.map((g) => boardedItem(v, g))) : h('p', { class: 'muted' }, '还没有人签到。'));
 }
 
+const STATUS = { planned: '未发车', boarding: '正在上车', departed: '已发车', arrived: '已到达', cancelled: '已取消' };
+
+/** "2027-02-03" in China as days from today: 今天, 明天, or the date. */
+function dayName(date, today) {
+    const days = Math.round((Date.parse(date) - Date.parse(today)) / 86400000);
+    const [, m, d] = date.split('-').map(Number);
+    return `${m}月${d}日${days === 0 ? '（今天）' : days === 1 ? '（明天）' : days === -1 ? '（昨天）' : ''}`;
+}
+
+/**
+ * The vehicles the escort may board (GET /api/vehicles?boarding=1), by day from today on,
+ * found by plate or train number (or destination) as it is typed; a tap opens the list.
+ */
+async function showVehiclePicker(view, me) {
+    const today = (await get('/api/campaign').catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
+    const all = (await get(`/api/vehicles?boarding=1&scope=${encodeURIComponent(me.scope)}`)).vehicles.filter((v) => v.status !== 'cancelled');
+    const search = h('input', { type: 'search', placeholder: '车牌号或车次，如 桂A12345、Z123', 'aria-label': '车牌号或车次', autocomplete: 'off' });
+    const past = h('input', { type: 'checkbox' });
+    const list = h('div', { class: 'vehicle-picks' });
+    const show = () => {
+        const q = search.value.trim().toUpperCase();
+        const vs = all
+            .filter((v) => past.checked || v.depart_date >= today)
+            .filter((v) => !q || `${v.number} ${v.dest_city_name} ${v.id}`.toUpperCase().includes(q))
+            .sort((a, b) => (a.depart_date + a.depart_time).localeCompare(b.depart_date + b.depart_time) || a.number.localeCompare(b.number));
+        const days = [...new Set(vs.map((v) => v.depart_date))];
+        fill(list, vs.length ? days.map((d) => h('section', {}, h('h2', {}, dayName(d, today)),
+            h('ul', { class: 'picks vehicles-picks' }, vs.filter((v) => v.depart_date === d).map((v) => h('li', {}, h('a', { class: 'pick', href: `#/boarding/${v.id}` },
+                h('b', { class: 'plate' }, `${v.type_label} ${v.number || `${v.id}号车（车牌待定）`}`),
+                h('span', {}, ` ${[v.depart_time, `开往${v.dest_city_name}`].filter(Boolean).join(' ')}`),
+                h('span', { class: 'muted' }, ` · ${[v.stops[0]?.name, `${v.used}人`, STATUS[v.status] || v.status].filter(Boolean).join(' · ')}`))))))) : h('p', { class: 'muted' }, q ? `没有找到“${search.value.trim()}”。请核对车牌号或车次，或问组织方。` : '今天以后没有要上车的车辆。'));
+    };
+    search.addEventListener('input', show);
+    past.addEventListener('change', show);
+    fill(view, h('h1', {}, '上车签到'), h('div', { class: 'card' },
+        h('label', { class: 'field' }, h('span', { class: 'field-label' }, '选择您带的车'), search),
+        h('label', { class: 'check' }, past, ' 也显示已经过去的日子'),
+        list));
+    show();
+}
+
 export async function showBoarding(view, me, id) {
     stopBoarding();
     if (!id) {
-        const form = h('form', { class: 'card inline', onsubmit: (ev) => {
-            ev.preventDefault();
-            location.hash = `#/boarding/${ev.target.elements.id.value.trim()}`;
-        } }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, '车辆编号（组织方告知）'), h('input', { name: 'id', inputmode: 'numeric', required: true })), h('button', { type: 'submit', class: 'primary' }, '打开上车名单'));
-        fill(view, h('h1', {}, '上车签到'), form);
+        await showVehiclePicker(view, me);
         return;
     }
-    const scanBox = h('div', { class: 'scanbox' });
     fill(view,
         h('div', { class: 'board-head' }, h('p', { class: 'muted' }, '正在读取…')),
         h('p', { class: 'notice board-note', role: 'status' }),
-        h('div', { class: 'actions scan-row' }, h('button', { type: 'button', class: 'primary wide scan-button', onclick: () => scan(scanBox).catch((e) => fill(scanBox, h('p', { class: 'error' }, `打不开相机：${e.message}`))) }, '扫码签到')),
-        scanBox,
+        h('div', { class: 'actions scan-row' }, h('a', { class: 'button primary wide scan-button', href: '/staff/checkin.html#scan' }, '扫码签到（连续扫）')),
         h('div', { class: 'card board-missing' }),
         h('div', { class: 'card board-boarded' }),
         me.permissions.includes('transport') ? h('a', { href: `#/vehicle/${id}`, class: 'back' }, '← 车辆方案') : null);

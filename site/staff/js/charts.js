@@ -1,44 +1,96 @@
 // SPDX-License-Identifier: MIT
-// Two small hand-made SVG charts: horizontal bars (destinations) and columns (departure
-// dates). Sizes come from the viewBox, so they scale with the page.
-const NS = 'http://www.w3.org/2000/svg';
+// The dashboard's charts, drawn by Apache ECharts (site/vendor/echarts, a custom build of
+// bar charts with the SVG renderer), fetched on the first draw only: horizontal bars
+// (destinations: whole names, never clipped; each bar with its value) and columns
+// (departure dates: labels that ECharts thins out rather than overlaps; values on the
+// columns, hidden where they would run into each other). A chart keeps its element and its
+// ECharts instance across the live updates: each update is one setOption.
+import { h } from './dom.js';
 
-function s(tag, attrs, text) {
-    const el = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-    if (text !== undefined) el.textContent = text;
-    return el;
+const BLUE = '#1d5fa8';
+const INK = '#1f2933';
+const FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+let lib = null;
+const charts = new Map(); // key -> {el, chart}
+
+function load() {
+    lib ??= import('/vendor/echarts/echarts.min.js').catch((e) => {
+        lib = null; // a failed fetch is tried again at the next update
+        throw e;
+    });
+    return lib;
 }
 
-/** rows: [{label, value}]; the largest first is the caller's choice. */
-export function bars(rows, { title = '', unit = '人' } = {}) {
-    const rowH = 30, labelW = 96, width = 380, valueW = 64;
-    const max = Math.max(1, ...rows.map((r) => r.value));
-    const svg = s('svg', { viewBox: `0 0 ${width} ${Math.max(1, rows.length) * rowH + 4}`, role: 'img', 'aria-label': title, class: 'chart' });
-    rows.forEach((r, i) => {
-        const y = i * rowH + 2, w = ((width - labelW - valueW) * r.value) / max;
-        svg.append(s('text', { x: labelW - 8, y: y + 19, 'text-anchor': 'end', class: 'lbl' }, r.label));
-        svg.append(s('rect', { x: labelW, y: y + 4, width: Math.max(2, w), height: rowH - 10, rx: 3, class: 'bar' }));
-        svg.append(s('text', { x: labelW + Math.max(2, w) + 6, y: y + 19, class: 'val' }, `${r.value.toLocaleString('zh-CN')}${unit}`));
-    });
-    if (!rows.length) svg.append(s('text', { x: 10, y: 20, class: 'lbl' }, '暂无数据'));
-    return svg;
+addEventListener('resize', () => charts.forEach((c) => c.chart && draw(c)));
+
+const num = (n) => Number(n || 0).toLocaleString('zh-CN');
+
+function barsOption(rows, unit) {
+    return {
+        animation: false,
+        textStyle: { fontFamily: FONT },
+        grid: { left: 4, right: 16, top: 4, bottom: 4, containLabel: true },
+        xAxis: { type: 'value', show: false, max: (v) => v.max * 1.25 || 1 }, // room for the value after the longest bar
+        yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisTick: { show: false }, axisLine: { lineStyle: { color: '#d9dee3' } }, axisLabel: { color: INK, fontSize: 14 } },
+        series: [{ type: 'bar', data: rows.map((r) => r.value), barMaxWidth: 22, itemStyle: { color: BLUE, borderRadius: [0, 3, 3, 0] }, label: { show: true, position: 'right', color: INK, fontSize: 13, formatter: (p) => `${num(p.value)}${unit}` } }],
+    };
 }
 
-/** cols: [{label, value}] in order (dates). */
-export function columns(cols, { title = '', highlight = '' } = {}) {
-    const width = 380, height = 180, base = 150, top = 22;
-    const max = Math.max(1, ...cols.map((c) => c.value));
-    const step = cols.length ? Math.min(48, (width - 20) / cols.length) : 48;
-    const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
-    svg.append(s('line', { x1: 10, y1: base, x2: width - 10, y2: base, class: 'axis' }));
-    const labelEvery = Math.ceil(cols.length / 7);
-    cols.forEach((c, i) => {
-        const x = 10 + i * step, h = ((base - top) * c.value) / max;
-        svg.append(s('rect', { x: x + step * 0.15, y: base - h, width: step * 0.7, height: Math.max(1, h), rx: 2, class: c.label === highlight ? 'bar hi' : 'bar' }));
-        if (cols.length <= 10 || c.value === max) svg.append(s('text', { x: x + step / 2, y: base - h - 5, 'text-anchor': 'middle', class: 'val' }, c.value.toLocaleString('zh-CN')));
-        if (i % labelEvery === 0) svg.append(s('text', { x: x + step / 2, y: base + 18, 'text-anchor': 'middle', class: 'lbl' }, c.short || c.label));
-    });
-    if (!cols.length) svg.append(s('text', { x: 10, y: 40, class: 'lbl' }, '暂无数据'));
-    return svg;
+/**
+ * Columns for width px: a date label every kd-th column and a value every kv-th where they
+ * would not fit on each (a phone shows 45 days in 300 px), so that every label reads.
+ */
+function columnsOption(cols, width) {
+    const per = Math.max(1, (width - 70) / Math.max(1, cols.length)); // px a column gets
+    const digits = Math.max(1, ...cols.map((c) => num(c.value).length));
+    const kd = Math.ceil(58 / per), kv = Math.ceil((digits * 7.5 + 6) / per);
+    return {
+        animation: false,
+        textStyle: { fontFamily: FONT },
+        grid: { left: 8, right: 30, top: 24, bottom: 4, containLabel: true }, // right: half a date label past the last column
+        xAxis: { type: 'category', data: cols.map((c) => c.short || c.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: '#aab4be' } }, axisLabel: { color: INK, fontSize: 13, hideOverlap: true, interval: kd - 1 } },
+        // no scale labels: the values stand on the columns (and never run into a scale's digits)
+        yAxis: { type: 'value', splitNumber: 3, minInterval: 1, axisLabel: { show: false }, splitLine: { lineStyle: { color: '#eef0f2' } } },
+        series: [{ type: 'bar', data: cols.map((c) => c.value), barMaxWidth: 36, itemStyle: { color: BLUE, borderRadius: [2, 2, 0, 0] }, label: { show: true, position: 'top', color: INK, fontSize: 12, formatter: (p) => (p.dataIndex % kv === 0 ? num(p.value) : '') }, labelLayout: { hideOverlap: true } }],
+    };
+}
+
+function draw(c) {
+    c.chart.resize();
+    c.chart.setOption(c.kind === 'bars' ? barsOption(c.rows, c.unit) : columnsOption(c.rows, c.el.clientWidth), true);
+    c.el.dataset.drawn = String(Date.now());
+}
+
+/**
+ * The chart named key (kept across updates), drawn into a box of the given height (CSS
+ * px) once ECharts has loaded; rows: [{label, value}]. kind: 'bars' or 'columns'.
+ */
+export function chart(key, kind, rows, { title = '', unit = '人', height } = {}) {
+    let c = charts.get(key);
+    if (!c) {
+        c = { el: h('div', { class: `chart chart-${kind}`, role: 'img' }), chart: null };
+        charts.set(key, c);
+    }
+    c.el.setAttribute('aria-label', `${title}：${rows.map((r) => `${r.label} ${num(r.value)}${unit}`).join('，') || '暂无数据'}`);
+    c.el.style.height = `${height ?? (kind === 'bars' ? Math.max(1, rows.length) * 34 + 12 : 260)}px`;
+    c.el.classList.toggle('empty', !rows.length);
+    c.el.dataset.empty = rows.length ? '' : '暂无数据';
+    Object.assign(c, { kind, rows, unit });
+    load()
+        .then((echarts) => {
+            if (!c.el.isConnected) return;
+            if (!c.chart || c.chart.isDisposed()) c.chart = echarts.init(c.el, null, { renderer: 'svg' });
+            draw(c);
+        })
+        .catch(() => {
+            c.el.dataset.empty = '图表没有加载（网络不好），数字见上面的表格';
+            c.el.classList.add('empty');
+        });
+    return c.el;
+}
+
+/** Forget every chart (leaving the dashboard). */
+export function disposeCharts() {
+    charts.forEach((c) => c.chart?.dispose());
+    charts.clear();
 }

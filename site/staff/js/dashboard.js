@@ -2,24 +2,28 @@
 // The dashboard of a scope: totals, today's sign-ups, children with their return figures,
 // destinations and departure dates. Live: an EventSource on /api/stats/stream; the
 // browser reconnects by itself when the stream ends or the network drops.
-import { bars, columns } from './charts.js';
+import { chart, disposeCharts } from './charts.js';
 import { fill, h, num, shortDate } from './dom.js';
+import { division } from './places.js';
+import { mayReport } from './report.js';
 
 const LEVEL_CHILD = { province: '市', city: '县（市、区）', county: '乡镇（街道）', township: '村（社区）' };
 let source = null;
-let due = null; // the reporting deadline line, read once per dashboard
+let dueBox = null; // the reporting deadline line: filled as soon as the schedule is read, kept across updates
+let postersBox = null; // the posters card, kept across updates
 
 function dueLine(s) {
     if (!s.next_due) return h('p', { class: 'muted' }, '统计表：本活动没有待报送的期次');
     const [y, m, d] = s.next_due.date.split('-').map(Number);
     const filed = s.filed === null ? '' : s.filed ? '（本期已报送）' : '（本期尚未报送）';
-    return h('p', { class: s.filed === false ? 'due late' : 'due' }, h('a', { href: '/staff/report.html' }, '统计表'),
+    return h('p', { class: s.filed === false ? 'due late' : 'due' }, h('a', { href: '#/report' }, '统计表'),
         `：下次报送 ${y}年${m}月${d}日 ${s.next_due.before}前${filed}`);
 }
 
 export function stopDashboard() {
     if (source) source.close();
     source = null;
+    disposeCharts();
 }
 
 function card(label, value, note, cls = '') {
@@ -27,9 +31,9 @@ function card(label, value, note, cls = '') {
 }
 
 function returnsCell(r) {
-    if (!r.villages) return [h('td', { class: 'muted' }, '未填'), h('td'), h('td'), h('td')];
+    if (!r.villages) return [h('td', { class: 'n muted' }, '未填'), h('td', { class: 'n' }), h('td', { class: 'n' }), h('td')];
     const flag = r.flagged ? h('span', { class: 'flag', title: '返乡 + 未返乡 ≠ 外出' }, `⚠ ${r.flagged}个村不一致`) : h('span', { class: 'ok' }, '✓ 一致');
-    return [h('td', {}, num(r.outbound)), h('td', {}, num(r.returned)), h('td', {}, num(r.not_returned)), h('td', {}, flag)];
+    return [h('td', { class: 'n' }, num(r.outbound)), h('td', { class: 'n' }, num(r.returned)), h('td', { class: 'n' }, num(r.not_returned)), h('td', {}, flag)];
 }
 
 function totals(st) {
@@ -52,7 +56,7 @@ function childrenTable(st, onOpen) {
         h(
             'tr',
             { class: c.returns.flagged ? 'row-warn' : '' },
-            h('td', {}, st.scope.level === 'township' ? c.name : h('a', { href: `#/dashboard/${c.code}`, onclick: () => onOpen(c.code) }, c.name)),
+            h('td', {}, h('a', { class: 'row-link', href: `#/dashboard/${c.code}`, onclick: () => onOpen(c.code) }, c.name)),
             h('td', { class: 'n' }, num(c.people)),
             h('td', { class: 'n' }, c.today ? h('b', {}, `+${num(c.today)}`) : '0'),
             h('td', { class: 'n' }, num(c.poverty)),
@@ -66,8 +70,8 @@ function childrenTable(st, onOpen) {
         h('h2', {}, `各${LEVEL_CHILD[st.scope.level] || '下级'}`),
         h(
             'div',
-            { class: 'scroll' },
-            h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['名称', '报名人数', '今日', '脱贫', '50岁+', '外出', '返乡', '未返乡', '核对'].map((t) => h('th', {}, t)))), h('tbody', {}, rows)),
+            { class: 'scroll wide' },
+            h('table', { class: 'grid children' }, h('thead', {}, h('tr', {}, [['名称'], ['报名人数', 1], ['今日', 1], ['脱贫', 1], ['50岁+', 1], ['外出', 1], ['返乡', 1], ['未返乡', 1], ['核对']].map(([t, n]) => h('th', { class: n ? 'n' : null }, t)))), h('tbody', {}, rows)),
         ),
     );
 }
@@ -79,10 +83,34 @@ function charts(st) {
     return h(
         'div',
         { class: 'charts' },
-        h('div', { class: 'card' }, h('h2', {}, '去往哪个省'), bars(provinces.map((p) => ({ label: p.name || p.code, value: p.people })), { title: '按目的地省份' })),
-        h('div', { class: 'card' }, h('h2', {}, '去往哪个城市（前10）'), bars(cities.map((c) => ({ label: c.name || c.code, value: c.people })), { title: '按目的地城市' })),
-        h('div', { class: 'card span2' }, h('h2', {}, '哪天出发'), columns(dates, { title: '按出发日期' })),
+        h('div', { class: 'card' }, h('h2', {}, '去往哪个省'), chart('province', 'bars', provinces.map((p) => ({ label: p.name || p.code, value: p.people })), { title: '按目的地省份' })),
+        h('div', { class: 'card' }, h('h2', {}, '去往哪个城市（前10）'), chart('city', 'bars', cities.map((c) => ({ label: c.name || c.code, value: c.people })), { title: '按目的地城市' })),
+        h('div', { class: 'card span2' }, h('h2', {}, '哪天出发'), chart('dates', 'columns', dates, { title: '按出发日期' })),
     );
+}
+
+/** Posters and label sheets of a scope: at once for a county and below, else of a county chosen by name. */
+function posters(me) {
+    const links = h('p', { class: 'actions poster-links' });
+    const show = (code, name) => fill(links, code
+        ? [h('a', { class: 'button secondary', href: `/api/posters.pdf?scope=${code}`, download: '' }, `${name}各村报名海报（PDF，每村一页）`),
+            h('a', { class: 'button secondary', href: `/api/posters.pdf?scope=${code}&layout=labels`, download: '' }, `${name}各村二维码标签纸（PDF）`)]
+        : h('span', { class: 'muted' }, '先选一个县（市、区）'));
+    const box = h('div', { class: 'card posters' }, h('h2', {}, '打印报名海报'), h('p', { class: 'muted' }, '每个村一张二维码海报，贴在村里；务工人员扫码报名。'));
+    if (me.scope.length >= 6) {
+        show(me.scope, me.division?.name || '');
+        box.append(links);
+        return box;
+    }
+    const sel = h('select', { 'aria-label': '县（市、区）', onchange: () => show(sel.value, sel.selectedOptions[0]?.textContent || '') }, h('option', { value: '' }, '选择县（市、区）'));
+    (async () => {
+        const top = await division(me.scope);
+        const cities = me.scope.length === 2 ? await Promise.all(top.children.map((c) => division(c.code))) : [top];
+        sel.append(...cities.map((c) => h('optgroup', { label: c.name }, c.children.map((x) => h('option', { value: x.code }, x.name)))));
+    })().catch(() => {});
+    show('', '');
+    box.append(h('label', { class: 'field' }, h('span', { class: 'field-label' }, '县（市、区）'), sel), links);
+    return box;
 }
 
 function render(view, st, me, status, onOpen) {
@@ -91,10 +119,11 @@ function render(view, st, me, status, onOpen) {
     fill(
         view,
         h('div', { class: 'head-row' }, h('h1', {}, `${st.scope.name} · 报名概况`), status, crumbs),
-        due,
+        dueBox,
         totals(st),
         childrenTable(st, onOpen),
         charts(st),
+        postersBox,
     );
 }
 
@@ -102,14 +131,17 @@ function render(view, st, me, status, onOpen) {
 export function showDashboard(view, me, scope, onOpen) {
     stopDashboard();
     const status = h('span', { class: 'live wait', id: 'live' }, '正在连接…');
+    dueBox = h('div', { class: 'due-box' });
+    postersBox = posters(me);
     fill(view, h('p', { class: 'muted' }, '正在读取数据…'));
-    due = null;
-    fetch('/api/report/schedule', { credentials: 'same-origin' })
-        .then((r) => (r.ok ? r.json() : null))
-        .then((s) => {
-            if (s) due = dueLine(s);
-        })
-        .catch(() => {});
+    // the deadline line goes in as soon as it is read, not at the next figures
+    if (mayReport(me))
+        fetch('/api/report/schedule', { credentials: 'same-origin' })
+            .then((r) => (r.ok ? r.json() : null))
+            .then((s) => {
+                if (s) fill(dueBox, dueLine(s));
+            })
+            .catch(() => {});
     const es = new EventSource(`/api/stats/stream?scope=${encodeURIComponent(scope)}`);
     source = es;
     es.addEventListener('stats', (ev) => {

@@ -42,3 +42,11 @@ export function localTime(iso) {
     const p = (n) => String(n).padStart(2, '0');
     return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
+
+/** ISO time -> local 2026年12月5日 02:30 */
+export function cnTime(iso) {
+    const t = new Date(iso);
+    if (Number.isNaN(t.getTime())) return iso || '';
+    const p = (n) => String(n).padStart(2, '0');
+    return `${t.getFullYear()}年${t.getMonth() + 1}月${t.getDate()}日 ${p(t.getHours())}:${p(t.getMinutes())}`;
+}

@@ -22,7 +22,7 @@ function select(name, options, value) {
     return h('select', { name }, options.map(([v, t]) => h('option', { value: v, selected: v === value }, t)));
 }
 
-const POVERTY = [['none', '否'], ['alleviated', '是（脱贫人口）'], ['monitored', '是（防止返贫监测对象）']];
+const POVERTY = [['', '请选择'], ['none', '否'], ['alleviated', '是（脱贫人口）'], ['monitored', '是（防止返贫监测对象）']];
 const MODES = [['any', '都可以'], ['bus', '专车（大巴）'], ['train', '专列（火车）'], ['flight', '专机（飞机）']];
 
 function personFields(prefix, p, isWorker) {
@@ -30,7 +30,8 @@ function personFields(prefix, p, isWorker) {
         field('姓名', h('input', { name: `${prefix}name`, value: p.name || '', autocomplete: 'off' }), `${prefix}name`),
         field('身份证号', h('input', { name: `${prefix}id_number`, value: p.id_number || '', inputmode: 'text', maxlength: 18, autocomplete: 'off' }), `${prefix}id_number`, p.id_masked ? '不改就保留原号码；要改请对照身份证填写完整号码' : ''),
         field(isWorker ? '手机号（没有手机可不填，以后无法自己查询）' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? '不改就保留原号码；要改请填写完整号码' : ''),
-        field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || 'none'), `${prefix}poverty`),
+        // no default: a guessed 否 undercounts the report's column 6; ask for everyone
+        field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || ''), `${prefix}poverty`),
     ];
 }
 
@@ -48,7 +49,7 @@ function rules(campaign, initial, today) {
  * Render the form into el. initial: a registration item (edit) or null (new entry).
  * submit(body) sends it and resolves with the server's answer; done(answer) follows.
  */
-export async function registrationForm(el, { village, initial, today, get, submit, done, submitLabel }) {
+export async function registrationForm(el, { village, initial, today, get, submit, done, submitLabel, before = () => true, staffError = () => false, lead = null }) {
     const [provinces, campaign] = await Promise.all([loadDestinations(get), get('/api/campaign').catch(() => null)]);
     const item = initial || {};
     const ctx = rules(campaign, initial, today);
@@ -75,12 +76,14 @@ export async function registrationForm(el, { village, initial, today, get, submi
     const form = h(
         'form',
         { class: 'regform', novalidate: true },
-        h('fieldset', { class: 'person' }, h('legend', {}, '务工人员'), personFields('', initial ? worker : {}, true)),
-        companionsBox,
-        h('button', { type: 'button', class: 'secondary', onclick: () => (nCompanions < 9 ? addCompanion() : null) }, '＋ 添加同行人'),
-        h(
+        h('div', { class: 'col' },
+            lead,
+            h('fieldset', { class: 'person' }, h('legend', {}, '务工人员'), personFields('', initial ? worker : {}, true)),
+            companionsBox,
+            h('button', { type: 'button', class: 'secondary', onclick: () => (nCompanions < 9 ? addCompanion() : null) }, '＋ 添加同行人')),
+        h('div', { class: 'col' }, h(
             'fieldset',
-            { class: 'person' },
+            { class: 'person trip' },
             h('legend', {}, '去哪里、哪天走'),
             field('目的地省份', provinceSel, 'dest_province'),
             field('目的地城市', citySel, 'dest_city'),
@@ -92,23 +95,37 @@ export async function registrationForm(el, { village, initial, today, get, submi
         ),
         initial ? null : h('label', { class: 'check', 'data-field': 'consent' }, h('input', { type: 'checkbox', name: 'consent' }), ' 已当面告知本人：个人信息只用于本次送工服务', h('span', { class: 'error' })),
         msg,
-        h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '提交'),
+        h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '提交')),
     );
+    // a mark goes as soon as its field is changed (a ticked consent box is no longer red)
+    const unmark = (ev) => {
+        const box = ev.target.closest('[data-field].bad');
+        if (box) mark(form, box.dataset.field, '');
+    };
+    form.addEventListener('change', unmark);
+    form.addEventListener('input', unmark);
     form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         const body = collect(form, village, nCompanions, !!initial);
         const unplaced = checkForm(form, body, ctx);
-        if (unplaced) {
-            msg.textContent = ['有些内容需要修改，请看标红的地方', ...unplaced].join('；');
+        const placeOk = before();
+        if (unplaced || !placeOk) {
+            msg.textContent = ['有些内容需要修改，请看标红的地方', ...(unplaced || [])].join('；');
+            if (placeOk) form.querySelector('.bad')?.scrollIntoView({ block: 'center' });
             return;
         }
         msg.textContent = '';
         form.querySelector('button[type=submit]').disabled = true;
         try {
-            done(await submit(body));
+            done(await submit(body), body);
         } catch (e) {
+            if (staffError(e)) {
+                msg.textContent = '有些内容需要修改，请看标红的地方';
+                return;
+            }
             showErrors(form, e);
             msg.textContent = e.message;
+            form.querySelector('.bad')?.scrollIntoView({ block: 'center' });
         } finally {
             form.querySelector('button[type=submit]').disabled = false;
         }

@@ -4,6 +4,7 @@
 import { api, get, newIdempotencyKey, patch, post } from './api.js';
 import { fill, h, localTime, num } from './dom.js';
 import { registrationForm } from './form.js';
+import { villagePicker } from './village.js';
 
 const STATUS = { registered: '已报名', assigned: '已安排车辆', cancelled: '已取消', boarded: '已上车' };
 const MODE = { any: '都可以', bus: '专车', train: '专列', flight: '专机' };
@@ -65,7 +66,7 @@ export async function showList(view, me, params) {
         fill(
             out,
             h('p', { class: 'muted' }, `共 ${num(r.total)} 份报名`),
-            h('div', { class: 'scroll' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map(row)))),
+            h('div', { class: 'scroll wide' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map(row)))),
             h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go(p.page - 1) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go(p.page + 1) }, '下一页 ›') : null),
         );
     } catch (e) {
@@ -142,24 +143,47 @@ function edit(box, item, today, saved) {
 }
 
 /** Face-to-face entry for a worker without a phone of their own. */
-export async function showEntry(view, me, today, village) {
-    const villages = me.scope.length === 12 ? null : h('input', { name: 'village', placeholder: '村代码（12位）', value: village || '', inputmode: 'numeric', maxlength: 12 });
+export async function showEntry(view, me, today, village, last) {
+    const inVillage = me.scope.length === 12;
+    const picker = inVillage ? null : villagePicker({ scope: me.scope, value: village || '' });
     const box = h('div');
-    const result = h('div');
-    fill(view, h('h1', {}, '当面登记'), h('p', { class: 'muted' }, '为没有智能手机的务工人员登记。系统会记下是谁登记的。'), result, h('div', { class: 'card' }, villages ? h('label', { class: 'field' }, h('span', { class: 'field-label' }, '所在村'), villages) : h('p', {}, `所在村：${me.division?.name}`), box));
+    // the last entry's code, large, at the top of the screen: staff read it out to the person
+    const result = last
+        ? h('div', { class: 'card success entered', role: 'status', tabindex: '-1' },
+              h('h2', {}, `✓ 登记成功（共 ${last.people} 人）`),
+              h('p', {}, '报名号（请告诉本人，让他抄下或拍照）：'),
+              h('p', { class: 'code-big' }, last.code.replace(/^(.{4})(.{4})$/, '$1 $2')),
+              h('p', {}, last.names),
+              h('p', { class: 'actions' }, h('a', { class: 'button secondary', href: `#/registration/${last.code}` }, '查看这份报名'), h('button', { type: 'button', class: 'primary', onclick: () => box.querySelector('input[name="name"]')?.focus() }, '登记下一位')))
+        : null;
+    fill(view, result, h('div', { class: 'head-row' }, h('h1', {}, '当面登记'), h('span', { class: 'muted' }, '为没有智能手机的务工人员登记，系统会记下是谁登记的')), h('div', { class: 'card' }, box));
     // One key for this person: a retry after a lost answer (a bad network at the village
     // office) cannot enter them twice; the next person's form gets a new one.
     const key = newIdempotencyKey();
     await registrationForm(box, {
-        village: me.scope.length === 12 ? me.scope : '',
+        village: inVillage ? me.scope : '',
         today,
         get,
-        submit: (body) => api('POST', '/api/registrations', { ...body, village: villages ? villages.value.trim() : me.scope }, { 'Idempotency-Key': key }),
-        done: (r) => {
-            fill(result, h('div', { class: 'card success' }, h('h2', {}, '登记成功'), h('p', {}, `报名号 `, h('b', { class: 'mono' }, r.code), `，共 ${r.people} 人。请把报名号告诉本人。`), h('a', { href: `#/registration/${r.code}` }, '查看这份报名')));
-            showEntry(view, me, today, villages?.value);
-            view.prepend(result);
+        before: () => {
+            if (!picker || picker.value()) return true;
+            picker.mark(me.scope.length === 9 ? '请先选择村：在村名上点一下' : '请先选择村：输入村名，在下面点一下');
+            picker.el.scrollIntoView({ block: 'center' });
+            return false;
+        },
+        submit: (body) => api('POST', '/api/registrations', { ...body, village: picker ? picker.value() : me.scope }, { 'Idempotency-Key': key }),
+        // the server's words for a worker ("scan your village's QR code") are not for staff
+        staffError: (e) => {
+            if (e.code !== 'unknown_village' || !picker) return false;
+            picker.mark('找不到这个村，请重新输入村名选择');
+            return true;
+        },
+        done: async (r, body) => {
+            const names = [body.name, ...body.companions.map((c) => c.name)].join('、');
+            await showEntry(view, me, today, picker?.value(), { ...r, names });
+            window.scrollTo(0, 0);
+            view.querySelector('.entered')?.focus({ preventScroll: true });
         },
         submitLabel: '提交登记',
+        lead: picker ? picker.el : h('p', { class: 'field' }, `所在村：${me.division?.name}`),
     });
 }

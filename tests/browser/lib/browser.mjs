@@ -24,8 +24,8 @@ const ARGS = [
     '--disable-sync',
 ];
 
-/** A phone-sized browser; close() removes its profile. */
-export async function launch() {
+/** A phone-sized browser (opts: userAgent); close() removes its profile. */
+export async function launch({ userAgent } = {}) {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: tests/run.sh installs Debian's chromium`);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
@@ -38,6 +38,7 @@ export async function launch() {
         hasTouch: true,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
+        ...(userAgent ? { userAgent } : {}),
     });
     context.setDefaultTimeout(15000);
     return {
@@ -82,10 +83,10 @@ export function posts(page, urlPath) {
     return page.sent.filter((r) => r.method === 'POST' && new URL(r.url).pathname === urlPath);
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, { fullPage = true } = {}) {
     fs.mkdirSync(SCREEN_DIR, { recursive: true });
     const file = path.join(SCREEN_DIR, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage });
     return file;
 }
 
@@ -122,6 +123,7 @@ export async function fillForm(page, p, companions = []) {
         await page.fill(`[name="companions[${i}].name"]`, c.name);
         await page.fill(`[name="companions[${i}].id_number"]`, c.id_number);
         if (c.phone) await page.fill(`[name="companions[${i}].phone"]`, c.phone);
+        await chip(page, `companions[${i}].poverty`, c.poverty || '不是');
     }
     await page.check('#f-consent');
 }
@@ -135,4 +137,59 @@ export async function storedCodes(redis) {
     } finally {
         c.close();
     }
+}
+
+/** The two screens every changed page is looked at on: a cheap phone and a staff laptop. */
+export const SIZES = [
+    { name: 'phone', width: 360, height: 740 },
+    { name: 'laptop', width: 1366, height: 768 },
+];
+
+/** A page of its own at size ({width, height}): the phone one touch-enabled like the others. */
+export async function openSized(context, size) {
+    const page = await openPage(context);
+    await page.setViewportSize({ width: size.width, height: size.height });
+    return page;
+}
+
+/** Log into the staff app as user (password: the test accounts' one) and wait for the tabs. */
+export async function staffLogin(page, baseUrl, user, password = 'correct-horse-9', hash = '') {
+    await page.context().clearCookies(); // the pages of one browser share cookies: log in afresh
+    await page.goto(`${baseUrl}/staff/${hash}`);
+    await page.getByLabel('用户名').fill(user);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('nav#tabs').waitFor();
+    page.problems.length = 0; // the login page's own "not logged in yet" (401) is expected
+}
+
+/** The page is no wider than the viewport: nothing to scroll sideways (inner scroll boxes aside). */
+export async function assertNoSideways(page, what) {
+    const w = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: window.innerWidth }));
+    if (Math.max(w.doc, w.body) > w.view) throw new Error(`${what}: the page is ${Math.max(w.doc, w.body)} px wide in a ${w.view} px viewport`);
+}
+
+/** True when the element is wholly inside the viewport now. */
+export async function inViewport(locator) {
+    return locator.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth && r.height > 0;
+    });
+}
+
+/** Pairs of the given elements whose boxes overlap (by more than 1 px each way). */
+export async function overlaps(locator) {
+    const boxes = await locator.evaluateAll((els) =>
+        els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { text: e.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width };
+        }).filter((b) => b.w > 0),
+    );
+    const out = [];
+    for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (Math.min(a.r, b.r) - Math.max(a.l, b.l) > 1 && Math.min(a.b, b.b) - Math.max(a.t, b.t) > 1) out.push(`${a.text} × ${b.text}`);
+        }
+    return out;
 }

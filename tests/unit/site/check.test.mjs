@@ -28,6 +28,18 @@ describe('the messages are the server\'s', () => {
     }
 });
 
+describe('a missing choice says what to choose, as the server does', () => {
+    const src = fs.readFileSync(path.join(REPO, 'backend/http/core/reply.c'), 'utf8');
+    const server = Object.fromEntries([...src.matchAll(/\{"required:([a-z_]+)", "([^"]+)"\}/g)].map((m) => [m[1], m[2]]));
+    test('the same fields and words', () => assert.deepEqual({ ...check.requiredChoices }, server));
+    test('under the chips of a companion too, never the bare 此项必须填写', () => {
+        const errs = check.registration({ companions: [{ name: '黄秀英' }] }, { today: TODAY });
+        for (const f of ['poverty', 'job_confirmed', 'flex_days', 'mode', 'dest_city', 'depart_date', 'companions[0].poverty'])
+            assert.equal(errs[f], check.requiredChoices[f.replace(/^companions\[0\]\./, '')], f);
+        assert.equal(errs.name, '此项必须填写', 'a text field keeps the plain words');
+    });
+});
+
 describe('ID numbers (GB 11643-1999)', () => {
     const ok = withCheck('45010219900101123');
     test('valid, with birth date and sex', () => {

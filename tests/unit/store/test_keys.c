@@ -83,6 +83,7 @@ static void test_formats(void)
     check_key(sg__key_global(&k, &ks, SG__KEY_VEHICLES_NEXT), "sg:{45}:vehicles:next");
     check_key(sg__key_global(&k, &ks, SG__KEY_FUNDING_NEXT), "sg:{45}:funding:next");
     check_key(sg__key_global(&k, &ks, SG__KEY_FILINGS_NEXT), "sg:{45}:filings:next");
+    check_key(sg__key_global(&k, &ks, SG__KEY_WECHAT_TICKET), "sg:{45}:wechat:ticket");
     const char *c = "2027-spring";
     check_key(sg__key_campaign(&k, &ks, c, SG__KEY_BYPLACE), "sg:{45}:2027-spring:byplace");
     check_key(sg__key_campaign(&k, &ks, c, SG__KEY_CANCELLED), "sg:{45}:2027-spring:cancelled");
@@ -142,6 +143,8 @@ static void test_formats(void)
     check_key(sg__key_notify_day(&k, &ks, "2027-01-10"), "sg:{45}:notify:day:2027-01-10");
     check_key(sg__key_notify_told(&k, &ks, "17"), "sg:{45}:notify:told:17");
     check_key(sg__key_notify_reminders(&k, &ks, "2027-01-10"), "sg:{45}:notify:reminders:2027-01-10");
+    check_key(sg__key_limit(&k, &ks, "code", "id-0123456789abcdef0123456789abcdef"),
+              "sg:{45}:limit:code:id-0123456789abcdef0123456789abcdef");
 }
 
 /* n copies of ch. */
@@ -203,6 +206,7 @@ static void test_input_cannot_leave_the_slot(void)
     ASSERT_EQ(slot(sg__key_idem(&k, &ks, "{other}")), slot("{45}"));
     ASSERT_EQ(slot(sg__key_idem(&k, &ks, "}{")), slot("{45}"));
     ASSERT_EQ(slot(sg__key_auditonce(&k, &ks, "u", "export", "{44}")), slot("{45}"));
+    ASSERT_EQ(slot(sg__key_limit(&k, &ks, "login", "{44}")), slot("{45}"));
     /* longer than any bound: cut, never overrun, still in the slot */
     ASSERT_EQ(strlen(sg__key_idem(&k, &ks, huge)), SG__KEY_MAX - 1);
     ASSERT_EQ(slot(k.s), slot("{45}"));
