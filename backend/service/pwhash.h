@@ -25,7 +25,8 @@ void sg_pwhash_stop(void);
  * without calling cb when SG_PWHASH_QUEUE checks are already waiting or running.
  */
 int sg_pwhash_verify(const char *hash, const char *password, sg_pwhash_cb cb, void *data);
-/** How long a check takes now (ms; measured at start, then following the checks made): what an unknown user is made to wait. */
+/** How long a check takes now (ms; measured at start, then following the checks made): what an unknown user is made to
+ * wait. */
 unsigned sg_pwhash_typical_ms(void);
 
 /** Jobs waiting or running, from every loop. */

@@ -66,7 +66,7 @@ enum sg__key_global {
     SG__KEY_NOTIFY_DEAD,    /**< sg:{P}:notify:dead       zset "{scope}:{mid}": messages given up on */
     SG__KEY_NOTIFY_NEXT,    /**< sg:{P}:notify:next       string: the last message id */
     SG__KEY_NOTIFY_OPTOUT,  /**< sg:{P}:notify:optout     set of phone hashes that replied TD */
-    SG__KEY_WECHAT_TICKET, /**< sg:{P}:wechat:ticket  string, TTL: the WeChat JS-SDK jsapi_ticket */
+    SG__KEY_WECHAT_TICKET,  /**< sg:{P}:wechat:ticket  string, TTL: the WeChat JS-SDK jsapi_ticket */
 };
 const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum sg__key_global which);
 
@@ -146,7 +146,6 @@ const char *sg__key_session(struct sg__key *out, const struct sg__keys *ks, cons
 /** sg:{P}:auditonce:{user}:{action}:{target}: an audit entry written lately (63, 31, 63 bytes at most). */
 const char *sg__key_auditonce(struct sg__key *out, const struct sg__keys *ks, const char *user, const char *action,
                               const char *target);
-
 
 /**
  * The name in this layout of old, a key of the layout before version 2 ("sg:" and the

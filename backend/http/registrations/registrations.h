@@ -52,7 +52,7 @@ struct sg_proof_attempt {
     struct sg_pending *p; /* the request's pending state, which holds this */
     void (*next)(struct sg_pending *p);
     char address[48];
-    char subject[40]; /* what is proved: a normalized code, or "id-" and the ID number's keyed hash */
+    char subject[40];          /* what is proved: a normalized code, or "id-" and the ID number's keyed hash */
     struct sg_limit limits[2]; /* per client address, per code */
 };
 /**
