@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Jobs on the worker's pages (issue 17), a module of its own beside signup.js and status.js:
-// on the sign-up form, the registered employers of the chosen city offered by name (free
-// text still allowed; a name picked from the list sends its id) and, for a worker without a
-// confirmed job, "想找工作" with the kind of work wanted; on the status page, the open jobs
-// that fit (GET /api/jobs?for=CODE&phone4=). Every text from the server goes in as text.
+// Jobs on the sign-up form (issue 17), a module of its own that signup.js loads once the
+// worker first touches the form (withJobs): the registered employers of the chosen city
+// offered by name (free text still allowed; a name picked from the list sends its id) and,
+// for a worker without a confirmed job, "想找工作" with the kind of work wanted. (The jobs
+// that fit, on the status page, are in status.js.) Every text from the server goes in as text.
 (function (SG) {
     'use strict';
 
@@ -86,53 +86,6 @@
         b.seek_job = b.job_confirmed === false && !!v.seek_job;
         b.work = b.seek_job ? v.work || '' : '';
         return b;
-    };
-
-    // ---- status page ----------------------------------------------------------------------
-
-    function wage(j) {
-        if (j.wage_min && j.wage_max) return '月薪 ' + j.wage_min + '–' + j.wage_max + ' 元';
-        return j.wage_min ? '月薪 ' + j.wage_min + ' 元起' : '工资面议';
-    }
-
-    function age(j) {
-        if (j.age_min && j.age_max) return j.age_min + '–' + j.age_max + '岁';
-        if (j.age_max) return j.age_max + '岁以下';
-        return j.age_min ? j.age_min + '岁以上' : '年龄不限';
-    }
-
-    function jobCard(j) {
-        var where = (j.city.province || '') + (j.city.name || '') + (j.zone === 'in' ? '（区内）' : '');
-        return el('li', { class: 'job' }, [
-            el('b', { text: j.title + ' · 招' + j.headcount + '人' }),
-            el('div', { class: 'job-employer', text: j.employer_name }),
-            el('div', { text: where + '　' + wage(j) }),
-            el('div', { class: 'hint', text: age(j) + (j.skills ? '　' + j.skills : '') + '　' + SG.dateText(j.closes) + '截止' })
-        ]);
-    }
-
-    /** After a lookup: the open jobs that fit (status.js calls it with the sign-up and its proof). */
-    SG.jobsStatus = function (r, proof) {
-        var old = $('#r-jobs');
-        if (old) old.parentNode.removeChild(old);
-        if (!proof || r.status === 'cancelled') return;
-        var card = el('div', { class: 'card', id: 'r-jobs' }, [el('h2', { text: '适合您的工作' }),
-            el('p', { class: 'hint', text: '正在查找…' })]);
-        var after = $('#r-assignment').parentNode;
-        after.parentNode.insertBefore(card, after.nextSibling);
-        SG.api('GET', '/api/jobs?for=' + encodeURIComponent(proof.code) + '&phone4=' + proof.phone4).then(function (res) {
-            var hint = $('.hint', card);
-            if (res.status !== 200 || !res.json) {
-                hint.textContent = '暂时查不到岗位信息，请稍后再看。';
-                return;
-            }
-            if (!res.json.jobs.length) {
-                hint.textContent = '现在还没有适合您的岗位。有新岗位时，我们会发短信告诉您。';
-                return;
-            }
-            hint.textContent = '按您要去的地方和年龄找的在招岗位。想去的话，请找村干部或县人社部门报名。';
-            card.appendChild(el('ul', { class: 'jobs' }, res.json.jobs.map(jobCard)));
-        });
     };
 
     var form = $('#form');

@@ -11,7 +11,7 @@
     var village = (/^\/s\/(\d{12})\/?$/.exec(location.pathname) || [])[1] || '';
     var DRAFT = 'sg.draft.' + village, DONE = 'sg.done';
     var PREFERRED = ['44', '45', '33', '32', '35']; // Guangdong first, then Guangxi, Zhejiang, Jiangsu, Fujian
-    var form, key, touched = {}, held = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '';
+    var form, key, touched = {}, held = {}, saveTimer = null, provinces = null, wantDest = null, villageName = '', jobsAsked = false;
     var ctx = { today: check.localToday(), starts: '', ends: '' };
 
     function retryLater(fn, tries) {
@@ -198,7 +198,7 @@
             }),
             consent: !!v.consent
         };
-        return SG.jobsBody ? SG.jobsBody(b, v) : b; // jobs.js: employer_id, seek_job, work
+        return SG.jobsBody ? SG.jobsBody(b, v) : b; // jobs.js (withJobs): employer_id, seek_job, work
     }
 
     function saveDraft() {
@@ -349,6 +349,20 @@
         document.head.appendChild(s);
     }
 
+    // jobs.js (employers offered by name, 想找工作) comes with the worker's first touch of the
+    // form, or at once for a draft that holds its fields: the page's first load stays light.
+    // Without it (a lost request) the form works the same, the employer typed freely.
+    function withJobs() {
+        if (jobsAsked) return;
+        jobsAsked = true;
+        var s = el('script', { src: '/assets/jobs.js?v=2' });
+        s.onerror = function () {
+            document.head.removeChild(s);
+            jobsAsked = false;
+        };
+        document.head.appendChild(s);
+    }
+
     function done(res, b) {
         var cityName = destName(b.dest_city);
         var names = [b.name].concat(b.companions.map(function (c) {
@@ -455,6 +469,8 @@
 
     function wire() {
         form.addEventListener('submit', submit);
+        form.addEventListener('focusin', withJobs);
+        form.addEventListener('pointerdown', withJobs);
         form.addEventListener('input', function (ev) {
             if (ev.target.name === 'id_number' || /id_number$/.test(ev.target.name)) showIdHints();
             if (Object.keys(touched).length) refresh();
@@ -463,6 +479,7 @@
         });
         form.addEventListener('change', function (ev) {
             var f = fieldOf(ev.target);
+            withJobs();
             if (ev.target.name === 'province') fillCities(ev.target.value);
             if (f && ev.target.type !== 'text' && ev.target.type !== 'tel') touched[f] = true;
             refresh();
@@ -509,6 +526,7 @@
         var draft = SG.store.get(DRAFT);
         key = draft && draft.key ? draft.key : SG.randomKey();
         writeForm(draft && draft.values ? draft.values : { companions: [], mode: 'any' });
+        if (draft && draft.values && (draft.values.employer || draft.values.job_confirmed || draft.values.seek_job)) withJobs();
         showLast();
         var pending = SG.outbox.pending();
         if (pending && pending.body && pending.body.village === village) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The status page /status: look a sign-up up with its code and the last 4 digits of the
 // phone (GET /api/registrations/{code}?phone4=), see it masked and, once matched, the
-// vehicle; cancel it with the same proof (POST .../cancel). phone4 stays in memory only.
+// vehicle, and the open jobs that fit (GET /api/jobs?for=CODE&phone4=); cancel it with the
+// same proof (POST .../cancel). phone4 stays in memory only.
 (function (SG) {
     'use strict';
 
@@ -83,7 +84,7 @@
         row(dl, '报名时间', timeText(r.created_at));
         if (r.cancelled_at) row(dl, '取消时间', timeText(r.cancelled_at));
         renderAssignment(r.assignment, r.people);
-        if (SG.jobsStatus) SG.jobsStatus(r, current); // jobs.js: the open jobs that fit
+        showJobs(r, current);
         var people = $('#r-people');
         people.textContent = '';
         r.people.forEach(function (p, i) {
@@ -236,6 +237,53 @@
             SG.show($('#result'), false);
             SG.show($('#r-found'), false);
             SG.show($('#lookup'), true);
+        });
+    }
+
+    // ---- the open jobs that fit (issue 17) ------------------------------------------------
+
+    function wage(j) {
+        if (j.wage_min && j.wage_max) return '月薪 ' + j.wage_min + '–' + j.wage_max + ' 元';
+        return j.wage_min ? '月薪 ' + j.wage_min + ' 元起' : '工资面议';
+    }
+
+    function age(j) {
+        if (j.age_min && j.age_max) return j.age_min + '–' + j.age_max + '岁';
+        if (j.age_max) return j.age_max + '岁以下';
+        return j.age_min ? j.age_min + '岁以上' : '年龄不限';
+    }
+
+    function jobCard(j) {
+        var where = (j.city.province || '') + (j.city.name || '') + (j.zone === 'in' ? '（区内）' : '');
+        return el('li', { class: 'job' }, [
+            el('b', { text: j.title + ' · 招' + j.headcount + '人' }),
+            el('div', { class: 'job-employer', text: j.employer_name }),
+            el('div', { text: where + '　' + wage(j) }),
+            el('div', { class: 'hint', text: age(j) + (j.skills ? '　' + j.skills : '') + '　' + SG.dateText(j.closes) + '截止' })
+        ]);
+    }
+
+    // After a lookup: the open jobs that fit (GET /api/jobs?for=CODE&phone4=), under the assignment.
+    function showJobs(r, proof) {
+        var old = $('#r-jobs');
+        if (old) old.parentNode.removeChild(old);
+        if (!proof || r.status === 'cancelled') return;
+        var card = el('div', { class: 'card', id: 'r-jobs' }, [el('h2', { text: '适合您的工作' }),
+            el('p', { class: 'hint', text: '正在查找…' })]);
+        var after = $('#r-assignment').parentNode;
+        after.parentNode.insertBefore(card, after.nextSibling);
+        SG.api('GET', '/api/jobs?for=' + encodeURIComponent(proof.code) + '&phone4=' + proof.phone4).then(function (res) {
+            var hint = $('.hint', card);
+            if (res.status !== 200 || !res.json) {
+                hint.textContent = '暂时查不到岗位信息，请稍后再看。';
+                return;
+            }
+            if (!res.json.jobs.length) {
+                hint.textContent = '现在还没有适合您的岗位。有新岗位时，我们会发短信告诉您。';
+                return;
+            }
+            hint.textContent = '按您要去的地方和年龄找的在招岗位。想去的话，请找村干部或县人社部门报名。';
+            card.appendChild(el('ul', { class: 'jobs' }, res.json.jobs.map(jobCard)));
         });
     }
 

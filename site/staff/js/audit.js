@@ -15,6 +15,8 @@ export const ACTIONS = {
     passenger_move: '调整乘客车辆', passenger_remove: '把乘客移出车辆',
     vehicle_create: '新建车辆', vehicle_edit: '修改车辆方案', boarding_view: '查看上车名单（含完整手机号）',
     checkin: '上车签到', match_accept: '确认编排', user_add: '新增账号', user_disable: '停用账号',
+    employer_create: '新增用工单位', employer_edit: '修改用工单位', job_create: '发布岗位', job_edit: '修改岗位',
+    push: '岗位推送', notify_retry: '重发短信',
 };
 
 const FORMATS = { json: '网页', csv: 'CSV', xlsx: 'Excel', pdf: 'PDF' };
@@ -85,6 +87,13 @@ export function describe(e) {
         return /^\d+$/.test(d) ? `范围 ${d}` : d;
     case 'user_add':
         return ROLES[d] || d;
+    case 'employer_create':
+    case 'employer_edit':
+        return /^[0-9A-Z]{18}$/.test(d) ? `统一社会信用代码 ${d}` : d;
+    case 'push':
+        return (m = /^people (\d+) jobs (\S+) filter /.exec(d)) ? `推送给${m[1]}人，岗位编号 ${m[2].replace(/,/g, '、')}` : d;
+    case 'notify_retry':
+        return /^\d{12}$/.test(d) ? `村 ${d}` : d;
     default:
         return d;
     }

@@ -46,6 +46,9 @@ test('details in words', () => {
         [{ action: 'edit', detail: 'depart_date 2027-02-03 -> 2027-02-20; people[1].poverty -> alleviated; people[2]. removed' }, '出发日期 2027年2月3日 改为 2027年2月20日；同行人1脱贫 改为 脱贫人口；同行人2删除'],
         [{ action: 'edit', detail: 'no change' }, '没有改动'],
         [{ action: 'user_add', detail: 'organiser' }, '组织方'],
+        [{ action: 'push', detail: 'people 312 jobs 3,7 filter {"village":"450102001201"}' }, '推送给312人，岗位编号 3、7'],
+        [{ action: 'employer_create', detail: '91450100MA5KXXXX0X' }, '统一社会信用代码 91450100MA5KXXXX0X'],
+        [{ action: 'notify_retry', detail: '450102001201' }, '村 450102001201'],
     ];
     for (const [e, want] of cases) assert.equal(describe(e), want, JSON.stringify(e));
 });
