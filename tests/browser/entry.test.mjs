@@ -38,6 +38,8 @@ for (const size of SIZES) {
         const page = await openSized(browser.context, size);
         await staffLogin(page, stack.server.url, 'town', undefined, '#/entry');
         await page.getByRole('heading', { name: '当面登记' }).waitFor();
+        // jobs and pushes are the county's and above: no 岗位 tab for a township
+        assert.ok(await page.locator('#tab-jobs').isHidden(), 'no 岗位 tab for a township');
         const form = page.locator('form.regform');
         await form.waitFor();
         // nothing chosen yet: staff words next to the village field, nothing sent

@@ -119,6 +119,7 @@ test('the county office counts a push before sending it, then sends', async () =
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('.stat.today').waitFor();
+    assert.ok(await page.locator('#tab-jobs').isVisible(), 'the 岗位 tab for a county');
     await page.goto(`${srv.url}/staff/#/push`);
     await page.getByText('推送哪些岗位').waitFor();
     await page.getByLabel(/电子厂普工/).check();

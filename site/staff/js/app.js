@@ -41,6 +41,7 @@ async function loadMe() {
         $('tab-audit').hidden = !me.permissions.includes('audit');
         for (const id of ['tab-vehicles', 'tab-matching']) $(id).hidden = !me.permissions.includes('transport');
         $('tab-report').hidden = !mayReport(me);
+        $('tab-jobs').hidden = !me.permissions.includes('jobs');
         today = today || (await get('/api/stats?scope=' + me.scope).catch(() => ({}))).today || new Date().toISOString().slice(0, 10);
     }
     return me;
