@@ -78,6 +78,20 @@ struct sg_match_area sg_match_area_of(const char *code)
     return a;
 }
 
+unsigned sg_match_area_digits(const char *name)
+{
+    return name == NULL                    ? 0
+           : strcmp(name, "county") == 0   ? 6
+           : strcmp(name, "township") == 0 ? 9
+           : strcmp(name, "village") == 0  ? 12
+                                           : 0;
+}
+
+const char *sg_match_area_name(unsigned digits)
+{
+    return digits == 6 ? "county" : digits == 9 ? "township" : digits == 12 ? "village" : "";
+}
+
 /* An item's sort key: (city, day) in hi, village in lo, the item index last. The keys are
  * compared directly (no lookup through the items, no shared state: safe on any thread). */
 struct order_key {

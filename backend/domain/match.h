@@ -44,6 +44,9 @@ struct sg_match_area {
 
 /** The area of a division code (2 to 12 digits); {0, 0} when it is not one. */
 struct sg_match_area sg_match_area_of(const char *code);
+/** A run's pickup-area level by name: "county" 6, "township" 9, "village" 12; 0 for anything else. And back. */
+unsigned sg_match_area_digits(const char *name);
+const char *sg_match_area_name(unsigned digits);
 
 struct sg_match_vehicle {
     uint32_t city;

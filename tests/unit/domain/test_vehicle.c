@@ -290,9 +290,89 @@ static void test_sizes(void)
     ASSERT(has(&e, "train", "capacity_range"));
 }
 
+static void test_min_load(void)
+{
+    long none[SG_VEHICLE_TYPES] = {-1, -1, -1}, bad[SG_VEHICLE_TYPES] = {0, 1001, 151};
+    long some[SG_VEHICLE_TYPES] = {40, 200, -1};
+    uint32_t out[SG_VEHICLE_TYPES];
+    struct sg_field_errors e;
+    struct sg_vehicle_sizes small = {{45, 200, 60}, 100};
+    ASSERT_EQ(sg_vehicle_min_load_validate(none, &sg_vehicle_sizes_default, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 25); /* a bus half full */
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 300);
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 100);
+    ASSERT_EQ(sg_vehicle_min_load_validate(none, &small, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 23);
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 200); /* never above the seats */
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 60);
+    ASSERT_EQ(sg_vehicle_min_load_validate(some, &sg_vehicle_sizes_default, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 40);
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 200);
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 100);
+    ASSERT_EQ(sg_vehicle_min_load_validate(bad, &sg_vehicle_sizes_default, out, &e), SG_EINVAL);
+    ASSERT_EQ(e.n, 3);
+    ASSERT(has(&e, "bus", "min_load_range"));
+    ASSERT(has(&e, "train", "min_load_range"));
+    ASSERT(has(&e, "flight", "min_load_range"));
+}
+
+static void test_areas_and_refusal(void)
+{
+    struct sg_vehicle v;
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    struct sg_match_area a[SG_STOPS_MAX];
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    v.status = SG_VEHICLE_PLANNED;
+    snprintf(v.scope, sizeof(v.scope), "450102");
+    ASSERT_EQ(sg_vehicle_areas(&v, a), 1); /* no stop names a place: the owner's county */
+    ASSERT_EQ(a[0].lo, 450102000000ull);
+    ASSERT(sg_vehicle_serves(&v, "450102001201"));
+    ASSERT(!sg_vehicle_serves(&v, "450103001201"));
+    ASSERT(!sg_vehicle_serves(&v, "450102001")); /* not a village */
+    in.stops[0].serves = "450102001";
+    in.stops[1].serves = "450102002203";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    ASSERT_EQ(sg_vehicle_areas(&v, a), 2);
+    ASSERT(sg_vehicle_serves(&v, "450102001999"));
+    ASSERT(sg_vehicle_serves(&v, "450102002203"));
+    ASSERT(!sg_vehicle_serves(&v, "450102002204")); /* the stops name a township and one village */
+    struct sg_registration r = {.npeople = 3, .dest_city = "4419", .depart_date = {2023, 2, 4}, .flex_days = 1};
+    snprintf(r.village, sizeof(r.village), "450102001201");
+    v.capacity = 50, v.used = 40, v.seat_next = 48, v.nholes = 1;
+    v.holes[0][0] = 5, v.holes[0][1] = 7; /* free: 5-7 and 48-50 */
+    ASSERT_EQ(sg_vehicle_free_run(&v), 3);
+    ASSERT(sg_vehicle_refusal(&v, &r) == NULL);
+    r.npeople = 4;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "no_room");
+    r.npeople = 3;
+    snprintf(r.village, sizeof(r.village), "450102003201");
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "no_stop");
+    r.flex_days = 0;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "not_matching");
+    v.status = SG_VEHICLE_DEPARTED;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "not_open");
+}
+
+static void test_ready_needs_stop_times(void)
+{
+    struct sg_vehicle v;
+    struct sg_field_errors e = {0};
+    struct sg_vehicle_input in = good();
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    v.stops[1].time[0] = '\0'; /* a stop the matcher proposed, place and time to be said */
+    e.n = 0;
+    ASSERT(!sg_vehicle_ready(&v, &e));
+    ASSERT(has(&e, "stops[1].time", "required"));
+    ASSERT_EQ(e.n, 1);
+}
+
 int main(void)
 {
     setup();
+    RUN(test_min_load);
+    RUN(test_areas_and_refusal);
+    RUN(test_ready_needs_stop_times);
     RUN(test_good_plan);
     RUN(test_required_and_ranges);
     RUN(test_capacity_not_below_used);
