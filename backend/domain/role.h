@@ -26,8 +26,9 @@ enum sg_action {
     SG_ACT_AUDIT,       /* read the audit log */
     SG_ACT_USERS,       /* manage accounts */
     SG_ACT_REPORT,      /* file the statistics table (city staff, organisers, admins) */
+    SG_ACT_CALL,        /* call the people of the scope: their full phone numbers, one reveal at a time (logged) */
 };
-#define SG_ACTIONS (SG_ACT_REPORT + 1)
+#define SG_ACTIONS (SG_ACT_CALL + 1)
 
 /** "village", "township", "county", "city", "organiser", "admin". */
 const char *sg_role_name(enum sg_role r);

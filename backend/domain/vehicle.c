@@ -191,8 +191,10 @@ static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *ou
         if (r != 0)
             sg_field_errors_add(errs, field, sg_text_error_code(r));
         snprintf(field, sizeof(field), "stops[%zu].time", i);
-        if (time_normalize(in->stops[i].time, s->time) != 0 || s->time[0] == '\0')
-            sg_field_errors_add(errs, field, in->stops[i].time == NULL ? "required" : "time_format");
+        if (time_normalize(in->stops[i].time, s->time) != 0)
+            sg_field_errors_add(errs, field, "time_format");
+        else if (s->time[0] == '\0')
+            ; /* said later (a stop the matcher proposed): boarding needs it (sg_vehicle_ready) */
         else if (strcmp(s->time, last) < 0)
             sg_field_errors_add(errs, field, "stop_order");
         else
@@ -383,4 +385,43 @@ size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max)
         text = *end == ' ' ? end + 1 : end;
     }
     return n;
+}
+
+int sg_vehicle_filter_init(struct sg_vehicle_filter *f, const char *date, const char *dest_city, const char *type,
+                           const char *status, const char *incomplete, const char *q, const char **bad)
+{
+    memset(f, 0, sizeof(*f));
+    f->type = f->status = -1;
+    *bad = NULL;
+    if (date != NULL && date[0] != '\0' && sg_date_parse(date, &f->depart_date) != 0)
+        *bad = "date";
+    f->has_date = date != NULL && date[0] != '\0';
+    if (dest_city != NULL && dest_city[0] != '\0') {
+        if (strlen(dest_city) != 4 || strspn(dest_city, "0123456789") != 4)
+            *bad = "dest_city";
+        else
+            memcpy(f->dest_city, dest_city, 5);
+    }
+    if (type != NULL && type[0] != '\0' && (f->type = sg_vehicle_type_parse(type)) < 0)
+        *bad = "type";
+    if (status != NULL && status[0] != '\0' && (f->status = sg_vehicle_status_parse(status)) < 0)
+        *bad = "status";
+    f->incomplete = incomplete != NULL && strcmp(incomplete, "1") == 0;
+    if (q != NULL && sg_text_normalize(q, 32, f->q, sizeof(f->q)) != 0)
+        *bad = "q";
+    return *bad == NULL ? 0 : SG_EINVAL;
+}
+
+bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_vehicle *v)
+{
+    struct sg_field_errors errs = {0};
+    if (f->has_date && sg_date_cmp(f->depart_date, v->depart_date) != 0)
+        return false;
+    if (f->dest_city[0] != '\0' && strcmp(f->dest_city, v->dest_city) != 0)
+        return false;
+    if ((f->type >= 0 && f->type != (int)v->type) || (f->status >= 0 && f->status != (int)v->status))
+        return false;
+    if (f->incomplete && (v->status != SG_VEHICLE_PLANNED || sg_vehicle_ready(v, &errs)))
+        return false;
+    return f->q[0] == '\0' || strcmp(f->q, v->id) == 0 || strstr(v->number, f->q) != NULL;
 }

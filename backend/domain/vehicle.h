@@ -138,8 +138,9 @@ struct sg_vehicle_ctx {
 /**
  * Validate and normalize the plan fields of in into out (id, campaign, scope, status and
  * used are left as they are). Required: type, capacity, dest_city, depart_date (inside
- * the window); trains also carriage_size (20-150). Everything else may stay empty while
- * the vehicle is planned (sg_vehicle_ready says what boarding needs). 0, or SG_EINVAL
+ * the window); trains also carriage_size (20-150); every stop a name (its time may wait,
+ * the times given go in order). Everything else may stay empty while the vehicle is
+ * planned (sg_vehicle_ready says what boarding needs). 0, or SG_EINVAL
  * with every bad field in errs (reset first). Codes: required, type_enum, capacity_range,
  * carriage_range, unknown_city, date_format, date_window, time_format, stop_order,
  * too_many, phone_format, chars, too_long, utf8, below_used.
@@ -193,6 +194,24 @@ uint32_t sg_vehicle_free_run(const struct sg_vehicle *v);
  * run holds the group). The same rules as assignment_move.lua.
  */
 const char *sg_vehicle_refusal(const struct sg_vehicle *v, const struct sg_registration *r);
+
+/** Which vehicles a list shows (GET /api/vehicles): every condition set must hold. */
+struct sg_vehicle_filter {
+    bool has_date;
+    struct sg_date depart_date;
+    char dest_city[5]; /* "" any */
+    int type;          /* enum sg_vehicle_type, -1 any */
+    int status;        /* enum sg_vehicle_status, -1 any */
+    bool incomplete;   /* only plans not ready for boarding (sg_vehicle_ready) */
+    char q[40];        /* part of the number (plate, train, flight), or the id; "" any */
+};
+/**
+ * Read the query parameters (each NULL or "" when absent; incomplete "1"). 0, or
+ * SG_EINVAL with the bad parameter's name in *bad.
+ */
+int sg_vehicle_filter_init(struct sg_vehicle_filter *f, const char *date, const char *dest_city, const char *type,
+                           const char *status, const char *incomplete, const char *q, const char **bad);
+bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_vehicle *v);
 
 /** The note the matcher used to write into a proposed vehicle's plan (shown no more once the plan is complete). */
 #define SG_VEHICLE_AUTO_NOTE "自动编排生成，请补全车牌/车次、上车点、司机和带队人"

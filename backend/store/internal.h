@@ -36,6 +36,7 @@ enum sg__script_id {
     SG__SCRIPT_REGISTRATION_GET,
     SG__SCRIPT_OPEN_SWEEP,
     SG__SCRIPT_MIGRATE,
+    SG__SCRIPT_REGISTRATION_MARK,
     SG__SCRIPTS
 };
 
@@ -54,7 +55,7 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__session_create_lua[], sg__session_touch_lua[], sg__page_lua[], sg__edit_lua[], sg__cancel_lua[],
     sg__hgetall_lua[], sg__returns_save_lua[], sg__vehicle_save_lua[], sg__assign_lua[], sg__assignment_release_lua[],
     sg__assignment_move_lua[], sg__checkin_lua[], sg__purge_lua[], sg__returns_until_lua[], sg__audit_once_lua[],
-    sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[];
+    sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[], sg__registration_mark_lua[];
 
 /** The body of every script, by enum sg__script_id (store.c). */
 extern const char *const sg__script_bodies[SG__SCRIPTS];

@@ -8,7 +8,7 @@
 #include "domain/err.h"
 #include "store/internal.h"
 
-#define FIELDS 9 /* per row after the member: as page.lua returns them */
+#define FIELDS 12 /* per row after the member: as page.lua returns them */
 
 struct scan_op {
     struct sg_store *s;
@@ -18,8 +18,9 @@ struct scan_op {
     size_t count;
 };
 
-static const char *const names[FIELDS] = {"code",         "village",      "status",       "created", "data",
-                                          "flag_checked", "cancelled_by", "cancelled_at", "campaign"};
+static const char *const names[FIELDS] = {"code",     "village",    "status", "created",  "data",
+                                          "flag_checked", "cancelled_by", "cancelled_at", "campaign", "assignment",
+                                          "trip",     "notified"};
 
 /* One row from FIELDS replies; 0 when usable. */
 static int read_row(struct sg_store *s, bool decrypt, redisReply **v, struct sg_stored_registration *out)

@@ -30,6 +30,7 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_REGISTRATION_GET] = sg__registration_get_lua,
     [SG__SCRIPT_OPEN_SWEEP] = sg__open_sweep_lua,
     [SG__SCRIPT_MIGRATE] = sg__migrate_lua,
+    [SG__SCRIPT_REGISTRATION_MARK] = sg__registration_mark_lua,
 };
 
 static void script_init(struct sg__script *script, const char *body)

@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test';
 import { REPO, runCli, startStack } from './lib/harness.mjs';
 import { RedisError } from './lib/resp.mjs';
 import { companion, signup, village } from './lib/people.mjs';
-import { addUser, busPlan, login, PASSWORD } from './lib/transport.mjs';
+import { addUser, busPlan, login, PASSWORD, NO_MINIMUM } from './lib/transport.mjs';
 
 const CAMPAIGN = '2027-spring';
 let stack, srv, redis, mon, org, admin, slot45;
@@ -154,9 +154,9 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     const bus = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03' })), 201).json;
     ok(await org.patch(`/api/vehicles/${bus.id}`, { number: '桂A54321' }));
     ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}`));
-    const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false })).json;
+    const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false, min_load: NO_MINIMUM })).json;
     assert.ok(preview.registrations > 0, JSON.stringify(preview));
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true }));
+    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
     const assigned = [];
     for (const x of made) {
         const r = ok(await look(x)).json;
@@ -183,7 +183,7 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     // the vehicle cancelled with people on it: they go back to matching
     ok(await org.patch(`/api/vehicles/${c.vehicle}`, { status: 'cancelled' }));
     assert.equal(ok(await look(c)).json.status, 'registered');
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true }));
+    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
     const cli = runCli(['match', '--campaign', CAMPAIGN, '--scope', '45', '--accept'], srv.env);
     assert.equal(cli.status, 0, cli.stderr);
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 let stack, srv, org, redis;
 const campaign = '2027-spring';
@@ -33,7 +33,7 @@ async function signUp(over = {}) {
     return { code: r.json.code, body };
 }
 
-const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept });
+const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept, min_load: NO_MINIMUM });
 const openMembers = async () => (await redis.call('ZRANGEBYLEX', `sg:{45}:${campaign}:open`, '-', '+')).map(String);
 
 test('a cancel frees the seat, and the cancelled sign-up is never matched again', async () => {
@@ -136,7 +136,7 @@ test('each passenger boards at the stop that serves their village', async () => 
     assert.ok(bad.json.error.fields['stops[0].serves'], bad.text);
     const a = await signUp({ village: '450102001003', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
     const b = await signUp({ village: '450102002201', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
-    assert.equal((await org.post('/api/match', { campaign, scope: '4501', accept: true })).status, 200);
+    assert.equal((await org.post('/api/match', { campaign, scope: '4501', accept: true, min_load: NO_MINIMUM })).status, 200);
     const m = await org.get(`/api/vehicles/${v.json.id}/manifest`);
     assert.equal(m.status, 200, m.text);
     const text = JSON.stringify(m.json);

@@ -2,7 +2,8 @@
 /* POST /api/checkin/{token}: an escort scans a passenger's QR code and marks the group
  * boarded on its vehicle. POST /api/checkin {"code","vehicle"}: the same from the boarding
  * view without a scan (a passenger whose phone is flat). For staff whose scope contains
- * the vehicle's, audited. */
+ * the passenger's village (checked first: 403 and nothing about them otherwise) and the
+ * vehicle's, audited. */
 #include <string.h>
 #include <sodium.h>
 #include "domain/err.h"
@@ -124,7 +125,9 @@ static void on_registration(void *data, int status, const struct sg_stored_regis
     struct checkin_req *p = data;
     h2o_req_t *req = p->base.super.req;
     int ret = -1;
-    if (req != NULL && status == 0 && r->vehicle[0] == '\0') {
+    if (req != NULL && status == 0 && !sg_staff_allow_or_reply(&p->base, r->reg.village, SG_ACT_VIEW)) {
+        /* a passenger of another scope: 403, nothing said about them */
+    } else if (req != NULL && status == 0 && r->vehicle[0] == '\0') {
         sg_reply_error(req, 409, "not_assigned", NULL);
     } else if (req != NULL && status == 0) {
         p->reg = r->reg;

@@ -135,9 +135,13 @@ static void test_stops(void)
     ASSERT(has(&e, "depart_time", "stop_order"));
     in = good();
     in.stops[0].name = "  ";
-    in.stops[1].time = NULL;
+    in.stops[1].time = NULL; /* a stop's time may be said later; boarding needs it */
     ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
     ASSERT(has(&e, "stops[0].name", "required"));
+    ASSERT_EQ(e.n, 1);
+    in.stops[0].name = "民生街道政府门口";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT(!sg_vehicle_ready(&v, &e));
     ASSERT(has(&e, "stops[1].time", "required"));
     in = good();
     in.nstops = SG_STOPS_MAX + 1;
@@ -318,7 +322,7 @@ static void test_min_load(void)
 
 static void test_areas_and_refusal(void)
 {
-    struct sg_vehicle v;
+    struct sg_vehicle v = {0};
     struct sg_field_errors errs;
     struct sg_vehicle_input in = good();
     struct sg_match_area a[SG_STOPS_MAX];
@@ -356,7 +360,7 @@ static void test_areas_and_refusal(void)
 
 static void test_ready_needs_stop_times(void)
 {
-    struct sg_vehicle v;
+    struct sg_vehicle v = {0};
     struct sg_field_errors e = {0};
     struct sg_vehicle_input in = good();
     ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
@@ -367,9 +371,48 @@ static void test_ready_needs_stop_times(void)
     ASSERT_EQ(e.n, 1);
 }
 
+static void test_filter(void)
+{
+    struct sg_vehicle v = {0};
+    struct sg_vehicle_filter f;
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    const char *bad;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    snprintf(v.id, sizeof(v.id), "17");
+    v.status = SG_VEHICLE_PLANNED;
+    ASSERT_EQ(sg_vehicle_filter_init(&f, NULL, NULL, NULL, NULL, NULL, NULL, &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v)); /* nothing asked: all */
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-02-03", "4419", "bus", "planned", "", " A123 ", &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "", "", "17", &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v)); /* the id */
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-02-04", "", "", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "4403", "", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "train", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "boarding", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "", "1", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v)); /* the plan is complete */
+    v.escort_phone[0] = '\0';
+    ASSERT(sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "ship", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "type");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-13-01", "", "", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "date");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "44x9", "", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "dest_city");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "gone", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "status");
+}
+
 int main(void)
 {
     setup();
+    RUN(test_filter);
     RUN(test_min_load);
     RUN(test_areas_and_refusal);
     RUN(test_ready_needs_stop_times);
