@@ -314,9 +314,9 @@ static void on_status(void *data, int status, redisReply *reply)
 /* The refusals of the move, release and mark scripts, as static strings. */
 static const char *why_of(const char *what)
 {
-    static const char *const whys[] = {"no_room", "not_open",     "not_matching", "no_stop",     "not_planned",
-                                       "changed", "not_on_vehicle", "boarded",    "departed",    "not_assigned",
-                                       "not_boarding"};
+    static const char *const whys[] = {"no_room",     "not_open",     "not_matching",   "no_stop",
+                                       "not_planned", "changed",      "not_on_vehicle", "boarded",
+                                       "departed",    "not_assigned", "not_boarding"};
     for (size_t i = 0; i != sizeof(whys) / sizeof(whys[0]); ++i)
         if (strcmp(what, whys[i]) == 0)
             return whys[i];
@@ -329,8 +329,8 @@ static void on_moved(void *data, int status, redisReply *reply)
     struct assign_op *op = data;
     const char *why = NULL, *what = "";
     uint32_t seat = 0;
-    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 ||
-                        reply->element[0]->type != REDIS_REPLY_STRING))
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING))
         status = SG_EIO;
     if (status == 0) {
         what = reply->element[0]->str;

@@ -18,9 +18,9 @@ struct scan_op {
     size_t count;
 };
 
-static const char *const names[FIELDS] = {"code",     "village",    "status", "created",  "data",
-                                          "flag_checked", "cancelled_by", "cancelled_at", "campaign", "assignment",
-                                          "trip",     "notified"};
+static const char *const names[FIELDS] = {"code",     "village",      "status",       "created",
+                                          "data",     "flag_checked", "cancelled_by", "cancelled_at",
+                                          "campaign", "assignment",   "trip",         "notified"};
 
 /* One row from FIELDS replies; 0 when usable. */
 static int read_row(struct sg_store *s, bool decrypt, redisReply **v, struct sg_stored_registration *out)

@@ -25,8 +25,8 @@ struct change_req {
     char code[SG_CODE_LEN + 1];
     char village[SG_DIVISION_CODE_MAX + 1]; /* the record's village, for the audit log */
     char campaign[SG_CAMPAIGN_ID_MAX + 1];
-    char vehicle[16];                       /* the record's vehicle ("" when it has none) */
-    change_then then;                       /* what to do with the record once its village is in scope */
+    char vehicle[16]; /* the record's vehicle ("" when it has none) */
+    change_then then; /* what to do with the record once its village is in scope */
     struct sg_registration reg;
     char detail[DETAIL_MAX];
 };

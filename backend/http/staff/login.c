@@ -34,8 +34,8 @@ static void free_login(struct login *l)
 static cJSON *json_me(const struct sg_app *app, const struct sg_session *s)
 {
     cJSON *obj = cJSON_CreateObject(), *perms = cJSON_CreateArray();
-    static const char *const actions[] = {"view",      "edit",  "export", "export_full",
-                                          "transport", "audit", "users",  "report", "call"};
+    static const char *const actions[] = {"view",  "edit",  "export", "export_full", "transport",
+                                          "audit", "users", "report", "call"};
     const struct sg_division *d = sg_divisions_find(app->divisions, s->scope, strlen(s->scope));
     cJSON_AddStringToObject(obj, "user", s->user);
     cJSON_AddStringToObject(obj, "role", sg_role_name((enum sg_role)s->role));
