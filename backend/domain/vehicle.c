@@ -425,3 +425,11 @@ bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_
         return false;
     return f->q[0] == '\0' || strcmp(f->q, v->id) == 0 || strstr(v->number, f->q) != NULL;
 }
+
+const char *sg_vehicle_notes(const struct sg_vehicle *v)
+{
+    struct sg_field_errors errs = {0};
+    if (strcmp(v->notes, SG_VEHICLE_AUTO_NOTE) == 0 && sg_vehicle_ready(v, &errs))
+        return "";
+    return v->notes;
+}

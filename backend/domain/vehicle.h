@@ -215,5 +215,7 @@ bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_
 
 /** The note the matcher used to write into a proposed vehicle's plan (shown no more once the plan is complete). */
 #define SG_VEHICLE_AUTO_NOTE "自动编排生成，请补全车牌/车次、上车点、司机和带队人"
+/** The plan's notes as documents show them: "" for SG_VEHICLE_AUTO_NOTE once the plan is complete. */
+const char *sg_vehicle_notes(const struct sg_vehicle *v);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/registrations/{code}?phone4=NNNN: a worker looks the sign-up up, masked, with
- * the vehicle, seats and pickup stop once assigned. A wrong phone4 answers exactly like
- * an unknown code. */
+ * the vehicle, the trip's state, seats and pickup stop once assigned. A wrong phone4
+ * answers exactly like an unknown code. */
+#include <stdlib.h>
 #include <string.h>
 #include "domain/code.h"
 #include "domain/err.h"
@@ -16,49 +17,22 @@ struct get_pending {
     struct sg_pending super;
     char phone4[5];
     cJSON *json; /* the registration, waiting for its vehicle */
-    size_t npeople;
-    unsigned seat;
-    char code[SG_CODE_LEN + 1];
-    char village[SG_DIVISION_CODE_MAX + 1]; /* where the group boards (sg_vehicle_stop_for) */
+    struct sg_assigned s;
 };
 
-/* Where the group sits: the vehicle, each person's seat (carriage + seat on a train), the
- * pickup stop serving its village, the escort's phone (the worker needs to call the escort). */
-static cJSON *json_assignment(const struct sg_app *app, const struct get_pending *p, const struct sg_vehicle *v)
+static void get_free(struct get_pending *p)
 {
-    const char *code = p->code;
-    unsigned seat = p->seat;
-    size_t npeople = p->npeople;
-    const struct sg_stop *stop = v->nstops != 0 ? &v->stops[sg_vehicle_stop_for(v, p->village)] : NULL;
+    sg_pending_free(p);
+}
+
+/* The assignment as the worker sees it, with the check-in QR's token and link (the
+ * escort's phone opens it), shown on the status page. */
+static cJSON *json_assignment(const struct sg_app *app, const struct sg_assigned *s, const struct sg_vehicle *v)
+{
     char token[SG_CHECKIN_TOKEN_LEN + 1], url[512];
-    char date[11];
-    cJSON *o = cJSON_CreateObject(), *seats = cJSON_CreateArray();
-    sg_date_format(v->depart_date, date);
-    cJSON_AddStringToObject(o, "vehicle", v->id);
-    cJSON_AddStringToObject(o, "type", sg_vehicle_type_name(v->type));
-    cJSON_AddStringToObject(o, "type_label", sg_vehicle_type_label(v->type));
-    cJSON_AddStringToObject(o, "number", v->number);
-    cJSON_AddStringToObject(o, "status", sg_vehicle_status_name(v->status));
-    for (size_t i = 0; i != npeople; ++i) {
-        uint32_t carriage, s;
-        sg_vehicle_train_seat(v->carriage_size, seat + (uint32_t)i, &carriage, &s);
-        cJSON *x = cJSON_CreateObject();
-        if (v->type == SG_VEHICLE_TRAIN)
-            cJSON_AddNumberToObject(x, "carriage", carriage);
-        cJSON_AddNumberToObject(x, "seat", s);
-        cJSON_AddItemToArray(seats, x);
-    }
-    cJSON_AddItemToObject(o, "seats", seats);
-    cJSON_AddStringToObject(o, "depart_date", date);
-    cJSON_AddStringToObject(o, "depart_time", v->depart_time);
-    cJSON_AddStringToObject(o, "pickup", stop != NULL ? stop->name : "");
-    cJSON_AddStringToObject(o, "pickup_time", stop != NULL ? stop->time : "");
-    cJSON_AddStringToObject(o, "escort_name", v->escort_name);
-    cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
-    /* shown as a QR code on the status page; the escort's phone opens it to check in */
-    sg_store_checkin_token(app->store, code, token);
+    cJSON *o = sg_json_assignment(app, s, v, false), *c = cJSON_AddObjectToObject(o, "checkin");
+    sg_store_checkin_token(app->store, s->code, token);
     snprintf(url, sizeof(url), "%s/staff/checkin.html#%s", app->public_url, token);
-    cJSON *c = cJSON_AddObjectToObject(o, "checkin");
     cJSON_AddStringToObject(c, "token", token);
     cJSON_AddStringToObject(c, "url", url);
     return o;
@@ -72,12 +46,12 @@ static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
         cJSON_Delete(p->json);
     } else if (p->super.req != NULL) {
         if (status == 0)
-            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, p, v));
+            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, &p->s, v));
         sg_reply_json(p->super.req, 200, p->json);
     } else {
         cJSON_Delete(p->json);
     }
-    sg_pending_free(p);
+    get_free(p);
 }
 
 static void on_found(void *data, int status, const struct sg_stored_registration *s)
@@ -89,10 +63,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     /* A wrong phone4 answers exactly like an unknown code. */
     if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
         p->json = sg_json_registration(p->super.app, s, false); /* "assignment": null until a vehicle is found */
-        p->npeople = s->reg.npeople;
-        p->seat = s->seat;
-        memcpy(p->code, s->code, sizeof(p->code));
-        memcpy(p->village, s->reg.village, sizeof(p->village));
+        sg_assigned_of(s, &p->s);
         if (s->vehicle[0] != '\0' && sg_store_vehicle_get(p->super.app->store, s->vehicle, on_vehicle, p) == 0)
             return;
         sg_reply_json(req, 200, p->json);
@@ -101,7 +72,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     else
         sg_reply_store_error(req, status);
 Exit:
-    sg_pending_free(p);
+    get_free(p);
 }
 
 int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest, size_t restlen)
@@ -116,7 +87,7 @@ int sg__registration_lookup(h2o_req_t *req, struct sg_app *app, const char *rest
     memcpy(p->phone4, phone4, 5);
     int ret = sg_store_registration_get(app->store, code, on_found, p);
     if (ret != 0) {
-        sg_pending_free(p);
+        get_free(p);
         sg_reply_store_error(req, ret);
     }
     return 0;
