@@ -178,11 +178,24 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     ok(await org.post(`/api/checkin/${a.token}`, {}));
     ok(await org.get(`/api/vehicles/${a.vehicle}/boarding`));
     ok(await org.get(`/api/vehicles/${a.vehicle}/boarding`)); // audited once in the window
+    // the village's call-back loop and the list of vehicles with its filters and the 调到… choice
+    ok(await org.post(`/api/registrations/${a.code}/notified`, {}));
+    ok(await org.post(`/api/registrations/${a.code}/phone`, { person: 0 }));
+    ok(await org.get(`/api/registrations?scope=45&notified=0`));
+    ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}&dest_city=4419&page=1&per_page=20`));
+    ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}&fits=${c.code}`));
     // an assigned sign-up cancelled: its seat is freed in the same script
     ok(await org.post(`/api/registrations/${b.code}/cancel`, {}));
     // the vehicle cancelled with people on it: they go back to matching
     ok(await org.patch(`/api/vehicles/${c.vehicle}`, { status: 'cancelled' }));
-    assert.equal(ok(await look(c)).json.status, 'registered');
+    // a bus boards (one checked in, one marked as not turning up), departs and arrives: the counters move
+    const [d, e] = [await signUp({ flex_days: 0 }), await signUp({ flex_days: 0 })];
+    for (const x of [d, e]) ok(await org.post(`/api/vehicles/${bus2.id}/passengers`, { code: x.code }));
+    ok(await org.patch(`/api/vehicles/${bus2.id}`, { status: 'boarding' }));
+    ok(await org.post(`/api/checkin/${ok(await look(d)).json.assignment.checkin.token}`, {}));
+    ok(await org.post(`/api/registrations/${e.code}/no-show`, {}));
+    for (const status of ['departed', 'arrived']) ok(await org.patch(`/api/vehicles/${bus2.id}`, { status }));
+    assert.equal(ok(await org.get('/api/stats?scope=45')).json.transport.arrived, 1);
     ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
     const cli = runCli(['match', '--campaign', CAMPAIGN, '--scope', '45', '--accept'], srv.env);
     assert.equal(cli.status, 0, cli.stderr);
