@@ -19,8 +19,8 @@ static const bool may[SG_ROLES][SG_ACTIONS] = {
     /*               view  edit  export full  transport audit users report call */
     /* village   */ {true, true, true, false, false, false, false, false, true},
     /* township  */ {true, true, true, false, false, false, false, false, true},
-    /* county    */ {true, true, true, false, false, false, false, false, false},
-    /* city      */ {true, true, true, false, false, false, false, true, false},
+    /* county    */ {true, true, true, false, false, false, false, false, true},
+    /* city      */ {true, true, true, false, false, false, false, true, true},
     /* organiser */ {true, true, true, true, true, false, false, true, true},
     /* admin     */ {true, true, true, true, true, true, true, true, true},
 };

@@ -3,7 +3,7 @@
  * who is still missing (and who was marked as not turning up), for staff whose scope
  * contains the vehicle's, audited. The missing passengers' phone numbers are shown in
  * full (the escort calls them: a masked number has no call button), but only those of
- * passengers in the user's own scope and only to roles that may call people
+ * passengers in the user's own scope, and only to roles that may call people
  * (SG_ACT_CALL); every other number is masked. */
 #include <string.h>
 #include "domain/err.h"
