@@ -107,7 +107,8 @@ function accepted(r) {
             h('h2', {}, '编排已确认'),
             h('p', {}, `已安排 ${num(r.assigned)} 份报名，共 ${num(r.assigned_people)} 人。`),
             h('p', { class: 'muted sizes-used' }, sizesUsed(r)),
-            r.created.length ? h('p', {}, `新建了 ${num(r.created.length)} 辆车（方案待补全：车牌/车次、上车点的地点和时间、司机、带队人），`, h('a', { href: '#/vehicles?incomplete=1' }, '去补全')) : h('p', {}, '没有新建车辆。'),
+            r.created.length ? h('p', {}, `新建了 ${num(r.created.length)} 辆车（方案待补全：车牌/车次、上车点的地点和时间、司机、带队人）：`,
+                r.created.slice(0, 20).map((id) => [' ', h('a', { href: `#/vehicle/${id}` }, `${id}号车`)]), r.created.length > 20 ? ' ……' : '', ' ', h('a', { href: '#/vehicles?incomplete=1' }, '去补全')) : h('p', {}, '没有新建车辆。'),
             r.skipped_count ? h('p', { class: 'flag' }, `${r.skipped_count} 份报名在编排期间被取消或已被安排，已跳过：${r.skipped.join('、')}`) : null,
             h('a', { class: 'button primary', href: '#/vehicles' }, '去车辆列表')),
         r.people_unplaced ? [h('h2', {}, `安排不了的人（${num(r.people_unplaced)} 人）`), unplacedBox(r)] : null);

@@ -8,7 +8,7 @@ import { get, patch, post } from './api.js';
 import { fill, h, localTime, num, shortDate } from './dom.js';
 import { registrationForm } from './form.js';
 
-const STATUS = { registered: '已报名', assigned: '已安排车辆', cancelled: '已取消', untold: '已安排、未通知' };
+const STATUS = { registered: '已报名', assigned: '已安排车辆', cancelled: '已取消', untold: '待通知' }; // untold: assigned, not told yet
 const TRIP = { assigned: '已安排', boarded: '已上车', departed: '已发车', arrived: '已到达', no_show: '未上车' };
 /** Checked in, or the vehicle left: the record stays as it travelled (the server refuses 409 boarded / departed). */
 const locked = (a) => !!a && (['boarded', 'departed', 'arrived'].includes(a.trip) || ['departed', 'arrived'].includes(a.status));
@@ -20,15 +20,13 @@ function tripLine(a) {
         h('div', { class: 'sub' }, `${a.pickup ? `上车：${a.pickup} ${a.pickup_time || ''} · ` : ''}座位 ${seats} · ${TRIP[a.trip] || a.trip}`)];
 }
 
-/** 拨打: reveal one person's number (POST …/phone, logged each time) and call it. */
+/** 拨打: reveal one person's number (POST …/phone, logged each time) as a link that calls it. */
 function callButton(code, person, name) {
     const b = h('button', { type: 'button', class: 'call small', onclick: async () => {
         b.disabled = true;
         try {
             const r = await post(`/api/registrations/${code}/phone`, { person });
-            const a = h('a', { class: 'button call small', href: `tel:${r.phone}` }, `☎ ${r.phone}`);
-            b.replaceWith(a);
-            location.href = `tel:${r.phone}`;
+            b.replaceWith(h('a', { class: 'button call small', href: `tel:${r.phone}` }, `☎ ${r.phone}`)); // a tap calls
         } catch (e) {
             b.disabled = false;
             b.title = e.message;
@@ -83,8 +81,8 @@ function row(item, me) {
         h('td', {}, item.village?.name || ''),
         h('td', {}, `${item.dest_city?.province || ''} ${item.dest_city?.name || ''}`),
         h('td', {}, item.depart_date),
-        h('td', { class: 'trip' }, item.assignment ? tripLine(item.assignment) : STATUS[item.status] || item.status),
-        h('td', {}, item.assignment && me.permissions.includes('call') ? h('div', { class: 'callback' }, item.people[0].phone ? callButton(item.code, 0) : null, toldBox(item.code, item.assignment)) : null),
+        h('td', { class: 'trip' }, item.assignment ? tripLine(item.assignment) : STATUS[item.status] || item.status,
+            item.assignment && me.permissions.includes('call') ? h('div', { class: 'callback' }, item.people[0].phone ? callButton(item.code, 0) : null, toldBox(item.code, item.assignment)) : null),
     );
 }
 
@@ -113,7 +111,7 @@ export async function showList(view, me, params) {
         fill(
             out,
             h('p', { class: 'muted' }, `共 ${num(r.total)} 份报名`),
-            h('div', { class: 'scroll' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '车辆 · 上车', me.permissions.includes('call') ? '通知' : ''].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map((x) => row(x, me))))),
+            h('div', { class: 'scroll' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', me.permissions.includes('call') ? '车辆 · 上车 · 通知' : '车辆 · 上车'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map((x) => row(x, me))))),
             h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go(p.page - 1) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go(p.page + 1) }, '下一页 ›') : null),
         );
     } catch (e) {

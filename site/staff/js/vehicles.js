@@ -81,7 +81,7 @@ export async function showVehicles(view, me, params = {}) {
     Object.values(p).some((x) => x && x !== 1) ? h('a', { href: '#/vehicles', class: 'button secondary' }, '清除条件') : null);
     const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
         h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !v.plan_complete ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
-            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.used}/${v.capacity}人 `, statusBadge(v.status))),
+            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.stops[0]?.name ? v.stops[0].name + ' · ' : ''}${v.used}/${v.capacity}人 `, statusBadge(v.status))),
         h('td', {}, v.dest_city_name), h('td', {}, when(v)),
         h('td', {}, v.stops.map((s) => s.name).join('、') || '待定'),
         h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
