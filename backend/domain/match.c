@@ -146,81 +146,6 @@ static void sort_order(uint32_t *order, const struct sg_match_item *items, size_
     free(keys);
 }
 
-uint32_t sg__match_add_bin(struct sg__matcher *m, uint32_t city, int32_t day, uint8_t type, uint32_t capacity,
-                           uint64_t area)
-{
-    if (m->nbins == m->capbins) {
-        m->capbins = m->capbins != 0 ? m->capbins * 2 : 64;
-        if ((m->bins = realloc(m->bins, m->capbins * sizeof(*m->bins))) == NULL)
-            abort();
-    }
-    struct sg__bin *b = &m->bins[m->nbins];
-    *b = (struct sg__bin){.city = city,
-                          .day = day,
-                          .lo = INT32_MIN,
-                          .hi = INT32_MAX,
-                          .type = type,
-                          .capacity = capacity,
-                          .head = SG_MATCH_NONE,
-                          .tail = SG_MATCH_NONE,
-                          .alias = (uint32_t)m->nbins,
-                          .area = area};
-    return (uint32_t)m->nbins++;
-}
-
-/* The free run of an existing vehicle a group of size goes into (the first that holds it
- * whole), or NULL. */
-static struct sg__run *run_for(const struct sg__matcher *m, const struct sg__bin *b, uint32_t size)
-{
-    for (uint32_t r = b->run; r != b->run + b->nrun; ++r)
-        if (m->runs[r].first <= m->runs[r].last && m->runs[r].last - m->runs[r].first + 1 >= size)
-            return &m->runs[r];
-    return NULL;
-}
-
-/* The longest free run of an existing vehicle. */
-uint32_t sg__match_longest_run(const struct sg__matcher *m, const struct sg__bin *b)
-{
-    uint32_t best = 0;
-    for (uint32_t r = b->run; r != b->run + b->nrun; ++r)
-        if (m->runs[r].first <= m->runs[r].last && m->runs[r].last - m->runs[r].first + 1 > best)
-            best = m->runs[r].last - m->runs[r].first + 1;
-    return best;
-}
-
-/* Whether bin (existing or new) can take a group of size. */
-static int fits(const struct sg__matcher *m, uint32_t bin, uint32_t size)
-{
-    const struct sg__bin *b = &m->bins[bin];
-    if (bin < m->nexisting)
-        return run_for(m, b, size) != NULL;
-    return b->used + size <= b->capacity;
-}
-
-void sg__match_put(struct sg__matcher *m, uint32_t bin, uint32_t i)
-{
-    struct sg__bin *b = &m->bins[bin];
-    const struct sg_match_item *it = &m->items[i];
-    m->res->assign[i].vehicle = bin;
-    if (bin < m->nexisting) { /* seats of an existing vehicle are given here, new ones' in finish() */
-        struct sg__run *r = run_for(m, b, it->size);
-        m->res->assign[i].seat = r->first;
-        r->first += it->size;
-    }
-    m->next[i] = SG_MATCH_NONE;
-    if (b->tail == SG_MATCH_NONE)
-        b->head = i;
-    else
-        m->next[b->tail] = i;
-    b->tail = i;
-    b->used += it->size;
-    if (it->day - it->flex > b->lo)
-        b->lo = it->day - it->flex;
-    if (it->day + it->flex < b->hi)
-        b->hi = it->day + it->flex;
-    m->res->people_placed += it->size;
-}
-
 /* First index in order[lo, hi) whose item has day >= day (items there share a city). */
 static size_t lower_day(const struct sg__matcher *m, size_t lo, size_t hi, int32_t day)
 {
@@ -255,7 +180,7 @@ static void fill_range(struct sg__matcher *m, uint32_t bin, size_t lo, size_t hi
         uint32_t i = m->order[k];
         const struct sg_match_item *it = &m->items[i];
         if (!sg__match_assigned(m, i) && (it->modes >> b->type & 1u) && sg__match_fits_window(it, b->day) &&
-            fits(m, bin, it->size))
+            sg__match_fits(m, bin, it->size))
             sg__match_put(m, bin, i);
     }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared between match.c (packing) and match_min.c (minimum loads, leftovers, reasons)
- * only: the matcher's working state. */
+/* Shared between match.c (packing), match_bins.c (the vehicles being filled) and
+ * match_min.c (minimum loads, leftovers, reasons) only: the matcher's working state. */
 #ifndef SG_DOMAIN_MATCH_INTERNAL_H
 #define SG_DOMAIN_MATCH_INTERNAL_H
 
@@ -52,10 +52,15 @@ static inline uint64_t sg__match_area_key(const struct sg__matcher *m, uint32_t 
     return m->area_div != 0 ? m->items[i].place / m->area_div : 0;
 }
 
-/* match.c */
+/* match_bins.c */
+/** A new bin (capacity seats, nothing in it); its index. */
 uint32_t sg__match_add_bin(struct sg__matcher *m, uint32_t city, int32_t day, uint8_t type, uint32_t capacity,
                            uint64_t area);
+/** Whether bin can take a group of size (an existing vehicle: a free run that holds it whole). */
+int sg__match_fits(const struct sg__matcher *m, uint32_t bin, uint32_t size);
+/** Put item i into bin (which fits it): its seats now for an existing vehicle, later for a new one. */
 void sg__match_put(struct sg__matcher *m, uint32_t bin, uint32_t i);
+/** The longest free run of seats of an existing vehicle's bin. */
 uint32_t sg__match_longest_run(const struct sg__matcher *m, const struct sg__bin *b);
 
 /* match_min.c */
