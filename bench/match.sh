@@ -152,6 +152,11 @@ wait "$SERVER_PID" 2>/dev/null || true
 
 redis-cli -p "$PORT" config resetstat >/dev/null
 measure accept 45 --accept
+STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|zrangebylex|zremrangebylex|hset|hget|hdel|zadd|zrem|incr|hmget|zmscore|hincrby):' |
+    sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
+ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
+LEFT=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
+SUMMARY=$(grep -E '^(minimum loads|new vehicles|unplaced:|accepted|cpu)' "$WORK/accept.out" | sed 's/^/    /')
 TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) | load average (1 min) |
 | --- | --- | --- | --- | --- | --- |
 $ROWS"
@@ -171,8 +176,8 @@ The preview (\`songgong match --scope 45 --json\`):
 
 $PREVIEW_SUMMARY
 
-After the accept run: $ASSIGNED registrations assigned, $LEFT left open (groups too big
-for any vehicle they may take, if any).
+After the accept run: $ASSIGNED registrations assigned (南宁市's accept included), $LEFT
+left open (reported: no stop for them, too few for a vehicle's minimum, too big).
 
 The accept run's own summary:
 

@@ -365,7 +365,10 @@ static uint8_t new_type(const struct sg__matcher *m, const struct sg_match_item 
     return SG_VEHICLE_TYPES;
 }
 
-/* The lower bounds of one area's items seq[0, n) (in day order), before minimum loads. */
+/* The lower bounds of what one area's new vehicles carry: its items seq[0, n) (in day
+ * order) that went into them, by their own day and their vehicle's type; and dates
+ * ignored. A proposed vehicle holds at most its capacity, so ncreated is never below
+ * lower_bound_city; flexible dates may bring it below lower_bound. */
 static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
 {
     uint64_t area_people[SG_VEHICLE_TYPES] = {0};
@@ -373,7 +376,8 @@ static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
         int32_t day = m->items[seq[k]].day;
         uint64_t people[SG_VEHICLE_TYPES] = {0};
         for (; k < n && m->items[seq[k]].day == day; ++k)
-            people[m->newtype[seq[k]]] += m->items[seq[k]].size;
+            if (sg__match_assigned(m, seq[k]))
+                people[m->bins[m->res->assign[seq[k]].vehicle].type] += m->items[seq[k]].size;
         for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
             uint32_t cap = m->config->capacity[t];
             m->res->lower_bound += (size_t)((people[t] + cap - 1) / cap);
@@ -390,7 +394,6 @@ static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
 static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, uint32_t *bucket, struct queues *q)
 {
     size_t first = m->nbins;
-    lower_bounds(m, seq, n);
     for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t) {
         size_t tfirst = m->nbins;
         for (size_t k = 0; k < n;) {
@@ -399,11 +402,13 @@ static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, uint
             for (; k < n && m->items[seq[k]].day == day; ++k)
                 if (m->newtype[seq[k]] == t)
                     bucket[nb++] = seq[k];
-            pack_bucket(m, bucket, nb, t, q);
+            if (nb != 0)
+                pack_bucket(m, bucket, nb, t, q);
         }
         merge_partial(m, tfirst);
     }
     sg__match_minimums(m, seq, n, first);
+    lower_bounds(m, seq, n);
 }
 
 /* What is left after the existing vehicles, by (city, area) and then (day, village) as

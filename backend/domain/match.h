@@ -101,11 +101,10 @@ struct sg_match_result {
     size_t ncreated;
     size_t unassigned; /* items not placed (each has its reason) */
     uint64_t people_placed, people_unplaced;
-    /* Lower bound on new vehicles: for each destination city, pickup area, date and
-     * type, the ceiling of people over a new vehicle's capacity, summed (what was left
-     * after the existing vehicles were filled, before minimum loads). With flexible
-     * dates the result can be below it; lower_bound_city (dates ignored) is then the
-     * one to compare with, when no one is left unplaced. */
+    /* Lower bound on new vehicles for the people they carry: for each destination city,
+     * pickup area, date (each group's own) and type, the ceiling of people over a new
+     * vehicle's capacity, summed. With flexible dates the result can be below it;
+     * lower_bound_city (dates ignored) is then the one to compare with: never above it. */
     size_t lower_bound;
     size_t lower_bound_city;
 };

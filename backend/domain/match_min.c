@@ -87,28 +87,41 @@ static size_t undo_small(struct sg__matcher *m, size_t first)
     return undone;
 }
 
-/* The kept bin of [first, nbins) of type t that item i may join, the nearest day first;
+/* The kept bin of kept[0, nkept) of type t that item i may join, the nearest day first;
  * SG_MATCH_NONE when there is none. Kept bins carry their minimum already: joining only
  * adds. */
-static uint32_t join_target(const struct sg__matcher *m, size_t first, uint32_t i, uint8_t t)
+static uint32_t join_target(const struct sg__matcher *m, const uint32_t *kept, size_t nkept, uint32_t i, uint8_t t)
 {
     const struct sg_match_item *it = &m->items[i];
     uint32_t best = SG_MATCH_NONE;
     int32_t best_off = INT32_MAX;
-    for (size_t j = first; j < m->nbins; ++j) {
-        const struct sg__bin *b = &m->bins[j];
-        if (b->used == 0 || b->type != t || b->used + it->size > b->capacity || !sg__match_fits_window(it, b->day))
+    for (size_t k = 0; k != nkept; ++k) {
+        const struct sg__bin *b = &m->bins[kept[k]];
+        if (b->type != t || b->used + it->size > b->capacity || !sg__match_fits_window(it, b->day))
             continue;
         int32_t off = b->day > it->day ? b->day - it->day : it->day - b->day;
         if (off < best_off)
-            best = (uint32_t)j, best_off = off;
+            best = kept[k], best_off = off;
     }
     return best;
 }
 
-/* Each unassigned group of seq joins a kept bin: its preferred type first, then the others its mode allows. */
+/* Each unassigned group of seq joins a kept bin of [first, nbins): its preferred type
+ * first, then the others its mode allows. Nothing to do (and nothing read) when the area
+ * kept no bin, the usual case for a small area. */
 static void rejoin(struct sg__matcher *m, const uint32_t *seq, size_t n, size_t first)
 {
+    size_t nkept = 0;
+    for (size_t j = first; j < m->nbins; ++j)
+        nkept += m->bins[j].used != 0;
+    if (nkept == 0)
+        return;
+    uint32_t *kept = malloc(nkept * sizeof(*kept));
+    if (kept == NULL)
+        abort();
+    for (size_t j = first, k = 0; j < m->nbins; ++j)
+        if (m->bins[j].used != 0)
+            kept[k++] = (uint32_t)j;
     for (size_t k = 0; k != n; ++k) {
         uint32_t i = seq[k];
         if (sg__match_assigned(m, i))
@@ -117,13 +130,14 @@ static void rejoin(struct sg__matcher *m, const uint32_t *seq, size_t n, size_t 
             uint8_t t = s < 0 ? m->newtype[i] : (uint8_t)s;
             if ((s >= 0 && t == m->newtype[i]) || !(m->items[i].modes >> t & 1u))
                 continue;
-            uint32_t b = join_target(m, first, i, t);
+            uint32_t b = join_target(m, kept, nkept, i, t);
             if (b != SG_MATCH_NONE) {
                 sg__match_put(m, b, i);
                 break;
             }
         }
     }
+    free(kept);
 }
 
 /* The leftovers of one type: who may go, the window of days they span and, per day, the
