@@ -15,6 +15,7 @@ enum sg_err {
     SG_ECANCELED = -8, /* the request went away before the answer came */
     SG_ECONFLICT = -9, /* the record is not in a state that allows this (e.g. already cancelled) */
     SG_ERANGE = -10,   /* something would fall outside what it must stay in (a passenger outside a pickup area) */
+    SG_ELOCKED = -11,  /* the trip happened: a record checked in or departed stays as it travelled */
 };
 
 #endif

@@ -297,6 +297,16 @@ static void close_gap(struct sg__matcher *m, uint32_t bin, const uint32_t *bucke
 static void pack_bucket(struct sg__matcher *m, const uint32_t *bucket, size_t n, uint8_t type, struct queues *q)
 {
     uint32_t cap = m->config->capacity[type], bin = SG_MATCH_NONE;
+    uint64_t people = 0;
+    for (size_t k = 0; k != n; ++k)
+        people += m->items[bucket[k]].size;
+    if (people <= cap) { /* one vehicle holds them all (most buckets of a province): no gaps to close */
+        bin = sg__match_add_bin(m, m->items[bucket[0]].city, m->items[bucket[0]].day, type, cap,
+                                sg__match_area_key(m, bucket[0]));
+        for (size_t k = 0; k != n; ++k)
+            sg__match_put(m, bin, bucket[k]);
+        return;
+    }
     queues_build(q, m, bucket, n);
     for (size_t k = 0; k != n; ++k) {
         uint32_t i = bucket[k];
@@ -365,8 +375,8 @@ static uint8_t new_type(const struct sg__matcher *m, const struct sg_match_item 
     return SG_VEHICLE_TYPES;
 }
 
-/* The lower bounds of what one area's new vehicles carry: its items seq[0, n) (in day
- * order) that went into them, by their own day and their vehicle's type; and dates
+/* The lower bounds of what one area's new vehicles carry: its items seq[0, n) (in runs
+ * of one day) that went into them, by their own day and their vehicle's type; and dates
  * ignored. A proposed vehicle holds at most its capacity, so ncreated is never below
  * lower_bound_city; flexible dates may bring it below lower_bound. */
 static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
@@ -389,21 +399,20 @@ static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
 }
 
 /* New vehicles for one city and area: its items seq[0, n) (unassigned, each with a type
- * that can hold it, in day and village order), type by type, day by day; then the
+ * that can hold it, by type, then day and village), type by type, day by day; then the
  * minimum loads (match_min.c). */
-static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, uint32_t *bucket, struct queues *q)
+static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, struct queues *q)
 {
     size_t first = m->nbins;
-    for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t) {
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        uint8_t t = m->newtype[seq[lo]];
         size_t tfirst = m->nbins;
-        for (size_t k = 0; k < n;) {
-            int32_t day = m->items[seq[k]].day;
-            size_t nb = 0;
-            for (; k < n && m->items[seq[k]].day == day; ++k)
-                if (m->newtype[seq[k]] == t)
-                    bucket[nb++] = seq[k];
-            if (nb != 0)
-                pack_bucket(m, bucket, nb, t, q);
+        for (hi = lo; hi < n && m->newtype[seq[hi]] == t; ++hi)
+            ;
+        for (size_t k = lo, j; k < hi; k = j) { /* one day's groups of type t: a slice of seq */
+            for (j = k + 1; j < hi && m->items[seq[j]].day == m->items[seq[k]].day; ++j)
+                ;
+            pack_bucket(m, seq + k, j - k, t, q);
         }
         merge_partial(m, tfirst);
     }
@@ -411,32 +420,32 @@ static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, uint
     lower_bounds(m, seq, n);
 }
 
-/* What is left after the existing vehicles, by (city, area) and then (day, village) as
- * order[] has it (a stable sort on city and area), packed area by area. */
+/* What is left after the existing vehicles, by (city, area, type) and then (day, village)
+ * as order[] has it (a stable sort), packed area by area. */
 static void pack_new(struct sg__matcher *m)
 {
     size_t n = 0;
     struct sg_sort_pair *p = malloc((m->nitems + 1) * sizeof(*p));
-    uint32_t *seq = malloc((m->nitems + 1) * sizeof(*seq)), *bucket = malloc((m->nitems + 1) * sizeof(*bucket));
+    uint32_t *seq = malloc((m->nitems + 1) * sizeof(*seq));
     struct queues q = {.pos = malloc((m->nitems + 1) * sizeof(*q.pos))};
-    if (p == NULL || seq == NULL || bucket == NULL || q.pos == NULL)
+    if (p == NULL || seq == NULL || q.pos == NULL)
         abort();
     for (size_t k = 0; k != m->nitems; ++k) {
         uint32_t i = m->order[k];
-        if (!sg__match_assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES)
-            p[n++] = (struct sg_sort_pair){(uint64_t)m->items[i].city << 40 | sg__match_area_key(m, i), i};
+        if (!sg__match_assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES) /* city < 2^22, area < 10^12 < 2^40 */
+            p[n++] = (struct sg_sort_pair){
+                (uint64_t)m->items[i].city << 42 | sg__match_area_key(m, i) << 2 | m->newtype[i], i};
     }
     sg_sort_pairs(p, n);
     for (size_t k = 0; k != n; ++k)
         seq[k] = p[k].value;
     for (size_t lo = 0, hi; lo < n; lo = hi) {
-        for (hi = lo + 1; hi < n && p[hi].key == p[lo].key; ++hi)
+        for (hi = lo + 1; hi < n && p[hi].key >> 2 == p[lo].key >> 2; ++hi)
             ;
-        pack_area(m, seq + lo, hi - lo, bucket, &q);
+        pack_area(m, seq + lo, hi - lo, &q);
     }
     free(p);
     free(seq);
-    free(bucket);
     free(q.pos);
 }
 

@@ -246,10 +246,18 @@ void sg__match_minimums(struct sg__matcher *m, const uint32_t *seq, size_t n, si
         any |= min_of(m, t) > 1;
     if (!any || undo_small(m, first) == 0)
         return;
-    rejoin(m, seq, n, first);
+    size_t nleft = 0; /* the groups the undone vehicles gave back, read once */
+    uint32_t *left = malloc(n * sizeof(*left));
+    if (left == NULL)
+        abort();
+    for (size_t k = 0; k != n; ++k)
+        if (!sg__match_assigned(m, seq[k]))
+            left[nleft++] = seq[k];
+    rejoin(m, left, nleft, first);
     for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t)
-        regroup(m, seq, n, t);
-    rejoin(m, seq, n, first);
+        regroup(m, left, nleft, t);
+    rejoin(m, left, nleft, first);
+    free(left);
 }
 
 /* Per (city, day) of the existing vehicles: the longest free run of seats by type, after the run. */

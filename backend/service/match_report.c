@@ -170,24 +170,38 @@ static cJSON *json_unplaced_group(const struct sg_app *app, const struct sg_matc
                                   size_t n)
 {
     const struct sg_match_item *it = &r->open->items[idx[0]];
-    char city[5], date[11], code[SG_CODE_LEN + 1];
-    cJSON *o = cJSON_CreateObject(), *codes = cJSON_CreateArray();
+    char city[5], date[11];
+    cJSON *o = cJSON_CreateObject();
     uint64_t people = 0;
+    size_t ncodes = n < SG_MATCH_UNPLACED_CODES ? n : SG_MATCH_UNPLACED_CODES;
+    /* the codes as one raw JSON array (a code is [2-9A-Z]: nothing to escape): one string
+     * for the group instead of a hundred objects */
+    char *codes = malloc(ncodes * (SG_CODE_LEN + 3) + 3), *at = codes;
+    if (codes == NULL)
+        abort();
     cJSON_AddStringToObject(o, "reason", sg_match_reason_name((enum sg_match_reason)r->res.reason[idx[0]]));
     cJSON_AddStringToObject(o, "dest_city_name", city_name(app, it->city, city));
     cJSON_AddStringToObject(o, "dest_city", city);
     sg_date_format(sg_date_from_days(it->day), date);
     cJSON_AddStringToObject(o, "depart_date", date);
+    *at++ = '[';
     for (size_t k = 0; k != n; ++k) {
         people += r->open->items[idx[k]].size;
-        if (k < SG_MATCH_UNPLACED_CODES) {
-            snprintf(code, sizeof(code), "%.8s", sg_open_code(r->open->member[idx[k]]));
-            cJSON_AddItemToArray(codes, cJSON_CreateString(code));
+        if (k < ncodes) {
+            *at++ = k != 0 ? ',' : '"';
+            if (k != 0)
+                *at++ = '"';
+            memcpy(at, sg_open_code(r->open->member[idx[k]]), SG_CODE_LEN);
+            at += SG_CODE_LEN;
+            *at++ = '"';
         }
     }
+    *at++ = ']';
+    *at = '\0';
     cJSON_AddNumberToObject(o, "people", (double)people);
     cJSON_AddNumberToObject(o, "registrations", (double)n);
-    cJSON_AddItemToObject(o, "codes", codes);
+    cJSON_AddRawToObject(o, "codes", codes);
+    free(codes);
     return o;
 }
 
@@ -200,10 +214,14 @@ static cJSON *json_unplaced(const struct sg_app *app, const struct sg_match_repo
     uint32_t *idx = malloc((r->res.unassigned + 1) * sizeof(*idx));
     if (p == NULL || idx == NULL)
         abort();
-    for (size_t i = 0; i != r->open->n && n != r->res.unassigned; ++i)
+    int32_t day0 = INT32_MAX;
+    for (size_t i = 0; i != r->open->n; ++i)
+        day0 = r->open->items[i].day < day0 ? r->open->items[i].day : day0;
+    for (size_t i = 0; i != r->open->n && n != r->res.unassigned; ++i) /* (reason, city, day): 2 + 17 + 20 bits */
         if (r->res.assign[i].vehicle == SG_MATCH_NONE)
-            p[n++] = (struct sg_sort_pair){(uint64_t)r->res.reason[i] << 56 |
-                                               trip_key(r->open->items[i].city, r->open->items[i].day, 0) >> 8,
+            p[n++] = (struct sg_sort_pair){(uint64_t)r->res.reason[i] << 37 |
+                                               (uint64_t)(r->open->items[i].city % 100000) << 20 |
+                                               ((uint64_t)(r->open->items[i].day - day0) & 0xfffff),
                                            (uint32_t)i};
     sg_sort_pairs(p, n);
     for (size_t k = 0; k != n; ++k)

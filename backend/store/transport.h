@@ -18,7 +18,8 @@ typedef void (*sg_store_vehicles_cb)(void *data, int status, const struct sg_veh
  * read_status (SG_EEXIST otherwise: someone changed it meanwhile), capacity is not
  * below the seats assigned (SG_EINVAL), the trip (type, destination, date) stays while
  * people are assigned (SG_ECONFLICT) and a change of the stops' areas leaves no passenger
- * outside them (SG_ERANGE; v->id then names the first such registration's code).
+ * outside them (SG_ERANGE; v->id then names the first such registration's code), and a
+ * vehicle with people checked in is not cancelled (SG_ELOCKED).
  * Cancelling sends the passengers back to matching in the same step; departing and
  * arriving count the boarded people in their villages' transport counters. cb gets the
  * stored vehicle's id in v->id (v is borrowed, copied before returning). SG_ENOENT when

@@ -146,6 +146,8 @@ static void on_saved(void *data, int status, redisReply *reply)
             ;
         else if (strcmp(what, "outside_area") == 0)
             status = SG_ERANGE;
+        else if (strcmp(what, "boarded") == 0)
+            status = SG_ELOCKED;
         else
             status = strcmp(what, "missing") == 0          ? SG_ENOENT
                      : strcmp(what, "conflict") == 0       ? SG_EEXIST

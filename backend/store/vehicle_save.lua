@@ -7,8 +7,9 @@
 -- cancelled themselves), boarding and call-back marks undone, every seat free. An update
 -- never changes the trip (type, destination, day) of a vehicle with people on it (else
 -- 'has_passengers'): they were matched to the old one; nor leaves a passenger outside
--- its pickup area ('outside_area', with the code). Departing counts its boarded people
--- as departed, arriving as arrived (the transport counters of their villages).
+-- its pickup area ('outside_area', with the code); a vehicle with people checked in is
+-- not cancelled ('boarded'). Departing counts its boarded people as departed, arriving as
+-- arrived (the transport counters of their villages).
 -- KEYS[1] sg:{P}:vehicles:next   KEYS[2] sg:{P}:{campaign}:vehicles (ZSET, member "{scope}:{id}")
 -- KEYS[3] sg:{P}:{campaign}:assign  KEYS[4] sg:{P}:{campaign}:open
 -- on an update: KEYS[5] sg:{P}:vehicle:{id}  KEYS[6] sg:{P}:vehicle:{id}:seats
@@ -42,6 +43,9 @@ else
   end
   if tonumber(ARGV[4]) < math.max(tonumber(cur[2]), (tonumber(cur[3]) or 1) - 1) then
     return {'below_used'}
+  end
+  if fields.status == 'cancelled' and cur[1] ~= 'cancelled' and redis.call('SCARD', KEYS[7]) > 0 then
+    return {'boarded'} -- people checked in stay on it: change its number or plan instead
   end
   if tonumber(cur[2]) > 0 then
     local trip = {type = cur[4], dest_city = cur[5], day = cur[6]}

@@ -228,6 +228,10 @@ describe('trip states lock the record', () => {
         const other = await busWith('4401', '2027-02-15', []);
         r = await org.post(`/api/vehicles/${other}/passengers`, { code: boarded.code });
         assert.equal(errorCode(r), 'boarded');
+        // nor by cancelling the vehicle under them: a broken-down bus gets another plate instead
+        r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+        assert.equal(r.status, 409, r.text);
+        assert.equal(errorCode(r), 'vehicle_boarded');
         assert.equal(ok(await look(boarded)).status, 'assigned');
     });
 

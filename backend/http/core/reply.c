@@ -92,6 +92,7 @@ static const struct {
     {"serves_scope", "上车点服务的乡镇或村不在这辆车所属的范围内"},
     {"min_load_range", "最低人数应在1到这种车的座位数之间"},
     {"area_enum", "上车片区应为按县、按乡镇或按村"},
+    {"vehicle_boarded", "车上已有人签到，不能取消这辆车：车坏了可以改车牌和司机"},
 };
 
 const char *sg_message(const char *code)

@@ -96,6 +96,8 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
         sg_reply_error(req, 409, "has_passengers", p->trip_field);
     else if (status == SG_ERANGE) /* v->id: the code of a passenger the new stops leave out */
         reply_outside_area(req, v->id);
+    else if (status == SG_ELOCKED) /* people checked in: they travel on it */
+        sg_reply_error(req, 409, "vehicle_boarded", "status");
     else
         sg_reply_store_error(req, status);
     sg_pending_free(p);
