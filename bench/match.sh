@@ -42,8 +42,8 @@ fi
 REDIS_PID=""
 SERVER_PID=""
 cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-    [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -149,6 +149,7 @@ ROWS+="| preview (server: POST /api/match) | $API_CPU | $(awk -v a="$r0" -v b="$
 say "preview on the server: cpu ${API_CPU}s, $(wc -c <"$WORK/preview-api.json") bytes of JSON"
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
 
 redis-cli -p "$PORT" config resetstat >/dev/null
 measure accept 45 --accept

@@ -111,28 +111,33 @@ static int by_city_day_place(const void *a, const void *b)
 
 /* order[] = the item indices by (city, day, place), ties by index. With days spanning less
  * than 1,024 (a season), one 64-bit key holds all three (14 + 10 + 40 bits) and a radix
- * sort does it; else qsort on the wide keys. */
-static void sort_order(uint32_t *order, const struct sg_match_item *items, size_t n)
+ * sort does it; when the items come sorted by place already (the open index is in
+ * village order), a stable sort on (city, day) alone is enough: 3 bytes a key, not 8.
+ * Else qsort on the wide keys. True when the items came sorted by place. */
+static int sort_order(uint32_t *order, const struct sg_match_item *items, size_t n)
 {
     int32_t lo = INT32_MAX, hi = INT32_MIN;
-    int narrow = 1;
+    int narrow = 1, by_place = 1;
     for (size_t i = 0; i != n; ++i) {
         lo = items[i].day < lo ? items[i].day : lo;
         hi = items[i].day > hi ? items[i].day : hi;
         narrow &= items[i].city < (1u << 14) && items[i].place < (1ull << 40);
+        by_place &= i == 0 || items[i].place >= items[i - 1].place;
     }
     if (n == 0 || (narrow && (int64_t)hi - lo < 1024)) {
         struct sg_sort_pair *p = malloc((n != 0 ? n : 1) * sizeof(*p));
         if (p == NULL)
             abort();
         for (size_t i = 0; i != n; ++i)
-            p[i] = (struct sg_sort_pair){
-                (uint64_t)items[i].city << 50 | (uint64_t)(items[i].day - lo) << 40 | items[i].place, (uint32_t)i};
+            p[i] = (struct sg_sort_pair){by_place ? (uint64_t)items[i].city << 10 | (uint64_t)(items[i].day - lo)
+                                                  : (uint64_t)items[i].city << 50 |
+                                                        (uint64_t)(items[i].day - lo) << 40 | items[i].place,
+                                         (uint32_t)i};
         sg_sort_pairs(p, n);
         for (size_t i = 0; i != n; ++i)
             order[i] = p[i].value;
         free(p);
-        return;
+        return by_place && narrow;
     }
     struct order_key *keys = malloc(n * sizeof(*keys));
     if (keys == NULL)
@@ -144,6 +149,7 @@ static void sort_order(uint32_t *order, const struct sg_match_item *items, size_
     for (size_t i = 0; i != n; ++i)
         order[i] = keys[i].item;
     free(keys);
+    return 0;
 }
 
 /* First index in order[lo, hi) whose item has day >= day (items there share a city). */
@@ -430,12 +436,20 @@ static void pack_new(struct sg__matcher *m)
     struct queues q = {.pos = malloc((m->nitems + 1) * sizeof(*q.pos))};
     if (p == NULL || seq == NULL || q.pos == NULL)
         abort();
+    /* the area as a number (< 10^12 < 2^40), or when the items came in place order its rank
+     * (fewer key bytes for the radix sort to go over); cities < 2^22 */
+    uint32_t *rank = m->by_place ? malloc((m->nitems + 1) * sizeof(*rank)) : NULL;
+    for (size_t i = 0, r = 0; rank != NULL && i != m->nitems; ++i) {
+        r += i != 0 && sg__match_area_key(m, (uint32_t)i) != sg__match_area_key(m, (uint32_t)i - 1);
+        rank[i] = (uint32_t)r;
+    }
     for (size_t k = 0; k != m->nitems; ++k) {
         uint32_t i = m->order[k];
-        if (!sg__match_assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES) /* city < 2^22, area < 10^12 < 2^40 */
-            p[n++] = (struct sg_sort_pair){
-                (uint64_t)m->items[i].city << 42 | sg__match_area_key(m, i) << 2 | m->newtype[i], i};
+        uint64_t area = rank != NULL ? rank[i] : sg__match_area_key(m, i);
+        if (!sg__match_assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES)
+            p[n++] = (struct sg_sort_pair){(uint64_t)m->items[i].city << 42 | area << 2 | m->newtype[i], i};
     }
+    free(rank);
     sg_sort_pairs(p, n);
     for (size_t k = 0; k != n; ++k)
         seq[k] = p[k].value;
@@ -517,7 +531,8 @@ int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_m
             return SG_EINVAL;
     struct sg__matcher m;
     matcher_init(&m, items, nitems, config, res);
-    sort_order(m.order, items, nitems);
+    m.by_place = sort_order(m.order, items, nitems);
+    m.existing = vehicles;
     fill_existing_all(&m, vehicles, nvehicles);
     pack_new(&m);
     finish(&m, nvehicles);

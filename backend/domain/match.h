@@ -65,6 +65,9 @@ struct sg_match_vehicle {
      * division); none: every village. */
     const struct sg_match_area *areas;
     size_t nareas;
+    /* Existing vehicles only: the division that owns it ({0, 0}: any), the one its stops may
+     * serve: a group it passes by outside its areas but inside it is reported no_stop. */
+    struct sg_match_area owner;
     /* Proposed vehicles only: the pickup area (the village code's first area_digits
      * digits as a number; 0 when the run has no areas). */
     uint64_t area;
@@ -87,8 +90,8 @@ struct sg_match_assignment {
 
 enum sg_match_reason {
     SG_MATCH_OK = 0,
-    SG_MATCH_TOO_BIG = 1,      /* the group is larger than any vehicle it may take */
-    SG_MATCH_NO_STOP = 2,      /* an existing vehicle with room goes its way, but none stops in its area */
+    SG_MATCH_TOO_BIG = 1, /* the group is larger than any vehicle it may take */
+    SG_MATCH_NO_STOP = 2, /* an existing vehicle of its division with room goes its way, but stops not in its area */
     SG_MATCH_BELOW_MINIMUM = 3 /* its area, city and dates gather fewer people than a new vehicle's minimum */
 };
 /** "too_big", "no_stop", "below_minimum" ("" for SG_MATCH_OK). */

@@ -27,12 +27,14 @@ struct sg__matcher {
     size_t nitems;
     const struct sg_match_config *config;
     uint64_t area_div; /* an item's area is place / area_div (0: one area) */
+    int by_place;      /* the items came sorted by place (the usual case: the open index's order) */
     uint32_t *order;   /* item indices by (city, day, place) */
     uint32_t *next;    /* per item: the next group in the same bin */
     uint8_t *newtype;  /* per item: the type a new vehicle for it would be (SG_VEHICLE_TYPES: none can) */
     struct sg__bin *bins;
     size_t nbins, capbins, nexisting;
-    struct sg__run *runs; /* the existing vehicles' free seats */
+    struct sg__run *runs;                    /* the existing vehicles' free seats */
+    const struct sg_match_vehicle *existing; /* as given */
     struct sg_match_result *res;
 };
 

@@ -260,10 +260,19 @@ void sg__match_minimums(struct sg__matcher *m, const uint32_t *seq, size_t n, si
     free(left);
 }
 
-/* Per (city, day) of the existing vehicles: the longest free run of seats by type, after the run. */
+/* The existing vehicles by (city, day): a trip is one (city, day), its vehicles
+ * vehicles[first .. first + n) in the sorted list, and the longest free run of seats among
+ * them by type after the run (a quick no for most groups). */
 struct trip {
     uint64_t key;
     uint32_t room[SG_VEHICLE_TYPES];
+    uint32_t first, n;
+};
+
+struct trips {
+    struct trip *t;
+    size_t n;
+    uint32_t *vehicles;
 };
 
 static uint64_t trip_key(uint32_t city, int32_t day)
@@ -271,69 +280,82 @@ static uint64_t trip_key(uint32_t city, int32_t day)
     return (uint64_t)city << 32 | (uint32_t)((int64_t)day - INT32_MIN);
 }
 
-static struct trip *trips_build(const struct sg__matcher *m, size_t *ntrips)
+static void trips_build(const struct sg__matcher *m, struct trips *out)
 {
-    size_t n = m->nexisting, out = 0;
+    size_t n = m->nexisting;
     struct sg_sort_pair *p = malloc((n + 1) * sizeof(*p));
-    struct trip *t = calloc(n + 1, sizeof(*t));
-    if (p == NULL || t == NULL)
+    out->t = calloc(n + 1, sizeof(*out->t));
+    out->vehicles = malloc((n + 1) * sizeof(*out->vehicles));
+    out->n = 0;
+    if (p == NULL || out->t == NULL || out->vehicles == NULL)
         abort();
     for (size_t j = 0; j != n; ++j)
         p[j] = (struct sg_sort_pair){trip_key(m->bins[j].city, m->bins[j].day), (uint32_t)j};
     sg_sort_pairs(p, n);
     for (size_t k = 0; k != n; ++k) {
         const struct sg__bin *b = &m->bins[p[k].value];
-        if (out == 0 || t[out - 1].key != p[k].key)
-            t[out++].key = p[k].key;
+        struct trip *t = &out->t[out->n - (out->n != 0 && out->t[out->n - 1].key == p[k].key)];
+        if (out->n == 0 || out->t[out->n - 1].key != p[k].key)
+            *(t = &out->t[out->n++]) = (struct trip){.key = p[k].key, .first = (uint32_t)k};
+        out->vehicles[k] = p[k].value;
+        ++t->n;
         uint32_t room = sg__match_longest_run(m, b);
-        if (b->type < SG_VEHICLE_TYPES && room > t[out - 1].room[b->type])
-            t[out - 1].room[b->type] = room;
+        if (b->type < SG_VEHICLE_TYPES && room > t->room[b->type])
+            t->room[b->type] = room;
     }
     free(p);
-    *ntrips = out;
-    return t;
 }
 
-static const struct trip *trip_find(const struct trip *t, size_t n, uint64_t key)
+static const struct trip *trip_find(const struct trips *t, uint64_t key)
 {
-    size_t lo = 0, hi = n;
+    size_t lo = 0, hi = t->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t[mid].key < key)
+        if (t->t[mid].key < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && t[lo].key == key ? &t[lo] : NULL;
+    return lo < t->n && t->t[lo].key == key ? &t->t[lo] : NULL;
 }
 
-/* An existing vehicle with room for it goes its way on a day it accepts: it stayed out
- * only because no stop serves its village (else filling would have put it in). */
-static int no_stop(const struct sg_match_item *it, const struct trip *t, size_t n)
+/* An existing vehicle of a division holding its village (a stop for it could be added),
+ * with room for it, goes its way on a day it accepts: it stayed out only because no stop
+ * serves its village (else filling would have put it in). */
+static int no_stop(const struct sg__matcher *m, const struct sg_match_item *it, const struct trips *trips)
 {
     for (int32_t d = it->day - it->flex; d <= it->day + it->flex; ++d) {
-        const struct trip *x = trip_find(t, n, trip_key(it->city, d));
+        const struct trip *x = trip_find(trips, trip_key(it->city, d));
+        int room = 0;
         for (uint8_t ty = 0; x != NULL && ty != SG_VEHICLE_TYPES; ++ty)
-            if ((it->modes >> ty & 1u) && x->room[ty] >= it->size)
+            room |= (it->modes >> ty & 1u) && x->room[ty] >= it->size;
+        for (uint32_t k = 0; room && k != x->n; ++k) {
+            uint32_t j = trips->vehicles[x->first + k];
+            const struct sg_match_area *own = &m->existing[j].owner;
+            const struct sg__bin *b = &m->bins[j];
+            if ((own->hi == 0 || (it->place >= own->lo && it->place < own->hi)) && (it->modes >> b->type & 1u) &&
+                sg__match_longest_run(m, b) >= it->size)
                 return 1;
+        }
     }
     return 0;
 }
 
 void sg__match_reasons(struct sg__matcher *m)
 {
-    size_t ntrips;
-    struct trip *trips = trips_build(m, &ntrips);
+    struct trips trips;
     struct sg_match_result *res = m->res;
+    trips_build(m, &trips);
     for (size_t i = 0; i != m->nitems; ++i) {
         const struct sg_match_item *it = &m->items[i];
         if (res->assign[i].vehicle != SG_MATCH_NONE)
             continue;
         ++res->unassigned;
         res->people_unplaced += it->size;
-        res->reason[i] = no_stop(it, trips, ntrips)          ? SG_MATCH_NO_STOP
+        res->reason[i] = no_stop(m, it, &trips)              ? SG_MATCH_NO_STOP
                          : m->newtype[i] == SG_VEHICLE_TYPES ? SG_MATCH_TOO_BIG
                                                              : SG_MATCH_BELOW_MINIMUM;
     }
-    free(trips);
+    free(trips.t);
+    free(trips.vehicles);
 }
