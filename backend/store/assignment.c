@@ -176,7 +176,7 @@ static size_t batch_vehicles(const struct sg_assignment *a, size_t n, const char
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
                     sg_store_assign_cb cb, void *data)
 {
-    char count[16], nvehicles[16];
+    char count[24], nvehicles[24];
     const char **ids = malloc((n + 1) * sizeof(*ids));
     size_t m = batch_vehicles(a, n, ids), nkeys = 2 + 2 * m, argc = nkeys + 4 + m + 3 * n;
     const char **argv = malloc(argc * sizeof(*argv)), **v = argv;
