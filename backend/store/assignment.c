@@ -323,32 +323,55 @@ static const char *why_of(const char *what)
     return NULL;
 }
 
-/* {'ok', seat or vehicle} (or {'again', vehicle}), {'busy'}, {'missing'}, or a refusal. */
-static void on_moved(void *data, int status, redisReply *reply)
+/* {'ok', seat or vehicle} (or {'again', vehicle}), {'busy'}, {'missing'}, or a refusal:
+ * the status, the refusal's code, the number and whether it was 'again'. */
+static int moved_reply(int status, redisReply *reply, const char **why, uint32_t *seat, bool *again)
 {
-    struct assign_op *op = data;
-    const char *why = NULL, *what = "";
-    uint32_t seat = 0;
+    const char *what = "";
+    *why = NULL;
+    *seat = 0;
+    *again = false;
     if (status == 0 &&
         (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING))
         status = SG_EIO;
     if (status == 0) {
         what = reply->element[0]->str;
-        if ((strcmp(what, "ok") == 0 || strcmp(what, "again") == 0) && reply->elements == 2)
-            seat = (uint32_t)strtoul(reply->element[1]->str, NULL, 10);
-        else if (strcmp(what, "busy") == 0)
+        if ((strcmp(what, "ok") == 0 || strcmp(what, "again") == 0) && reply->elements == 2) {
+            *seat = (uint32_t)strtoul(reply->element[1]->str, NULL, 10);
+            *again = strcmp(what, "again") == 0;
+        } else if (strcmp(what, "busy") == 0) {
             status = SG_EEXIST;
-        else if (strcmp(what, "missing") == 0)
+        } else if (strcmp(what, "missing") == 0) {
             status = SG_ENOENT;
-        else if ((why = why_of(what)) != NULL)
+        } else if ((*why = why_of(what)) != NULL) {
             status = SG_EINVAL;
-        else
+        } else {
             status = SG_EIO;
+        }
     }
-    if (op->cb.move != NULL)
-        op->cb.move(op->data, status, why, seat);
-    else
-        op->cb.trip_mark(op->data, status, why, seat, strcmp(what, "again") == 0);
+    return status;
+}
+
+static void on_moved(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char *why;
+    uint32_t seat;
+    bool again;
+    status = moved_reply(status, reply, &why, &seat, &again);
+    op->cb.move(op->data, status, why, seat);
+    free(op);
+}
+
+/* The same replies, for registration_mark.lua (its own callback: the union holds one). */
+static void on_trip_marked(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char *why;
+    uint32_t vehicle;
+    bool again;
+    status = moved_reply(status, reply, &why, &vehicle, &again);
+    op->cb.trip_mark(op->data, status, why, vehicle, again);
     free(op);
 }
 
@@ -399,7 +422,7 @@ int sg_store_registration_mark(struct sg_store *s, const char *code, const char 
     const char *argv[] = {sg__key_reg(&key, &s->keys, code), code, names[what], by, now, s->keys.prefix, village};
     struct assign_op *op = op_new(data);
     op->cb.trip_mark = cb;
-    return send_op(s, op, SG__SCRIPT_REGISTRATION_MARK, 1, 7, argv, on_moved);
+    return send_op(s, op, SG__SCRIPT_REGISTRATION_MARK, 1, 7, argv, on_trip_marked);
 }
 
 int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,

@@ -186,8 +186,15 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}&fits=${c.code}`));
     // an assigned sign-up cancelled: its seat is freed in the same script
     ok(await org.post(`/api/registrations/${b.code}/cancel`, {}));
-    // the vehicle cancelled with people on it: they go back to matching
-    ok(await org.patch(`/api/vehicles/${c.vehicle}`, { status: 'cancelled' }));
+    // a vehicle with someone checked in is not cancelled; one with people on it, none
+    // checked in, is: they go back to matching
+    const refused = await org.patch(`/api/vehicles/${a.vehicle}`, { status: 'cancelled' });
+    assert.equal(refused.status, 409, refused.text);
+    const bus3 = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03', number: '桂A33333' })), 201).json;
+    const f = await signUp({ flex_days: 0 });
+    ok(await org.post(`/api/vehicles/${bus3.id}/passengers`, { code: f.code }));
+    ok(await org.patch(`/api/vehicles/${bus3.id}`, { status: 'cancelled' }));
+    assert.equal(ok(await look(f)).json.status, 'registered', 'back to matching');
     // a bus boards (one checked in, one marked as not turning up), departs and arrives: the counters move
     const [d, e] = [await signUp({ flex_days: 0 }), await signUp({ flex_days: 0 })];
     for (const x of [d, e]) ok(await org.post(`/api/vehicles/${bus2.id}/passengers`, { code: x.code }));

@@ -206,11 +206,13 @@ describe('trip states lock the record', () => {
         ok(await org.post(`/api/checkin/${a.checkin.token}`, {}));
         r = await org.post(`/api/registrations/${boarded.code}/no-show`, {});
         assert.equal(errorCode(r), 'boarded');
-        assert.equal(ok(await org.post(`/api/registrations/${noShow.code}/no-show`, {})).no_show, true);
+        const first = ok(await org.post(`/api/registrations/${noShow.code}/no-show`, {}));
+        assert.deepEqual([first.no_show, first.again], [true, false], 'the first mark is no repeat');
+        assert.equal(ok(await org.post(`/api/registrations/${noShow.code}/no-show`, {})).again, true);
         assert.equal(ok(await look(noShow)).assignment.trip, 'no_show');
         const b = ok(await org.get(`/api/vehicles/${vid}/boarding`));
         assert.equal(b.missing.find((g) => g.code === noShow.code).no_show, true);
-        assert.ok((await audit()).some((e) => e.action === 'no_show' && e.target === noShow.code));
+        assert.equal((await audit()).filter((e) => e.action === 'no_show' && e.target === noShow.code).length, 1, 'one entry: the repeat is not audited');
     });
 
     test('checked in: neither the worker nor staff may cancel, edit or move it out (409 boarded)', async () => {
@@ -383,7 +385,8 @@ describe('the village call-back loop', () => {
         assert.equal(ok(await county.post(`/api/registrations/${groups[0].code}/phone`, { person: 0 })).phone, groups[0].body.phone);
         assert.equal((await (await login(srv, 'org-lz')).post(`/api/registrations/${groups[0].code}/phone`, { person: 0 })).status, 403, 'another city');
         assert.equal(ok(await township.post(`/api/registrations/${groups[1].code}/phone`, { person: 0 })).phone, groups[1].body.phone);
-        assert.equal(ok(await villageLL.post(`/api/registrations/${groups[0].code}/notified`, {})).notified, true);
+        const tick = ok(await villageLL.post(`/api/registrations/${groups[0].code}/notified`, {}));
+        assert.deepEqual([tick.notified, tick.again], [true, false], 'the first tick is no repeat');
         assert.equal(ok(await villageLL.post(`/api/registrations/${groups[0].code}/notified`, {})).again, true);
         assert.ok((await audit()).some((e) => e.action === 'notified' && e.target === groups[0].code));
         const untold = ok(await villageLL.get('/api/registrations?notified=0&per_page=200')).items.map((x) => x.code);
