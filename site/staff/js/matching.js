@@ -75,12 +75,19 @@ function unplacedBox(r) {
         return h('div', { class: `card warnbox unplaced ${reason}` },
             h('h3', {}, `${REASONS[reason][0]}：${num(people)} 人`),
             h('p', { class: 'todo' }, `怎么办：${REASONS[reason][1]}`),
-            h('div', { class: 'scroll mid' }, h('table', { class: 'grid' },
+            h('div', { class: 'scroll mid' }, h('table', { class: 'grid unplaced-list' },
                 h('thead', {}, h('tr', {}, ['目的地', '日期', '人数', '报名号（点开可手工安排）'].map((t) => h('th', {}, t)))),
                 h('tbody', {}, shown.map((u) => h('tr', {}, h('td', {}, u.dest_city_name || u.dest_city), h('td', {}, shortDate(u.depart_date)), h('td', { class: 'n' }, num(u.people)),
                     h('td', { class: 'codes' }, u.codes.slice(0, 6).map((c) => [h('a', { href: `#/registration/${c}`, class: 'mono' }, c), ' ']), u.registrations > 6 ? `等 ${num(u.registrations)} 份` : null)))))),
             list.length > shown.length ? h('p', { class: 'muted' }, `只列出前 ${UNPLACED_SHOWN} 组，共 ${num(list.length)} 组。`) : null);
     });
+}
+
+/** The floor to compare the new vehicles with: by each group's own date while that holds;
+ * once people were moved to a neighbouring date they accept, the one with dates ignored. */
+function lowerBound(r) {
+    if (r.new_vehicles >= r.lower_bound) return `理论最少 ${num(r.lower_bound)} 辆（日期可调时最少 ${num(r.lower_bound_city)} 辆）`;
+    return `理论最少 ${num(r.lower_bound_city)} 辆（有人调到了可接受的相邻日期拼车）`;
 }
 
 function preview(r) {
@@ -90,7 +97,7 @@ function preview(r) {
         h('div', { class: 'stats' },
             stat('待安排', num(r.people), `${num(r.registrations)} 份报名`),
             stat('能安排', num(r.people_placed), '人', 'big'),
-            stat('需新增车辆', num(r.new_vehicles), `理论最少 ${num(r.lower_bound)} 辆（日期可调时最少 ${num(r.lower_bound_city)} 辆）`),
+            stat('需新增车辆', num(r.new_vehicles), lowerBound(r)),
             stat('安排不了', num(r.people_unplaced), r.people_unplaced ? '人，见下面' : '人', r.people_unplaced ? 'warn' : '')),
         h('h2', {}, '按目的地和日期'),
         planTable(r.plan),

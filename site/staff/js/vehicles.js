@@ -47,7 +47,7 @@ export function statusBadge(status) {
     return h('span', { class: `badge st-${status}` }, STATUS[status] || status);
 }
 
-const title = (v) => `${v.type_label} ${v.number || '（车牌/车次待定）'}`;
+const title = (v) => `${v.type_label} ${v.number || `${v.id}号车（车牌/车次待定）`}`;
 const when = (v) => `${shortDate(v.depart_date)} ${v.depart_time || ''}`.trim();
 const PER_PAGE = 50;
 const TYPE_LABEL = { bus: '专车', train: '专列', flight: '专机' };
