@@ -26,8 +26,8 @@ enum sg_action {
     SG_ACT_AUDIT,       /* read the audit log */
     SG_ACT_USERS,       /* manage accounts */
     SG_ACT_REPORT,      /* file the statistics table (city staff, organisers, admins) */
-    SG_ACT_CALL, /* call the people of the scope (the village's call-back, the escort at the door): their full
-                  * phone numbers, one reveal at a time (logged); every staff role today */
+    SG_ACT_CALL,        /* call the people of the scope (the village's call-back, the escort at the door): their full
+                         * phone numbers, one reveal at a time (logged); every staff role today */
 };
 #define SG_ACTIONS (SG_ACT_CALL + 1)
 
