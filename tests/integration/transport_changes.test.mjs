@@ -195,32 +195,42 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
     assert.equal((await matchRun(true)).status, 200);
     const where = async (code) => String((await redis.call('HGET', `sg:{45}:${campaign}:assign`, code)) ?? '');
     const [vid] = (await where(group[0].code)).split(':');
-    // one passenger already checked in, one cancels before the vehicle does
+    // one passenger checked in: that vehicle is not cancelled (409 vehicle_boarded), nothing changes
     const token = (await srv.get(`/api/registrations/${group[0].code}?phone4=${group[0].body.phone.slice(-4)}`)).json.assignment.checkin.token;
     assert.equal((await org.post(`/api/checkin/${token}`, {})).status, 200);
+    const before = await where(group[0].code);
+    let r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(errorCode(r), 'vehicle_boarded');
+    assert.equal((await org.get(`/api/vehicles/${vid}`)).json.status, 'planned');
+    assert.equal(await where(group[0].code), before, 'the one checked in keeps the seat');
+    assert.equal(await redis.call('SCARD', `sg:{45}:vehicle:${vid}:boarded`), 1);
+    // the other two moved to a second vehicle; one cancels, then that vehicle is cancelled
+    const spare = await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4452', depart_date: '2027-02-07', number: '桂A77777' }));
+    assert.equal(spare.status, 201, spare.text);
+    const sid = spare.json.id;
+    for (const g of group.slice(1)) assert.equal((await org.post(`/api/vehicles/${sid}/passengers`, { code: g.code })).status, 200);
     assert.equal((await org.post(`/api/registrations/${group[2].code}/cancel`, {})).status, 200);
-    const r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+    r = await org.patch(`/api/vehicles/${sid}`, { status: 'cancelled' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'cancelled');
     assert.equal(r.json.used, 0, 'the answer says the vehicle is empty');
-    const v = (await org.get(`/api/vehicles/${vid}`)).json;
+    const v = (await org.get(`/api/vehicles/${sid}`)).json;
     assert.equal(v.used, 0, 'no one left on the cancelled vehicle');
-    assert.equal(await redis.call('ZCARD', `sg:{45}:vehicle:${vid}:seats`), 0);
-    assert.equal(await redis.call('SCARD', `sg:{45}:vehicle:${vid}:boarded`), 0);
-    for (const g of group) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
+    assert.equal(await redis.call('ZCARD', `sg:{45}:vehicle:${sid}:seats`), 0);
+    for (const g of group.slice(1)) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
     const open = await openMembers();
-    assert.ok(open.some((m) => m.includes(`:${group[0].code}:`)) && open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
+    assert.ok(open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
     assert.ok(!open.some((m) => m.includes(`:${group[2].code}:`)), 'the cancelled sign-up stays out');
     const lookup = await srv.get(`/api/registrations/${group[1].code}?phone4=${group[1].body.phone.slice(-4)}`);
     assert.equal(lookup.json.status, 'registered');
     assert.equal(lookup.json.assignment, null);
-    // the next run puts them into a new vehicle, never the cancelled one
+    // the next run puts it into a vehicle again, never the cancelled one
     const again = await matchRun(true);
     assert.equal(again.status, 200, again.text);
-    for (const g of group.slice(0, 2)) {
-        const [nv] = (await where(g.code)).split(':');
-        assert.ok(nv !== '' && nv !== vid, `${g.code} matched again into another vehicle (${nv})`);
-    }
+    const [nv] = (await where(group[1].code)).split(':');
+    assert.ok(nv !== '' && nv !== sid, `${group[1].code} matched again into another vehicle (${nv})`);
+    assert.equal(await where(group[2].code), '', 'the cancelled sign-up is not');
 });
 
 test('the trip of a vehicle with people on it does not change under them', async () => {
