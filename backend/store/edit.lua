@@ -1,4 +1,3 @@
-#!lua
 -- Replace a registration's content atomically (layout: docs/redis-keys.md): claim the
 -- ID numbers it gains (SET NX, undone on a clash), free the ones it loses, take back the
 -- counters it added ("counted") from the old village and county and add the new ones,
@@ -13,7 +12,9 @@
 -- P = ARGV[8] and C = the record's campaign:
 --   P..C..':assign'  P..'uid:'..C..':'..{hash}  P..C..':stats:'..{old and new village}
 --   P..C..':stats:'..{their counties}  P..C..':byplace'  P..C..':open'
--- A registration already in a vehicle is not edited ('assigned'): take it out first.
+-- A registration already in a vehicle is not edited ('assigned'): take it out first; one
+-- that has checked in or whose vehicle has left never again ('boarded', 'departed').
+-- seats.lua comes first (trip_lock; its derived keys: P..'vehicle:'..{id}, and :boarded).
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'open')
 if not h[1] then
   return {'missing'}
@@ -25,8 +26,9 @@ if h[2] ~= ARGV[1] then
   return {'changed'}
 end
 local P = ARGV[8]
-if redis.call('HEXISTS', P .. h[1] .. ':assign', h[6]) == 1 then
-  return {'assigned'}
+local vid = assigned_to(P, h[1], h[6])
+if vid then
+  return {trip_lock(P, vid, h[6]) or 'assigned'}
 end
 local campaign, code = h[1], h[6]
 local uid = P .. 'uid:' .. campaign .. ':'

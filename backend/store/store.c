@@ -44,6 +44,7 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_NOTIFY_DUE] = sg__notify_due_lua,
     [SG__SCRIPT_NOTIFY_REVIVE] = sg__notify_revive_lua,
     [SG__SCRIPT_NOTIFY_VEHICLE] = sg__notify_vehicle_lua,
+    [SG__SCRIPT_REGISTRATION_MARK] = sg__registration_mark_lua,
 };
 
 static void script_init(struct sg__script *script, const char *body)
@@ -214,8 +215,10 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id id, int nkeys, int nar
     memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
     memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
     *op = (struct eval_op){sg__store_redis(s), script, cb, data};
-    bool writes = strncmp(script->body, "#!lua flags=no-writes", 21) != 0;
-    int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, writes) : SG_EUNAVAIL;
+    /* Attempt counters do not wait for a replica: a lookup or a login must not fail
+     * because a replica lags, and a counter lost in a failover only restarts a window. */
+    bool durable = strncmp(script->body, "#!lua flags=no-writes", 21) != 0 && id != SG__SCRIPT_LIMIT;
+    int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, durable) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     free(av);

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { REPO, binary, runCli, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
 import { addUser, login } from './lib/staff.mjs';
-import { busPlan } from './lib/transport.mjs';
+import { busPlan, NO_MINIMUM } from './lib/transport.mjs';
 
 const P = 'sg:{45}:';
 const OLD = 'sg:';
@@ -69,7 +69,7 @@ test('data of the old layout: refused until migrated, then read back through the
     }
     assert.equal((await org.post(`/api/registrations/${made[1].json.code}/cancel`, {})).status, 200);
     assert.equal((await org.post('/api/vehicles', busPlan())).status, 201);
-    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true })).status, 200);
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true, min_load: NO_MINIMUM })).status, 200);
     const before = await Promise.all(made.map((r, i) => lookup(r, bodies[i])));
     for (const r of before) assert.equal(r.status, 200, r.text);
     assert.equal(before[0].json.status, 'assigned', 'matched into the bus');

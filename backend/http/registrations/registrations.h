@@ -11,6 +11,7 @@
 #include "domain/campaign.h"
 #include "domain/code.h"
 #include "service/app.h"
+#include "domain/vehicle.h"
 #include "http/core/pending.h"
 #include "store/store.h"
 
@@ -31,6 +32,8 @@ int sg_on_staff_edit(h2o_req_t *req, struct sg_app *app, const char *code);   /*
 int sg_on_cancel(h2o_req_t *req, struct sg_app *app, const char *code);       /* staff_edit.c */
 int sg_on_flag_checked(h2o_req_t *req, struct sg_app *app, const char *code); /* staff_edit.c */
 int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /* staff_entry.c */
+/** POST {code}/phone, /notified, /no-show (trip.c): action is what follows the code; 404 for another. */
+int sg_on_trip_action(h2o_req_t *req, struct sg_app *app, const char *code, const char *action);
 
 /* signup.c: the sign-up body, shared by the worker's and the staff's paths */
 #define SG_READ_CONSENT_GIVEN 1u /* an edit: consent was given at sign-up */
@@ -70,7 +73,31 @@ int sg__registration_code(const char *typed, size_t len, const char *phone4, cha
 int sg__registration_proof_ok(const struct sg_stored_registration *s, const char *phone4);
 
 /* json.c */
-/** The registration as JSON (masked); staff adds age, flags, entered_by, cancellation. */
+/**
+ * The registration as JSON (masked); staff adds age, flags, entered_by, cancellation.
+ * "assignment" is null: the caller puts sg_json_assignment there once it has the vehicle.
+ */
 cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_registration *s, bool staff);
+/** What the assignment's JSON needs of an assigned registration (no name, no number). */
+struct sg_assigned {
+    char code[SG_CODE_LEN + 1];
+    char village[SG_DIVISION_CODE_MAX + 1];
+    size_t npeople;
+    char vehicle[16];
+    unsigned seat;
+    char trip[12];
+    bool notified;
+    uint64_t notified_ms;
+    char notified_by[64];
+};
+void sg_assigned_of(const struct sg_stored_registration *s, struct sg_assigned *out);
+/**
+ * Where registration a (assigned to v) travels: the vehicle, its status and the trip's
+ * state (assigned, boarded, departed, arrived, no_show), date and time, the pickup stop
+ * serving its village and its time, each person's seat (and carriage on a train), the
+ * escort; staff also see whether (when, by whom) the village told the person.
+ */
+cJSON *sg_json_assignment(const struct sg_app *app, const struct sg_assigned *a, const struct sg_vehicle *v,
+                          bool staff);
 
 #endif

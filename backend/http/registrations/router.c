@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* /api/registrations and /api/registrations/{code}[/action]: which handler answers. The
  * worker's sign-up, lookup and cancel have no session; staff list, open, edit, cancel,
- * mark checked and enter people face to face with one. */
+ * mark checked, enter people face to face, reveal a phone, mark told or no-show with one. */
 #include <string.h>
 #include "domain/code.h"
 #include "domain/err.h"
@@ -51,10 +51,8 @@ static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     if (action.len == 0)
         return sg_reply_method_not_allowed(req, "GET, HEAD, PATCH");
     if (!h2o_memis(action.base, action.len, H2O_STRLIT("cancel")) &&
-        !h2o_memis(action.base, action.len, H2O_STRLIT("flag-checked"))) {
-        sg_reply_error(req, 404, "not_found", NULL);
-        return 0;
-    }
+        !h2o_memis(action.base, action.len, H2O_STRLIT("flag-checked")))
+        return sg_on_trip_action(req, app, c, h2o_strdup(&req->pool, action.base, action.len).base);
     if (!sg_method_is(req, "POST"))
         return sg_reply_method_not_allowed(req, "POST");
     if (action.base[0] == 'f')

@@ -43,10 +43,11 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
 
 /**
  * The same for an existing record located at code (a registration's village): outside the
- * user's scope it answers 404 not_found, as for a record that does not exist, so that
- * staff cannot tell which codes exist elsewhere; inside it, a role without act gets 403.
+ * user's scope it answers 404 not_found naming field (NULL: none), exactly as the caller
+ * answers a record that does not exist, so that staff cannot tell which codes exist
+ * elsewhere; inside it, a role without act gets 403.
  */
-bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act);
+bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act, const char *field);
 
 /** Append to the audit log as the session's user (fire and forget; failures are logged). */
 void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail);

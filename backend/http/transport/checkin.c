@@ -2,7 +2,8 @@
 /* POST /api/checkin/{token}: an escort scans a passenger's QR code and marks the group
  * boarded on its vehicle. POST /api/checkin {"code","vehicle"}: the same from the boarding
  * view without a scan (a passenger whose phone is flat). For staff whose scope contains
- * the vehicle's, audited. */
+ * the passenger's village (checked first: 403 and nothing about them otherwise) and the
+ * vehicle's, audited. */
 #include <string.h>
 #include <sodium.h>
 #include "domain/err.h"

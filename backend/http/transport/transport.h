@@ -15,6 +15,8 @@ int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req); /* vehicles.c: /api/veh
 int sg_on_match(h2o_handler_t *self, h2o_req_t *req);    /* match.c: POST /api/match */
 int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req);  /* checkin.c: POST /api/checkin[/{token}] */
 
+/** GET /api/vehicles (vehicle_list.c), as vehicles.c dispatches it. */
+int sg__vehicle_list(h2o_req_t *req, struct sg_app *app);
 /* /api/vehicles/{id}/... as vehicles.c dispatches it; id is digits only. */
 int sg__manifest(h2o_req_t *req, struct sg_app *app, const char *id, enum sg_manifest_format format); /* manifest.c */
 int sg__boarding(h2o_req_t *req, struct sg_app *app, const char *id);                                 /* boarding.c */
