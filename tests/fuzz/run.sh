@@ -7,7 +7,9 @@
 # build/fuzz/corpus/<name>/, kept between runs. Prints executions, exec/s, coverage (cov:
 # and ft: of libFuzzer's last line) and corpus size per target; exits non-zero when a
 # target crashes, breaks an invariant, leaks or times out, keeping the input that did it
-# in build/fuzz/crashes/ (reproduce: build/fuzz/tests/fuzz/fuzz_<name> FILE).
+# in build/fuzz/crashes/ (reproduce: build/fuzz/tests/fuzz/fuzz_<name> FILE). The load
+# average at the end of each run is printed beside its figures (the machine is shared).
+# More in docs/security.md, "Fuzzing".
 #
 # Environment: FUZZ_ARGS (extra libFuzzer flags), JOBS (build jobs, 2).
 set -euo pipefail
@@ -87,10 +89,11 @@ run_one() {
         "$leaks" "${dict[@]}" -artifact_prefix="$crashes/$name-" ${FUZZ_ARGS:-} \
         "$work" "$FUZZ_DIR/corpus/$name" >"$log" 2>&1 || rc=$?
     last="$(grep -E '^#[0-9]+.*cov:' "$log" | tail -1 || true)"
-    printf '%-10s %12s execs %8s exec/s  cov %-6s ft %-6s corpus %s files, %s bytes  %s\n' "$name" \
+    printf '%-10s %12s execs %8s exec/s  cov %-6s ft %-6s corpus %s files, %s bytes  load %s  %s\n' "$name" \
         "$(stat_of "$log" number_of_executed_units)" "$(stat_of "$log" average_exec_per_sec)" \
         "$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")" "$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")" \
         "$(find "$work" -type f | wc -l)" "$(find "$work" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')" \
+        "$(cut -d' ' -f1 /proc/loadavg)" \
         "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)"
     if [ "$rc" -ne 0 ]; then
         grep -E 'ERROR|SUMMARY|invariant|runtime error|Test unit written' "$log" | head -20 >&2 || true
