@@ -2,8 +2,8 @@
 /* Fuzz target: a request target ("/api/...?query") as the routes read it. h2o's own
  * normalization first (as the server gets req->path_normalized), then every path splitter
  * whose prefix matches (registrations {code}[/action], vehicles {id}[/sub], check-in
- * token, report filings, the division codes of divisions, pages, QR codes, posters and
- * returns) and the query parameters every handler reads, through sg_query_param itself
+ * token, report filings, job and employer ids, the division codes of divisions, pages,
+ * QR codes, posters and returns) and the query parameters every handler reads, through sg_query_param itself
  * (a request with only its path, query and pool set) and the checks the handlers apply:
  * numbers, dates, scopes, list filters, the worker's phone4 proof, check-in tokens. Also
  * sg_query_find and sg_percent_decode on the raw query. Invariants: what a splitter gives
@@ -16,8 +16,10 @@
 #include <h2o.h>
 #include "domain/code.h"
 #include "domain/err.h"
+#include "domain/category.h"
 #include "domain/filter.h"
 #include "http/core/request.h"
+#include "http/jobs/jobs.h"
 #include "http/registrations/registrations.h"
 #include "http/report/report.h"
 #include "http/staff/staff.h"
@@ -133,6 +135,10 @@ static void other_paths(h2o_iovec_t path, const struct sg_fuzz_data *d)
         check_token(token);
     if (starts(path, "/api/report/filings/", &rest) && sg_report_filing_path_parse(rest.base, rest.len, id, &xlsx) == 0)
         SG_FUZZ_CHECK(strlen(id) >= 1 && strlen(id) <= 15 && strlen(id) + (xlsx ? 5 : 0) == rest.len);
+    if (starts(path, "/api/jobs/", &rest) && sg__digits(rest.base, rest.len, SG_JOB_ID_MAX))
+        SG_FUZZ_CHECK(rest.len >= 1 && rest.len <= SG_JOB_ID_MAX && memchr(rest.base, '/', rest.len) == NULL);
+    if (starts(path, "/api/employers/", &rest) && sg__digits(rest.base, rest.len, SG_EMPLOYER_ID_MAX))
+        SG_FUZZ_CHECK(rest.len >= 1 && rest.len <= SG_EMPLOYER_ID_MAX && memchr(rest.base, '/', rest.len) == NULL);
     for (size_t i = 0; i != sizeof(by_code) / sizeof(by_code[0]); ++i)
         if (starts(path, by_code[i], &rest))
             check_division(d->divisions, rest);
@@ -167,6 +173,13 @@ static void query_params(h2o_req_t *req, const struct sg_fuzz_data *d)
     check_number(req, "page", 1, 1000000);
     check_number(req, "per_page", 1, 200);
     check_number(req, "count", 1, 1000);
+    check_number(req, "offset", 0, 100000);
+    const char *by = sg_query_param(req, "by"), *code = sg_query_param(req, "for");
+    char typed[SG_CODE_LEN + 1];
+    if (by != NULL) /* GET /api/stats?by= */
+        SG_FUZZ_CHECK(sg_category_by_parse(by) >= -1);
+    if (code != NULL && sg__registration_code(code, strlen(code), sg_query_param(req, "phone4"), typed) == 0)
+        check_code(typed);                                                 /* GET /api/jobs?for=CODE&phone4= */
     if (scope != NULL && scope[0] != '\0' && sg_scope_code_valid(scope)) { /* "": the session's */
         SG_FUZZ_CHECK(strlen(scope) <= SG_DIVISION_CODE_MAX);
         if (sg_divisions_range(d->divisions, scope, &begin, &end) == 0)

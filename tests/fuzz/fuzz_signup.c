@@ -4,11 +4,13 @@
  * division tables), as the worker's form and as the staff's entry. Invariants: a body that
  * passes gives a registration every stored field of which obeys its rule (ID numbers
  * whose check character recomputes, names and text that normalize to themselves, a known
- * village and city, a date in the window, no ID twice); a body that fails names at least
+ * village and city, a date in the window, no ID twice, a job sought only without a
+ * confirmed one); a body that fails names at least
  * one field, each with a code that has its own Chinese message. */
 #include <string.h>
 #include "domain/code.h"
 #include "domain/text.h"
+#include "domain/work.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/registrations/registrations.h"
@@ -55,6 +57,10 @@ static void check_valid(const struct sg_registration *r, const struct sg_registr
     SG_FUZZ_CHECK(r->flex_days >= 0 && r->flex_days <= 3 && r->mode <= SG_MODE_FLIGHT);
     SG_FUZZ_CHECK(sg_text_normalize(r->employer, SG_EMPLOYER_MAX_CHARS, employer, sizeof(employer)) == 0);
     SG_FUZZ_CHECK(strcmp(employer, r->employer) == 0 && sg_fuzz_clean_utf8(r->employer));
+    size_t idlen = strlen(r->employer_id); /* jobs: an employer picked by name, the work wanted */
+    SG_FUZZ_CHECK(idlen <= 10 && strspn(r->employer_id, "0123456789") == idlen);
+    SG_FUZZ_CHECK(!r->seek_job || !r->job_confirmed);
+    SG_FUZZ_CHECK(r->seek_job ? r->work >= -1 && r->work < SG_WORK_KINDS : r->work == -1);
     for (size_t i = 0; i != r->npeople; ++i) {
         check_person(&r->people[i], i, phone_optional, d);
         for (size_t j = 0; j != i; ++j)
