@@ -18,6 +18,12 @@
 int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req); /* router.c: /api/registrations[/...] */
 int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv and .xlsx */
 
+/**
+ * "{code}" or "{code}/{action}" after "/api/registrations/" (router.c): the code normalized
+ * into code and the action (after the '/', empty when none) pointing into rest. 0, or
+ * SG_EINVAL when the code is not one. Pure.
+ */
+int sg_registration_path_split(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action);
 /* The handlers router.c calls; code is normalized. */
 int sg__registration_signup(h2o_req_t *req, struct sg_app *app); /* signup.c */
 /** GET {code}?phone4 (lookup.c): rest is the {code} part as typed. */
@@ -44,6 +50,8 @@ int sg_on_trip_action(h2o_req_t *req, struct sg_app *app, const char *code, cons
  */
 int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
                                   const cJSON *root, unsigned how, struct sg_registration *out);
+/** The fields of a sign-up body (strings borrowed from root), JSON type errors into errs: pure, no reply. */
+void sg_registration_input_read(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs);
 /** The answer to a sign-up save: 201 {"code","people"}, 409 duplicate, or the store error. */
 void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res);
 /** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */

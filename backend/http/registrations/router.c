@@ -16,8 +16,7 @@ static int action_is_none(const char *rest, size_t restlen)
     return memchr(rest, '/', restlen) == NULL;
 }
 
-/* "{code}" or "{code}/{action}" after "/api/registrations/": the code normalized into code. */
-static int split_rest(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action)
+int sg_registration_path_split(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action)
 {
     char typed[32];
     const char *slash = memchr(rest, '/', restlen);
@@ -39,7 +38,7 @@ static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     /* Without a session it is the worker's lookup, exactly as before (404 without phone4). */
     if (get && action_is_none(rest, restlen) && (sg_query_param(req, "phone4") != NULL || !sg_staff_has_session(req)))
         return sg__registration_lookup(req, app, rest, restlen);
-    if (split_rest(rest, restlen, code, &action) != 0) {
+    if (sg_registration_path_split(rest, restlen, code, &action) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }

@@ -75,6 +75,8 @@ bool sg_staff_session_id(h2o_req_t *req, char *out, size_t size);
 void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,
                          unsigned window_s);
 
+/** True when scope could be a division code: at most 12 digits (listing.c; pure). */
+bool sg_scope_code_valid(const char *scope);
 /**
  * The scope a dashboard request asks for (?scope=, default the session's), checked: NULL
  * after answering 403 (outside the user's scope or not allowed act; nothing else said)

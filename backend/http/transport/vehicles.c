@@ -227,8 +227,7 @@ static void get_one(struct sg_staff_req *base)
     }
 }
 
-/* The id from "/api/vehicles/{id}[/sub]": digits only; sub points past it ("" or "/..."). */
-static int parse_id(h2o_iovec_t rest, char id[SG_VEHICLE_ID_MAX + 1], h2o_iovec_t *sub)
+int sg_vehicle_path_parse(h2o_iovec_t rest, char id[SG_VEHICLE_ID_MAX + 1], h2o_iovec_t *sub)
 {
     size_t n = 0;
     while (n < rest.len && rest.base[n] >= '0' && rest.base[n] <= '9')
@@ -284,7 +283,7 @@ int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req)
     char id[SG_VEHICLE_ID_MAX + 1];
     h2o_iovec_t sub;
     if (path.base[baselen] != '/' ||
-        parse_id(h2o_iovec_init(path.base + baselen + 1, path.len - baselen - 1), id, &sub) != 0) {
+        sg_vehicle_path_parse(h2o_iovec_init(path.base + baselen + 1, path.len - baselen - 1), id, &sub) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }
