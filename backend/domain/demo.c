@@ -245,12 +245,41 @@ static void make_employer(struct sg_demo_rng *rng, const struct sg_division *cit
         snprintf(out, outsz, "%s%s有限公司", firm_cores[0], firm_kinds[0]);
 }
 
+/* 春节 of the years a campaign may fall in: workers leave mostly in the days after it. */
+static const struct sg_date festivals[] = {{2023, 1, 22}, {2024, 2, 10}, {2025, 1, 29}, {2026, 2, 17},
+                                           {2027, 2, 6},  {2028, 1, 26}, {2029, 2, 13}, {2030, 2, 3}};
+
+long sg_demo_peak(long lo, long hi, long *peak_hi)
+{
+    for (size_t i = 0; i < COUNT(festivals); ++i) {
+        long a = sg_date_days(festivals[i]) + SG_DEMO_PEAK_FROM, b = a + SG_DEMO_PEAK_DAYS - 1;
+        a = a > lo ? a : lo;
+        b = b < hi ? b : hi;
+        if (a <= b) {
+            *peak_hi = b;
+            return a;
+        }
+    }
+    return -1;
+}
+
+/* The departure day: as in practice, most in the peak after 春节 (初六 to 十五, the first
+ * days the busiest), the others anywhere in the window. */
+static long pick_day(struct sg_demo_rng *rng, long lo, long hi)
+{
+    long peak_hi, peak_lo = sg_demo_peak(lo, hi, &peak_hi);
+    if (peak_lo < 0 || !chance(rng, SG_DEMO_PEAK_SHARE))
+        return lo + (long)below(rng, (uint32_t)(hi - lo + 1));
+    uint32_t span = (uint32_t)(peak_hi - peak_lo + 1), a = below(rng, span), b = below(rng, span);
+    return peak_lo + (long)(a < b ? a : b); /* the smaller of two: earlier days are busier */
+}
+
 static void make_trip(struct sg_demo_rng *rng, const struct sg_validate_ctx *ctx, struct sg_registration *reg)
 {
     struct sg_date first = sg_date_cmp(ctx->today, ctx->starts) > 0 ? ctx->today : ctx->starts;
     long lo = sg_date_days(first), hi = sg_date_days(ctx->ends);
     assert(lo <= hi && "no departure date is both in the campaign window and not past");
-    reg->depart_date = sg_date_from_days(lo + (long)below(rng, (uint32_t)(hi - lo + 1)));
+    reg->depart_date = sg_date_from_days(pick_day(rng, lo, hi));
     reg->flex_days = (int)below(rng, 4);
     unsigned r = below(rng, 100);
     reg->mode = r < 40 ? SG_MODE_ANY : r < 75 ? SG_MODE_BUS : r < 95 ? SG_MODE_TRAIN : SG_MODE_FLIGHT;

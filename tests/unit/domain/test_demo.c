@@ -203,6 +203,39 @@ static void test_sample(void)
     ASSERT_STREQ(r2.people[0].phone, r.people[0].phone);
 }
 
+/* Departures as an organiser sees them: most in the days after 春节 (here 22 January 2023:
+ * 27 January to 5 February), the first days the busiest, a few anywhere else. */
+static void test_departures_peak(void)
+{
+    long lo = sg_date_days(ctx.today), hi = sg_date_days(ctx.ends), peak_hi;
+    long peak_lo = sg_demo_peak(lo, hi, &peak_hi);
+    ASSERT_EQ(peak_lo, sg_date_days((struct sg_date){2023, 1, 27}));
+    ASSERT_EQ(peak_hi, sg_date_days((struct sg_date){2023, 2, 5}));
+    long cut_hi;
+    ASSERT_EQ(sg_demo_peak(lo, peak_lo + 2, &cut_hi), peak_lo); /* cut by the window's end */
+    ASSERT_EQ(cut_hi, peak_lo + 2);
+    ASSERT_EQ(
+        sg_demo_peak(sg_date_days((struct sg_date){2023, 6, 1}), sg_date_days((struct sg_date){2023, 9, 1}), &cut_hi),
+        -1);
+    struct sg_demo_rng rng;
+    sg_demo_rng_seed(&rng, 5);
+    unsigned in_peak = 0, first = 0, last = 0, outside = 0, n = 20000;
+    for (unsigned i = 0; i < n; ++i) {
+        struct sg_registration r;
+        sg_demo_registration(&rng, &ctx, &r);
+        long d = sg_date_days(r.depart_date);
+        ASSERT(d >= lo && d <= hi);
+        in_peak += d >= peak_lo && d <= peak_hi;
+        outside += d < peak_lo || d > peak_hi;
+        first += d == peak_lo;
+        last += d == peak_hi;
+    }
+    printf("departures: %u of %u in the peak, %u on its first day, %u on its last, %u outside\n", in_peak, n, first,
+           last, outside);
+    ASSERT(in_peak > n * 80 / 100 && in_peak < n * 92 / 100);
+    ASSERT(first > 3 * last && outside > n / 20);
+}
+
 int main(void)
 {
     setup();
@@ -211,6 +244,7 @@ int main(void)
     RUN(test_deterministic);
     RUN(test_sparse_destinations);
     RUN(test_sample);
+    RUN(test_departures_peak);
     teardown();
     TEST_DONE();
 }
