@@ -82,6 +82,21 @@ for (const size of SIZES) {
             assert.match(hint, /左右滑动/, 'the wide table says it scrolls');
         }
         await shot(page, `dashboard-${size.name}-region`);
+        if (size.name === 'laptop') {
+            // a chart drawn while its box had no width (laid out late, or hidden) draws again
+            // once it has one: whole bars and labels, not a cut strip
+            await page.evaluate(() => {
+                document.querySelector('.charts').style.display = 'none';
+                dispatchEvent(new Event('resize'));
+            });
+            const before = await page.locator('.chart-bars').first().getAttribute('data-drawn');
+            await page.evaluate(() => { document.querySelector('.charts').style.display = ''; });
+            await page.waitForFunction((b) => document.querySelector('.chart-bars').dataset.drawn !== b, before);
+            const again = await checkLabels(page, 'bars');
+            assert.ok(again.includes('广西壮族自治区'), `drawn again whole: ${again}`);
+            const widest = await page.locator('.chart-bars svg path').evaluateAll((ps) => Math.max(...ps.map((p) => p.getBoundingClientRect().width)));
+            assert.ok(widest > 100, `the longest bar is ${widest} px wide`);
+        }
         assert.deepEqual(page.problems, []);
         await page.close();
     });

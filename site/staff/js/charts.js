@@ -21,7 +21,15 @@ function load() {
     return lib;
 }
 
-addEventListener('resize', () => charts.forEach((c) => c.chart && draw(c)));
+// A chart is drawn again whenever its box changes size: a window turned or resized, and a
+// box that had no width when it was first drawn (laid out late, or hidden) once it has one.
+const sized = typeof ResizeObserver === 'function'
+    ? new ResizeObserver((entries) => entries.forEach((e) => {
+        const c = [...charts.values()].find((x) => x.el === e.target);
+        if (c?.chart && !c.chart.isDisposed() && e.contentRect.width > 0) draw(c);
+    }))
+    : null;
+if (!sized) addEventListener('resize', () => charts.forEach((c) => c.chart && draw(c)));
 
 const num = (n) => Number(n || 0).toLocaleString('zh-CN');
 
@@ -70,6 +78,7 @@ export function chart(key, kind, rows, { title = '', unit = '人', height } = {}
     if (!c) {
         c = { el: h('div', { class: `chart chart-${kind}`, role: 'img' }), chart: null };
         charts.set(key, c);
+        sized?.observe(c.el);
     }
     c.el.setAttribute('aria-label', `${title}：${rows.map((r) => `${r.label} ${num(r.value)}${unit}`).join('，') || '暂无数据'}`);
     c.el.style.height = `${height ?? (kind === 'bars' ? Math.max(1, rows.length) * 34 + 12 : 260)}px`;
@@ -91,6 +100,9 @@ export function chart(key, kind, rows, { title = '', unit = '人', height } = {}
 
 /** Forget every chart (leaving the dashboard). */
 export function disposeCharts() {
-    charts.forEach((c) => c.chart?.dispose());
+    charts.forEach((c) => {
+        sized?.unobserve(c.el);
+        c.chart?.dispose();
+    });
     charts.clear();
 }
