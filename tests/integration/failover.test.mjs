@@ -157,12 +157,14 @@ test('SONGGONG_REDIS_REPLICAS_ACK=1 without a replica: 503, logged; the retry is
         replica = new RedisProc('ack-replica', ['--replicaof', '127.0.0.1', String(primary.port)]);
         await replica.start();
         assert.ok(await until(async () => /master_link_status:up/.test(await call(replica.port, 'INFO', 'replication')), 10000, 100));
+        // the primary counts a replica for WAIT once it holds it online (after the first sync)
+        assert.ok(await until(async () => /slave0:.*state=online/.test(await call(primary.port, 'INFO', 'replication')), 10000, 100));
         const again = await srv.post('/api/registrations', body, { headers: { 'Idempotency-Key': key } });
         assert.equal(again.status, 201, again.text);
         const look = await srv.get(`/api/registrations/${again.json.code}?phone4=${body.phone.slice(-4)}`);
         assert.equal(look.status, 200, look.text);
         const dup = await srv.post('/api/registrations', { ...body }, { headers: { 'Idempotency-Key': 'ack-test-other-key' } });
-        assert.equal(dup.status, 409, 'stored once: the same person again is a duplicate');
+        assert.equal(dup.status, 409, `stored once: the same person again is a duplicate (${dup.text}; server: ${fs.readFileSync(srv.logFile, 'utf8').split('\n').filter((l) => / error /.test(l)).slice(-2).join(' | ')})`);
     } finally {
         await srv.dispose();
         await replica?.dispose();
