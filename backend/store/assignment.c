@@ -135,9 +135,13 @@ int sg_store_open_list(struct sg_store *s, const char *campaign, const char *sco
     snprintf(lo, sizeof(lo), "[%s", scope);
     snprintf(hi, sizeof(hi), "(%s\xff", scope);
     const char *argv[] = {"ZRANGEBYLEX", sg__key_campaign(&key, &s->keys, campaign, SG__KEY_OPEN), lo, hi};
+    size_t lens[] = {11, strlen(argv[1]), strlen(lo), strlen(hi)};
     struct assign_op *op = op_new(data);
     op->cb.open = cb;
-    return send_op(s, op, -1, 0, 4, argv, on_open);
+    int ret = sg__store_command_folded(s, on_open, op, 4, argv, lens); /* every sign-up so far in the index */
+    if (ret != 0)
+        free(op);
+    return ret;
 }
 
 static void on_assigned(void *data, int status, redisReply *reply)

@@ -2,7 +2,8 @@
 -- take back the counters it added ("counted") from its village and county, move its
 -- index entry from byplace to cancelled, and record who and when. Used by staff and by
 -- the worker's own cancel; a second cancel changes nothing. seats.lua (and with it the
--- script's first line, #!lua) comes first.
+-- script's first line, #!lua) comes first, then fold_lib.lua: pending sign-ups are folded
+-- first, so that the counters and indexes it takes this one out of hold it.
 -- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] who cancels (a staff user name, or "worker")  ARGV[2] now, ms since the epoch
 -- ARGV[3] the key prefix sg:{P}:
@@ -11,8 +12,10 @@
 -- P = ARGV[3] and C = the record's campaign:
 --   P..'uid:'..C..':'..{hash}  P..C..':stats:'..{village}  P..C..':stats:'..{county}
 --   P..C..':open'  P..C..':byplace'  P..C..':cancelled'
+--   P..'fold' and what folding its entries derives (fold_lib.lua)
 --   and through assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
 --   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
+fold_all(ARGV[3] .. 'fold', ARGV[3])
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'people', 'open')
 if not h[1] then
   return {'missing'}

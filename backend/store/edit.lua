@@ -1,8 +1,9 @@
-#!lua
 -- Replace a registration's content atomically (layout: docs/redis-keys.md): claim the
 -- ID numbers it gains (SET NX, undone on a clash), free the ones it loses, take back the
 -- counters it added ("counted") from the old village and county and add the new ones,
 -- move its index entry if the village changed. Nothing changes unless all of it does.
+-- fold_lib.lua (and with it the script's first line, #!lua) comes first: pending sign-ups
+-- are folded first, so that the counters and indexes it moves this one in hold it.
 -- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] the village the caller checked the scope of  ARGV[2] new village  ARGV[3] n people
 -- ARGV[4] new data (JSON, numbers sealed)  ARGV[5] new counted  ARGV[6] '1': reset flag_checked
@@ -13,7 +14,9 @@
 -- P = ARGV[8] and C = the record's campaign:
 --   P..C..':assign'  P..'uid:'..C..':'..{hash}  P..C..':stats:'..{old and new village}
 --   P..C..':stats:'..{their counties}  P..C..':byplace'  P..C..':open'
+--   P..'fold' and what folding its entries derives (fold_lib.lua)
 -- A registration already in a vehicle is not edited ('assigned'): take it out first.
+fold_all(ARGV[8] .. 'fold', ARGV[8])
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'open')
 if not h[1] then
   return {'missing'}

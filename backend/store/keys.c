@@ -47,6 +47,7 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_NOTIFY_NEXT] = "notify:next",
         [SG__KEY_NOTIFY_OPTOUT] = "notify:optout",
         [SG__KEY_WECHAT_TICKET] = "wechat:ticket",
+        [SG__KEY_FOLD] = "fold",
     };
     return key(out, ks, "%s", names[which]);
 }

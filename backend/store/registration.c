@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Registrations in Redis: one hash per registration (personal numbers sealed), one
- * uniqueness key per person and campaign (keyed hash of the ID number), indexes and
- * counters; all written by signup.lua in one atomic step. */
+ * uniqueness key per person and campaign (keyed hash of the ID number), written by
+ * signup.lua in one atomic step with an entry for the fold, which brings the indexes and
+ * counters up to date right behind it (fold.lua, in the same write to Redis). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 7
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 14 + 2 * SG_COUNTERS_MAX)
+#define NKEYS_FIXED 4
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 14)
 #define CLIENT_KEY_LIFE "86400" /* a worker's page retries for hours: its key answers for a day */
 #define SERVER_KEY_LIFE "600"   /* the server's own key only has to outlive a lost answer */
 
@@ -36,9 +37,6 @@ struct save_op {
     char created[24];
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
-    size_t ncounters;
-    struct sg_counter counters[SG_COUNTERS_MAX];
-    char counter_values[SG_COUNTERS_MAX][24];
     char counted[SG_COUNTERS_MAX * 48];
     char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua ARGV[9]) */
     size_t datalen;
@@ -53,11 +51,8 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     int n = 0;
     v[n++] = sg__key_reg(&keys[0], ks, op->code);
     v[n++] = sg__key_idem(&keys[1], ks, op->idem_key[0] != '\0' ? op->idem_key : "-");
-    v[n++] = sg__key_campaign(&keys[2], ks, op->campaign, SG__KEY_BYPLACE);
-    v[n++] = sg__key_stats(&keys[3], ks, op->campaign, op->village);
-    v[n++] = sg__key_stats_county(&keys[4], ks, op->campaign, op->village);
-    v[n++] = sg__key_campaign(&keys[5], ks, op->campaign, SG__KEY_OPEN);
-    v[n++] = sg__key_limit(&keys[6], ks, "signup", op->limit.subject != NULL ? op->limit.subject : "-");
+    v[n++] = sg__key_limit(&keys[2], ks, "signup", op->limit.subject != NULL ? op->limit.subject : "-");
+    v[n++] = op->s->fold_key.s;
     for (size_t i = 0; i != op->npeople; ++i)
         v[n++] = sg__key_uid(&keys[NKEYS_FIXED + i], ks, op->campaign, op->hashes[i]);
     snprintf(npeople, 24, "%zu", op->npeople);
@@ -75,10 +70,6 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     v[n++] = op->key_life;
     v[n++] = op->limit_count;
     v[n++] = op->limit_window;
-    for (size_t i = 0; i != op->ncounters; ++i) {
-        v[n++] = op->counters[i].field;
-        v[n++] = op->counter_values[i];
-    }
     for (int i = 0; i != n; ++i)
         len[i] = v[i] == op->json ? op->datalen : strlen(v[i]);
     return n;
@@ -184,14 +175,12 @@ static void on_saved(void *data, int status, redisReply *reply)
 
 static void counters_init(struct save_op *op, const struct sg_registration *reg, struct sg_date signed_on)
 {
-    size_t used = 0;
-    op->ncounters = sg_registration_counters(reg, signed_on, op->counters);
+    struct sg_counter counters[SG_COUNTERS_MAX];
+    size_t used = 0, n = sg_registration_counters(reg, signed_on, counters);
     op->counted[0] = '\0';
-    for (size_t i = 0; i != op->ncounters; ++i) {
-        snprintf(op->counter_values[i], sizeof(op->counter_values[i]), "%ld", op->counters[i].n);
+    for (size_t i = 0; i != n; ++i)
         used += (size_t)snprintf(op->counted + used, sizeof(op->counted) - used, "%s%s %ld", i == 0 ? "" : " ",
-                                 op->counters[i].field, op->counters[i].n);
-    }
+                                 counters[i].field, counters[i].n);
 }
 
 static int send_save(struct save_op *op)
@@ -204,7 +193,13 @@ static int send_save(struct save_op *op)
     randombytes_buf(rnd, sizeof(rnd));
     sg_code_from_bytes(rnd, op->code);
     int n = build_args(op, keys, npeople, v, len);
-    return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
+    struct sg__redis *r = sg__store_redis(op->s);
+    int ret = r != NULL ? sg__store_eval_on(op->s, r, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len,
+                                            on_saved, op)
+                        : SG_EUNAVAIL;
+    if (ret == 0)
+        sg__store_fold_behind(op->s, r);
+    return ret;
 }
 
 void sg__copy_str(char *dst, size_t dstsz, const char *src)

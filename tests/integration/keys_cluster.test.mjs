@@ -63,9 +63,13 @@ function scriptShas() {
     const cmake = fs.readFileSync(path.join(dir, 'CMakeLists.txt'), 'utf8');
     const list = (name) => cmake.match(new RegExp(`set\\(${name}([^)]*)\\)`))[1].trim().split(/\s+/);
     const seats = list('SG_STORE_SEAT_SCRIPTS');
+    const folds = list('SG_STORE_FOLD_SCRIPTS');
+    const read = (file) => fs.readFileSync(path.join(dir, file), 'utf8');
     const out = {};
     for (const name of list('SG_STORE_SCRIPTS')) {
-        const body = (seats.includes(name) ? fs.readFileSync(path.join(dir, 'seats.lua'), 'utf8') : '') + fs.readFileSync(path.join(dir, `${name}.lua`), 'utf8');
+        // as embed.cmake joins them: seats.lua, fold_lib.lua, the script; only the first keeps its #! line
+        const parts = [...(seats.includes(name) ? ['seats.lua'] : []), ...(folds.includes(name) ? ['fold_lib.lua'] : []), `${name}.lua`];
+        const body = parts.map((f, i) => (i === 0 ? read(f) : read(f).replace(/^#![^\n]*\n/, ''))).join('');
         out[name] = createHash('sha1').update(body).digest('hex');
     }
     return out;

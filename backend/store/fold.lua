@@ -1,0 +1,8 @@
+-- Fold the oldest pending sign-ups (fold_lib.lua, in front of this, says how). Called by
+-- the server right behind the sign-ups it sends, before every read of an index or a
+-- counter, and on a timer (SONGGONG_FOLD_MS); any number of servers may call it at once:
+-- each call is atomic and takes its entries off the list in the same step.
+-- KEYS[1] sg:{P}:fold  ARGV[1] the key prefix sg:{P}:  ARGV[2] at most this many entries
+-- Returns {entries folded, entries still pending}.
+local n = fold(KEYS[1], ARGV[1], tonumber(ARGV[2]))
+return {n, redis.call('LLEN', KEYS[1])}
