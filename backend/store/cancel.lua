@@ -16,39 +16,33 @@
 --   and through assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
 --   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
 fold_all(ARGV[3] .. 'fold', ARGV[3])
-local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'people', 'open')
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'people', 'open')
 if not h[1] then
   return {'missing'}
 end
 if h[3] == 'cancelled' then
   return {'already_cancelled'}
 end
-local P, campaign, village, code = ARGV[3], h[1], h[2], h[6]
+local P, campaign, village, code = ARGV[3], h[1], h[2], string.sub(KEYS[1], -8) -- the key's last 8: its code
 for _, p in ipairs(cjson.decode(h[4]).people) do
-  local k = P .. 'uid:' .. campaign .. ':' .. p.idh
+  local k = P .. 'uid:' .. campaign .. ':' .. (p.h or p.idh)
   if redis.call('GET', k) == code then
     redis.call('DEL', k)
   end
 end
 local keys = {P .. campaign .. ':stats:' .. village, P .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
-local field
-for w in string.gmatch(h[5] or '', '%S+') do
-  if field == nil then
-    field = w
-  else
-    for _, k in ipairs(keys) do
-      if redis.call('HINCRBY', k, field, -tonumber(w)) == 0 then
-        redis.call('HDEL', k, field)
-      end
+fold_counted(h[5], h[6], function(field, n)
+  for _, k in ipairs(keys) do
+    if redis.call('HINCRBY', k, field, -n) == 0 then
+      redis.call('HDEL', k, field)
     end
-    field = nil
   end
-end
+end)
 -- its seat, if it had one, is freed (seats.lua), and it leaves the open index for good: a
 -- cancelled registration is never matched
-assignment_drop(P, P .. campaign .. ':assign', code, tonumber(h[7]), h[5])
-if h[8] then
-  redis.call('ZREM', P .. campaign .. ':open', h[8])
+assignment_drop(P, P .. campaign .. ':assign', code, tonumber(h[6]), h[5])
+if h[7] then
+  redis.call('ZREM', P .. campaign .. ':open', h[7])
 end
 redis.call('ZREM', P .. campaign .. ':byplace', village .. ':' .. code)
 redis.call('ZADD', P .. campaign .. ':cancelled', 0, village .. ':' .. code)

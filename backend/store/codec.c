@@ -69,28 +69,37 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
     for (size_t i = 0; i != r->npeople; ++i) {
         const struct sg_person *p = &r->people[i];
         sg_crypto_hash(c, p->id.number, out->hashes[i]);
-        sg_crypto_seal(c, p->id.number, out->id[i]);
+        sg_crypto_seal_number(c, p->id.number, out->id[i]);
         out->phone[i][0] = out->phash[i][0] = '\0';
         if (p->phone[0] != '\0') {
-            sg_crypto_seal(c, p->phone, out->phone[i]);
+            sg_crypto_seal_number(c, p->phone, out->phone[i]);
             sg__phone_hash(c, p->phone, out->phash[i]);
         }
     }
 }
 
+/* Layout 4 (docs/redis-keys.md): short names, the numbers sealed compactly
+ * (sg_crypto_seal_number), the masked numbers without their stars (the first 6 and last 4
+ * digits of the ID number, the first 3 and last 4 of the phone; the sex is the ID number's
+ * 17th digit, among the last 4), and a field at its default (empty, false, "none", "any",
+ * 0) left out, but a person's phone and ph (push.c counts them). The names tests and tools
+ * read stay as they were: dest_city, depart_date, people, id, phone, id_masked, by. */
 static void put_person(struct out *o, const struct sg_person *p, const struct sg__sealed *sealed, size_t i)
 {
-    char id_masked[19], phone_masked[12] = "";
-    sg_mask_idno(p->id.number, id_masked);
-    if (p->phone[0] != '\0')
-        sg_mask_phone(p->phone, phone_masked);
-    put(o, "%s{\"name\":", i == 0 ? "" : ",");
+    const char *id = p->id.number;
+    put(o, "%s{\"n\":", i == 0 ? "" : ",");
     put_str(o, p->name);
-    put(o,
-        ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"id_masked\":\"%s\",\"phone_masked\":\"%s\",\"sex\":%d,"
-        "\"by\":%d,\"poverty\":\"%s\",\"flag\":\"%s\",\"ph\":\"%s\"}",
-        sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, p->id.birth.y,
-        sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "", sealed->phash[i]);
+    put(o, ",\"id\":\"%s\",\"h\":\"%s\",\"id_masked\":\"%.6s%.4s\",\"by\":%d", sealed->id[i], sealed->hashes[i], id,
+        id + 14, p->id.birth.y);
+    /* phone and ph even when empty: push.c finds person i's as the i-th of each */
+    put(o, ",\"phone\":\"%s\",\"ph\":\"%s\"", sealed->phone[i], sealed->phash[i]);
+    if (p->phone[0] != '\0')
+        put(o, ",\"pm\":\"%.3s%.4s\"", p->phone, p->phone + 7);
+    if (p->poverty != SG_POVERTY_NONE)
+        put(o, ",\"v\":%d", (int)p->poverty);
+    if (p->region_unknown)
+        put(o, ",\"g\":1");
+    put(o, "}");
 }
 
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
@@ -99,14 +108,26 @@ size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed 
     struct out o = {out, 0};
     char date[11];
     sg_date_format(r->depart_date, date);
-    put(&o, "{\"dest_city\":\"%s\",\"employer\":", r->dest_city);
-    put_str(&o, r->employer);
-    put(&o, ",\"job_confirmed\":%s,\"depart_date\":\"%s\",\"flex_days\":%d,\"mode\":\"%s\",\"entered_by\":",
-        r->job_confirmed ? "true" : "false", date, r->flex_days, sg_mode_name(r->mode));
-    put_str(&o, entered_by);
+    put(&o, "{\"dest_city\":\"%s\",\"depart_date\":\"%s\",\"f\":%d", r->dest_city, date, r->flex_days);
+    if (r->mode != SG_MODE_ANY)
+        put(&o, ",\"m\":\"%s\"", sg_mode_name(r->mode));
+    if (r->employer[0] != '\0') {
+        put(&o, ",\"e\":");
+        put_str(&o, r->employer);
+    }
+    if (r->job_confirmed)
+        put(&o, ",\"j\":1");
+    if (entered_by[0] != '\0') {
+        put(&o, ",\"eb\":");
+        put_str(&o, entered_by);
+    }
     /* jobs (issue 17): the registered employer picked, 想找工作 and the kind, consent to SMS */
-    put(&o, ",\"employer_id\":\"%s\",\"seek\":%s,\"work\":\"%s\",\"sms\":%s", r->employer_id,
-        r->seek_job ? "true" : "false", r->seek_job ? sg_work_name(r->work) : "", r->sms ? "true" : "false");
+    if (r->employer_id[0] != '\0')
+        put(&o, ",\"ei\":\"%s\"", r->employer_id);
+    if (r->seek_job)
+        put(&o, ",\"s\":1,\"w\":\"%s\"", sg_work_name(r->work));
+    if (r->sms)
+        put(&o, ",\"t\":1");
     put(&o, ",\"people\":[");
     for (size_t i = 0; i != r->npeople; ++i)
         put_person(&o, &r->people[i], sealed, i);
@@ -118,6 +139,27 @@ static const char *str(const cJSON *obj, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
     return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* A field by its name of layout 4, else of layout 3 (long); NULL when neither is there. */
+static const cJSON *item2(const cJSON *obj, const char *name, const char *old)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return item != NULL ? item : cJSON_GetObjectItemCaseSensitive(obj, old);
+}
+
+/* A string field (layout 4 or 3), or dflt when left out (layout 4 leaves defaults out). */
+static const char *str2(const cJSON *obj, const char *name, const char *old, const char *dflt)
+{
+    const cJSON *item = item2(obj, name, old);
+    return item == NULL ? dflt : cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* A flag: true, or 1 (layout 4); false when left out. */
+static bool flag2(const cJSON *obj, const char *name, const char *old)
+{
+    const cJSON *item = item2(obj, name, old);
+    return cJSON_IsTrue(item) || (cJSON_IsNumber(item) && item->valueint == 1);
 }
 
 static int copy(char *dst, size_t dstsz, const char *src)
@@ -141,13 +183,21 @@ static int open_numbers(const struct sg_crypto *c, const char *id, const char *p
 static int masked_numbers(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
                           char id_masked[19], char phone_masked[12])
 {
-    const char *idm = str(obj, "id_masked"), *pm = str(obj, "phone_masked");
+    const char *idm = str(obj, "id_masked"), *pm = str(obj, "pm"), *phone = str2(obj, "phone", "phone", "");
+    if (idm != NULL && strlen(idm) == 10 && phone != NULL && (pm != NULL ? strlen(pm) == 7 : phone[0] == '\0')) {
+        snprintf(id_masked, 19, "%.6s********%.4s", idm, idm + 6); /* layout 4: without the stars */
+        phone_masked[0] = '\0';
+        if (pm != NULL)
+            snprintf(phone_masked, 12, "%.3s****%.4s", pm, pm + 3);
+        return 0;
+    }
+    pm = str(obj, "phone_masked"); /* layout 3 */
     if (idm != NULL && pm != NULL && strlen(idm) == 18 && (pm[0] == '\0' || strlen(pm) == 11)) {
         memcpy(id_masked, idm, 19);
         memcpy(phone_masked, pm, strlen(pm) + 1);
         return 0;
     }
-    if (!decrypt && open_numbers(c, str(obj, "id"), str(obj, "phone"), p) != 0)
+    if (!decrypt && open_numbers(c, str(obj, "id"), phone != NULL ? phone : "", p) != 0)
         return SG_EIO;
     sg_mask_idno(p->id.number, id_masked);
     phone_masked[0] = '\0';
@@ -182,41 +232,55 @@ static int decode_birth(const cJSON *obj, bool decrypt, struct sg_idno *id)
     return 0;
 }
 
+/* Poverty: layout 4 keeps enum sg_poverty as a number ("v", absent: none), layout 3 its name. */
+static int decode_poverty(const cJSON *obj)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "v");
+    const char *name = str(obj, "poverty");
+    if (v != NULL)
+        return cJSON_IsNumber(v) && v->valueint >= SG_POVERTY_NONE && v->valueint <= SG_POVERTY_MONITORED ? v->valueint
+                                                                                                          : -1;
+    return sg_poverty_parse(name != NULL ? name : "none");
+}
+
 static int decode_person(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
                          char id_masked[19], char phone_masked[12])
 {
-    const char *id = str(obj, "id"), *phone = str(obj, "phone");
-    const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex");
-    int poverty = sg_poverty_parse(str(obj, "poverty") != NULL ? str(obj, "poverty") : "");
-    if (copy(p->name, sizeof(p->name), str(obj, "name")) != 0 || id == NULL || phone == NULL || !cJSON_IsNumber(sex) ||
-        poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
+    const char *id = str(obj, "id"), *phone = str2(obj, "phone", "phone", "");
+    const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex"); /* layout 3 */
+    int poverty = decode_poverty(obj);
+    if (copy(p->name, sizeof(p->name), str2(obj, "n", "name", NULL)) != 0 || id == NULL || phone == NULL ||
+        (sex != NULL && !cJSON_IsNumber(sex)) || poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
         masked_numbers(c, obj, decrypt, p, id_masked, phone_masked) != 0 || decode_birth(obj, decrypt, &p->id) != 0)
         return SG_EIO;
     memcpy(p->id.region, id_masked, 6); /* the masked number keeps the region */
     p->id.region[6] = '\0';
-    p->id.sex = sex->valueint;
+    /* and the 17th digit, whose parity is the sex (odd: male) */
+    p->id.sex = sex != NULL ? sex->valueint : (id_masked[16] - '0') % 2 == 1 ? 1 : 2;
     p->poverty = (enum sg_poverty)poverty;
-    p->region_unknown = str(obj, "flag") != NULL && strcmp(str(obj, "flag"), "region_unknown") == 0;
+    const char *flag = str(obj, "flag"); /* layout 3: "region_unknown" or "" */
+    p->region_unknown = flag2(obj, "g", "g") || (flag != NULL && strcmp(flag, "region_unknown") == 0);
     return 0;
 }
 
 static int decode_trip(const cJSON *root, struct sg_registration *r, char entered_by[64])
 {
-    const cJSON *flex = cJSON_GetObjectItemCaseSensitive(root, "flex_days");
-    const char *date = str(root, "depart_date"), *mode = str(root, "mode");
+    const cJSON *flex = item2(root, "f", "flex_days");
+    const char *date = str(root, "depart_date"), *mode = str2(root, "m", "mode", "any");
     if (copy(r->dest_city, sizeof(r->dest_city), str(root, "dest_city")) != 0 ||
-        copy(r->employer, sizeof(r->employer), str(root, "employer")) != 0 ||
-        copy(entered_by, 64, str(root, "entered_by")) != 0 || date == NULL ||
-        sg_date_parse(date, &r->depart_date) != 0 || mode == NULL || sg_mode_parse(mode) < 0 || !cJSON_IsNumber(flex))
+        copy(r->employer, sizeof(r->employer), str2(root, "e", "employer", "")) != 0 ||
+        copy(entered_by, 64, str2(root, "eb", "entered_by", "")) != 0 || date == NULL ||
+        sg_date_parse(date, &r->depart_date) != 0 || mode == NULL || sg_mode_parse(mode) < 0 ||
+        (flex != NULL && !cJSON_IsNumber(flex)))
         return SG_EIO;
     r->mode = (enum sg_mode)sg_mode_parse(mode);
-    r->flex_days = flex->valueint;
-    r->job_confirmed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "job_confirmed"));
-    const char *emp = str(root, "employer_id");
+    r->flex_days = flex != NULL ? flex->valueint : 0;
+    r->job_confirmed = flag2(root, "j", "job_confirmed");
+    const char *emp = str2(root, "ei", "employer_id", "");
     snprintf(r->employer_id, sizeof(r->employer_id), "%s", emp != NULL ? emp : "");
-    r->seek_job = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "seek"));
-    r->work = r->seek_job ? sg_work_parse(str(root, "work")) : -1;
-    r->sms = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sms"));
+    r->seek_job = flag2(root, "s", "seek");
+    r->work = r->seek_job ? sg_work_parse(str2(root, "w", "work", "")) : -1;
+    r->sms = flag2(root, "t", "sms");
     return 0;
 }
 

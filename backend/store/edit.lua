@@ -17,7 +17,7 @@
 --   P..'fold' and what folding its entries derives (fold_lib.lua)
 -- A registration already in a vehicle is not edited ('assigned'): take it out first.
 fold_all(ARGV[8] .. 'fold', ARGV[8])
-local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'code', 'open')
+local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'open', 'people')
 if not h[1] then
   return {'missing'}
 end
@@ -28,14 +28,15 @@ if h[2] ~= ARGV[1] then
   return {'changed'}
 end
 local P = ARGV[8]
-if redis.call('HEXISTS', P .. h[1] .. ':assign', h[6]) == 1 then
+local code = string.sub(KEYS[1], -8) -- the key's last 8 characters: its code
+if redis.call('HEXISTS', P .. h[1] .. ':assign', code) == 1 then
   return {'assigned'}
 end
-local campaign, code = h[1], h[6]
+local campaign = h[1]
 local uid = P .. 'uid:' .. campaign .. ':'
 local old, new, claimed = {}, {}, {}
 for _, p in ipairs(cjson.decode(h[4]).people) do
-  old[p.idh] = true
+  old[p.h or p.idh] = true
 end
 for i = 1, tonumber(ARGV[3]) do
   local idh = ARGV[8 + i]
@@ -55,32 +56,26 @@ for idh in pairs(old) do
     redis.call('DEL', uid .. idh)
   end
 end
--- Add sign * the counters in counted ("field n field n ...") to the village and its county.
-local function count(village, counted, sign)
+-- Add sign * the counters of counted (fold_counted) to the village and its county.
+local function count(village, counted, people, sign)
   local keys = {P .. campaign .. ':stats:' .. village, P .. campaign .. ':stats:' .. string.sub(village, 1, 6)}
-  local field
-  for w in string.gmatch(counted or '', '%S+') do
-    if field == nil then
-      field = w
-    else
-      for _, k in ipairs(keys) do
-        if redis.call('HINCRBY', k, field, sign * tonumber(w)) == 0 then
-          redis.call('HDEL', k, field)
-        end
+  fold_counted(counted, people, function(field, n)
+    for _, k in ipairs(keys) do
+      if redis.call('HINCRBY', k, field, sign * n) == 0 then
+        redis.call('HDEL', k, field)
       end
-      field = nil
     end
-  end
+  end)
 end
-count(h[2], h[5], -1)
-count(ARGV[2], ARGV[5], 1)
+count(h[2], h[5], h[7], -1)
+count(ARGV[2], ARGV[5], ARGV[3], 1)
 if h[2] ~= ARGV[2] then
   redis.call('ZREM', P .. campaign .. ':byplace', h[2] .. ':' .. code)
   redis.call('ZADD', P .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
 end
 local open = ARGV[2] .. ':' .. code .. ':' .. ARGV[7] .. ':' .. ARGV[3]
-if h[7] then
-  redis.call('ZREM', P .. campaign .. ':open', h[7])
+if h[6] then
+  redis.call('ZREM', P .. campaign .. ':open', h[6])
 end
 redis.call('ZADD', P .. campaign .. ':open', 0, open)
 redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5], 'open', open)

@@ -43,6 +43,21 @@ local function fold_count(counts, key, field, n)
   c.n[field] = c.n[field] + n
 end
 
+-- Call fn(field, n) for every counter of a registration of people people whose 'counted' is
+-- counted ("field n field n ..."): people and regs are implied (people, 1) unless counted
+-- names them (layout 3 wrote them out).
+local function fold_counted(counted, people, fn)
+  local named = false
+  for f, n in string.gmatch(counted or '', '(%S+) (%S+)') do
+    named = named or f == 'people'
+    fn(f, tonumber(n) or 0)
+  end
+  if not named then
+    fn('people', tonumber(people) or 0)
+    fn('regs', 1)
+  end
+end
+
 -- ZADD key 0 m1 0 m2 ..., 500 members a call (unpack's limit is far above).
 local function fold_zadd(key, members)
   for i = 1, #members, 500 do
@@ -79,13 +94,12 @@ local function fold(list, P, max)
       fold_put(zsets, P .. c .. ':byplace', village .. ':' .. code)
       fold_put(zsets, P .. c .. ':open', open)
       local vk, ck = P .. c .. ':stats:' .. village, P .. c .. ':stats:' .. string.sub(village, 1, 6)
-      for f, n in string.gmatch(counted, '(%S+) (%S+)') do
-        n = tonumber(n) or 0
+      fold_counted(counted, string.match(open, ':(%d+)$'), function(f, n)
         if n ~= 0 then
           fold_count(counts, vk, f, n)
           fold_count(counts, ck, f, n)
         end
-      end
+      end)
     end
   end
   for _, k in ipairs(zsets.keys) do

@@ -136,6 +136,14 @@ int sg__store_command_ex(struct sg_store *s, sg__redis_cb cb, void *data, int ar
 /** What matching reads of a registration, "{city}:{day}:{flex}:{mode}" (the open index, signup.lua ARGV[9]). */
 void sg__match_key(const struct sg_registration *reg, char out[48]);
 
+/**
+ * What reg adds to the counters of its village and county, as "field n field n ..." (the
+ * registration's 'counted', kept so that a cancel or an edit takes back exactly these):
+ * every counter of sg_registration_counters but people (the registration's people) and
+ * regs (1), which every registration adds (fold_lib.lua's fold_counted).
+ */
+void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz);
+
 /** Copy src (NULL = "") into dst, cut to dstsz - 1 bytes. */
 void sg__copy_str(char *dst, size_t dstsz, const char *src);
 

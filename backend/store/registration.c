@@ -173,14 +173,14 @@ static void on_saved(void *data, int status, redisReply *reply)
     finish_save(op, SG_EIO, NULL);
 }
 
-static void counters_init(struct save_op *op, const struct sg_registration *reg, struct sg_date signed_on)
+void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
 {
-    struct sg_counter counters[SG_COUNTERS_MAX];
-    size_t used = 0, n = sg_registration_counters(reg, signed_on, counters);
-    op->counted[0] = '\0';
-    for (size_t i = 0; i != n; ++i)
-        used += (size_t)snprintf(op->counted + used, sizeof(op->counted) - used, "%s%s %ld", i == 0 ? "" : " ",
-                                 counters[i].field, counters[i].n);
+    struct sg_counter c[SG_COUNTERS_MAX];
+    size_t n = sg_registration_counters(reg, signed_on, c), used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i != n && used < outsz; ++i)
+        if (strcmp(c[i].field, "people") != 0 && strcmp(c[i].field, "regs") != 0) /* implied (fold_lib.lua) */
+            used += (size_t)snprintf(out + used, outsz - used, "%s%s %ld", used == 0 ? "" : " ", c[i].field, c[i].n);
 }
 
 static int send_save(struct save_op *op)
@@ -267,7 +267,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, o->entered_by != NULL ? o->entered_by : "", op->json);
-    counters_init(op, reg, signed_on);
+    sg__counted_format(reg, signed_on, op->counted, sizeof(op->counted));
     sg__match_key(reg, op->match);
     free(sealed);
     int ret = send_save(op);

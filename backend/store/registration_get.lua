@@ -1,5 +1,6 @@
 #!lua flags=no-writes
--- One registration as HGETALL gives it, with its assignment (docs/redis-keys.md): when
+-- One registration as HGETALL gives it, with its code ('code', from the key) and its
+-- assignment (docs/redis-keys.md): when
 -- the campaign's assignment hash holds the code, 'status' 'assigned', 'vehicle' and 'seat'
 -- follow (a reader keeps the last value of a field). The registration hash itself never
 -- holds them: a batch of matching then writes one hash field per registration, not two keys.
@@ -22,8 +23,14 @@ local f = {}
 for i = 1, #h, 2 do
   f[h[i]] = h[i + 1]
 end
-if f.status == 'registered' and f.campaign and f.code then
-  local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', f.code) or ''
+if #h == 0 then
+  return h
+end
+local code = string.sub(reg, -8) -- the key's last 8 characters (layout 4 keeps no field of it)
+h[#h + 1] = 'code'
+h[#h + 1] = code
+if f.status == 'registered' and f.campaign then
+  local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', code) or ''
   local vid, seat = string.match(a, '^(%d+):(%d+)$')
   if vid then
     for _, x in ipairs({'status', 'assigned', 'vehicle', vid, 'seat', seat}) do

@@ -77,7 +77,7 @@ for i = 1, n do
   end
 end
 local open = ARGV[5] .. ':' .. ARGV[2] .. ':' .. ARGV[9] .. ':' .. ARGV[1]
-redis.call('HSET', KEYS[1], 'code', ARGV[2], 'campaign', ARGV[6], 'village', ARGV[5], 'status', 'registered',
-  'created', ARGV[4], 'people', ARGV[1], 'data', ARGV[7], 'counted', ARGV[8], 'open', open)
+redis.call('HSET', KEYS[1], 'campaign', ARGV[6], 'village', ARGV[5], 'status', 'registered', 'created', ARGV[4],
+  'people', ARGV[1], 'data', ARGV[7], 'counted', ARGV[8], 'open', open)
 redis.call('RPUSH', KEYS[4], ARGV[6] .. ' ' .. open .. ' ' .. ARGV[8])
 return {'ok', ARGV[2], ARGV[1]}

@@ -62,7 +62,7 @@ async function recount() {
         stats[key][field] = (stats[key][field] || 0) + n;
     };
     for (const key of await keys(`${P}reg:*`)) {
-        const [village, status, counted, member] = (await c.call('HMGET', key, 'village', 'status', 'counted', 'open')).map((x) => (x === null ? null : text(x)));
+        const [village, status, counted, member, people] = (await c.call('HMGET', key, 'village', 'status', 'counted', 'open', 'people')).map((x) => (x === null ? null : text(x)));
         const code = key.slice(`${P}reg:`.length);
         if (status === 'cancelled') {
             cancelled.push(`${village}:${code}`);
@@ -70,7 +70,8 @@ async function recount() {
         }
         byplace.push(`${village}:${code}`);
         open.push(member);
-        const w = counted.split(' ');
+        // 'counted' leaves out people and regs, which every registration adds (its people, 1)
+        const w = [...counted.split(' ').filter(Boolean), 'people', people, 'regs', '1'];
         for (let i = 0; i + 1 < w.length; i += 2) {
             add(`${P}${C}:stats:${village}`, w[i], Number(w[i + 1]));
             add(`${P}${C}:stats:${village.slice(0, 6)}`, w[i], Number(w[i + 1]));
