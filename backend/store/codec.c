@@ -17,16 +17,32 @@ struct out {
     size_t len;
 };
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
+/* The encoder appends pieces by hand, not through printf: it runs on every sign-up. */
+static void put_n(struct out *o, const char *s, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, SG__DATA_MAX - o->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= SG__DATA_MAX - o->len)
+    if (n >= SG__DATA_MAX - o->len)
         abort(); /* SG__DATA_MAX is sized for the largest valid registration */
-    o->len += (size_t)n;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+#define PUT(o, literal) put_n(o, literal, sizeof(literal) - 1)
+
+static void put_s(struct out *o, const char *s)
+{
+    put_n(o, s, strlen(s));
+}
+
+static void put_i(struct out *o, long v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    put_n(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* A JSON string. Input is valid UTF-8 without control characters (validated), but
@@ -87,19 +103,36 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
 static void put_person(struct out *o, const struct sg_person *p, const struct sg__sealed *sealed, size_t i)
 {
     const char *id = p->id.number;
-    put(o, "%s{\"n\":", i == 0 ? "" : ",");
+    put_s(o, i == 0 ? "{\"n\":" : ",{\"n\":");
     put_str(o, p->name);
-    put(o, ",\"id\":\"%s\",\"h\":\"%s\",\"id_masked\":\"%.6s%.4s\",\"by\":%d", sealed->id[i], sealed->hashes[i], id,
-        id + 14, p->id.birth.y);
+    PUT(o, ",\"id\":\"");
+    put_s(o, sealed->id[i]);
+    PUT(o, "\",\"h\":\"");
+    put_s(o, sealed->hashes[i]);
+    PUT(o, "\",\"id_masked\":\"");
+    put_n(o, id, 6);
+    put_n(o, id + 14, 4);
+    PUT(o, "\",\"by\":");
+    put_i(o, p->id.birth.y);
     /* phone and ph even when empty: push.c finds person i's as the i-th of each */
-    put(o, ",\"phone\":\"%s\",\"ph\":\"%s\"", sealed->phone[i], sealed->phash[i]);
-    if (p->phone[0] != '\0')
-        put(o, ",\"pm\":\"%.3s%.4s\"", p->phone, p->phone + 7);
-    if (p->poverty != SG_POVERTY_NONE)
-        put(o, ",\"v\":%d", (int)p->poverty);
+    PUT(o, ",\"phone\":\"");
+    put_s(o, sealed->phone[i]);
+    PUT(o, "\",\"ph\":\"");
+    put_s(o, sealed->phash[i]);
+    PUT(o, "\"");
+    if (p->phone[0] != '\0') {
+        PUT(o, ",\"pm\":\"");
+        put_n(o, p->phone, 3);
+        put_n(o, p->phone + 7, 4);
+        PUT(o, "\"");
+    }
+    if (p->poverty != SG_POVERTY_NONE) {
+        PUT(o, ",\"v\":");
+        put_i(o, (long)p->poverty);
+    }
     if (p->region_unknown)
-        put(o, ",\"g\":1");
-    put(o, "}");
+        PUT(o, ",\"g\":1");
+    PUT(o, "}");
 }
 
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
@@ -108,30 +141,44 @@ size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed 
     struct out o = {out, 0};
     char date[11];
     sg_date_format(r->depart_date, date);
-    put(&o, "{\"dest_city\":\"%s\",\"depart_date\":\"%s\",\"f\":%d", r->dest_city, date, r->flex_days);
-    if (r->mode != SG_MODE_ANY)
-        put(&o, ",\"m\":\"%s\"", sg_mode_name(r->mode));
+    PUT(&o, "{\"dest_city\":\"");
+    put_s(&o, r->dest_city);
+    PUT(&o, "\",\"depart_date\":\"");
+    put_s(&o, date);
+    PUT(&o, "\",\"f\":");
+    put_i(&o, r->flex_days);
+    if (r->mode != SG_MODE_ANY) {
+        PUT(&o, ",\"m\":\"");
+        put_s(&o, sg_mode_name(r->mode));
+        PUT(&o, "\"");
+    }
     if (r->employer[0] != '\0') {
-        put(&o, ",\"e\":");
+        PUT(&o, ",\"e\":");
         put_str(&o, r->employer);
     }
     if (r->job_confirmed)
-        put(&o, ",\"j\":1");
+        PUT(&o, ",\"j\":1");
     if (entered_by[0] != '\0') {
-        put(&o, ",\"eb\":");
+        PUT(&o, ",\"eb\":");
         put_str(&o, entered_by);
     }
     /* jobs (issue 17): the registered employer picked, 想找工作 and the kind, consent to SMS */
-    if (r->employer_id[0] != '\0')
-        put(&o, ",\"ei\":\"%s\"", r->employer_id);
-    if (r->seek_job)
-        put(&o, ",\"s\":1,\"w\":\"%s\"", sg_work_name(r->work));
+    if (r->employer_id[0] != '\0') {
+        PUT(&o, ",\"ei\":\"");
+        put_s(&o, r->employer_id);
+        PUT(&o, "\"");
+    }
+    if (r->seek_job) {
+        PUT(&o, ",\"s\":1,\"w\":\"");
+        put_s(&o, sg_work_name(r->work));
+        PUT(&o, "\"");
+    }
     if (r->sms)
-        put(&o, ",\"t\":1");
-    put(&o, ",\"people\":[");
+        PUT(&o, ",\"t\":1");
+    PUT(&o, ",\"people\":[");
     for (size_t i = 0; i != r->npeople; ++i)
         put_person(&o, &r->people[i], sealed, i);
-    put(&o, "]}");
+    PUT(&o, "]}");
     return o.len;
 }
 

@@ -84,7 +84,7 @@ static void finish_save(struct save_op *op, int status, const struct sg_save_res
         out = *res;
     sg__copy_str(out.idem_key, sizeof(out.idem_key), op->idem_key);
     op->cb(op->data, status, &out);
-    sodium_memzero(op->json, sizeof(op->json));
+    sodium_memzero(op->json, op->datalen); /* what holds personal data (sealed, and names) */
     free(op);
 }
 
@@ -211,6 +211,17 @@ void sg__copy_str(char *dst, size_t dstsz, const char *src)
     dst[n] = '\0';
 }
 
+/* v in decimal into out (16 bytes at least for a 32-bit v, 21 for any): no printf on a sign-up's path. */
+static void u64_text(char *out, uint64_t v)
+{
+    char tmp[21], *p = tmp + sizeof(tmp);
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 /* A keyed hash of everything the registration says: the same key with another body is refused. */
 static void body_hash(const struct sg_crypto *c, const struct sg_registration *r, char out[SG_CRYPTO_HASH_HEX])
 {
@@ -223,7 +234,7 @@ static void body_hash(const struct sg_crypto *c, const struct sg_registration *r
         n += (size_t)snprintf(text + n, sizeof(text) - n, "|%s|%s|%s|%d", r->people[i].name, r->people[i].id.number,
                               r->people[i].phone, (int)r->people[i].poverty);
     sg_crypto_hash(c, text, out);
-    sodium_memzero(text, sizeof(text));
+    sodium_memzero(text, n < sizeof(text) ? n + 1 : sizeof(text));
 }
 
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
@@ -243,8 +254,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
     uint8_t rnd[16];
     randombytes_buf(rnd, sizeof(rnd));
-    snprintf(op->attempt, sizeof(op->attempt), "%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
-             rnd[4], rnd[5], rnd[6], rnd[7]);
+    sodium_bin2hex(op->attempt, sizeof(op->attempt), rnd, 8);
     if (o->unkeyed) {
         snprintf(op->idem_key, sizeof(op->idem_key), "-");
         op->key_life = "0";
@@ -260,10 +270,10 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     op->limit = o->limit != NULL ? *o->limit : (struct sg_limit){0};
     sg__copy_str(op->limit_subject, sizeof(op->limit_subject), op->limit.subject);
     op->limit.subject = op->limit_subject;
-    snprintf(op->limit_count, sizeof(op->limit_count), "%u", op->limit.count);
-    snprintf(op->limit_window, sizeof(op->limit_window), "%llu", (unsigned long long)op->limit.window_s * 1000);
+    u64_text(op->limit_count, op->limit.count);
+    u64_text(op->limit_window, (uint64_t)op->limit.window_s * 1000);
     body_hash(s->crypto, reg, op->body_hash);
-    snprintf(op->created, sizeof(op->created), "%llu", (unsigned long long)now_ms);
+    u64_text(op->created, now_ms);
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, o->entered_by != NULL ? o->entered_by : "", op->json);
