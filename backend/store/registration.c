@@ -173,14 +173,37 @@ static void on_saved(void *data, int status, redisReply *reply)
     finish_save(op, SG_EIO, NULL);
 }
 
+/* v in decimal into out (16 bytes at least for a 32-bit v, 21 for any): no printf on a sign-up's path. */
+static void u64_text(char *out, uint64_t v)
+{
+    char tmp[21], *p = tmp + sizeof(tmp);
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
 {
     struct sg_counter c[SG_COUNTERS_MAX];
     size_t n = sg_registration_counters(reg, signed_on, c), used = 0;
     out[0] = '\0';
-    for (size_t i = 0; i != n && used < outsz; ++i)
-        if (strcmp(c[i].field, "people") != 0 && strcmp(c[i].field, "regs") != 0) /* implied (fold_lib.lua) */
-            used += (size_t)snprintf(out + used, outsz - used, "%s%s %ld", used == 0 ? "" : " ", c[i].field, c[i].n);
+    for (size_t i = 0; i != n; ++i) {
+        char num[24];
+        size_t flen = strlen(c[i].field);
+        if (strcmp(c[i].field, "people") == 0 || strcmp(c[i].field, "regs") == 0)
+            continue;                                       /* implied (fold_lib.lua) */
+        u64_text(num, (uint64_t)(c[i].n < 0 ? 0 : c[i].n)); /* counts of a sign-up are positive */
+        size_t nlen = strlen(num);
+        if (used + 1 + flen + 1 + nlen + 1 > outsz)
+            break;
+        if (used != 0)
+            out[used++] = ' ';
+        memcpy(out + used, c[i].field, flen), used += flen;
+        out[used++] = ' ';
+        memcpy(out + used, num, nlen + 1), used += nlen;
+    }
 }
 
 static int send_save(struct save_op *op)
@@ -209,17 +232,6 @@ void sg__copy_str(char *dst, size_t dstsz, const char *src)
         n = dstsz - 1;
     memcpy(dst, src != NULL ? src : "", n);
     dst[n] = '\0';
-}
-
-/* v in decimal into out (16 bytes at least for a 32-bit v, 21 for any): no printf on a sign-up's path. */
-static void u64_text(char *out, uint64_t v)
-{
-    char tmp[21], *p = tmp + sizeof(tmp);
-    *--p = '\0';
-    do
-        *--p = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* A keyed hash of everything the registration says: the same key with another body is refused. */
