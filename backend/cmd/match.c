@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* `songgong match --campaign ID --scope CODE [--accept] [--json] [sizes]`: the matching
- * run of POST /api/match from the command line, against the same Redis. The matcher runs
- * on the offload worker, as in the server. */
+/* `songgong match --campaign ID --scope CODE [--accept] [--json] [sizes] [minimums]
+ * [--area LEVEL]`: the matching run of POST /api/match from the command line, against the
+ * same Redis. The matcher runs on the offload worker, as in the server. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "cmd/options.h"
 #include "domain/err.h"
 #include "service/matching.h"
+#include "service/notify.h"
 #include "service/offload.h"
 #include "store/transport.h"
 
@@ -36,15 +37,28 @@ static void print_report(const struct run *c, const struct sg_match_report *r)
     printf("%s %s: %zu registrations, %llu people, %llu placed\n", r->campaign, r->scope, r->open->n,
            (unsigned long long)r->people, (unsigned long long)r->res.people_placed);
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "existing"))
-        printf("  vehicle %s: +%d\n", cJSON_GetObjectItemCaseSensitive(g, "id")->valuestring,
-               cJSON_GetObjectItemCaseSensitive(g, "added")->valueint);
+        if (cJSON_GetObjectItemCaseSensitive(g, "added")->valueint != 0)
+            printf("  vehicle %s: +%d\n", cJSON_GetObjectItemCaseSensitive(g, "id")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(g, "added")->valueint);
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "new"))
         printf("  %s\n", cJSON_GetObjectItemCaseSensitive(g, "summary")->valuestring);
     printf("sizes of new vehicles: bus %u, train %u (carriages of %u), flight %u seats\n",
            r->sizes.seats[SG_VEHICLE_BUS], r->sizes.seats[SG_VEHICLE_TRAIN], r->sizes.train_carriage,
            r->sizes.seats[SG_VEHICLE_FLIGHT]);
-    printf("new vehicles %zu (lower bound %zu per city and date, %zu per city); %zu groups too big\n", r->res.ncreated,
-           r->res.lower_bound, r->res.lower_bound_city, r->res.unassigned);
+    printf("minimum loads: bus %u, train %u, flight %u people; pickup areas by %s\n", r->options.min_load[0],
+           r->options.min_load[1], r->options.min_load[2], sg_match_area_name(r->area_digits));
+    printf("new vehicles %zu (lower bound %zu per city, area and date, %zu per city and area)\n", r->res.ncreated,
+           r->res.lower_bound, r->res.lower_bound_city);
+    printf("unplaced: %zu registrations, %llu people\n", r->res.unassigned, (unsigned long long)r->res.people_unplaced);
+    int shown = 0;
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "unplaced"))
+        if (shown++ < 30)
+            printf("  %s %s %s: %d people\n", cJSON_GetObjectItemCaseSensitive(g, "reason")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(g, "dest_city_name")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(g, "depart_date")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(g, "people")->valueint);
+    if (shown > 30)
+        printf("  ... %d groups in all (--json lists them)\n", shown);
     if (r->accept)
         printf("accepted: %zu registrations (%zu people) assigned, %zu skipped (cancelled or assigned meanwhile)\n",
                r->assigned, r->assigned_people, r->skipped);
@@ -80,6 +94,12 @@ static void usage(FILE *out)
             "  --train-seats N      a train, 100-2400, whole carriages (default 1000)\n"
             "  --train-carriage N   a train's carriage, 20-150 (default 100)\n"
             "  --flight-seats N     a flight, 30-400 (default 150)\n"
+            "\nMinimum loads (people a proposed vehicle carries at least; smaller groups are reported):\n"
+            "  --bus-min N          default half a bus's seats\n"
+            "  --train-min N        default 300\n"
+            "  --flight-min N       default 100\n"
+            "\nPickup areas (a proposed vehicle takes people of one area):\n"
+            "  --area LEVEL         county, township (default) or village\n"
             "\nOptions (flag, environment variable, meaning):\n%s",
             sg_options_help);
 }
@@ -132,8 +152,51 @@ static bool check_sizes(const struct sg_vehicle_sizes_input *in, struct sg_vehic
 struct args {
     const char *campaign, *scope;
     int accept, json;
-    struct sg_vehicle_sizes sizes;
+    struct sg_match_options options;
+    long min_load[SG_VEHICLE_TYPES];
 };
+
+static const char *const min_flags[SG_VEHICLE_TYPES] = {"--bus-min", "--train-min", "--flight-min"};
+
+/* A minimum-load flag or --area at argv[*i]: 1 taken, 0 not one, -1 a bad value (said on stderr). */
+static int take_run_option(int argc, char **argv, int *i, struct args *a)
+{
+    const char *v = sg_flag_value(argc, argv, i, "--area");
+    if (v != NULL) {
+        if ((a->options.area_digits = sg_match_area_digits(v)) == 0) {
+            fprintf(stderr, "songgong match: --area is county, township or village, not \"%s\"\n", v);
+            return -1;
+        }
+        return 1;
+    }
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
+        char *end;
+        if ((v = sg_flag_value(argc, argv, i, min_flags[t])) == NULL)
+            continue;
+        errno = 0;
+        a->min_load[t] = strtol(v, &end, 10);
+        if (errno != 0 || end == v || *end != '\0' || a->min_load[t] < 1) {
+            fprintf(stderr, "songgong match: %s needs a number of people, not \"%s\"\n", min_flags[t], v);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* The minimum loads checked against the sizes, as the API does; false after saying what is wrong. */
+static bool check_min_load(struct args *a)
+{
+    struct sg_field_errors errs;
+    if (sg_vehicle_min_load_validate(a->min_load, &a->options.sizes, a->options.min_load, &errs) == 0)
+        return true;
+    for (size_t e = 0; e != errs.n; ++e) {
+        int t = sg_vehicle_type_parse(errs.e[e].field);
+        fprintf(stderr, "songgong match: %s must be 1 to the seats of a proposed vehicle (%u)\n", min_flags[t],
+                a->options.sizes.seats[t]);
+    }
+    return false;
+}
 
 /* The command line into a and o: 0 to go on, 1 on a bad one, -1 after --help. */
 static int parse_args(int argc, char **argv, struct sg_options *o, struct args *a)
@@ -141,6 +204,9 @@ static int parse_args(int argc, char **argv, struct sg_options *o, struct args *
     struct sg_vehicle_sizes_input sizes = {{-1, -1, -1}, -1};
     const char *v;
     int taken;
+    sg_match_options_default(&a->options);
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
+        a->min_load[t] = -1;
     for (int i = 1; i < argc; ++i) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -153,7 +219,8 @@ static int parse_args(int argc, char **argv, struct sg_options *o, struct args *
             a->accept = 1;
         else if (strcmp(argv[i], "--json") == 0)
             a->json = 1;
-        else if ((taken = take_size(argc, argv, &i, &sizes)) != 0) {
+        else if ((taken = take_size(argc, argv, &i, &sizes)) != 0 ||
+                 (taken = take_run_option(argc, argv, &i, a)) != 0) {
             if (taken < 0)
                 return 1;
         } else if (sg_options_take(o, argc, argv, &i) != 1) {
@@ -165,7 +232,7 @@ static int parse_args(int argc, char **argv, struct sg_options *o, struct args *
         fprintf(stderr, "songgong match: --campaign and --scope are required\n");
         return 1;
     }
-    return check_sizes(&sizes, &a->sizes) ? 0 : 1;
+    return check_sizes(&sizes, &a->options.sizes) && check_min_load(a) ? 0 : 1;
 }
 
 static void audit_accept(struct sg_store *store, h2o_evloop_t *loop, const char *scope)
@@ -202,7 +269,9 @@ int sg_cmd_match(int argc, char **argv)
     if ((app.store = sg_cli_store_open(&o, &c.loop)) == NULL)
         return 1;
     sg_offload_start(h2o_multithread_create_queue(c.loop)); /* lives with the loop, until exit */
-    if ((c.status = sg_match_start(&app, a.campaign, a.scope, &a.sizes, a.accept, on_done, &c)) == 0)
+    /* the vehicles filled become the text sender's events */
+    sg_notify_hooks_listen();
+    if ((c.status = sg_match_start(&app, a.campaign, a.scope, &a.options, a.accept, on_done, &c)) == 0)
         sg_cli_wait(c.loop, &c.done);
     if (c.status == 0 && a.accept)
         audit_accept(app.store, c.loop, a.scope);

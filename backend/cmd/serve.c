@@ -103,6 +103,7 @@ int sg_cmd_serve(int argc, char **argv)
         sg_data_free(&app);
         return 1;
     }
+    sg_notify_hooks_listen(); /* trip changes become the sender's events, wherever the sender runs */
     int ret = sg_server_run(&sc);
     if (sender)
         sg_notify_stop();

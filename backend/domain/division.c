@@ -51,12 +51,14 @@ static void *xmalloc(size_t n)
 }
 
 /* Compare a stored code with a key that need not be NUL-terminated (klen <= 12). */
+/* Byte order, as strcmp sorts the codes; key may hold a NUL, which then never matches. */
 static int code_cmp(const char *code, const char *key, size_t klen)
 {
-    int r = strncmp(code, key, klen);
+    size_t clen = strlen(code);
+    int r = memcmp(code, key, clen < klen ? clen : klen);
     if (r != 0)
         return r;
-    return code[klen] == '\0' ? 0 : 1;
+    return clen < klen ? -1 : clen > klen;
 }
 
 static int entry_cmp(const void *a, const void *b)

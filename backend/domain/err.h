@@ -16,6 +16,8 @@ enum sg_err {
     SG_ECONFLICT = -9, /* the record is not in a state that allows this (e.g. already cancelled) */
     SG_ELIMITED = -10, /* an attempt limit is reached: try again later */
     SG_EREFUSED = -11, /* a dependency refused for now and did nothing (Redis out of memory, loading, ...) */
+    SG_ERANGE = -12,   /* something would fall outside what it must stay in (a passenger outside a pickup area) */
+    SG_ELOCKED = -13,  /* the trip happened: a record checked in or departed stays as it travelled */
 };
 
 #endif

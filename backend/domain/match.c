@@ -2,16 +2,20 @@
 /* Matching as bin packing with small items. Items are sorted by destination city,
  * departure day and village code, so that walking them in order keeps villages and
  * townships together. Existing vehicles are filled first (the preferred day, then the
- * nearest days). The rest is packed per city, type and day: bins are filled in village
- * order, and when the next group does not fit, the gap is closed with the nearest
- * smaller groups still waiting (largest first), so that every vehicle but a day's last
- * leaves full whenever the sizes allow: with most groups of one person, that reaches
- * the lower bound. Last, flexible dates let a day's partly filled vehicle join another
- * day's. Seats follow the order groups were put in, so a group's seats are adjacent. */
+ * nearest days), each from the villages of its area only. The rest is packed per city
+ * and pickup area, type by type and day by day: bins are filled in village order, and
+ * when the next group does not fit, the gap is closed with the nearest smaller groups
+ * still waiting (largest first), so that every vehicle but a day's last leaves full
+ * whenever the sizes allow: with most groups of one person, that reaches the lower
+ * bound. Flexible dates then let a day's partly filled vehicle join another day's.
+ * Minimum loads (match_min.c) come last: a proposed vehicle below its type's minimum is
+ * undone, and its people try the area's other vehicles, then new ones on the day most of
+ * them accept; what is still left is reported. Seats follow the order groups were put
+ * in, so a group's seats are adjacent. */
 #include <stdlib.h>
 #include <string.h>
 #include "domain/err.h"
-#include "domain/match.h"
+#include "domain/match_internal.h"
 #include "domain/registration.h"
 #include "domain/sort.h"
 
@@ -19,6 +23,7 @@
 
 static const char *const type_names[SG_VEHICLE_TYPES] = {"bus", "train", "flight"};
 static const char *const type_labels[SG_VEHICLE_TYPES] = {"专车", "专列", "专机"};
+static const char *const reason_names[] = {"", "too_big", "no_stop", "below_minimum"};
 
 const char *sg_vehicle_type_name(enum sg_vehicle_type t)
 {
@@ -38,6 +43,11 @@ int sg_vehicle_type_parse(const char *s)
     return -1;
 }
 
+const char *sg_match_reason_name(enum sg_match_reason r)
+{
+    return (unsigned)r < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[r] : "";
+}
+
 unsigned sg_mode_allows(int mode)
 {
     switch (mode) {
@@ -52,32 +62,35 @@ unsigned sg_mode_allows(int mode)
     }
 }
 
-struct bin {
-    uint32_t city;
-    int32_t day, lo, hi; /* the day, and the window every group in it accepts */
-    uint8_t type;
-    uint32_t capacity, used;
-    uint32_t head, tail; /* groups in the order they were put in (next[] links) */
-    uint32_t alias;      /* merged into another bin: its index, else itself */
-    uint32_t run, nrun;  /* existing vehicles: their free runs of seats, runs[run .. run + nrun) */
-};
+struct sg_match_area sg_match_area_of(const char *code)
+{
+    size_t len = code != NULL ? strlen(code) : 0;
+    struct sg_match_area a = {0, 0};
+    if (len < 2 || len > 12 || strspn(code, "0123456789") != len)
+        return a;
+    uint64_t p = 0, scale = 1;
+    for (size_t i = 0; i != len; ++i)
+        p = p * 10 + (uint64_t)(code[i] - '0');
+    for (size_t i = len; i != 12; ++i)
+        scale *= 10;
+    a.lo = p * scale;
+    a.hi = (p + 1) * scale;
+    return a;
+}
 
-struct run {
-    uint32_t first, last; /* free seats first .. last; empty once first > last */
-};
+unsigned sg_match_area_digits(const char *name)
+{
+    return name == NULL                    ? 0
+           : strcmp(name, "county") == 0   ? 6
+           : strcmp(name, "township") == 0 ? 9
+           : strcmp(name, "village") == 0  ? 12
+                                           : 0;
+}
 
-struct matcher {
-    const struct sg_match_item *items;
-    size_t nitems;
-    const struct sg_match_config *config;
-    uint32_t *order; /* item indices by (city, day, place) */
-    uint32_t *next;  /* per item: the next group in the same bin */
-    uint8_t *newtype;
-    struct bin *bins;
-    size_t nbins, capbins, nexisting;
-    struct run *runs; /* the existing vehicles' free seats */
-    struct sg_match_result *res;
-};
+const char *sg_match_area_name(unsigned digits)
+{
+    return digits == 6 ? "county" : digits == 9 ? "township" : digits == 12 ? "village" : "";
+}
 
 /* An item's sort key: (city, day) in hi, village in lo, the item index last. The keys are
  * compared directly (no lookup through the items, no shared state: safe on any thread). */
@@ -98,28 +111,33 @@ static int by_city_day_place(const void *a, const void *b)
 
 /* order[] = the item indices by (city, day, place), ties by index. With days spanning less
  * than 1,024 (a season), one 64-bit key holds all three (14 + 10 + 40 bits) and a radix
- * sort does it; else qsort on the wide keys. */
-static void sort_order(uint32_t *order, const struct sg_match_item *items, size_t n)
+ * sort does it; when the items come sorted by place already (the open index is in
+ * village order), a stable sort on (city, day) alone is enough: 3 bytes a key, not 8.
+ * Else qsort on the wide keys. True when the items came sorted by place. */
+static int sort_order(uint32_t *order, const struct sg_match_item *items, size_t n)
 {
     int32_t lo = INT32_MAX, hi = INT32_MIN;
-    int narrow = 1;
+    int narrow = 1, by_place = 1;
     for (size_t i = 0; i != n; ++i) {
         lo = items[i].day < lo ? items[i].day : lo;
         hi = items[i].day > hi ? items[i].day : hi;
         narrow &= items[i].city < (1u << 14) && items[i].place < (1ull << 40);
+        by_place &= i == 0 || items[i].place >= items[i - 1].place;
     }
     if (n == 0 || (narrow && (int64_t)hi - lo < 1024)) {
         struct sg_sort_pair *p = malloc((n != 0 ? n : 1) * sizeof(*p));
         if (p == NULL)
             abort();
         for (size_t i = 0; i != n; ++i)
-            p[i] = (struct sg_sort_pair){
-                (uint64_t)items[i].city << 50 | (uint64_t)(items[i].day - lo) << 40 | items[i].place, (uint32_t)i};
+            p[i] = (struct sg_sort_pair){by_place ? (uint64_t)items[i].city << 10 | (uint64_t)(items[i].day - lo)
+                                                  : (uint64_t)items[i].city << 50 |
+                                                        (uint64_t)(items[i].day - lo) << 40 | items[i].place,
+                                         (uint32_t)i};
         sg_sort_pairs(p, n);
         for (size_t i = 0; i != n; ++i)
             order[i] = p[i].value;
         free(p);
-        return;
+        return by_place && narrow;
     }
     struct order_key *keys = malloc(n * sizeof(*keys));
     if (keys == NULL)
@@ -131,77 +149,11 @@ static void sort_order(uint32_t *order, const struct sg_match_item *items, size_
     for (size_t i = 0; i != n; ++i)
         order[i] = keys[i].item;
     free(keys);
-}
-
-static uint32_t add_bin(struct matcher *m, uint32_t city, int32_t day, uint8_t type, uint32_t capacity, uint32_t used)
-{
-    if (m->nbins == m->capbins) {
-        m->capbins = m->capbins != 0 ? m->capbins * 2 : 64;
-        if ((m->bins = realloc(m->bins, m->capbins * sizeof(*m->bins))) == NULL)
-            abort();
-    }
-    struct bin *b = &m->bins[m->nbins];
-    *b = (struct bin){city, day, INT32_MIN, INT32_MAX, type, capacity, used, SG_MATCH_NONE, SG_MATCH_NONE, 0, 0, 0};
-    b->alias = (uint32_t)m->nbins;
-    return (uint32_t)m->nbins++;
-}
-
-/* The free run of an existing vehicle a group of size goes into (the first that holds it
- * whole), or NULL. */
-static struct run *run_for(const struct matcher *m, const struct bin *b, uint32_t size)
-{
-    for (uint32_t r = b->run; r != b->run + b->nrun; ++r)
-        if (m->runs[r].first <= m->runs[r].last && m->runs[r].last - m->runs[r].first + 1 >= size)
-            return &m->runs[r];
-    return NULL;
-}
-
-/* Whether bin (existing or new) can take a group of size. */
-static int fits(const struct matcher *m, uint32_t bin, uint32_t size)
-{
-    const struct bin *b = &m->bins[bin];
-    if (bin < m->nexisting)
-        return run_for(m, b, size) != NULL;
-    return b->used + size <= b->capacity;
-}
-
-static void put(struct matcher *m, uint32_t bin, uint32_t i)
-{
-    struct bin *b = &m->bins[bin];
-    const struct sg_match_item *it = &m->items[i];
-    m->res->assign[i].vehicle = bin;
-    if (bin < m->nexisting) { /* seats of an existing vehicle are given here, new ones' in finish() */
-        struct run *r = run_for(m, b, it->size);
-        m->res->assign[i].seat = r->first;
-        r->first += it->size;
-    }
-    m->next[i] = SG_MATCH_NONE;
-    if (b->tail == SG_MATCH_NONE)
-        b->head = i;
-    else
-        m->next[b->tail] = i;
-    b->tail = i;
-    b->used += it->size;
-    if (it->day - it->flex > b->lo)
-        b->lo = it->day - it->flex;
-    if (it->day + it->flex < b->hi)
-        b->hi = it->day + it->flex;
-    m->res->people_placed += it->size;
-}
-
-static int fits_window(const struct sg_match_item *it, int32_t day)
-{
-    int32_t d = it->day - day;
-    return (d < 0 ? -d : d) <= it->flex;
-}
-
-static int assigned(const struct matcher *m, uint32_t i)
-{
-    return m->res->assign[i].vehicle != SG_MATCH_NONE;
+    return 0;
 }
 
 /* First index in order[lo, hi) whose item has day >= day (items there share a city). */
-static size_t lower_day(const struct matcher *m, size_t lo, size_t hi, int32_t day)
+static size_t lower_day(const struct sg__matcher *m, size_t lo, size_t hi, int32_t day)
 {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -213,84 +165,100 @@ static size_t lower_day(const struct matcher *m, size_t lo, size_t hi, int32_t d
     return lo;
 }
 
-/* Fill one existing vehicle from its city's items [lo, hi): the preferred day first,
- * then one day off either way, and so on. */
-static void fill_existing(struct matcher *m, uint32_t bin, size_t lo, size_t hi)
+/* First index in order[lo, hi) whose item has place >= place (items there share a city and a day). */
+static size_t lower_place(const struct sg__matcher *m, size_t lo, size_t hi, uint64_t place)
 {
-    struct bin *b = &m->bins[bin];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->items[m->order[mid]].place < place)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Put into existing vehicle bin what fits of order[lo, hi). */
+static void fill_range(struct sg__matcher *m, uint32_t bin, size_t lo, size_t hi)
+{
+    struct sg__bin *b = &m->bins[bin];
+    for (size_t k = lo; k < hi && b->used < b->capacity; ++k) {
+        uint32_t i = m->order[k];
+        const struct sg_match_item *it = &m->items[i];
+        if (!sg__match_assigned(m, i) && (it->modes >> b->type & 1u) && sg__match_fits_window(it, b->day) &&
+            sg__match_fits(m, bin, it->size))
+            sg__match_put(m, bin, i);
+    }
+}
+
+/* Fill one existing vehicle from its city's items [lo, hi): the preferred day first,
+ * then one day off either way, and so on; on each day only the villages of its areas. */
+static void fill_existing(struct sg__matcher *m, uint32_t bin, const struct sg_match_vehicle *v, size_t lo, size_t hi)
+{
+    struct sg__bin *b = &m->bins[bin];
     for (int off = 0; off <= 3 * 2 && b->used < b->capacity; ++off) {
         int32_t day = b->day + (off % 2 == 0 ? off / 2 : -(off + 1) / 2);
-        size_t k = lower_day(m, lo, hi, day);
-        for (; k < hi && m->items[m->order[k]].day == day && b->used < b->capacity; ++k) {
-            uint32_t i = m->order[k];
-            const struct sg_match_item *it = &m->items[i];
-            if (!assigned(m, i) && (it->modes >> b->type & 1u) && fits_window(it, b->day) && fits(m, bin, it->size))
-                put(m, bin, i);
+        size_t from = lower_day(m, lo, hi, day), to = lower_day(m, from, hi, day + 1);
+        if (v->nareas == 0)
+            fill_range(m, bin, from, to);
+        for (size_t a = 0; a != v->nareas; ++a) {
+            size_t x = lower_place(m, from, to, v->areas[a].lo);
+            fill_range(m, bin, x, lower_place(m, x, to, v->areas[a].hi));
         }
     }
 }
 
-static int by_city_day(const void *a, const void *b)
-{
-    const struct bin *x = a, *y = b;
-    if (x->city != y->city)
-        return x->city < y->city ? -1 : 1;
-    return x->day < y->day ? -1 : x->day > y->day;
-}
-
 /* The free runs of seats of existing vehicle v into m->runs from *at; their count. */
-static uint32_t free_runs(struct matcher *m, const struct sg_match_vehicle *v, uint32_t *free_seats, size_t *at)
+static uint32_t free_runs(struct sg__matcher *m, const struct sg_match_vehicle *v, uint32_t *free_seats, size_t *at)
 {
     uint32_t n = 0, tail = v->seat_next != 0 ? v->seat_next : v->used + 1;
     *free_seats = 0;
     for (size_t h = 0; v->seat_next != 0 && h != v->nholes; ++h) {
         uint32_t first = v->holes[h][0], last = v->holes[h][1] < tail ? v->holes[h][1] : tail - 1;
         if (first >= 1 && first <= last && last <= v->capacity) {
-            m->runs[(*at)++] = (struct run){first, last}, ++n;
+            m->runs[(*at)++] = (struct sg__run){first, last}, ++n;
             *free_seats += last - first + 1;
         }
     }
     if (tail >= 1 && tail <= v->capacity) {
-        m->runs[(*at)++] = (struct run){tail, v->capacity}, ++n;
+        m->runs[(*at)++] = (struct sg__run){tail, v->capacity}, ++n;
         *free_seats += v->capacity - tail + 1;
     }
     return n;
 }
 
-/* Existing vehicles, in (city, day) order, each from its city's range of items. */
-static void fill_existing_all(struct matcher *m, const struct sg_match_vehicle *v, size_t nv)
+/* Existing vehicles, in (city, day) order (a radix sort of their indices), each from its city's range of items. */
+static void fill_existing_all(struct sg__matcher *m, const struct sg_match_vehicle *v, size_t nv)
 {
     size_t nruns = 0, at = 0;
     for (size_t j = 0; j != nv; ++j)
         nruns += (v[j].seat_next != 0 ? v[j].nholes : 0) + 1;
     if ((m->runs = malloc((nruns != 0 ? nruns : 1) * sizeof(*m->runs))) == NULL)
         abort();
-    for (size_t j = 0; j != nv; ++j) {
-        uint32_t free_seats, run = (uint32_t)at, nrun = free_runs(m, &v[j], &free_seats, &at);
-        uint32_t bin = add_bin(m, v[j].city, v[j].day, v[j].type, v[j].capacity, v[j].capacity - free_seats);
-        m->bins[bin].run = run, m->bins[bin].nrun = nrun;
-    }
-    m->nexisting = nv;
-    /* visit the vehicles in (city, day) order through a sorted copy */
-    struct bin *copy = malloc((nv != 0 ? nv : 1) * sizeof(*copy));
-    if (copy == NULL)
+    struct sg_sort_pair *by = malloc((nv != 0 ? nv : 1) * sizeof(*by));
+    if (by == NULL)
         abort();
     for (size_t j = 0; j != nv; ++j) {
-        copy[j] = m->bins[j];
-        copy[j].alias = (uint32_t)j;
+        uint32_t free_seats, run = (uint32_t)at, nrun = free_runs(m, &v[j], &free_seats, &at);
+        uint32_t bin = sg__match_add_bin(m, v[j].city, v[j].day, v[j].type, v[j].capacity, 0);
+        m->bins[bin].used = v[j].capacity - free_seats;
+        m->bins[bin].run = run, m->bins[bin].nrun = nrun;
+        by[j] =
+            (struct sg_sort_pair){(uint64_t)v[j].city << 32 | (uint32_t)((int64_t)v[j].day - INT32_MIN), (uint32_t)j};
     }
-    qsort(copy, nv, sizeof(*copy), by_city_day);
+    m->nexisting = nv;
+    sg_sort_pairs(by, nv);
     size_t lo = 0;
-    for (size_t j = 0; j != nv; ++j) {
-        uint32_t city = copy[j].city;
+    for (size_t k = 0; k != nv; ++k) {
+        uint32_t j = by[k].value, city = v[j].city;
         while (lo < m->nitems && m->items[m->order[lo]].city < city)
             ++lo;
         size_t hi = lo;
         while (hi < m->nitems && m->items[m->order[hi]].city == city)
             ++hi;
-        fill_existing(m, copy[j].alias, lo, hi);
+        fill_existing(m, j, &v[j], lo, hi);
     }
-    free(copy);
+    free(by);
 }
 
 /* Queues of a bucket's groups by size (positions into the bucket, in village order), to
@@ -300,7 +268,7 @@ struct queues {
     size_t cur[GAP_SIZES + 1], end[GAP_SIZES + 1];
 };
 
-static void queues_build(struct queues *q, const struct matcher *m, const uint32_t *bucket, size_t n)
+static void queues_build(struct queues *q, const struct sg__matcher *m, const uint32_t *bucket, size_t n)
 {
     size_t count[GAP_SIZES + 1] = {0}, at = 0;
     for (size_t k = 0; k != n; ++k)
@@ -318,42 +286,52 @@ static void queues_build(struct queues *q, const struct matcher *m, const uint32
     }
 }
 
-static void close_gap(struct matcher *m, uint32_t bin, const uint32_t *bucket, struct queues *q)
+static void close_gap(struct sg__matcher *m, uint32_t bin, const uint32_t *bucket, struct queues *q)
 {
     uint32_t gap = m->bins[bin].capacity - m->bins[bin].used;
     for (size_t sz = gap < GAP_SIZES ? gap : GAP_SIZES; sz >= 1 && gap != 0; --sz) {
         while (gap >= sz && q->cur[sz] < q->end[sz]) {
             uint32_t i = bucket[q->pos[q->cur[sz]++]];
-            if (!assigned(m, i)) {
-                put(m, bin, i);
+            if (!sg__match_assigned(m, i)) {
+                sg__match_put(m, bin, i);
                 gap -= (uint32_t)sz;
             }
         }
     }
 }
 
-static void pack_bucket(struct matcher *m, const uint32_t *bucket, size_t n, uint8_t type, struct queues *q)
+static void pack_bucket(struct sg__matcher *m, const uint32_t *bucket, size_t n, uint8_t type, struct queues *q)
 {
     uint32_t cap = m->config->capacity[type], bin = SG_MATCH_NONE;
+    uint64_t people = 0;
+    for (size_t k = 0; k != n; ++k)
+        people += m->items[bucket[k]].size;
+    if (people <= cap) { /* one vehicle holds them all (most buckets of a province): no gaps to close */
+        bin = sg__match_add_bin(m, m->items[bucket[0]].city, m->items[bucket[0]].day, type, cap,
+                                sg__match_area_key(m, bucket[0]));
+        for (size_t k = 0; k != n; ++k)
+            sg__match_put(m, bin, bucket[k]);
+        return;
+    }
     queues_build(q, m, bucket, n);
     for (size_t k = 0; k != n; ++k) {
         uint32_t i = bucket[k];
-        if (assigned(m, i))
+        if (sg__match_assigned(m, i))
             continue;
         if (bin != SG_MATCH_NONE && m->bins[bin].used + m->items[i].size > cap) {
             close_gap(m, bin, bucket, q);
             bin = SG_MATCH_NONE;
         }
         if (bin == SG_MATCH_NONE)
-            bin = add_bin(m, m->items[i].city, m->items[i].day, type, cap, 0);
-        put(m, bin, i);
+            bin = sg__match_add_bin(m, m->items[i].city, m->items[i].day, type, cap, sg__match_area_key(m, i));
+        sg__match_put(m, bin, i);
     }
 }
 
 /* Move every group of bin `from` into bin `to`. */
-static void merge_bins(struct matcher *m, uint32_t to, uint32_t from)
+static void merge_bins(struct sg__matcher *m, uint32_t to, uint32_t from)
 {
-    struct bin *a = &m->bins[to], *b = &m->bins[from];
+    struct sg__bin *a = &m->bins[to], *b = &m->bins[from];
     for (uint32_t i = b->head; i != SG_MATCH_NONE; i = m->next[i])
         m->res->assign[i].vehicle = to;
     m->next[a->tail] = b->head;
@@ -367,16 +345,16 @@ static void merge_bins(struct matcher *m, uint32_t to, uint32_t from)
 }
 
 /* Flexible dates: a partly filled vehicle joins another day's when every group in the
- * one that moves accepts the other's day. Bins [first, nbins) of one city and type. */
-static void merge_partial(struct matcher *m, size_t first)
+ * one that moves accepts the other's day. Bins [first, nbins) of one city, area and type. */
+static void merge_partial(struct sg__matcher *m, size_t first)
 {
     for (size_t j = first; j < m->nbins; ++j) {
-        struct bin *b = &m->bins[j];
+        struct sg__bin *b = &m->bins[j];
         if (b->used == 0 || b->used == b->capacity)
             continue;
         size_t best = SIZE_MAX;
         for (size_t k = first; k < j; ++k) {
-            struct bin *a = &m->bins[k];
+            struct sg__bin *a = &m->bins[k];
             int can = a->used != 0 && a->used + b->used <= a->capacity &&
                       ((a->day >= b->lo && a->day <= b->hi) || (b->day >= a->lo && b->day <= a->hi));
             if (can && (best == SIZE_MAX || a->used > m->bins[best].used))
@@ -384,7 +362,7 @@ static void merge_partial(struct matcher *m, size_t first)
         }
         if (best == SIZE_MAX)
             continue;
-        struct bin *a = &m->bins[best];
+        struct sg__bin *a = &m->bins[best];
         if (a->day >= b->lo && a->day <= b->hi)
             merge_bins(m, (uint32_t)best, (uint32_t)j);
         else {
@@ -395,7 +373,7 @@ static void merge_partial(struct matcher *m, size_t first)
 
 /* The type a new vehicle for item i would be: the first allowed (bus, train, flight)
  * that can hold the group; SG_VEHICLE_TYPES when none can. */
-static uint8_t new_type(const struct matcher *m, const struct sg_match_item *it)
+static uint8_t new_type(const struct sg__matcher *m, const struct sg_match_item *it)
 {
     for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t)
         if ((it->modes >> t & 1u) && m->config->capacity[t] >= it->size)
@@ -403,48 +381,90 @@ static uint8_t new_type(const struct matcher *m, const struct sg_match_item *it)
     return SG_VEHICLE_TYPES;
 }
 
-static void lower_bounds(struct matcher *m, size_t lo, size_t hi)
+/* The lower bounds of what one area's new vehicles carry: its items seq[0, n) (in runs
+ * of one day) that went into them, by their own day and their vehicle's type; and dates
+ * ignored. A proposed vehicle holds at most its capacity, so ncreated is never below
+ * lower_bound_city; flexible dates may bring it below lower_bound. */
+static void lower_bounds(struct sg__matcher *m, const uint32_t *seq, size_t n)
 {
-    uint64_t city_people[SG_VEHICLE_TYPES] = {0};
-    for (size_t k = lo; k < hi;) {
-        int32_t day = m->items[m->order[k]].day;
+    uint64_t area_people[SG_VEHICLE_TYPES] = {0};
+    for (size_t k = 0; k < n;) {
+        int32_t day = m->items[seq[k]].day;
         uint64_t people[SG_VEHICLE_TYPES] = {0};
-        for (; k < hi && m->items[m->order[k]].day == day; ++k) {
-            uint32_t i = m->order[k];
-            if (!assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES)
-                people[m->newtype[i]] += m->items[i].size;
-        }
+        for (; k < n && m->items[seq[k]].day == day; ++k)
+            if (sg__match_assigned(m, seq[k]))
+                people[m->bins[m->res->assign[seq[k]].vehicle].type] += m->items[seq[k]].size;
         for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
             uint32_t cap = m->config->capacity[t];
             m->res->lower_bound += (size_t)((people[t] + cap - 1) / cap);
-            city_people[t] += people[t];
+            area_people[t] += people[t];
         }
     }
     for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
-        m->res->lower_bound_city += (size_t)((city_people[t] + m->config->capacity[t] - 1) / m->config->capacity[t]);
+        m->res->lower_bound_city += (size_t)((area_people[t] + m->config->capacity[t] - 1) / m->config->capacity[t]);
 }
 
-/* New vehicles for one city's remaining items [lo, hi), type by type, day by day. */
-static void pack_city(struct matcher *m, size_t lo, size_t hi, uint32_t *bucket, struct queues *q)
+/* New vehicles for one city and area: its items seq[0, n) (unassigned, each with a type
+ * that can hold it, by type, then day and village), type by type, day by day; then the
+ * minimum loads (match_min.c). */
+static void pack_area(struct sg__matcher *m, const uint32_t *seq, size_t n, struct queues *q)
 {
-    for (uint8_t t = 0; t != SG_VEHICLE_TYPES; ++t) {
-        size_t first = m->nbins;
-        for (size_t k = lo; k < hi;) {
-            int32_t day = m->items[m->order[k]].day;
-            size_t n = 0;
-            for (; k < hi && m->items[m->order[k]].day == day; ++k) {
-                uint32_t i = m->order[k];
-                if (!assigned(m, i) && m->newtype[i] == t)
-                    bucket[n++] = i;
-            }
-            pack_bucket(m, bucket, n, t, q);
+    size_t first = m->nbins;
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        uint8_t t = m->newtype[seq[lo]];
+        size_t tfirst = m->nbins;
+        for (hi = lo; hi < n && m->newtype[seq[hi]] == t; ++hi)
+            ;
+        for (size_t k = lo, j; k < hi; k = j) { /* one day's groups of type t: a slice of seq */
+            for (j = k + 1; j < hi && m->items[seq[j]].day == m->items[seq[k]].day; ++j)
+                ;
+            pack_bucket(m, seq + k, j - k, t, q);
         }
-        merge_partial(m, first);
+        merge_partial(m, tfirst);
     }
+    sg__match_minimums(m, seq, n, first);
+    lower_bounds(m, seq, n);
+}
+
+/* What is left after the existing vehicles, by (city, area, type) and then (day, village)
+ * as order[] has it (a stable sort), packed area by area. */
+static void pack_new(struct sg__matcher *m)
+{
+    size_t n = 0;
+    struct sg_sort_pair *p = malloc((m->nitems + 1) * sizeof(*p));
+    uint32_t *seq = malloc((m->nitems + 1) * sizeof(*seq));
+    struct queues q = {.pos = malloc((m->nitems + 1) * sizeof(*q.pos))};
+    if (p == NULL || seq == NULL || q.pos == NULL)
+        abort();
+    /* the area as a number (< 10^12 < 2^40), or when the items came in place order its rank
+     * (fewer key bytes for the radix sort to go over); cities < 2^22 */
+    uint32_t *rank = m->by_place ? malloc((m->nitems + 1) * sizeof(*rank)) : NULL;
+    for (size_t i = 0, r = 0; rank != NULL && i != m->nitems; ++i) {
+        r += i != 0 && sg__match_area_key(m, (uint32_t)i) != sg__match_area_key(m, (uint32_t)i - 1);
+        rank[i] = (uint32_t)r;
+    }
+    for (size_t k = 0; k != m->nitems; ++k) {
+        uint32_t i = m->order[k];
+        uint64_t area = rank != NULL ? rank[i] : sg__match_area_key(m, i);
+        if (!sg__match_assigned(m, i) && m->newtype[i] != SG_VEHICLE_TYPES)
+            p[n++] = (struct sg_sort_pair){(uint64_t)m->items[i].city << 42 | area << 2 | m->newtype[i], i};
+    }
+    free(rank);
+    sg_sort_pairs(p, n);
+    for (size_t k = 0; k != n; ++k)
+        seq[k] = p[k].value;
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        for (hi = lo + 1; hi < n && p[hi].key >> 2 == p[lo].key >> 2; ++hi)
+            ;
+        pack_area(m, seq + lo, hi - lo, &q);
+    }
+    free(p);
+    free(seq);
+    free(q.pos);
 }
 
 /* Number the kept new vehicles and their seats, groups in the order they were put in. */
-static void finish(struct matcher *m, size_t nvehicles)
+static void finish(struct sg__matcher *m, size_t nvehicles)
 {
     struct sg_match_result *res = m->res;
     size_t kept = 0;
@@ -452,15 +472,17 @@ static void finish(struct matcher *m, size_t nvehicles)
         kept += m->bins[j].used != 0;
     if ((res->created = calloc(kept != 0 ? kept : 1, sizeof(*res->created))) == NULL)
         abort();
-    for (size_t j = 0; j != m->nbins; ++j) {
-        const struct bin *b = &m->bins[j];
+    for (size_t j = m->nexisting; j < m->nbins; ++j) {
+        const struct sg__bin *b = &m->bins[j];
         uint32_t out = (uint32_t)j, seat = 1;
-        if (j < m->nexisting)
-            continue; /* their seats were given by put() */
         if (b->used != 0) {
             out = (uint32_t)(nvehicles + res->ncreated);
-            res->created[res->ncreated++] = (struct sg_match_vehicle){
-                .city = b->city, .day = b->day, .type = b->type, .capacity = b->capacity, .used = b->used};
+            res->created[res->ncreated++] = (struct sg_match_vehicle){.city = b->city,
+                                                                      .day = b->day,
+                                                                      .type = b->type,
+                                                                      .capacity = b->capacity,
+                                                                      .used = b->used,
+                                                                      .area = b->area};
         }
         for (uint32_t i = b->head; i != SG_MATCH_NONE; i = m->next[i]) {
             res->assign[i] = (struct sg_match_assignment){out, seat};
@@ -469,53 +491,57 @@ static void finish(struct matcher *m, size_t nvehicles)
     }
 }
 
+static int config_valid(const struct sg_match_config *c)
+{
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
+        if (c->capacity[t] == 0 || c->min_load[t] > c->capacity[t])
+            return 0;
+    return c->area_digits == 0 || c->area_digits == 6 || c->area_digits == 9 || c->area_digits == 12;
+}
+
+static void matcher_init(struct sg__matcher *m, const struct sg_match_item *items, size_t nitems,
+                         const struct sg_match_config *config, struct sg_match_result *res)
+{
+    size_t n1 = nitems != 0 ? nitems : 1;
+    *m = (struct sg__matcher){.items = items, .nitems = nitems, .config = config, .res = res};
+    /* the area of a 12-digit village code: its first area_digits digits */
+    for (unsigned d = config->area_digits; d != 0 && d <= 12; ++d)
+        m->area_div = d == config->area_digits ? 1 : m->area_div * 10;
+    m->order = malloc(n1 * sizeof(*m->order));
+    m->next = malloc(n1 * sizeof(*m->next));
+    m->newtype = malloc(n1);
+    res->assign = malloc(n1 * sizeof(*res->assign));
+    res->reason = calloc(n1, 1);
+    if (!m->order || !m->next || !m->newtype || !res->assign || !res->reason)
+        abort();
+    for (size_t i = 0; i != nitems; ++i) {
+        res->assign[i] = (struct sg_match_assignment){SG_MATCH_NONE, 0};
+        m->newtype[i] = new_type(m, &items[i]);
+    }
+}
+
 int sg_match(const struct sg_match_item *items, size_t nitems, const struct sg_match_vehicle *vehicles,
              size_t nvehicles, const struct sg_match_config *config, struct sg_match_result *res)
 {
     memset(res, 0, sizeof(*res));
-    for (int t = 0; t != SG_VEHICLE_TYPES; ++t)
-        if (config->capacity[t] == 0)
-            return SG_EINVAL;
+    if (!config_valid(config))
+        return SG_EINVAL;
     for (size_t i = 0; i != nitems; ++i)
         if (items[i].size == 0)
             return SG_EINVAL;
-    struct matcher m = {.items = items, .nitems = nitems, .config = config, .res = res};
-    size_t n1 = nitems != 0 ? nitems : 1;
-    m.order = malloc(n1 * sizeof(*m.order));
-    m.next = malloc(n1 * sizeof(*m.next));
-    m.newtype = malloc(n1);
-    uint32_t *bucket = malloc(n1 * sizeof(*bucket));
-    struct queues q = {.pos = malloc(n1 * sizeof(*q.pos))};
-    res->assign = malloc(n1 * sizeof(*res->assign));
-    res->reason = calloc(n1, 1);
-    if (!m.order || !m.next || !m.newtype || !bucket || !q.pos || !res->assign || !res->reason)
-        abort();
-    for (size_t i = 0; i != nitems; ++i) {
-        res->assign[i] = (struct sg_match_assignment){SG_MATCH_NONE, 0};
-        m.newtype[i] = new_type(&m, &items[i]);
-    }
-    sort_order(m.order, items, nitems);
+    struct sg__matcher m;
+    matcher_init(&m, items, nitems, config, res);
+    m.by_place = sort_order(m.order, items, nitems);
+    m.existing = vehicles;
     fill_existing_all(&m, vehicles, nvehicles);
-    for (size_t lo = 0, hi; lo < nitems; lo = hi) {
-        for (hi = lo; hi < nitems && items[m.order[hi]].city == items[m.order[lo]].city; ++hi)
-            ;
-        lower_bounds(&m, lo, hi);
-        pack_city(&m, lo, hi, bucket, &q);
-    }
+    pack_new(&m);
     finish(&m, nvehicles);
-    for (size_t i = 0; i != nitems; ++i) {
-        if (res->assign[i].vehicle == SG_MATCH_NONE) {
-            res->reason[i] = SG_MATCH_TOO_BIG;
-            ++res->unassigned;
-        }
-    }
+    sg__match_reasons(&m);
     free(m.order);
     free(m.next);
     free(m.newtype);
     free(m.bins);
     free(m.runs);
-    free(bucket);
-    free(q.pos);
     return 0;
 }
 

@@ -16,13 +16,13 @@ static const struct {
 
 /* Rows: roles in enum order; columns: actions in enum order. */
 static const bool may[SG_ROLES][SG_ACTIONS] = {
-    /*               view  edit  export full  transport audit users report jobs */
-    /* village   */ {true, true, true, false, false, false, false, false, false},
-    /* township  */ {true, true, true, false, false, false, false, false, false},
-    /* county    */ {true, true, true, false, false, false, false, false, true},
-    /* city      */ {true, true, true, false, false, false, false, true, true},
-    /* organiser */ {true, true, true, true, true, false, false, true, true},
-    /* admin     */ {true, true, true, true, true, true, true, true, true},
+    /*               view  edit  export full  transport audit users report jobs  call */
+    /* village   */ {true, true, true, false, false, false, false, false, false, true},
+    /* township  */ {true, true, true, false, false, false, false, false, false, true},
+    /* county    */ {true, true, true, false, false, false, false, false, true, true},
+    /* city      */ {true, true, true, false, false, false, false, true, true, true},
+    /* organiser */ {true, true, true, true, true, false, false, true, true, true},
+    /* admin     */ {true, true, true, true, true, true, true, true, true, true},
 };
 
 const char *sg_role_name(enum sg_role r)

@@ -27,8 +27,10 @@ enum sg_action {
     SG_ACT_USERS,       /* manage accounts */
     SG_ACT_REPORT,      /* file the statistics table (city staff, organisers, admins) */
     SG_ACT_JOBS,        /* employers, jobs and job pushes of the scope (county and city staff, organisers, admins) */
+    SG_ACT_CALL,        /* call the people of the scope (the village's call-back, the escort at the door): their full
+                         * phone numbers, one reveal at a time (logged); every staff role today */
 };
-#define SG_ACTIONS (SG_ACT_JOBS + 1)
+#define SG_ACTIONS (SG_ACT_CALL + 1)
 
 /** "village", "township", "county", "city", "organiser", "admin". */
 const char *sg_role_name(enum sg_role r);

@@ -76,6 +76,17 @@ static int has_prefix(const char *field, size_t flen, const char *prefix)
     return flen > n && memcmp(field, prefix, n) == 0;
 }
 
+/* The transport counter "t:{name}" (the name after "t:"), or NULL. */
+static long *trip_count_of(struct sg_stats_counts *c, const char *name, size_t len)
+{
+    static const char *const names[] = {"assigned", "notified", "boarded", "departed", "arrived"};
+    long *slots[] = {&c->assigned, &c->notified, &c->boarded, &c->departed, &c->arrived};
+    for (size_t i = 0; i != sizeof(names) / sizeof(names[0]); ++i)
+        if (is(name, len, names[i]))
+            return slots[i];
+    return NULL;
+}
+
 /* The counts a plain field adds to, or NULL for breakdown and unknown fields. */
 static long *count_of(struct sg_stats_counts *c, const char *today, const char *field, size_t flen)
 {
@@ -89,6 +100,8 @@ static long *count_of(struct sg_stats_counts *c, const char *today, const char *
         return &c->age50;
     if (flen == 14 && has_prefix(field, flen, "day:"))
         return memcmp(field + 4, today, 10) == 0 ? &c->today : NULL;
+    if (has_prefix(field, flen, "t:"))
+        return trip_count_of(c, field + 2, flen - 2);
     if (!has_prefix(field, flen, "returns:"))
         return NULL;
     field += 8, flen -= 8;

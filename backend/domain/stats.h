@@ -17,6 +17,9 @@ struct sg_stats_counts {
     long outbound, returned, not_returned;
     long return_villages; /* villages that reported figures */
     long return_flagged;  /* of those, villages whose returned + not_returned != outbound */
+    /* transport, people (the counters t:… kept by the transport scripts): in a vehicle now,
+     * of whom the village told; checked in, of whom their vehicle has left, has arrived */
+    long assigned, notified, boarded, departed, arrived;
 };
 
 /** One slice of a breakdown: a destination city code or a departure date, and its people. */
@@ -59,7 +62,7 @@ void sg_stats_dispose(struct sg_stats *st);
 
 /**
  * Add one counter field (e.g. "people", "dest:4419", "date:2027-02-03", "day:2027-01-10",
- * "returns:outbound") of source hash number source. Unknown fields are ignored.
+ * "returns:outbound", "t:assigned") of source hash number source. Unknown fields are ignored.
  */
 void sg_stats_add(struct sg_stats *st, size_t source, const char *field, size_t flen, long n);
 

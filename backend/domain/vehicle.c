@@ -62,6 +62,24 @@ int sg_vehicle_sizes_validate(const struct sg_vehicle_sizes_input *in, struct sg
     return errs->n == 0 ? 0 : SG_EINVAL;
 }
 
+int sg_vehicle_min_load_validate(const long in[SG_VEHICLE_TYPES], const struct sg_vehicle_sizes *sizes,
+                                 uint32_t out[SG_VEHICLE_TYPES], struct sg_field_errors *errs)
+{
+    static const uint32_t defaults[SG_VEHICLE_TYPES] = {0, 300, 100}; /* a bus: half its seats */
+    errs->n = 0;
+    for (int t = 0; t != SG_VEHICLE_TYPES; ++t) {
+        uint32_t seats = sizes->seats[t], d = t == SG_VEHICLE_BUS ? (seats + 1) / 2 : defaults[t];
+        out[t] = d < seats ? d : seats;
+        if (in[t] == -1)
+            continue;
+        if (in[t] < 1 || in[t] > (long)seats)
+            sg_field_errors_add(errs, sg_vehicle_type_name((enum sg_vehicle_type)t), "min_load_range");
+        else
+            out[t] = (uint32_t)in[t];
+    }
+    return errs->n == 0 ? 0 : SG_EINVAL;
+}
+
 /* "HH:MM" (or "" when s is NULL or empty): 0, else -1. */
 static int time_normalize(const char *s, char out[6])
 {
@@ -173,8 +191,10 @@ static void check_stops(const struct sg_vehicle_input *in, struct sg_vehicle *ou
         if (r != 0)
             sg_field_errors_add(errs, field, sg_text_error_code(r));
         snprintf(field, sizeof(field), "stops[%zu].time", i);
-        if (time_normalize(in->stops[i].time, s->time) != 0 || s->time[0] == '\0')
-            sg_field_errors_add(errs, field, in->stops[i].time == NULL ? "required" : "time_format");
+        if (time_normalize(in->stops[i].time, s->time) != 0)
+            sg_field_errors_add(errs, field, "time_format");
+        else if (s->time[0] == '\0')
+            ; /* said later (a stop the matcher proposed): boarding needs it (sg_vehicle_ready) */
         else if (strcmp(s->time, last) < 0)
             sg_field_errors_add(errs, field, "stop_order");
         else
@@ -235,6 +255,13 @@ bool sg_vehicle_ready(const struct sg_vehicle *v, struct sg_field_errors *errs)
         sg_field_errors_add(errs, "depart_time", "required");
     if (v->nstops == 0)
         sg_field_errors_add(errs, "stops", "required");
+    for (size_t i = 0; i != v->nstops; ++i) {
+        char field[40];
+        snprintf(field, sizeof(field), "stops[%zu].time", i);
+        if (v->stops[i].time[0] ==
+            '\0') /* a stop the matcher proposed: its place and time are the organiser's to say */
+            sg_field_errors_add(errs, field, "required");
+    }
     if (v->escort_name[0] == '\0')
         sg_field_errors_add(errs, "escort_name", "required");
     if (v->escort_phone[0] == '\0')
@@ -292,6 +319,55 @@ size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village)
     return best;
 }
 
+size_t sg_vehicle_areas(const struct sg_vehicle *v, struct sg_match_area out[SG_STOPS_MAX])
+{
+    size_t n = 0;
+    for (size_t i = 0; i != v->nstops && i != SG_STOPS_MAX; ++i)
+        if (v->stops[i].serves[0] != '\0' && (out[n] = sg_match_area_of(v->stops[i].serves)).hi != 0)
+            ++n;
+    if (n == 0 && (out[0] = sg_match_area_of(v->scope)).hi != 0)
+        n = 1;
+    return n;
+}
+
+bool sg_vehicle_serves(const struct sg_vehicle *v, const char *village)
+{
+    struct sg_match_area areas[SG_STOPS_MAX], at = sg_match_area_of(village);
+    size_t n = sg_vehicle_areas(v, areas);
+    if (at.hi - at.lo != 1)
+        return false; /* not a village code */
+    for (size_t i = 0; i != n; ++i)
+        if (at.lo >= areas[i].lo && at.lo < areas[i].hi)
+            return true;
+    return false;
+}
+
+uint32_t sg_vehicle_free_run(const struct sg_vehicle *v)
+{
+    uint32_t next = v->seat_next != 0 ? v->seat_next : v->used + 1, best = 0;
+    for (size_t h = 0; h != v->nholes; ++h) {
+        uint32_t first = v->holes[h][0], last = v->holes[h][1] < next ? v->holes[h][1] : next - 1;
+        if (first >= 1 && first <= last && last - first + 1 > best)
+            best = last - first + 1;
+    }
+    if (next <= v->capacity && v->capacity - next + 1 > best)
+        best = v->capacity - next + 1;
+    return best;
+}
+
+const char *sg_vehicle_refusal(const struct sg_vehicle *v, const struct sg_registration *r)
+{
+    if (v->status != SG_VEHICLE_PLANNED)
+        return "not_open";
+    if (!sg_vehicle_accepts(v, r->dest_city, r->depart_date, r->flex_days, r->mode))
+        return "not_matching";
+    if (!sg_vehicle_serves(v, r->village))
+        return "no_stop";
+    if (v->capacity < v->used + r->npeople || sg_vehicle_free_run(v) < r->npeople)
+        return "no_room";
+    return NULL;
+}
+
 size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max)
 {
     size_t n = 0;
@@ -309,4 +385,51 @@ size_t sg_vehicle_holes_parse(const char *text, uint32_t (*out)[2], size_t max)
         text = *end == ' ' ? end + 1 : end;
     }
     return n;
+}
+
+int sg_vehicle_filter_init(struct sg_vehicle_filter *f, const char *date, const char *dest_city, const char *type,
+                           const char *status, const char *incomplete, const char *q, const char **bad)
+{
+    memset(f, 0, sizeof(*f));
+    f->type = f->status = -1;
+    *bad = NULL;
+    if (date != NULL && date[0] != '\0' && sg_date_parse(date, &f->depart_date) != 0)
+        *bad = "date";
+    f->has_date = date != NULL && date[0] != '\0';
+    if (dest_city != NULL && dest_city[0] != '\0') {
+        if (strlen(dest_city) != 4 || strspn(dest_city, "0123456789") != 4)
+            *bad = "dest_city";
+        else
+            memcpy(f->dest_city, dest_city, 5);
+    }
+    if (type != NULL && type[0] != '\0' && (f->type = sg_vehicle_type_parse(type)) < 0)
+        *bad = "type";
+    if (status != NULL && status[0] != '\0' && (f->status = sg_vehicle_status_parse(status)) < 0)
+        *bad = "status";
+    f->incomplete = incomplete != NULL && strcmp(incomplete, "1") == 0;
+    if (q != NULL && sg_text_normalize(q, 32, f->q, sizeof(f->q)) != 0)
+        *bad = "q";
+    return *bad == NULL ? 0 : SG_EINVAL;
+}
+
+bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_vehicle *v)
+{
+    struct sg_field_errors errs = {0};
+    if (f->has_date && sg_date_cmp(f->depart_date, v->depart_date) != 0)
+        return false;
+    if (f->dest_city[0] != '\0' && strcmp(f->dest_city, v->dest_city) != 0)
+        return false;
+    if ((f->type >= 0 && f->type != (int)v->type) || (f->status >= 0 && f->status != (int)v->status))
+        return false;
+    if (f->incomplete && (v->status != SG_VEHICLE_PLANNED || sg_vehicle_ready(v, &errs)))
+        return false;
+    return f->q[0] == '\0' || strcmp(f->q, v->id) == 0 || strstr(v->number, f->q) != NULL;
+}
+
+const char *sg_vehicle_notes(const struct sg_vehicle *v)
+{
+    struct sg_field_errors errs = {0};
+    if (strcmp(v->notes, SG_VEHICLE_AUTO_NOTE) == 0 && sg_vehicle_ready(v, &errs))
+        return "";
+    return v->notes;
 }

@@ -62,6 +62,16 @@ struct sg_vehicle_sizes_input {
 extern const struct sg_vehicle_sizes sg_vehicle_sizes_default;
 
 /**
+ * The minimum loads of proposed vehicles (people a new vehicle of each type carries at
+ * least) for vehicles of sizes: the defaults (a bus half full, a train 300, a flight 100,
+ * never above the seats) with those given in in (-1: missing) laid over them, each 1 to
+ * the type's seats. 0, or SG_EINVAL with every bad one in errs (reset first), named
+ * "bus", "train", "flight", code min_load_range.
+ */
+int sg_vehicle_min_load_validate(const long in[SG_VEHICLE_TYPES], const struct sg_vehicle_sizes *sizes,
+                                 uint32_t out[SG_VEHICLE_TYPES], struct sg_field_errors *errs);
+
+/**
  * The defaults with the sizes given in in laid over them, checked against the capacity
  * ranges of sg_vehicle_capacity_range and the carriage range; a train must be a whole
  * number of carriages. 0, or SG_EINVAL with every bad size in errs (reset first), named
@@ -128,8 +138,9 @@ struct sg_vehicle_ctx {
 /**
  * Validate and normalize the plan fields of in into out (id, campaign, scope, status and
  * used are left as they are). Required: type, capacity, dest_city, depart_date (inside
- * the window); trains also carriage_size (20-150). Everything else may stay empty while
- * the vehicle is planned (sg_vehicle_ready says what boarding needs). 0, or SG_EINVAL
+ * the window); trains also carriage_size (20-150); every stop a name (its time may wait,
+ * the times given go in order). Everything else may stay empty while the vehicle is
+ * planned (sg_vehicle_ready says what boarding needs). 0, or SG_EINVAL
  * with every bad field in errs (reset first). Codes: required, type_enum, capacity_range,
  * carriage_range, unknown_city, date_format, date_window, time_format, stop_order,
  * too_many, phone_format, chars, too_long, utf8, below_used.
@@ -138,9 +149,9 @@ int sg_vehicle_validate(const struct sg_vehicle_input *in, const struct sg_vehic
                         struct sg_field_errors *errs);
 
 /**
- * What a plan needs before boarding: number, depart_time, at least one stop, escort name
- * and phone, emergency contact; buses at least one driver. Adds "required" for each
- * missing field to errs; true when none is missing.
+ * What a plan needs before boarding: number, depart_time, at least one stop and a time
+ * for each, escort name and phone, emergency contact; buses at least one driver. Adds
+ * "required" for each missing field to errs; true when none is missing.
  */
 bool sg_vehicle_ready(const struct sg_vehicle *v, struct sg_field_errors *errs);
 
@@ -164,5 +175,47 @@ bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struc
  * there is no stop at all).
  */
 size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village);
+
+/**
+ * The villages v takes (its pickup areas): the divisions its stops serve, or its owning
+ * scope when no stop names one. Into out; their count (at least 1 for a vehicle with a
+ * valid scope).
+ */
+size_t sg_vehicle_areas(const struct sg_vehicle *v, struct sg_match_area out[SG_STOPS_MAX]);
+/** True when village (12 digits) lies in one of v's pickup areas. */
+bool sg_vehicle_serves(const struct sg_vehicle *v, const char *village);
+/** The longest run of free seats of v (a hole a cancel left, or seat_next to the end). */
+uint32_t sg_vehicle_free_run(const struct sg_vehicle *v);
+
+/**
+ * Why registration r (its group of r->npeople, from village r->village) may not be put
+ * into v by hand: NULL when it may; else "not_open" (v is not planned), "not_matching"
+ * (destination, day or type), "no_stop" (no stop serves its village), "no_room" (no free
+ * run holds the group). The same rules as assignment_move.lua.
+ */
+const char *sg_vehicle_refusal(const struct sg_vehicle *v, const struct sg_registration *r);
+
+/** Which vehicles a list shows (GET /api/vehicles): every condition set must hold. */
+struct sg_vehicle_filter {
+    bool has_date;
+    struct sg_date depart_date;
+    char dest_city[5]; /* "" any */
+    int type;          /* enum sg_vehicle_type, -1 any */
+    int status;        /* enum sg_vehicle_status, -1 any */
+    bool incomplete;   /* only plans not ready for boarding (sg_vehicle_ready) */
+    char q[40];        /* part of the number (plate, train, flight), or the id; "" any */
+};
+/**
+ * Read the query parameters (each NULL or "" when absent; incomplete "1"). 0, or
+ * SG_EINVAL with the bad parameter's name in *bad.
+ */
+int sg_vehicle_filter_init(struct sg_vehicle_filter *f, const char *date, const char *dest_city, const char *type,
+                           const char *status, const char *incomplete, const char *q, const char **bad);
+bool sg_vehicle_filter_match(const struct sg_vehicle_filter *f, const struct sg_vehicle *v);
+
+/** The note the matcher used to write into a proposed vehicle's plan (shown no more once the plan is complete). */
+#define SG_VEHICLE_AUTO_NOTE "自动编排生成，请补全车牌/车次、上车点、司机和带队人"
+/** The plan's notes as documents show them: "" for SG_VEHICLE_AUTO_NOTE once the plan is complete. */
+const char *sg_vehicle_notes(const struct sg_vehicle *v);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The printed passenger list: A4 landscape, the vehicle's plan as a header on every
  * page, the table with its header row repeated, page numbers, and on the last page the
- * totals and the 审核人 / 填报人 lines. cairo draws, pango lays the Chinese text out
+ * totals and the 审核人 / 填报人 lines (19 rows and the totals fit one page; a last page
+ * never holds the totals alone). cairo draws, pango lays the Chinese text out
  * (Noto Sans CJK from fonts-noto-cjk). The server draws on its offload worker: pango's
  * default font map is per thread, so this file keeps a font map of its own, which the
  * loop frees at shutdown once the worker is idle. */
@@ -19,7 +20,7 @@
 #define HEAD_ROW_H 22.0
 #define PLAN_H 78.0
 #define FOOT_H 26.0
-#define TOTALS_H 58.0
+#define TOTALS_H 46.0 /* the totals line and the signature line */
 #define FONT "Noto Sans CJK SC"
 #define NCOLS SG_MANIFEST_COLS
 
@@ -97,8 +98,8 @@ static void plan_header(const struct pen *pen, const struct sg_manifest_doc *d)
     if (at < sizeof(line))
         snprintf(line + at, sizeof(line) - at, "　｜　应急联系人：%s　｜　组织单位：%s", v->emergency, d->owner_name);
     text(pen, MARGIN, MARGIN + 44, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
-    if (v->notes[0] != '\0') {
-        snprintf(line, sizeof(line), "注意事项：%s", v->notes);
+    if (sg_vehicle_notes(v)[0] != '\0') {
+        snprintf(line, sizeof(line), "注意事项：%s", sg_vehicle_notes(v));
         text(pen, MARGIN, MARGIN + 57, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
     }
 }
@@ -140,13 +141,30 @@ static void totals(const struct pen *pen, double y, const struct sg_manifest_doc
          10, 0, 0);
 }
 
+/* Rows on each page: full pages, and a last page that has room for the totals and
+ * never holds them alone (when the rows of a plain split leave no room, the page before
+ * gives it some). The page count; rows[p] the rows of page p (rows has room for n + 2). */
+static size_t paginate(size_t n, size_t *rows)
+{
+    double table = PAGE_H - 2 * MARGIN - PLAN_H - HEAD_ROW_H - FOOT_H;
+    size_t per = (size_t)(table / ROW_H), cap = (size_t)((table - TOTALS_H) / ROW_H), pages = 0;
+    size_t last = n == 0 ? 0 : (n - 1) % per + 1; /* the last page's rows in a plain split */
+    for (size_t full = n > last ? (n - last) / per : 0; full != 0; --full)
+        rows[pages++] = per;
+    if (last > cap) {
+        rows[pages++] = cap;
+        last -= cap;
+    }
+    rows[pages++] = last;
+    return pages;
+}
+
 unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len)
 {
     struct bytes b = {0};
-    size_t per_page = (size_t)((PAGE_H - 2 * MARGIN - PLAN_H - HEAD_ROW_H - FOOT_H) / ROW_H);
-    size_t pages = d->n == 0 ? 1 : (d->n + per_page - 1) / per_page;
-    if (d->n - (pages - 1) * per_page > per_page - (size_t)(TOTALS_H / ROW_H + 1))
-        ++pages; /* the totals need room on the last page */
+    size_t *rows = malloc((d->n + 2) * sizeof(*rows)), pages = rows != NULL ? paginate(d->n, rows) : 0;
+    if (rows == NULL)
+        abort();
     cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(on_write, &b, PAGE_W, PAGE_H);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "乘车人员名单");
     cairo_t *cr = cairo_create(surface);
@@ -162,7 +180,7 @@ unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len)
         double y = MARGIN + PLAN_H;
         table_row(&pen, y, HEAD_ROW_H, sg_manifest_heads, 1, 0);
         y += HEAD_ROW_H;
-        for (size_t k = 0; k != per_page && row < d->n; ++k, ++row, y += ROW_H) {
+        for (size_t k = 0; k != rows[page] && row < d->n; ++k, ++row, y += ROW_H) {
             const char *cells[NCOLS];
             sg_manifest_cells(&d->rows[row], no, cells);
             cells[NCOLS - 1] = NULL; /* 签到: an empty box to tick */
@@ -174,6 +192,7 @@ unsigned char *sg_manifest_pdf(const struct sg_manifest_doc *d, size_t *len)
         text(&pen, MARGIN, PAGE_H - MARGIN - 6, PAGE_W - 2 * MARGIN, foot, 8, 0, 1);
         cairo_show_page(cr);
     }
+    free(rows);
     g_object_unref(pen.pc);
     cairo_destroy(cr);
     cairo_surface_finish(surface);

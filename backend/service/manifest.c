@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* A vehicle's passenger list as printable rows: names of places from the app's tables,
- * seats as the vehicle numbers them, numbers masked unless a full export was asked for. */
+/* A vehicle's passenger list as printable rows: grouped by pickup stop in the stops'
+ * order (the escort counts people stop by stop), seat order inside a stop; names of
+ * places from the app's tables, seats as the vehicle numbers them, numbers masked unless
+ * a full export was asked for. */
 #include <stdlib.h>
 #include <string.h>
 #include "domain/mask.h"
+#include "domain/sort.h"
 #include "service/manifest.h"
 
 static const char *name_of(const struct sg_divisions *ds, const char *code, size_t len)
@@ -53,9 +56,15 @@ void sg_manifest_build(const struct sg_app *app, const struct sg_vehicle *v, con
     *d = (struct sg_manifest_doc){.v = v,
                                   .city_name = name_of(app->destinations, v->dest_city, 4),
                                   .owner_name = name_of(app->divisions, v->scope, strlen(v->scope))};
-    if ((d->rows = calloc(people + 1, sizeof(*d->rows))) == NULL)
+    struct sg_sort_pair *order = malloc((n + 1) * sizeof(*order));
+    if ((d->rows = calloc(people + 1, sizeof(*d->rows))) == NULL || order == NULL)
         abort();
-    for (size_t i = 0; i != n; ++i) {
+    for (size_t i = 0; i != n; ++i) /* by (the stop the group boards at, its first seat) */
+        order[i] = (struct sg_sort_pair){
+            (uint64_t)(v->nstops != 0 ? sg_vehicle_stop_for(v, e[i].reg.village) : 0) << 32 | e[i].seat, (uint32_t)i};
+    sg_sort_pairs(order, n);
+    for (size_t j = 0; j != n; ++j) {
+        size_t i = order[j].value;
         for (size_t k = 0; k != e[i].reg.npeople; ++k) {
             struct sg_manifest_row *r = &d->rows[d->n++];
             fill_row(app, v, &e[i], k, full, r);
@@ -64,6 +73,7 @@ void sg_manifest_build(const struct sg_app *app, const struct sg_vehicle *v, con
             d->boarded += r->boarded;
         }
     }
+    free(order);
 }
 
 void sg_manifest_drop(struct sg_manifest_doc *d)

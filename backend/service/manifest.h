@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The row model of a vehicle's passenger list (乘车人员名单), from what the store read:
- * one row per person in seat order, ready for print/manifest.h to render as CSV, .xlsx
- * or PDF. A doc holds its own copies of everything, so it may go to another thread. */
+ * one row per person, by pickup stop in the stops' order and seat order inside a stop,
+ * ready for print/manifest.h to render as CSV, .xlsx or PDF. A doc holds its own copies
+ * of everything, so it may go to another thread. */
 #ifndef SG_SERVICE_MANIFEST_H
 #define SG_SERVICE_MANIFEST_H
 

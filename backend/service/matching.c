@@ -12,8 +12,8 @@
 #include "domain/err.h"
 #include "domain/sort.h"
 #include "service/matching.h"
-#include "service/notify.h"
 #include "service/offload.h"
+#include "service/trip_events.h"
 #include "store/transport.h"
 
 #define LOCK_MS (10 * 60 * 1000)
@@ -28,7 +28,8 @@ struct job {
     void *data;
     char token[33];
     struct sg_match_report r;
-    struct sg_match_vehicle *mv; /* the existing vehicles as the matcher sees them */
+    struct sg_match_vehicle *mv;                 /* the existing vehicles as the matcher sees them */
+    struct sg_match_area (*areas)[SG_STOPS_MAX]; /* their pickup areas */
     struct sg_assignment *writes;
     size_t nwrites, next_write, next_create, inflight, created, next_sweep;
     char mark[64];   /* this run's unswept mark, "{token} {scope}" (accept, once writing) */
@@ -44,13 +45,13 @@ static void on_unlocked(void *data, int status)
 {
     struct job *j = data;
     j->r.cpu_ms = (double)(clock() - j->cpu0) * 1000.0 / CLOCKS_PER_SEC;
-    sg_notify_match(j->app->store, &j->r); /* jobs (issue 17): tell the passengers of the vehicles filled */
     j->cb(j->data, j->status, &j->r);
     free(j->r.existing);
     sg_open_registrations_free(j->r.open);
     sg_match_result_dispose(&j->r.res);
     free(j->r.created_id);
     free(j->mv);
+    free(j->areas);
     free(j->writes);
     free(j);
 }
@@ -70,16 +71,56 @@ static void fail(struct job *j, int status)
 
 static void write_more(struct job *j);
 
+struct batch {
+    struct job *j;
+    size_t first, n; /* j->writes[first .. first + n) */
+};
+
+/* The groups of batch b that were written (all but the skipped ones), to the listeners. */
+static void announce(struct batch *b, const char *const *skipped, size_t nskipped)
+{
+    const char **codes = malloc((b->n + 1) * sizeof(*codes)), **vehicles = malloc((b->n + 1) * sizeof(*vehicles));
+    uint32_t *seats = malloc((b->n + 1) * sizeof(*seats));
+    size_t n = 0, s = 0;
+    if (codes == NULL || vehicles == NULL || seats == NULL)
+        abort();
+    for (size_t i = b->first; i != b->first + b->n; ++i) {
+        const struct sg_assignment *a = &b->j->writes[i];
+        const char *code = sg_open_code(a->member);
+        if (s < nskipped && strncmp(skipped[s], code, SG_CODE_LEN) == 0) {
+            ++s; /* skipped codes come back in the batch's order */
+            continue;
+        }
+        codes[n] = code, vehicles[n] = a->vehicle, seats[n++] = a->seat;
+    }
+    struct sg_trip_change c = {.kind = SG_TRIP_ASSIGNED,
+                               .campaign = b->j->r.campaign,
+                               .codes = codes,
+                               .vehicles = vehicles,
+                               .seats = seats,
+                               .n = n,
+                               .by = "match"};
+    if (n != 0)
+        sg_trip_changed(b->j->app, &c);
+    free(codes);
+    free(vehicles);
+    free(seats);
+}
+
 static void on_written(void *data, int status, size_t n, const char *const *skipped, size_t nskipped)
 {
-    struct job *j = data;
+    struct batch *b = data;
+    struct job *j = b->j;
     --j->inflight;
     if (status != 0)
         fail(j, status);
+    else
+        announce(b, skipped, nskipped);
     j->r.assigned += n;
     for (size_t i = 0; i != nskipped; ++i, ++j->r.skipped)
         if (j->r.skipped < SG_MATCH_SKIPPED_KEPT)
             snprintf(j->r.skipped_codes[j->r.skipped], 9, "%s", skipped[i]);
+    free(b);
     write_more(j);
 }
 
@@ -132,8 +173,13 @@ static void write_more(struct job *j)
 {
     while (j->status == 0 && j->inflight < WRITES_IN_FLIGHT && j->next_write < j->nwrites) {
         size_t n = j->nwrites - j->next_write < BATCH ? j->nwrites - j->next_write : BATCH;
-        int ret = sg_store_assign(j->app->store, j->r.campaign, j->writes + j->next_write, n, on_written, j);
+        struct batch *b = malloc(sizeof(*b));
+        if (b == NULL)
+            abort();
+        *b = (struct batch){j, j->next_write, n};
+        int ret = sg_store_assign(j->app->store, j->r.campaign, j->writes + j->next_write, n, on_written, b);
         if (ret != 0) {
+            free(b);
             fail(j, ret);
             break;
         }
@@ -213,7 +259,9 @@ static void on_created(void *data, int status, const struct sg_vehicle *v)
     create_more(j);
 }
 
-/* The proposed vehicle i with placeholder plan fields (organisers complete them before boarding). */
+/* The proposed vehicle i, its plan to be completed by the organiser before boarding (the
+ * vehicle list says so: plan_complete): one stop serving its pickup area, named after it,
+ * whose place and time are still to be said. */
 static void proposed_vehicle(const struct job *j, size_t i, struct sg_vehicle *v)
 {
     const struct sg_match_vehicle *c = &j->r.res.created[i];
@@ -226,7 +274,12 @@ static void proposed_vehicle(const struct job *j, size_t i, struct sg_vehicle *v
     v->carriage_size = v->type == SG_VEHICLE_TRAIN ? j->r.sizes.train_carriage : 0;
     snprintf(v->dest_city, sizeof(v->dest_city), "%04u", c->city % 10000);
     v->depart_date = sg_date_from_days(c->day);
-    snprintf(v->notes, sizeof(v->notes), "自动编排生成，请补全车牌/车次、上车点、司机和带队人");
+    if (j->r.area_digits != 0) {
+        struct sg_stop *s = &v->stops[v->nstops++];
+        snprintf(s->serves, sizeof(s->serves), "%0*llu", (int)j->r.area_digits, (unsigned long long)c->area);
+        const struct sg_division *d = sg_divisions_find(j->app->divisions, s->serves, strlen(s->serves));
+        snprintf(s->name, sizeof(s->name), "%s（上车点待定）", d != NULL ? d->name : s->serves);
+    }
 }
 
 static void create_more(struct job *j)
@@ -259,6 +312,8 @@ static void compute(void *data)
     struct job *j = data;
     struct sg_match_config config;
     memcpy(config.capacity, j->r.sizes.seats, sizeof(config.capacity));
+    memcpy(config.min_load, j->r.options.min_load, sizeof(config.min_load));
+    config.area_digits = j->r.area_digits;
     for (size_t i = 0; i != j->r.open->n; ++i)
         j->r.people += j->r.open->items[i].size;
     j->status = sg_match(j->r.open->items, j->r.open->n, j->mv, j->r.nexisting, &config, &j->r.res);
@@ -278,7 +333,8 @@ static void on_matched(void *data)
 
 static void run_match(struct job *j)
 {
-    if ((j->mv = malloc((j->r.nexisting + 1) * sizeof(*j->mv))) == NULL)
+    if ((j->mv = malloc((j->r.nexisting + 1) * sizeof(*j->mv))) == NULL ||
+        (j->areas = malloc((j->r.nexisting + 1) * sizeof(*j->areas))) == NULL)
         abort();
     for (size_t i = 0; i != j->r.nexisting; ++i) {
         const struct sg_vehicle *v = &j->r.existing[i];
@@ -292,7 +348,9 @@ static void run_match(struct job *j)
                                              .used = v->used,
                                              .seat_next = v->seat_next,
                                              .holes = (const uint32_t(*)[2])v->holes,
-                                             .nholes = v->nholes};
+                                             .nholes = v->nholes,
+                                             .areas = j->areas[i],
+                                             .nareas = sg_vehicle_areas(v, j->areas[i])};
     }
     sg_offload_run(compute, on_matched, j);
 }
@@ -416,7 +474,16 @@ static void on_locked(void *data, int status)
     finish(j);
 }
 
-int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, const struct sg_vehicle_sizes *sizes,
+void sg_match_options_default(struct sg_match_options *o)
+{
+    long none[SG_VEHICLE_TYPES] = {-1, -1, -1};
+    struct sg_field_errors errs;
+    o->sizes = sg_vehicle_sizes_default;
+    sg_vehicle_min_load_validate(none, &o->sizes, o->min_load, &errs);
+    o->area_digits = 9;
+}
+
+int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, const struct sg_match_options *options,
                    bool accept, sg_match_done_cb cb, void *data)
 {
     struct job *j = calloc(1, sizeof(*j));
@@ -426,7 +493,15 @@ int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, 
     snprintf(j->r.campaign, sizeof(j->r.campaign), "%s", campaign);
     snprintf(j->r.scope, sizeof(j->r.scope), "%s", scope);
     j->r.accept = accept;
-    j->r.sizes = sizes != NULL ? *sizes : sg_vehicle_sizes_default;
+    if (options != NULL)
+        j->r.options = *options;
+    else
+        sg_match_options_default(&j->r.options);
+    j->r.sizes = j->r.options.sizes;
+    /* the pickup areas: the level asked for, never wider than the scope the run covers */
+    j->r.area_digits = j->r.options.area_digits;
+    while (j->r.area_digits < strlen(scope) && j->r.area_digits < 12)
+        j->r.area_digits += 3;
     unsigned char rnd[16];
     randombytes_buf(rnd, sizeof(rnd));
     sodium_bin2hex(j->token, sizeof(j->token), rnd, sizeof(rnd));
@@ -438,135 +513,4 @@ int sg_match_start(struct sg_app *app, const char *campaign, const char *scope, 
     if (ret != 0)
         free(j);
     return ret;
-}
-
-/* ---- the report as JSON ---------------------------------------------------------------- */
-
-static const struct sg_match_vehicle *sort_created;
-
-static int by_city_day_type(const void *a, const void *b)
-{
-    const struct sg_match_vehicle *x = &sort_created[*(const uint32_t *)a], *y = &sort_created[*(const uint32_t *)b];
-    if (x->city != y->city)
-        return x->city < y->city ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    return (int)x->type - (int)y->type;
-}
-
-static cJSON *json_group(const struct sg_app *app, const struct sg_match_vehicle *c, size_t vehicles, uint64_t people)
-{
-    char city[5], date[11], summary[256];
-    static const char *const units[SG_VEHICLE_TYPES] = {"辆专车", "列专列", "架次专机"};
-    snprintf(city, sizeof(city), "%04u", c->city % 10000);
-    struct sg_date d = sg_date_from_days(c->day);
-    sg_date_format(d, date);
-    const struct sg_division *dc = sg_divisions_find(app->destinations, city, 4);
-    snprintf(summary, sizeof(summary), "%s %d月%d日：%llu人 → %zu%s", dc != NULL ? dc->name : city, d.m, d.d,
-             (unsigned long long)people, vehicles, units[c->type]);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "dest_city", city);
-    cJSON_AddStringToObject(o, "dest_city_name", dc != NULL ? dc->name : "");
-    cJSON_AddStringToObject(o, "depart_date", date);
-    cJSON_AddStringToObject(o, "type", sg_vehicle_type_name((enum sg_vehicle_type)c->type));
-    cJSON_AddNumberToObject(o, "vehicles", (double)vehicles);
-    cJSON_AddNumberToObject(o, "people", (double)people);
-    cJSON_AddStringToObject(o, "summary", summary);
-    return o;
-}
-
-static cJSON *json_new(const struct sg_app *app, const struct sg_match_result *res)
-{
-    cJSON *list = cJSON_CreateArray();
-    uint32_t *idx = malloc((res->ncreated + 1) * sizeof(*idx));
-    if (idx == NULL)
-        abort();
-    for (size_t i = 0; i != res->ncreated; ++i)
-        idx[i] = (uint32_t)i;
-    sort_created = res->created;
-    qsort(idx, res->ncreated, sizeof(*idx), by_city_day_type);
-    for (size_t lo = 0, hi; lo < res->ncreated; lo = hi) {
-        uint64_t people = 0;
-        for (hi = lo; hi < res->ncreated && by_city_day_type(&idx[lo], &idx[hi]) == 0; ++hi)
-            people += res->created[idx[hi]].used;
-        cJSON_AddItemToArray(list, json_group(app, &res->created[idx[lo]], hi - lo, people));
-    }
-    free(idx);
-    return list;
-}
-
-static cJSON *json_existing(const struct sg_match_report *r)
-{
-    cJSON *list = cJSON_CreateArray();
-    uint64_t *added = calloc(r->nexisting + 1, sizeof(*added));
-    if (added == NULL)
-        abort();
-    for (size_t i = 0; i != r->open->n; ++i)
-        if (r->res.assign[i].vehicle < r->nexisting)
-            added[r->res.assign[i].vehicle] += r->open->items[i].size;
-    for (size_t i = 0; i != r->nexisting; ++i) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", r->existing[i].id);
-        cJSON_AddStringToObject(o, "number", r->existing[i].number);
-        cJSON_AddNumberToObject(o, "capacity", r->existing[i].capacity);
-        cJSON_AddNumberToObject(o, "used_before", r->existing[i].used);
-        cJSON_AddNumberToObject(o, "added", (double)added[i]);
-        cJSON_AddItemToArray(list, o);
-    }
-    free(added);
-    return list;
-}
-
-static void json_accepted(cJSON *o, const struct sg_match_report *r)
-{
-    cJSON *created = cJSON_AddArrayToObject(o, "created"), *skipped = cJSON_AddArrayToObject(o, "skipped");
-    for (size_t i = 0; r->created_id != NULL && i != r->res.ncreated; ++i)
-        cJSON_AddItemToArray(created, cJSON_CreateString(r->created_id[i]));
-    for (size_t i = 0; i != r->skipped && i != SG_MATCH_SKIPPED_KEPT; ++i)
-        cJSON_AddItemToArray(skipped, cJSON_CreateString(r->skipped_codes[i]));
-    cJSON_AddNumberToObject(o, "assigned", (double)r->assigned);
-    cJSON_AddNumberToObject(o, "assigned_people", (double)r->assigned_people);
-    cJSON_AddNumberToObject(o, "skipped_count", (double)r->skipped);
-}
-
-static cJSON *json_sizes(const struct sg_vehicle_sizes *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "bus", s->seats[SG_VEHICLE_BUS]);
-    cJSON_AddNumberToObject(o, "train", s->seats[SG_VEHICLE_TRAIN]);
-    cJSON_AddNumberToObject(o, "train_carriage", s->train_carriage);
-    cJSON_AddNumberToObject(o, "flight", s->seats[SG_VEHICLE_FLIGHT]);
-    return o;
-}
-
-cJSON *sg_json_match_report(const struct sg_app *app, const struct sg_match_report *r)
-{
-    cJSON *o = cJSON_CreateObject(), *too_big = cJSON_CreateArray();
-    cJSON_AddStringToObject(o, "campaign", r->campaign);
-    cJSON_AddStringToObject(o, "scope", r->scope);
-    cJSON_AddBoolToObject(o, "accept", r->accept);
-    cJSON_AddItemToObject(o, "sizes", json_sizes(&r->sizes));
-    cJSON_AddNumberToObject(o, "registrations", (double)r->open->n);
-    cJSON_AddNumberToObject(o, "people", (double)r->people);
-    cJSON_AddNumberToObject(o, "people_placed", (double)r->res.people_placed);
-    cJSON_AddItemToObject(o, "existing", json_existing(r));
-    cJSON_AddItemToObject(o, "new", json_new(app, &r->res));
-    cJSON_AddNumberToObject(o, "new_vehicles", (double)r->res.ncreated);
-    cJSON_AddNumberToObject(o, "lower_bound", (double)r->res.lower_bound);
-    cJSON_AddNumberToObject(o, "lower_bound_city", (double)r->res.lower_bound_city);
-    for (size_t i = 0; i != r->open->n; ++i) {
-        if (r->res.reason[i] != SG_MATCH_TOO_BIG)
-            continue;
-        cJSON *g = cJSON_CreateObject();
-        char code[9];
-        snprintf(code, sizeof(code), "%.8s", sg_open_code(r->open->member[i]));
-        cJSON_AddStringToObject(g, "code", code);
-        cJSON_AddNumberToObject(g, "people", r->open->items[i].size);
-        cJSON_AddItemToArray(too_big, g);
-    }
-    cJSON_AddItemToObject(o, "too_big", too_big);
-    if (r->accept)
-        json_accepted(o, r);
-    cJSON_AddNumberToObject(o, "cpu_ms", r->cpu_ms);
-    return o;
 }

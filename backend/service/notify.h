@@ -73,8 +73,11 @@ int sg_notify_run(const struct sg_app *app, const struct sg_store_config *store,
 
 /* ---- hooks: what other code calls when something a worker must hear of changes ------------- */
 
-struct sg_match_report;
-/** An accepted matching run: every vehicle it filled is synced (sg_store_notify_vehicle). */
-void sg_notify_match(struct sg_store *s, const struct sg_match_report *r);
+/**
+ * Listen to the transport changes (service/trip_events.h): each vehicle a change touches
+ * is synced (sg_store_notify_vehicle). Call once at start-up, before any loop runs, in
+ * every command that changes trips (serve, match).
+ */
+void sg_notify_hooks_listen(void);
 
 #endif

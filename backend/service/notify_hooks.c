@@ -1,27 +1,57 @@
 /* SPDX-License-Identifier: MIT */
-/* What the rest of the code calls when something a worker must hear of has changed. The
- * hooks only say which vehicle changed (an event); the sender works out, from what each
- * passenger was told, who gets which message. */
+/* What the text-message sender hears of: every change of who travels in which vehicle
+ * (service/trip_events.h) becomes an event naming the vehicle (sg_store_notify_vehicle);
+ * the sender works out, from what each passenger was told, who gets which message. */
+#include <stdbool.h>
 #include <stdlib.h>
-#include "service/matching.h"
+#include <string.h>
 #include "service/notify.h"
+#include "service/trip_events.h"
 #include "store/notify.h"
-#include "store/transport.h"
 
-void sg_notify_match(struct sg_store *s, const struct sg_match_report *r)
+static int by_name(const void *a, const void *b)
 {
-    size_t nv = r->nexisting + r->res.ncreated;
-    if (!r->accept || r->assigned == 0 || r->open == NULL || nv == 0)
-        return;
-    bool *filled = calloc(nv, sizeof(*filled));
-    if (filled == NULL)
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A matching batch: each vehicle it filled, once. */
+static void assigned(struct sg_store *s, const struct sg_trip_change *c)
+{
+    const char **v = malloc((c->n + 1) * sizeof(*v));
+    if (v == NULL)
         abort();
-    for (size_t i = 0; i != r->open->n; ++i)
-        if (r->res.assign[i].vehicle != SG_MATCH_NONE && r->res.assign[i].vehicle < nv)
-            filled[r->res.assign[i].vehicle] = true;
-    for (size_t v = 0; v != nv; ++v)
-        if (filled[v])
-            sg_store_notify_vehicle(s, v < r->nexisting ? r->existing[v].id : r->created_id[v - r->nexisting],
-                                    "assigned");
-    free(filled);
+    memcpy(v, c->vehicles, c->n * sizeof(*v));
+    qsort(v, c->n, sizeof(*v), by_name);
+    for (size_t i = 0; i != c->n; ++i)
+        if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+            sg_store_notify_vehicle(s, v[i], "assigned");
+    free(v);
+}
+
+static void on_trip(void *data, struct sg_app *app, const struct sg_trip_change *c)
+{
+    (void)data;
+    switch (c->kind) {
+    case SG_TRIP_ASSIGNED:
+        assigned(app->store, c);
+        break;
+    case SG_TRIP_MOVED: /* the vehicle it went to: its passenger hears of the new seat */
+        sg_store_notify_vehicle(app->store, c->vehicle, "moved");
+        break;
+    case SG_TRIP_REMOVED:
+        sg_store_notify_vehicle(app->store, c->vehicle, "removed");
+        break;
+    case SG_TRIP_VEHICLE_CHANGED:
+        sg_store_notify_vehicle(app->store, c->vehicle, "changed");
+        break;
+    case SG_TRIP_CANCELLED: /* the worker gave the seat up: no message about it */
+        break;
+    }
+}
+
+void sg_notify_hooks_listen(void)
+{
+    static bool listening;
+    if (!listening && sg_trip_listen(on_trip, NULL) == 0)
+        listening = true;
 }

@@ -4,24 +4,27 @@
 -- and the assignment hash does not hold it yet, into a vehicle that is planned, has room,
 -- and whose seats for the group are all free (seats.lua). What passes is written: the
 -- assignment hash (code -> "vehicle:seat"), and once per vehicle its seat list and one
--- HSET of used, seat_next and holes. The members stay in the open index: open_sweep.lua
+-- HSET of used, seat_next and holes, and once per village the transport counter
+-- 't:assigned' of the village and its county. The members stay in the open index: open_sweep.lua
 -- takes them out afterwards, run by run in the index's order (a ZREM each would cost
 -- Redis ~5-10 us a member in a 1M-member index). Returns {groups assigned, {skipped codes}}.
 -- KEYS[1] sg:{P}:{campaign}:open  KEYS[2] sg:{P}:{campaign}:assign
 -- KEYS[1 + 2j] sg:{P}:vehicle:{id j}  KEYS[2 + 2j] sg:{P}:vehicle:{id j}:seats, for j = 1 .. m
--- ARGV[1] n  ARGV[2] m  ARGV[3 .. 2+m] the vehicle ids of the batch, in the order of their keys
+-- ARGV[1] n  ARGV[2] m  ARGV[3] the key prefix sg:{P}:  ARGV[4] campaign
+-- ARGV[5 .. 4+m] the vehicle ids of the batch, in the order of their keys
 -- then n times: open member "{village}:{code}:...:{people}", vehicle id, seat
--- Every key comes in KEYS: this script derives none (a group whose vehicle has no keys
--- is skipped).
+-- Every key of a registration or vehicle comes in KEYS (a group whose vehicle has no keys
+-- is skipped); derived (from the members, in the hash slot of the prefix's tag): the
+-- counters of trip_count (seats.lua), P..C..':stats:'..{village, county}.
 local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
 if n == 0 then
   return {0, {}}
 end
 local vkeys = {}
 for j = 1, m do
-  vkeys[ARGV[2 + j]] = j
+  vkeys[ARGV[4 + j]] = j
 end
-local base = 2 + m
+local base = 4 + m
 local members, codes = {}, {}
 for i = 1, n do
   members[i] = ARGV[base + 3 * i - 2]
@@ -29,7 +32,7 @@ for i = 1, n do
 end
 local open = redis.call('ZMSCORE', KEYS[1], unpack(members))
 local held = redis.call('HMGET', KEYS[2], unpack(codes))
-local vehicles, order, assign, skipped, seen = {}, {}, {}, {}, {}
+local vehicles, order, assign, skipped, seen, villages = {}, {}, {}, {}, {}, {}
 for i = 1, n do
   local vid, seat, code = ARGV[base + 3 * i - 1], tonumber(ARGV[base + 3 * i]), codes[i]
   local people = tonumber(string.match(members[i], ':(%d+)$'))
@@ -52,6 +55,8 @@ for i = 1, n do
     v.seats[#v.seats + 1] = code
     assign[#assign + 1] = code
     assign[#assign + 1] = vid .. ':' .. seat
+    local village = string.sub(members[i], 1, 12)
+    villages[village] = (villages[village] or 0) + people
   else
     skipped[#skipped + 1] = code
   end
@@ -66,5 +71,13 @@ for _, v in ipairs(order) do
 end
 for k = 1, #assign, 2000 do
   redis.call('HSET', KEYS[2], unpack(assign, k, math.min(k + 1999, #assign)))
+end
+local counties, stats = {}, ARGV[3] .. ARGV[4] .. ':stats:'
+for village, people in pairs(villages) do -- (trip_count's counters, a county once per batch)
+  redis.call('HINCRBY', stats .. village, 't:assigned', people)
+  counties[string.sub(village, 1, 6)] = (counties[string.sub(village, 1, 6)] or 0) + people
+end
+for county, people in pairs(counties) do
+  redis.call('HINCRBY', stats .. county, 't:assigned', people)
 end
 return {#assign / 2, skipped}

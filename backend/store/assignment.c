@@ -22,6 +22,7 @@ struct assign_op {
         sg_store_move_cb move;
         sg_store_sweep_cb sweep;
         sg_store_mark_cb mark;
+        sg_store_trip_mark_cb trip_mark;
     } cb;
 };
 
@@ -40,8 +41,13 @@ static int send_op(struct sg_store *s, struct assign_op *op, int script, int nke
     size_t lens[16];
     for (int i = 0; i != argc; ++i)
         lens[i] = strlen(argv[i]);
-    int ret = script >= 0 ? sg__store_eval(s, (enum sg__script_id)script, nkeys, argc, argv, lens, on_reply, op)
-                          : sg__store_command(s, on_reply, op, argc, argv, lens);
+    int ret;
+    if (script == SG__SCRIPT_ASSIGNMENT_MOVE) /* a move right after the sign-up finds it in the open index */
+        ret = sg__store_eval_folded(s, SG__SCRIPT_ASSIGNMENT_MOVE, nkeys, argc, argv, lens, on_reply, op);
+    else if (script >= 0)
+        ret = sg__store_eval(s, (enum sg__script_id)script, nkeys, argc, argv, lens, on_reply, op);
+    else
+        ret = sg__store_command(s, on_reply, op, argc, argv, lens);
     if (ret != 0)
         free(op);
     return ret;
@@ -181,7 +187,7 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
 {
     char count[24], nvehicles[24];
     const char **ids = malloc((n + 1) * sizeof(*ids));
-    size_t m = batch_vehicles(a, n, ids), nkeys = 2 + 2 * m, argc = nkeys + 2 + m + 3 * n;
+    size_t m = batch_vehicles(a, n, ids), nkeys = 2 + 2 * m, argc = nkeys + 4 + m + 3 * n;
     const char **argv = malloc(argc * sizeof(*argv)), **v = argv;
     size_t *lens = malloc(argc * sizeof(*lens));
     struct sg__key *keys = malloc(nkeys * sizeof(*keys));
@@ -196,7 +202,7 @@ int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_as
     }
     snprintf(count, sizeof(count), "%zu", n);
     snprintf(nvehicles, sizeof(nvehicles), "%zu", m);
-    *v++ = count, *v++ = nvehicles;
+    *v++ = count, *v++ = nvehicles, *v++ = s->keys.prefix, *v++ = campaign;
     for (size_t j = 0; j != m; ++j)
         *v++ = ids[j];
     for (size_t i = 0; i != n; ++i) {
@@ -314,8 +320,72 @@ static void on_status(void *data, int status, redisReply *reply)
     free(op);
 }
 
-int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
-                                sg_store_status_cb cb, void *data)
+/* The refusals of the move, release and mark scripts, as static strings. */
+static const char *why_of(const char *what)
+{
+    static const char *const whys[] = {"no_room",     "not_open",     "not_matching",   "no_stop",
+                                       "not_planned", "changed",      "not_on_vehicle", "boarded",
+                                       "departed",    "not_assigned", "not_boarding"};
+    for (size_t i = 0; i != sizeof(whys) / sizeof(whys[0]); ++i)
+        if (strcmp(what, whys[i]) == 0)
+            return whys[i];
+    return NULL;
+}
+
+/* {'ok', seat or vehicle} (or {'again', vehicle}), {'busy'}, {'missing'}, or a refusal:
+ * the status, the refusal's code, the number and whether it was 'again'. */
+static int moved_reply(int status, redisReply *reply, const char **why, uint32_t *seat, bool *again)
+{
+    const char *what = "";
+    *why = NULL;
+    *seat = 0;
+    *again = false;
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING))
+        status = SG_EIO;
+    if (status == 0) {
+        what = reply->element[0]->str;
+        if ((strcmp(what, "ok") == 0 || strcmp(what, "again") == 0) && reply->elements == 2) {
+            *seat = (uint32_t)strtoul(reply->element[1]->str, NULL, 10);
+            *again = strcmp(what, "again") == 0;
+        } else if (strcmp(what, "busy") == 0) {
+            status = SG_EEXIST;
+        } else if (strcmp(what, "missing") == 0) {
+            status = SG_ENOENT;
+        } else if ((*why = why_of(what)) != NULL) {
+            status = SG_EINVAL;
+        } else {
+            status = SG_EIO;
+        }
+    }
+    return status;
+}
+
+static void on_moved(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char *why;
+    uint32_t seat;
+    bool again;
+    status = moved_reply(status, reply, &why, &seat, &again);
+    op->cb.move(op->data, status, why, seat);
+    free(op);
+}
+
+/* The same replies, for registration_mark.lua (its own callback: the union holds one). */
+static void on_trip_marked(void *data, int status, redisReply *reply)
+{
+    struct assign_op *op = data;
+    const char *why;
+    uint32_t vehicle;
+    bool again;
+    status = moved_reply(status, reply, &why, &vehicle, &again);
+    op->cb.trip_mark(op->data, status, why, vehicle, again);
+    free(op);
+}
+
+int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
+                                const char *village, bool reopen, sg_store_move_cb cb, void *data)
 {
     struct sg__key keys[3];
     const char *argv[] = {sg__key_reg(&keys[0], &s->keys, code),
@@ -323,38 +393,16 @@ int sg_store_assignment_release(struct sg_store *s, const char *campaign, const 
                           sg__key_campaign(&keys[2], &s->keys, campaign, SG__KEY_ASSIGN),
                           code,
                           reopen ? "reopen" : "drop",
-                          s->keys.prefix};
+                          s->keys.prefix,
+                          vehicle,
+                          village};
     struct assign_op *op = op_new(data);
-    op->cb.status = cb;
-    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_RELEASE, 3, 6, argv, on_status);
-}
-
-static void on_moved(void *data, int status, redisReply *reply)
-{
-    struct assign_op *op = data;
-    const char *why = NULL;
-    uint32_t seat = 0;
-    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0))
-        status = SG_EIO;
-    if (status == 0) {
-        const char *what = reply->element[0]->str;
-        if (strcmp(what, "ok") == 0 && reply->elements == 2)
-            seat = (uint32_t)strtoul(reply->element[1]->str, NULL, 10);
-        else if (strcmp(what, "busy") == 0)
-            status = SG_EEXIST;
-        else if (strcmp(what, "missing") == 0)
-            status = SG_ENOENT;
-        else
-            status = SG_EINVAL, why = strcmp(what, "no_room") == 0    ? "no_room"
-                                      : strcmp(what, "not_open") == 0 ? "not_open"
-                                                                      : "not_matching";
-    }
-    op->cb.move(op->data, status, why, seat);
-    free(op);
+    op->cb.move = cb;
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_RELEASE, 3, 8, argv, on_moved);
 }
 
 int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
-                             sg_store_move_cb cb, void *data)
+                             const char *village, sg_store_move_cb cb, void *data)
 {
     struct sg__key keys[6];
     const char *argv[] = {sg__key_reg(&keys[0], &s->keys, code),
@@ -366,10 +414,24 @@ int sg_store_assignment_move(struct sg_store *s, const char *campaign, const cha
                           code,
                           vehicle,
                           campaign,
-                          s->keys.prefix};
+                          s->keys.prefix,
+                          village};
     struct assign_op *op = op_new(data);
     op->cb.move = cb;
-    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_MOVE, 6, 10, argv, on_moved);
+    return send_op(s, op, SG__SCRIPT_ASSIGNMENT_MOVE, 6, 11, argv, on_moved);
+}
+
+int sg_store_registration_mark(struct sg_store *s, const char *code, const char *village, enum sg_trip_mark what,
+                               const char *by, uint64_t now_ms, sg_store_trip_mark_cb cb, void *data)
+{
+    static const char *const names[] = {"notified", "unnotified", "no_show"};
+    struct sg__key key;
+    char now[24];
+    snprintf(now, sizeof(now), "%llu", (unsigned long long)now_ms);
+    const char *argv[] = {sg__key_reg(&key, &s->keys, code), code, names[what], by, now, s->keys.prefix, village};
+    struct assign_op *op = op_new(data);
+    op->cb.trip_mark = cb;
+    return send_op(s, op, SG__SCRIPT_REGISTRATION_MARK, 1, 7, argv, on_trip_marked);
 }
 
 int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,

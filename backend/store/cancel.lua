@@ -1,9 +1,11 @@
 -- Cancel a registration atomically (layout: docs/redis-keys.md): free its ID numbers,
 -- take back the counters it added ("counted") from its village and county, move its
 -- index entry from byplace to cancelled, and record who and when. Used by staff and by
--- the worker's own cancel; a second cancel changes nothing. seats.lua (and with it the
--- script's first line, #!lua) comes first, then fold_lib.lua: pending sign-ups are folded
--- first, so that the counters and indexes it takes this one out of hold it.
+-- the worker's own cancel; a second cancel changes nothing. Refused once the group has
+-- checked in ('boarded') or its vehicle has left ('departed'): the trip happened.
+-- seats.lua (and with it the script's first line, #!lua) comes first, then fold_lib.lua:
+-- pending sign-ups are folded first, so that the counters and indexes it takes this one
+-- out of hold it.
 -- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] who cancels (a staff user name, or "worker")  ARGV[2] now, ms since the epoch
 -- ARGV[3] the key prefix sg:{P}:
@@ -13,8 +15,9 @@
 --   P..'uid:'..C..':'..{hash}  P..C..':stats:'..{village}  P..C..':stats:'..{county}
 --   P..C..':open'  P..C..':byplace'  P..C..':cancelled'
 --   P..'fold' and what folding its entries derives (fold_lib.lua)
---   and through assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
---   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
+--   and through trip_lock and assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
+--   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded', P..'reg:'..{code},
+--   P..C..':stats:'..{village, county}
 fold_all(ARGV[3] .. 'fold', ARGV[3])
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'people', 'open')
 if not h[1] then
@@ -24,6 +27,10 @@ if h[3] == 'cancelled' then
   return {'already_cancelled'}
 end
 local P, campaign, village, code = ARGV[3], h[1], h[2], string.sub(KEYS[1], -8) -- the key's last 8: its code
+local lock = trip_lock(P, assigned_to(P, campaign, code), code)
+if lock then
+  return {lock}
+end
 for _, p in ipairs(cjson.decode(h[4]).people) do
   local k = P .. 'uid:' .. campaign .. ':' .. (p.h or p.idh)
   if redis.call('GET', k) == code then
@@ -40,7 +47,7 @@ fold_counted(h[5], h[6], function(field, n)
 end)
 -- its seat, if it had one, is freed (seats.lua), and it leaves the open index for good: a
 -- cancelled registration is never matched
-assignment_drop(P, P .. campaign .. ':assign', code, tonumber(h[6]), h[5])
+assignment_drop(P, campaign, code, tonumber(h[6]), h[5], village)
 if h[7] then
   redis.call('ZREM', P .. campaign .. ':open', h[7])
 end

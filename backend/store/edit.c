@@ -17,6 +17,16 @@ struct edit_op {
     void *data;
 };
 
+/* The refusals of edit.lua and cancel.lua as static strings, or NULL. */
+static const char *conflict_of(const char *what)
+{
+    static const char *const codes[] = {"already_cancelled", "changed", "assigned", "boarded", "departed"};
+    for (size_t i = 0; i != sizeof(codes) / sizeof(codes[0]); ++i)
+        if (strcmp(what, codes[i]) == 0)
+            return codes[i];
+    return NULL;
+}
+
 static void on_edited(void *data, int status, redisReply *reply)
 {
     struct edit_op *op = data;
@@ -33,12 +43,8 @@ static void on_edited(void *data, int status, redisReply *reply)
         else if (strcmp(what, "duplicate") == 0 && reply->elements == 2) {
             status = SG_EEXIST;
             res.duplicate_person = (int)strtol(reply->element[1]->str, NULL, 10);
-        } else if (strcmp(what, "already_cancelled") == 0 || strcmp(what, "changed") == 0 ||
-                   strcmp(what, "assigned") == 0) {
+        } else if ((res.conflict = conflict_of(what)) != NULL) {
             status = SG_ECONFLICT;
-            res.conflict = strcmp(what, "already_cancelled") == 0 ? "already_cancelled"
-                           : what[1] == 's'                       ? "assigned"
-                                                                  : "changed";
         } else
             status = SG_EIO; /* an error reply, NOSCRIPT included */
     }
@@ -91,27 +97,32 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
 
 struct status_op {
     sg_store_status_cb cb;
+    sg_store_cancel_cb cancel_cb;
     void *data;
 };
 
 static void on_status(void *data, int status, redisReply *reply)
 {
     struct status_op *op = data;
+    const char *why = NULL;
     if (status == 0) {
         const redisReply *r = reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1 ? reply->element[0] : reply;
         const char *what = r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ? r->str : "";
-        status = strcmp(what, "ok") == 0                  ? 0
-                 : strcmp(what, "missing") == 0           ? SG_ENOENT
-                 : strcmp(what, "already_cancelled") == 0 ? SG_ECONFLICT
-                                                          : SG_EIO;
+        why = conflict_of(what);
+        status = strcmp(what, "ok") == 0        ? 0
+                 : strcmp(what, "missing") == 0 ? SG_ENOENT
+                 : why != NULL                  ? SG_ECONFLICT
+                                                : SG_EIO;
     }
-    if (op->cb != NULL)
+    if (op->cancel_cb != NULL)
+        op->cancel_cb(op->data, status, why);
+    else if (op->cb != NULL)
         op->cb(op->data, status);
     free(op);
 }
 
 int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
-                                 sg_store_status_cb cb, void *data)
+                                 sg_store_cancel_cb cb, void *data)
 {
     struct sg__key key;
     char now[24];
@@ -121,7 +132,7 @@ int sg_store_registration_cancel(struct sg_store *s, const char *code, const cha
     struct status_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
-    *op = (struct status_op){cb, data};
+    *op = (struct status_op){NULL, cb, data};
     int ret = sg__store_eval(s, SG__SCRIPT_CANCEL, 1, 4, argv, lens, on_status, op);
     if (ret != 0)
         free(op);
@@ -140,7 +151,7 @@ int sg_store_registration_flag_checked(struct sg_store *s, const char *code, sg_
     struct status_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
-    *op = (struct status_op){cb, data};
+    *op = (struct status_op){cb, NULL, data};
     int ret = sg__store_command(s, on_status, op, 4, argv, lens);
     if (ret != 0)
         free(op);

@@ -2,8 +2,9 @@
 -- ID numbers it gains (SET NX, undone on a clash), free the ones it loses, take back the
 -- counters it added ("counted") from the old village and county and add the new ones,
 -- move its index entry if the village changed. Nothing changes unless all of it does.
--- fold_lib.lua (and with it the script's first line, #!lua) comes first: pending sign-ups
--- are folded first, so that the counters and indexes it moves this one in hold it.
+-- seats.lua (and with it the script's first line, #!lua) comes first, then fold_lib.lua:
+-- pending sign-ups are folded first, so that the counters and indexes it moves this one in
+-- hold it.
 -- KEYS[1] sg:{P}:reg:{code}
 -- ARGV[1] the village the caller checked the scope of  ARGV[2] new village  ARGV[3] n people
 -- ARGV[4] new data (JSON, numbers sealed)  ARGV[5] new counted  ARGV[6] '1': reset flag_checked
@@ -15,7 +16,9 @@
 --   P..C..':assign'  P..'uid:'..C..':'..{hash}  P..C..':stats:'..{old and new village}
 --   P..C..':stats:'..{their counties}  P..C..':byplace'  P..C..':open'
 --   P..'fold' and what folding its entries derives (fold_lib.lua)
--- A registration already in a vehicle is not edited ('assigned'): take it out first.
+--   and through trip_lock (seats.lua): P..'vehicle:'..{id}, P..'vehicle:'..{id}..':boarded'
+-- A registration already in a vehicle is not edited ('assigned'): take it out first; one
+-- that has checked in or whose vehicle has left never again ('boarded', 'departed').
 fold_all(ARGV[8] .. 'fold', ARGV[8])
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'open', 'people')
 if not h[1] then
@@ -29,8 +32,9 @@ if h[2] ~= ARGV[1] then
 end
 local P = ARGV[8]
 local code = string.sub(KEYS[1], -8) -- the key's last 8 characters: its code
-if redis.call('HEXISTS', P .. h[1] .. ':assign', code) == 1 then
-  return {'assigned'}
+local vid = assigned_to(P, h[1], code)
+if vid then
+  return {trip_lock(P, vid, code) or 'assigned'}
 end
 local campaign = h[1]
 local uid = P .. 'uid:' .. campaign .. ':'

@@ -50,6 +50,7 @@ enum sg__script_id {
     SG__SCRIPT_NOTIFY_DUE,
     SG__SCRIPT_NOTIFY_REVIVE,
     SG__SCRIPT_NOTIFY_VEHICLE,
+    SG__SCRIPT_REGISTRATION_MARK,
     SG__SCRIPT_FOLD,
     SG__SCRIPTS
 };
@@ -85,7 +86,11 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__registration_get_lua[], sg__open_sweep_lua[], sg__migrate_lua[], sg__migrate_data_lua[], sg__limit_lua[],
     sg__idem_resolve_lua[], sg__employer_save_lua[], sg__job_save_lua[], sg__push_create_lua[],
     sg__notify_enqueue_lua[], sg__notify_told_lua[], sg__notify_claim_lua[], sg__notify_done_lua[],
-    sg__notify_retry_lua[], sg__notify_due_lua[], sg__notify_revive_lua[], sg__notify_vehicle_lua[], sg__fold_lua[];
+    sg__notify_retry_lua[], sg__notify_due_lua[], sg__notify_revive_lua[], sg__notify_vehicle_lua[],
+    sg__registration_mark_lua[], sg__fold_lua[];
+
+/** page.lua's fields per row after the index member (scan.c reads them, push.c too). */
+#define SG__PAGE_FIELDS 12
 
 /** The body of every script, by enum sg__script_id (store.c). */
 extern const char *const sg__script_bodies[SG__SCRIPTS];

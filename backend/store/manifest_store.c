@@ -18,23 +18,27 @@ struct manifest_op {
 
 /* KEYS[1] sg:{P}:vehicle:{id}  KEYS[2] its :seats  KEYS[3] its :boarded
  * ARGV[1] the registration key prefix sg:{P}:reg: (the codes come from the seat list; their
- * keys are in the hash slot of the prefix's tag, as KEYS) */
+ * keys are in the hash slot of the prefix's tag, as KEYS)  ARGV[2] the vehicle id
+ * Each passenger: {village, data, no-show on this vehicle '1' or ''}, then 1 when checked in. */
 static const char script[] = "#!lua flags=no-writes\n"
                              "local v = redis.call('HGETALL', KEYS[1]) if #v == 0 then return {} end "
                              "local seats = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES') local out = {v, seats} "
                              "for i = 1, #seats, 2 do "
-                             "out[#out + 1] = redis.call('HMGET', ARGV[1] .. seats[i], 'village', 'data') "
+                             "local r = redis.call('HMGET', ARGV[1] .. seats[i], 'village', 'data', 'no_show') "
+                             "r[3] = r[3] == ARGV[2] and '1' or '' out[#out + 1] = r "
                              "out[#out + 1] = redis.call('SISMEMBER', KEYS[3], seats[i]) end return out";
 
 static int entry_parse(struct sg_store *s, const redisReply *seat, const redisReply *code, const redisReply *reg,
                        const redisReply *boarded, struct sg_manifest_entry *e)
 {
-    if (code->len != SG_CODE_LEN || reg->type != REDIS_REPLY_ARRAY || reg->elements != 2 ||
-        reg->element[0]->type != REDIS_REPLY_STRING || reg->element[1]->type != REDIS_REPLY_STRING)
+    if (code->len != SG_CODE_LEN || reg->type != REDIS_REPLY_ARRAY || reg->elements != 3 ||
+        reg->element[0]->type != REDIS_REPLY_STRING || reg->element[1]->type != REDIS_REPLY_STRING ||
+        reg->element[2]->type != REDIS_REPLY_STRING)
         return SG_EIO;
     memcpy(e->code, code->str, SG_CODE_LEN + 1);
     e->seat = (uint32_t)strtoul(seat->str, NULL, 10);
     e->boarded = boarded->type == REDIS_REPLY_INTEGER && boarded->integer == 1;
+    e->no_show = reg->element[2]->str[0] == '1';
     struct sg_stored_registration *sr = calloc(1, sizeof(*sr));
     if (sr == NULL)
         abort();
@@ -86,15 +90,16 @@ int sg_store_manifest(struct sg_store *s, const char *vehicle, sg_store_manifest
                           sg__key_vehicle(&keys[0], &s->keys, vehicle),
                           sg__key_vehicle_seats(&keys[1], &s->keys, vehicle),
                           sg__key_vehicle_boarded(&keys[2], &s->keys, vehicle),
-                          sg__key_reg(&keys[3], &s->keys, "")};
-    size_t lens[7];
-    for (size_t i = 0; i != 7; ++i)
+                          sg__key_reg(&keys[3], &s->keys, ""),
+                          vehicle};
+    size_t lens[8];
+    for (size_t i = 0; i != 8; ++i)
         lens[i] = strlen(argv[i]);
     struct manifest_op *op = malloc(sizeof(*op));
     if (op == NULL)
         abort();
     *op = (struct manifest_op){s, cb, data};
-    int ret = sg__store_command(s, on_manifest, op, 7, argv, lens);
+    int ret = sg__store_command(s, on_manifest, op, 8, argv, lens);
     if (ret != 0)
         free(op);
     return ret;

@@ -12,8 +12,12 @@
 -- Derived keys (from the index members; same hash slot as KEYS, the prefix's tag):
 -- ARGV[7] .. 'reg:' .. {code}, one per member.
 -- Returns {total or -1, member, code, village, status, created, data, flag_checked,
---          cancelled_by, cancelled_at, campaign, member, ...}; status 'assigned' when the
--- campaign's assignment hash holds the code (the registration hash keeps 'registered').
+--          cancelled_by, cancelled_at, campaign, assignment, trip, notified, member, ...};
+-- status 'assigned' when the campaign's assignment hash holds the code (the registration
+-- hash keeps 'registered'), then assignment "{vehicle}:{seat}", trip (assigned, boarded,
+-- departed, arrived, no_show: registration_get.lua says how) and notified ('1' when the
+-- village told the person of this vehicle); '' when not assigned.
+-- Derived keys too, of an assigned row's vehicle: ARGV[7] .. 'vehicle:' .. {id} and its ':boarded'.
 local out = {-1}
 local needle = ARGV[6] or ''
 local reg = ARGV[7] .. 'reg:'
@@ -29,13 +33,26 @@ for _, m in ipairs(members) do
   local data = needle ~= '' and redis.call('HGET', key, 'data')
   if not data or string.find(data, needle, 1, true) or not string.find(data, '_masked', 1, true) then
     h = redis.call('HMGET', key, 'village', 'village', 'status', 'created', 'data', 'flag_checked', 'cancelled_by',
-      'cancelled_at', 'campaign')
+      'cancelled_at', 'campaign', 'notified', 'no_show')
     h[1] = h[5] and code -- the code is the key's (layout 4 keeps no field of it)
-    if h[3] == 'registered' and h[9] and redis.call('HEXISTS', KEYS[2], code) == 1 then
-      h[3] = 'assigned'
+    local a = h[3] == 'registered' and h[9] and redis.call('HGET', KEYS[2], code)
+    local vid = a and string.match(a, '^(%d+):')
+    local notified, no_show = h[10], h[11]
+    h[10], h[11], h[12] = '', '', ''
+    if vid then
+      local vkey = ARGV[7] .. 'vehicle:' .. vid
+      local vstatus = redis.call('HGET', vkey, 'status') or ''
+      local left = vstatus == 'departed' or vstatus == 'arrived'
+      local trip = 'assigned'
+      if redis.call('SISMEMBER', vkey .. ':boarded', code) == 1 then
+        trip = left and vstatus or 'boarded'
+      elseif left or no_show == vid then
+        trip = 'no_show'
+      end
+      h[3], h[10], h[11], h[12] = 'assigned', a, trip, notified == vid and '1' or ''
     end
   end
-  for i = 1, 9 do
+  for i = 1, 12 do
     out[#out + 1] = h[i] or ''
   end
 end

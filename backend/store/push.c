@@ -181,8 +181,6 @@ int sg_store_push_list(struct sg_store *s, const char *scope, sg_store_pushes_cb
 
 /* ---- target pages ------------------------------------------------------------------------ */
 
-#define FIELDS 9 /* per row after the member, as page.lua returns them */
-
 struct target_op {
     struct sg_store *s;
     sg_store_target_cb cb;
@@ -241,13 +239,13 @@ static void on_target_page(void *data, int status, redisReply *reply)
     size_t n = 0, total = 0;
     char next[40] = "";
     if (status == 0 &&
-        (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 || (reply->elements - 1) % (1 + FIELDS) != 0))
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 || (reply->elements - 1) % (1 + SG__PAGE_FIELDS) != 0))
         status = SG_EIO;
-    if (status == 0 && (total = (reply->elements - 1) / (1 + FIELDS)) != 0 &&
+    if (status == 0 && (total = (reply->elements - 1) / (1 + SG__PAGE_FIELDS)) != 0 &&
         (rows = calloc(total, sizeof(*rows))) == NULL)
         abort();
     for (size_t r = 0; status == 0 && r != total; ++r) {
-        redisReply **v = reply->element + 1 + r * (1 + FIELDS);
+        redisReply **v = reply->element + 1 + r * (1 + SG__PAGE_FIELDS);
         n += read_target(op->s, v + 1, &rows[n]);
         if (r + 1 == total && total == op->count && v[0]->type == REDIS_REPLY_STRING)
             snprintf(next, sizeof(next), "%.*s", (int)v[0]->len, v[0]->str);

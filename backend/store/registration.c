@@ -309,6 +309,18 @@ static bool field_is(const redisReply *k, const char *name)
     return k->len == strlen(name) && memcmp(k->str, name, k->len) == 0;
 }
 
+/* "{vehicle}:{seat}" (a page row's assignment) into out; "" leaves it unassigned. */
+static void read_assignment(struct sg_stored_registration *out, const char *a)
+{
+    const char *colon = strchr(a, ':');
+    size_t n = colon != NULL ? (size_t)(colon - a) : 0;
+    if (n == 0 || n >= sizeof(out->vehicle))
+        return;
+    memcpy(out->vehicle, a, n);
+    out->vehicle[n] = '\0';
+    out->seat = (unsigned)strtoul(colon + 1, NULL, 10);
+}
+
 int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registration *out, const redisReply *k,
                    const redisReply *v)
 {
@@ -332,6 +344,16 @@ int sg__read_field(struct sg_store *s, bool decrypt, struct sg_stored_registrati
         sg__copy_str(out->cancelled_by, sizeof(out->cancelled_by), v->str);
     else if (field_is(k, "cancelled_at"))
         out->cancelled_ms = strtoull(v->str, NULL, 10);
+    else if (field_is(k, "trip"))
+        sg__copy_str(out->trip, sizeof(out->trip), v->str);
+    else if (field_is(k, "notified"))
+        out->notified = v->str[0] == '1';
+    else if (field_is(k, "notified_at"))
+        out->notified_ms = strtoull(v->str, NULL, 10);
+    else if (field_is(k, "notified_by"))
+        sg__copy_str(out->notified_by, sizeof(out->notified_by), v->str);
+    else if (field_is(k, "assignment"))
+        read_assignment(out, v->str);
     else if (field_is(k, "data"))
         return sg__data_decode(s->crypto, v->str, v->len, decrypt, out);
     return 0;

@@ -1,15 +1,19 @@
 #!lua flags=no-writes
--- One registration as HGETALL gives it, with its code ('code', from the key) and its
--- assignment (docs/redis-keys.md): when
--- the campaign's assignment hash holds the code, 'status' 'assigned', 'vehicle' and 'seat'
--- follow (a reader keeps the last value of a field). The registration hash itself never
--- holds them: a batch of matching then writes one hash field per registration, not two keys.
+-- One registration as HGETALL gives it, with its code ('code', from the key: layout 4
+-- keeps no field of it) and its assignment (docs/redis-keys.md): when
+-- the campaign's assignment hash holds the code, 'status' 'assigned', 'vehicle', 'seat',
+-- 'trip' (assigned, boarded, departed, arrived or no_show, from the vehicle's status and
+-- its check-ins) and 'notified' ('1' when the village told the person of this vehicle,
+-- else '0') follow (a reader keeps the last value of a field). The registration hash
+-- itself never holds them: a batch of matching then writes one hash field per
+-- registration, not two keys.
 -- KEYS[1] sg:{P}:reg:{code}, or with ARGV[2] 'uid' the uniqueness key
 --   sg:{P}:uid:{campaign}:{hash} of an ID number (a worker who lost the code)
 -- ARGV[1] the key prefix sg:{P}:  ARGV[3] (with 'uid') the registration key prefix sg:{P}:reg:
 -- Derived keys (the caller knows the code or the ID number only; same hash slot as
 -- KEYS[1], the prefix's tag): ARGV[3] .. {the code the uniqueness key holds};
--- ARGV[1] .. {the record's campaign} .. ':assign'.
+-- ARGV[1] .. {the record's campaign} .. ':assign', and of the vehicle it is on,
+-- ARGV[1] .. 'vehicle:' .. {id} and ARGV[1] .. 'vehicle:' .. {id} .. ':boarded'.
 local reg = KEYS[1]
 if ARGV[2] == 'uid' then
   local code = redis.call('GET', KEYS[1])
@@ -18,10 +22,14 @@ if ARGV[2] == 'uid' then
   end
   reg = ARGV[3] .. code
 end
-local h = redis.call('HGETALL', reg)
-local f = {}
-for i = 1, #h, 2 do
-  f[h[i]] = h[i + 1]
+local all = redis.call('HGETALL', reg)
+local f, h = {}, {}
+for i = 1, #all, 2 do
+  f[all[i]] = all[i + 1]
+  if all[i] ~= 'notified' and all[i] ~= 'no_show' then -- (the vehicle ids they hold: said below)
+    h[#h + 1] = all[i]
+    h[#h + 1] = all[i + 1]
+  end
 end
 if #h == 0 then
   return h
@@ -33,7 +41,17 @@ if f.status == 'registered' and f.campaign then
   local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', code) or ''
   local vid, seat = string.match(a, '^(%d+):(%d+)$')
   if vid then
-    for _, x in ipairs({'status', 'assigned', 'vehicle', vid, 'seat', seat}) do
+    local vkey = ARGV[1] .. 'vehicle:' .. vid
+    local vstatus = redis.call('HGET', vkey, 'status') or ''
+    local left = vstatus == 'departed' or vstatus == 'arrived'
+    local trip = 'assigned'
+    if redis.call('SISMEMBER', vkey .. ':boarded', code) == 1 then
+      trip = left and vstatus or 'boarded'
+    elseif left or f.no_show == vid then
+      trip = 'no_show'
+    end
+    for _, x in ipairs({'status', 'assigned', 'vehicle', vid, 'seat', seat, 'trip', trip, 'notified',
+      f.notified == vid and '1' or '0'}) do
       h[#h + 1] = x
     end
   end

@@ -8,8 +8,6 @@
 #include "domain/err.h"
 #include "store/internal.h"
 
-#define FIELDS 9 /* per row after the member: as page.lua returns them */
-
 struct scan_op {
     struct sg_store *s;
     sg_store_scan_cb cb;
@@ -18,16 +16,17 @@ struct scan_op {
     size_t count;
 };
 
-static const char *const names[FIELDS] = {"code",         "village",      "status",       "created", "data",
-                                          "flag_checked", "cancelled_by", "cancelled_at", "campaign"};
+static const char *const names[SG__PAGE_FIELDS] = {"code",     "village",      "status",       "created",
+                                                   "data",     "flag_checked", "cancelled_by", "cancelled_at",
+                                                   "campaign", "assignment",   "trip",         "notified"};
 
-/* One row from FIELDS replies; 0 when usable. */
+/* One row from SG__PAGE_FIELDS replies; 0 when usable. */
 static int read_row(struct sg_store *s, bool decrypt, redisReply **v, struct sg_stored_registration *out)
 {
     memset(out, 0, sizeof(*out));
     if (v[0]->len != SG_CODE_LEN || v[4]->len == 0)
         return SG_ENOENT; /* the hash is gone */
-    for (size_t i = 0; i != FIELDS; ++i) {
+    for (size_t i = 0; i != SG__PAGE_FIELDS; ++i) {
         redisReply k = {.type = REDIS_REPLY_STRING, .str = (char *)names[i], .len = strlen(names[i])};
         if (v[i]->type != REDIS_REPLY_STRING || sg__read_field(s, decrypt, out, &k, v[i]) != 0)
             return SG_EIO;
@@ -39,21 +38,22 @@ static void on_page(void *data, int status, redisReply *reply)
 {
     struct scan_op *op = data;
     struct sg_scan_page page = {0};
-    if (status == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
-                        reply->element[0]->type != REDIS_REPLY_INTEGER || (reply->elements - 1) % (1 + FIELDS) != 0))
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 || reply->element[0]->type != REDIS_REPLY_INTEGER ||
+         (reply->elements - 1) % (1 + SG__PAGE_FIELDS) != 0))
         status = SG_EIO;
     if (status == 0) {
-        size_t rows = (reply->elements - 1) / (1 + FIELDS);
+        size_t rows = (reply->elements - 1) / (1 + SG__PAGE_FIELDS);
         page.total = reply->element[0]->integer > 0 ? (size_t)reply->element[0]->integer : 0;
         if (rows != 0 && (page.rows = calloc(rows, sizeof(*page.rows))) == NULL)
             abort();
         for (size_t r = 0; r != rows; ++r) {
-            redisReply **v = reply->element + 1 + r * (1 + FIELDS);
+            redisReply **v = reply->element + 1 + r * (1 + SG__PAGE_FIELDS);
             if (read_row(op->s, op->decrypt, v + 1, &page.rows[page.n]) == 0)
                 ++page.n;
         }
         /* A full page may have more after it; a short one is the last. */
-        const redisReply *last = rows != 0 ? reply->element[1 + (rows - 1) * (1 + FIELDS)] : NULL;
+        const redisReply *last = rows != 0 ? reply->element[1 + (rows - 1) * (1 + SG__PAGE_FIELDS)] : NULL;
         if (rows == op->count && last->type == REDIS_REPLY_STRING)
             sg__copy_str(page.next, sizeof(page.next), last->str);
     }

@@ -1,7 +1,8 @@
 #!lua
--- seats.lua: shared by the scripts that give out or free seats (assign, assignment_move,
--- assignment_release, cancel); the build puts it in front of each of them, so its first
--- line (no flags: they write; cross-slot access refused in a Redis Cluster) is theirs.
+-- seats.lua: shared by the scripts that give out or free seats or change a trip (assign,
+-- assignment_move, assignment_release, cancel, checkin, edit, vehicle_save,
+-- registration_mark); the build puts it in front of each of them, so its first line (no
+-- flags: they write; cross-slot access refused in a Redis Cluster) is theirs.
 -- A vehicle's free seats are its holes (hash field `holes`, "from-to from-to ..." in
 -- seat order, seats below seat_next freed by a cancel or a move, or skipped by a batch
 -- that arrived before an earlier one) and every seat from seat_next to its capacity.
@@ -94,12 +95,53 @@ local function seats_fit(v, n, capacity)
   return nil
 end
 
--- Registration code (people, counted) leaves the vehicle it is assigned to, if any: out
--- of the assignment hash akey (sg:{P}:{campaign}:assign) and the seat list, its seats free
--- again, its boarding undone. Returns the vehicle id it left, or nil.
+-- Add n people to the transport counter field ('t:assigned', 't:notified', 't:boarded',
+-- 't:departed', 't:arrived') of village and of its county (docs/redis-keys.md), P the key
+-- prefix sg:{P}: and C the campaign. Derived keys: P..C..':stats:'..{village},
+-- P..C..':stats:'..{county} (in the hash slot of the prefix's tag).
+local function trip_count(P, C, village, field, n)
+  if n == 0 or not village then
+    return
+  end
+  for _, k in ipairs({P .. C .. ':stats:' .. village, P .. C .. ':stats:' .. string.sub(village, 1, 6)}) do
+    if redis.call('HINCRBY', k, field, n) == 0 then
+      redis.call('HDEL', k, field)
+    end
+  end
+end
+
+-- What locks registration code on vehicle vid (nil: not assigned): 'departed' once the
+-- vehicle has left (or arrived), 'boarded' once checked in; nil when nothing does.
+-- Derived keys: P..'vehicle:'..vid, P..'vehicle:'..vid..':boarded'.
+local function trip_lock(P, vid, code)
+  if not vid or vid == '' then
+    return nil
+  end
+  local status = redis.call('HGET', P .. 'vehicle:' .. vid, 'status')
+  if status == 'departed' or status == 'arrived' then
+    return 'departed'
+  end
+  if redis.call('SISMEMBER', P .. 'vehicle:' .. vid .. ':boarded', code) == 1 then
+    return 'boarded'
+  end
+  return nil
+end
+
+-- The vehicle id registration code is assigned to in campaign C, or nil.
+local function assigned_to(P, C, code)
+  return string.match(redis.call('HGET', P .. C .. ':assign', code) or '', '^(%d+):')
+end
+
+-- Registration code (people, counted; of village, in campaign C) leaves the vehicle it is
+-- assigned to, if any: out of the assignment hash P..C..':assign' and the seat list, its
+-- seats free again, its boarding undone, its call-back and no-show marks cleared, the
+-- transport counters taken back. Returns the vehicle id it left, or nil. The caller has
+-- checked trip_lock: a departed vehicle's passengers never leave it.
 -- Derived keys (from the assignment; in the hash slot of the prefix's tag), P the key
--- prefix sg:{P}:  P..'vehicle:'..{id}, P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded'
-local function assignment_drop(P, akey, code, people, counted)
+-- prefix sg:{P}:  P..'vehicle:'..{id}, P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded',
+-- P..'reg:'..code, and trip_count's.
+local function assignment_drop(P, C, code, people, counted, village)
+  local akey = P .. C .. ':assign'
   local vid, seat = string.match(redis.call('HGET', akey, code) or '', '^(%d+):(%d+)$')
   if not vid then
     return nil
@@ -113,8 +155,43 @@ local function assignment_drop(P, akey, code, people, counted)
   if redis.call('SREM', vkey .. ':boarded', code) == 1 then
     redis.call('HINCRBY', vkey, 'boarded_people', -people)
     redis.call('HINCRBY', vkey, 'boarded_poverty', -tonumber(string.match(counted or '', 'poverty (%d+)') or '0'))
+    trip_count(P, C, village, 't:boarded', -people)
   end
+  local rkey = P .. 'reg:' .. code
+  if redis.call('HGET', rkey, 'notified') == vid then
+    trip_count(P, C, village, 't:notified', -people)
+  end
+  redis.call('HDEL', rkey, 'notified', 'notified_at', 'notified_by', 'no_show')
+  trip_count(P, C, village, 't:assigned', -people)
   redis.call('HDEL', akey, code)
   return vid
 end
 
+-- Whether a vehicle of owning scope and plan (its JSON, as vehicle.c stores it) takes
+-- people of village: under one of the divisions its stops serve, or under its scope when
+-- no stop names one (domain/vehicle.c sg_vehicle_serves).
+local function area_holds(scope, plan, village)
+  local ok, p = pcall(cjson.decode, plan or '')
+  local named = false
+  for _, s in ipairs(ok and type(p) == 'table' and type(p.stops) == 'table' and p.stops or {}) do
+    if type(s) == 'table' and type(s.serves) == 'string' and s.serves ~= '' then
+      named = true
+      if string.sub(village, 1, #s.serves) == s.serves then
+        return true
+      end
+    end
+  end
+  return not named and scope ~= nil and scope ~= '' and string.sub(village, 1, #scope) == scope
+end
+
+-- The divisions a plan's stops serve, as one string ('' when none): to tell whether they changed.
+local function area_names(plan)
+  local ok, p = pcall(cjson.decode, plan or '')
+  local out = {}
+  for _, s in ipairs(ok and type(p) == 'table' and type(p.stops) == 'table' and p.stops or {}) do
+    if type(s) == 'table' and type(s.serves) == 'string' and s.serves ~= '' then
+      out[#out + 1] = s.serves
+    end
+  end
+  return table.concat(out, ' ')
+end

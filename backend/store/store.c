@@ -44,10 +44,12 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_NOTIFY_DUE] = sg__notify_due_lua,
     [SG__SCRIPT_NOTIFY_REVIVE] = sg__notify_revive_lua,
     [SG__SCRIPT_NOTIFY_VEHICLE] = sg__notify_vehicle_lua,
+    [SG__SCRIPT_REGISTRATION_MARK] = sg__registration_mark_lua,
     [SG__SCRIPT_FOLD] = sg__fold_lua,
 };
 
 #define FOLD_BATCH "1000" /* entries a fold call takes at most (about 5 ms of Redis) */
+#define FOLD_ALL "0"      /* every entry pending, before a read or a change (fold.lua) */
 
 static void script_init(struct sg__script *script, const char *body)
 {
@@ -229,8 +231,13 @@ int sg__store_eval_on(struct sg_store *s, struct sg__redis *r, enum sg__script_i
     memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
     memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
     *op = (struct eval_op){r, script, cb, data};
-    bool writes = strncmp(script->body, "#!lua flags=no-writes", 21) != 0;
-    int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, writes) : SG_EUNAVAIL;
+    /* Attempt counters do not wait for a replica: a lookup or a login must not fail
+     * because a replica lags, and a counter lost in a failover only restarts a window.
+     * Nor does a fold: it derives what the sign-ups already hold, and a fold a failover
+     * loses left its entries on the list, where the next fold finds them. */
+    bool durable =
+        strncmp(script->body, "#!lua flags=no-writes", 21) != 0 && id != SG__SCRIPT_LIMIT && id != SG__SCRIPT_FOLD;
+    int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, durable) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
     free(av);
@@ -356,7 +363,7 @@ int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nke
                           const size_t *argvlen, sg__redis_cb cb, void *data)
 {
     struct sg__redis *r = sg__store_redis(s);
-    int ret = fold_on(s, r, FOLD_BATCH, on_fold_ignored, NULL);
+    int ret = fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL);
     return ret != 0 ? ret : sg__store_eval_on(s, r, script, nkeys, nargs, argv, argvlen, cb, data);
 }
 
@@ -364,7 +371,7 @@ int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, in
                              const size_t *argvlen)
 {
     struct sg__redis *r = sg__store_redis(s);
-    int ret = fold_on(s, r, FOLD_BATCH, on_fold_ignored, NULL);
+    int ret = fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL);
     return ret != 0 ? ret : sg__redis_command_ex(r, cb, data, argc, argv, argvlen, false);
 }
 

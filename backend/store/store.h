@@ -120,6 +120,13 @@ struct sg_stored_registration {
     char phone_masked[SG_MAX_PEOPLE][12]; /* "138****5678", or "" without a phone */
     char vehicle[16];                     /* the vehicle id when assigned, else "" */
     unsigned seat;                        /* first seat of the group when assigned */
+    /* when assigned: "assigned", "boarded" (checked in), "departed", "arrived" (checked
+     * in, the vehicle left or arrived), "no_show" (marked so, or not checked in and the
+     * vehicle left); else "" */
+    char trip[12];
+    bool notified;        /* the village told the person of this vehicle */
+    uint64_t notified_ms; /* when (registration reads only) */
+    char notified_by[64]; /* who (registration reads only) */
 };
 typedef void (*sg_store_get_cb)(void *data, int status, const struct sg_stored_registration *r);
 
@@ -182,7 +189,9 @@ int sg_store_registration_scan(struct sg_store *s, const char *campaign, const c
 
 struct sg_edit_result {
     int duplicate_person; /* with SG_EEXIST: index into reg->people whose ID number is taken */
-    const char *conflict; /* with SG_ECONFLICT: "already_cancelled" or "changed" (static) */
+    /* with SG_ECONFLICT: "already_cancelled", "changed", "assigned" (in a vehicle: take it
+     * out first), "boarded" or "departed" (the trip happened: never again) (static) */
+    const char *conflict;
 };
 typedef void (*sg_store_edit_cb)(void *data, int status, const struct sg_edit_result *res);
 
@@ -201,15 +210,18 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
                                const struct sg_registration *reg, const char *entered_by, bool reset_flag_checked,
                                struct sg_date signed_on, sg_store_edit_cb cb, void *data);
 
+/** why: with SG_ECONFLICT, "already_cancelled", "boarded" or "departed" (static). */
+typedef void (*sg_store_cancel_cb)(void *data, int status, const char *why);
 /**
  * Cancel registration code in one atomic script: status "cancelled", cancelled_by = by
  * (a staff user, or "worker" for the worker's own cancel), cancelled_at = now_ms, its
- * ID numbers freed (sg:{P}:uid:…), its counters taken back, its index entry moved from
- * sg:{P}:{campaign}:byplace to sg:{P}:{campaign}:cancelled. status 0, SG_ENOENT, SG_ECONFLICT
- * (already cancelled: nothing changes), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ * ID numbers freed (sg:{P}:uid:…), its counters taken back, its seat freed, its index
+ * entry moved from sg:{P}:{campaign}:byplace to sg:{P}:{campaign}:cancelled. status 0,
+ * SG_ENOENT, SG_ECONFLICT (nothing changes) with why "already_cancelled", "boarded"
+ * (the group checked in) or "departed" (its vehicle left), SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
  */
 int sg_store_registration_cancel(struct sg_store *s, const char *code, const char *by, uint64_t now_ms,
-                                 sg_store_status_cb cb, void *data);
+                                 sg_store_cancel_cb cb, void *data);
 
 /** Set flag_checked. status 0, SG_ENOENT, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO. */
 int sg_store_registration_flag_checked(struct sg_store *s, const char *code, sg_store_status_cb cb, void *data);

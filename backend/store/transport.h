@@ -16,15 +16,21 @@ typedef void (*sg_store_vehicles_cb)(void *data, int status, const struct sg_veh
  * Create v (v->id ignored; campaign, scope and the plan are stored; used starts at 0) or,
  * with update, overwrite the plan and status of vehicle v->id provided its status is still
  * read_status (SG_EEXIST otherwise: someone changed it meanwhile), capacity is not
- * below the seats assigned (SG_EINVAL), and the trip (type, destination, date) stays
- * while people are assigned (SG_ECONFLICT). Cancelling sends the passengers back to
- * matching in the same step. cb gets the stored vehicle's id in v->id
- * (v is borrowed, copied before returning). SG_ENOENT when an update finds no vehicle.
+ * below the seats assigned (SG_EINVAL), the trip (type, destination, date) stays while
+ * people are assigned (SG_ECONFLICT) and a change of the stops' areas leaves no passenger
+ * outside them (SG_ERANGE; v->id then names the first such registration's code), and a
+ * vehicle with people checked in is not cancelled (SG_ELOCKED).
+ * Cancelling sends the passengers back to matching in the same step; departing and
+ * arriving count the boarded people in their villages' transport counters. cb gets the
+ * stored vehicle's id in v->id (v is borrowed, copied before returning). SG_ENOENT when
+ * an update finds no vehicle.
  */
 int sg_store_vehicle_save(struct sg_store *s, const struct sg_vehicle *v, bool update,
                           enum sg_vehicle_status read_status, sg_store_vehicle_cb cb, void *data);
 /** One vehicle by id; SG_ENOENT when unknown. */
 int sg_store_vehicle_get(struct sg_store *s, const char *id, sg_store_vehicle_cb cb, void *data);
+/** The vehicles of ids[0..n) (at most 1000) in one round trip, in that order; unknown ones are left out. */
+int sg_store_vehicles_get(struct sg_store *s, const char *const *ids, size_t n, sg_store_vehicles_cb cb, void *data);
 /** Every vehicle of campaign owned by a division under scope (any status), by scope then id. */
 int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_vehicles_cb cb,
                           void *data);
@@ -97,25 +103,48 @@ int sg_store_unswept_set(struct sg_store *s, const char *campaign, const char *m
 int sg_store_unswept_clear(struct sg_store *s, const char *campaign, const char *mark, sg_store_status_cb cb,
                            void *data);
 
-/**
- * Free the seat of registration code (and with reopen, put it back among the open ones to
- * be matched again; without, take it out of them for good: what a cancel does). status 0,
- * SG_ENOENT when there is no such registration. A cancel must call this with reopen false
- * in the same step that marks the registration cancelled (see docs/redis-keys.md).
- */
-int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, bool reopen,
-                                sg_store_status_cb cb, void *data);
+typedef void (*sg_store_move_cb)(void *data, int status, const char *why, uint32_t seat);
 
 /**
- * Move registration code (assigned or open) to vehicle, at its seat_next: the vehicle
- * must be planned, of the registration's campaign, destination, a day within its
- * flexibility and a type its mode allows, and have room. status 0, SG_ENOENT (no such
- * registration or vehicle), SG_EINVAL (does not fit: *why is "not_matching" or
- * "no_room"), SG_EEXIST (a matching run holds the campaign's lock).
+ * Take registration code out of vehicle by hand: with reopen back among the open ones to
+ * be matched again (unless it is cancelled: a cancelled registration is never matched
+ * again); without, out of them for good. village is the one the caller checked the scope
+ * of. status 0, SG_ENOENT (no such registration), SG_EINVAL with *why: "not_on_vehicle"
+ * (it is not on vehicle), "changed" (its village is not village any more), "boarded"
+ * (checked in) or "departed" (the vehicle left): nothing changes then.
  */
-typedef void (*sg_store_move_cb)(void *data, int status, const char *why, uint32_t seat);
+int sg_store_assignment_release(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
+                                const char *village, bool reopen, sg_store_move_cb cb, void *data);
+
+/**
+ * Move registration code (assigned or open; of village, the one the caller checked the
+ * scope of) to vehicle, at its first free run that holds the group: the vehicle must be
+ * planned, of the registration's campaign, destination, a day within its flexibility, a
+ * type its mode allows, have a stop serving its village and room. status 0 (seat: the
+ * group's first), SG_ENOENT (no such registration or vehicle), SG_EINVAL (*why:
+ * "not_matching", "no_stop", "no_room", "not_planned", "not_open" (cancelled), "changed",
+ * or "boarded" / "departed" when the group is locked where it travelled), SG_EEXIST (a
+ * matching run holds the campaign's lock).
+ */
 int sg_store_assignment_move(struct sg_store *s, const char *campaign, const char *code, const char *vehicle,
-                             sg_store_move_cb cb, void *data);
+                             const char *village, sg_store_move_cb cb, void *data);
+
+/** What staff record of an assigned registration (registration_mark.lua). */
+enum sg_trip_mark {
+    SG_MARK_NOTIFIED,   /* the village told the person of the vehicle (counted in t:notified) */
+    SG_MARK_UNNOTIFIED, /* a tick taken back */
+    SG_MARK_NO_SHOW,    /* did not turn up while the vehicle is boarding */
+};
+/** vehicle: the one the registration is on; again: it was already so. */
+typedef void (*sg_store_trip_mark_cb)(void *data, int status, const char *why, uint32_t vehicle, bool again);
+/**
+ * Record what for registration code of village (the one the caller checked the scope
+ * of), by a staff user, now. status 0, SG_ENOENT, SG_EINVAL with *why "changed",
+ * "not_assigned", "boarded" (a no-show of a group checked in) or "not_boarding" (a
+ * no-show while its vehicle is not boarding).
+ */
+int sg_store_registration_mark(struct sg_store *s, const char *code, const char *village, enum sg_trip_mark what,
+                               const char *by, uint64_t now_ms, sg_store_trip_mark_cb cb, void *data);
 
 /** Take the campaign's matching lock for ttl_ms under token (SG_EEXIST when held), or give it back. */
 int sg_store_match_lock(struct sg_store *s, const char *campaign, const char *token, unsigned ttl_ms,
@@ -129,6 +158,7 @@ struct sg_manifest_entry {
     char code[SG_CODE_LEN + 1];
     uint32_t seat;              /* first seat of the group */
     bool boarded;               /* checked in at boarding */
+    bool no_show;               /* marked as not turned up while the vehicle was boarding */
     struct sg_registration reg; /* village filled, personal numbers decrypted */
 };
 typedef void (*sg_store_manifest_cb)(void *data, int status, const struct sg_vehicle *v,

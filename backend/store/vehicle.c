@@ -140,8 +140,14 @@ static void on_saved(void *data, int status, redisReply *reply)
         status = SG_EIO;
     if (status == 0) {
         const char *what = reply->element[0]->str;
-        if (strcmp(what, "ok") == 0 && reply->elements == 2)
+        if ((strcmp(what, "ok") == 0 || strcmp(what, "outside_area") == 0) && reply->elements == 2)
             copy_reply(op->v.id, sizeof(op->v.id), reply->element[1]);
+        if (strcmp(what, "ok") == 0 && reply->elements == 2)
+            ;
+        else if (strcmp(what, "outside_area") == 0)
+            status = SG_ERANGE;
+        else if (strcmp(what, "boarded") == 0)
+            status = SG_ELOCKED;
         else
             status = strcmp(what, "missing") == 0          ? SG_ENOENT
                      : strcmp(what, "conflict") == 0       ? SG_EEXIST
@@ -149,7 +155,7 @@ static void on_saved(void *data, int status, redisReply *reply)
                      : strcmp(what, "has_passengers") == 0 ? SG_ECONFLICT
                                                            : SG_EIO;
     }
-    op->cb(op->data, status, status == 0 ? &op->v : NULL);
+    op->cb(op->data, status, status == 0 || status == SG_ERANGE ? &op->v : NULL);
     free(op);
 }
 
@@ -288,5 +294,35 @@ int sg_store_vehicle_list(struct sg_store *s, const char *campaign, const char *
     int ret = sg__store_command(s, on_list, op, 6, argv, lens);
     if (ret != 0)
         free(op);
+    return ret;
+}
+
+int sg_store_vehicles_get(struct sg_store *s, const char *const *ids, size_t n, sg_store_vehicles_cb cb, void *data)
+{
+    static const char script[] = "#!lua flags=no-writes\n"
+                                 "local out = {} for i, k in ipairs(KEYS) do out[i] = redis.call('HGETALL', k) end "
+                                 "return out";
+    if (n > 1000)
+        return SG_EINVAL;
+    char nkeys[16];
+    const char **argv = malloc((n + 3) * sizeof(*argv));
+    size_t *lens = malloc((n + 3) * sizeof(*lens));
+    struct sg__key *keys = malloc((n + 1) * sizeof(*keys));
+    struct vehicle_op *op = calloc(1, sizeof(*op));
+    if (argv == NULL || lens == NULL || keys == NULL || op == NULL)
+        abort();
+    snprintf(nkeys, sizeof(nkeys), "%zu", n);
+    argv[0] = "EVAL", argv[1] = script, argv[2] = nkeys;
+    for (size_t i = 0; i != n; ++i)
+        argv[3 + i] = sg__key_vehicle(&keys[i], &s->keys, ids[i]);
+    for (size_t i = 0; i != n + 3; ++i)
+        lens[i] = strlen(argv[i]);
+    op->list_cb = cb, op->data = data;
+    int ret = sg__store_command(s, on_list, op, (int)n + 3, argv, lens);
+    if (ret != 0)
+        free(op);
+    free(argv);
+    free(lens);
+    free(keys);
     return ret;
 }

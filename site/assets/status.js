@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // The status page /status: look a sign-up up with its code and the last 4 digits of the
 // phone (GET /api/registrations/{code}?phone4=), see it masked and, once matched, the
-// vehicle, and the open jobs that fit (GET /api/jobs?for=CODE&phone4=); cancel it with the
-// same proof (POST .../cancel). phone4 stays in memory only.
+// trip card at the top (vehicle, when, where to board, seats, escort, the check-in QR,
+// and the trip's states 已安排 → 已上车 → 已发车 → 已到达), and the open jobs that fit
+// (GET /api/jobs?for=CODE&phone4=); cancel it with the same proof (POST .../cancel) until
+// the group is on board. phone4 stays in memory only.
 (function (SG) {
     'use strict';
 
     var $ = SG.$, el = SG.el;
     var ALPHABET = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
     var STATUS = { registered: '已报名，等待安排车辆', assigned: '已安排车辆', cancelled: '已取消' };
+    var TRIP = { boarded: '已上车', departed: '已发车', arrived: '已到达', no_show: '没有上车' };
     // the assignment as GET /api/registrations/{code} gives it once matched (docs/api.md)
     var current = null; // {code, phone4}
 
@@ -39,37 +42,79 @@
         return m ? Number(m[2]) + '月' + Number(m[3]) + '日' : (d || '');
     }
 
+    // the trip's states, in order, and what the worker reads for each (GET …/registrations/{code}: assignment.trip)
+    var STEPS = [['assigned', '已安排'], ['boarded', '已上车'], ['departed', '已发车'], ['arrived', '已到达']];
+
+    function stepOf(trip) {
+        for (var i = 0; i < STEPS.length; i++) if (STEPS[i][0] === trip) return i;
+        return -1;
+    }
+
+    /** Nothing to cancel once the group is on board or its vehicle has left: the trip happened. */
+    function locked(a) {
+        return !!a && (stepOf(a.trip) >= 1 || a.status === 'departed' || a.status === 'arrived');
+    }
+
+    function progress(a) {
+        if (a.trip === 'no_show')
+            return el('p', { class: 'trip-missed', text: a.status === 'departed' || a.status === 'arrived'
+                ? '车已经开走，您没有上车签到。请联系带队人或村里。' : '带队人登记您还没到，请尽快到上车点，或打电话给带队人。' });
+        var at = stepOf(a.trip);
+        return el('ol', { class: 'trip-steps', 'aria-label': '行程' }, STEPS.map(function (s, i) {
+            return el('li', { class: i < at ? 'done' : i === at ? 'now' : '', text: s[1] });
+        }));
+    }
+
+    function tripRow(dl, label, value) {
+        dl.appendChild(el('dt', { text: label }));
+        dl.appendChild(el('dd', {}, [value]));
+    }
+
+    /** The trip card at the top of the first screen: vehicle, when, where to board, seats, escort, QR. */
+    function renderTrip(a, people) {
+        var card = $('#r-trip');
+        card.textContent = '';
+        card.appendChild(el('h2', { class: 'trip-head' }, [el('span', { text: (a.type_label || '') + ' ' + (a.number || '（车牌待定）') })]));
+        card.appendChild(progress(a));
+        var dl = el('dl', { class: 'trip-facts' });
+        tripRow(dl, '发车', dateText(a.depart_date) + ' ' + (a.depart_time || '（时间待定）'));
+        if (a.pickup) tripRow(dl, '上车', a.pickup + (a.pickup_time ? ' ' + a.pickup_time : ''));
+        tripRow(dl, '座位', (a.seats || []).map(function (x, i) {
+            var who = people && people[i] ? people[i].name + ' ' : '';
+            return who + seatText(x);
+        }).join('，'));
+        if (a.escort_name || a.escort_phone)
+            tripRow(dl, '带队人', el('span', {}, [String(a.escort_name || '') + ' ',
+                a.escort_phone ? el('a', { class: 'call', href: 'tel:' + a.escort_phone, text: '☎ ' + a.escort_phone }) : '']));
+        card.appendChild(dl);
+        var open = a.status === 'planned' || a.status === 'boarding';
+        if (a.checkin && a.checkin.token && open && stepOf(a.trip) < 1) {
+            // the escort scans this at boarding (it opens the check-in page on a staff phone)
+            card.appendChild(el('div', { class: 'trip-qr' }, [
+                el('img', { class: 'checkin-qr', alt: '上车签到二维码', src: '/qr/checkin/' + encodeURIComponent(a.checkin.token) + '.svg' }),
+                el('p', { class: 'hint', text: '上车时出示这个二维码，带队人扫码签到' })]));
+        } else if (stepOf(a.trip) >= 1) {
+            card.appendChild(el('p', { class: 'trip-ok', text: '✓ 已签到上车' }));
+        }
+        SG.show(card, true);
+    }
+
     function renderAssignment(a, people) {
         var box = $('#r-assignment');
         box.textContent = '';
+        SG.show($('#r-trip'), false);
+        SG.show($('#r-wait'), !a);
         if (!a || typeof a !== 'object') {
             box.appendChild(el('p', { class: 'hint', text: '还没有安排。安排好后，这里会显示车次、座位、上车地点和时间、带队人电话，也会打电话通知您。' }));
             return;
         }
-        var dl = el('dl', { class: 'summary' });
-        row(dl, '车', (a.type_label || '') + ' ' + (a.number || '（车牌待定）'));
-        row(dl, '出发', dateText(a.depart_date) + ' ' + (a.depart_time || ''));
-        if (a.pickup) row(dl, '上车地点', a.pickup + (a.pickup_time ? '（' + a.pickup_time + '）' : ''));
-        (a.seats || []).forEach(function (x, i) {
-            var who = people && people[i] ? people[i].name : '';
-            row(dl, '座位' + (who ? ' · ' + who : ''), seatText(x));
-        });
-        if (a.escort_name || a.escort_phone)
-            row(dl, '带队人', el('span', {}, [String(a.escort_name || '') + ' ',
-                a.escort_phone ? el('a', { href: 'tel:' + a.escort_phone, text: String(a.escort_phone) }) : '']));
-        box.appendChild(dl);
-        if (a.checkin && a.checkin.token) {
-            // the escort scans this at boarding (it opens the check-in page on a staff phone)
-            box.appendChild(el('p', { class: 'hint', text: '上车时请出示下面的二维码，由带队人扫码签到：' }));
-            box.appendChild(el('img', { class: 'checkin-qr', alt: '上车签到二维码',
-                src: '/qr/checkin/' + encodeURIComponent(a.checkin.token) + '.svg' }));
-        }
+        renderTrip(a, people);
     }
 
     function render(r) {
         $('#r-code').textContent = SG.codeText(r.code);
         var badge = $('#r-status');
-        badge.textContent = STATUS[r.status] || r.status;
+        badge.textContent = (r.assignment && TRIP[r.assignment.trip]) || STATUS[r.status] || r.status;
         badge.className = 'badge ' + r.status;
         var dl = $('#r-summary');
         dl.textContent = '';
@@ -95,7 +140,7 @@
             ]));
         });
         var cancelled = r.status === 'cancelled';
-        SG.show($('#cancel-box'), !cancelled);
+        SG.show($('#cancel-box'), !cancelled && !locked(r.assignment));
         SG.show($('#cancel-confirm'), false);
         SG.show($('#cancel-error'), false);
         var again = $('#signup-again');
@@ -195,7 +240,8 @@
                 yes.textContent = '确定取消';
                 if (r.status === 200) return lookup(current.code, current.phone4);
                 problem('#cancel-error', r.status === 0 ? '网络不好，还没有取消。请再点一次“确定取消”。'
-                    : r.status === 404 ? '没有找到这个报名。' : '系统忙，还没有取消，请稍后再试。');
+                    : r.status === 404 ? '没有找到这个报名。'
+                        : r.status === 409 && r.json && r.json.error ? r.json.error.message : '系统忙，还没有取消，请稍后再试。');
             });
     }
 

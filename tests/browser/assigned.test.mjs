@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Once matched, the worker's status page shows the vehicle, each person's seat, the
-// pickup, the escort's phone to call, and a personal QR code for boarding check-in that
-// decodes to the check-in link. On a train, the status page and the escort's check-in
+// Once matched, the worker's status page shows at its top the trip card: the vehicle,
+// each person's seat, the pickup, the escort's phone to call, and a personal QR code for
+// boarding check-in that decodes to the check-in link. On a train, the status page and the escort's check-in
 // give the carriage and the seat in it. Screenshots for a person to look at.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -42,10 +42,10 @@ test('the status page shows the vehicle, seats, escort and a check-in QR', async
     await page.waitForSelector('#result', { state: 'visible' });
     await page.waitForSelector('img.checkin-qr');
     await page.waitForFunction(() => document.querySelector('img.checkin-qr').naturalWidth > 0);
-    const text = await page.textContent('#r-assignment');
+    const text = await page.textContent('#r-trip');
     for (const want of ['专车', '桂A12345', '2月3日', '08:30', '民生街道政府门口', '黄秀英', '韦大明', '黄志强', '13912345678'])
         assert.ok(text.includes(want), `${want} in: ${text}`);
-    assert.equal(await page.getAttribute('#r-assignment a[href^="tel:"]', 'href'), 'tel:13912345678');
+    assert.equal(await page.getAttribute('#r-trip a[href^="tel:"]', 'href'), 'tel:13912345678');
     assert.deepEqual(page.problems, []);
     await shot(page, '9-status-assigned');
 
@@ -90,7 +90,7 @@ test('a train: the status page and the escort\'s check-in give carriage and seat
     await page.fill('#f-phone4', g.phone.slice(-4));
     await page.click('#lookup-go');
     await page.waitForSelector('img.checkin-qr');
-    const text = await page.textContent('#r-assignment');
+    const text = await page.textContent('#r-trip');
     assert.ok(text.includes('专列') && text.includes('D3856'), text);
     for (const w of want) assert.ok(text.includes(`${w}号`), `${w}号 in ${text}`);
     await shot(page, '9t-status-train');

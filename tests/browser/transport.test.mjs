@@ -88,6 +88,9 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     await pick(1, '乡镇（街道）').selectOption({ label: '民生街道' });
     await pick(1, '村（社区）').selectOption({ label: '官桥村委会' });
     assert.equal(await pick(2, '乡镇（街道）').isDisabled(), true, 'a level opens once the one above is chosen');
+    // and at 民生街道政府门口 the rest of the 街道 (a vehicle whose stops name places takes no one else)
+    await pick(2, '县（市、区）').selectOption({ label: '兴宁区' });
+    await pick(2, '乡镇（街道）').selectOption({ label: '民生街道' });
     await shot(org, 'transport-00-stop-picker');
     await org.getByRole('button', { name: '删除第3个' }).click();
     for (const [i, name] of ['李建国', '王大伟'].entries()) {
@@ -117,7 +120,8 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
         assert.ok(text.includes(want), `${want} in ${text}`);
     await org.getByText('（兴宁区 民生街道 官桥村委会 在这里上车）').waitFor();
     const saved = await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}`)).json();
-    assert.deepEqual(saved.stops.map((s) => [s.name, s.serves]), [['民生街道政府门口', ''], ['官桥村村委', GUANQIAO]]);
+    assert.deepEqual(saved.stops.map((s) => [s.name, s.serves]), [['民生街道政府门口', '450102001'], ['官桥村村委', GUANQIAO]]);
+    await org.getByText('（兴宁区 民生街道 在这里上车）').waitFor();
     await shot(org, 'transport-02-vehicle-planned');
     // opened again, the form shows the place by its names
     await org.getByRole('button', { name: '修改方案' }).click();
@@ -125,7 +129,8 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     const shown = (level) => again.getByLabel(`第2个上车点：${level}`, { exact: true }).evaluate((s) => s.selectedOptions[0]?.textContent);
     await org.waitForFunction(() => document.querySelector('.edit [aria-label="第2个上车点：村（社区）"]')?.selectedOptions[0]?.textContent === '官桥村委会');
     assert.deepEqual([await shown('县（市、区）'), await shown('乡镇（街道）'), await shown('村（社区）')], ['兴宁区', '民生街道', '官桥村委会']);
-    assert.equal(await again.getByLabel('第1个上车点：县（市、区）', { exact: true }).evaluate((s) => s.selectedOptions[0]?.textContent), '（不指定）');
+    await org.waitForFunction(() => document.querySelector('.edit [aria-label="第1个上车点：乡镇（街道）"]')?.selectedOptions[0]?.textContent === '民生街道');
+    assert.equal(await again.getByLabel('第1个上车点：村（社区）', { exact: true }).evaluate((s) => s.selectedOptions[0]?.textContent), '（整个民生街道）');
     await again.locator('.row').nth(1).screenshot({ path: path.join(SCREEN_DIR, 'transport-02b-stop-picker-again.png') });
     await org.setViewportSize({ width: 360, height: 740 });
     await again.locator('[data-field="stops"]').screenshot({ path: path.join(SCREEN_DIR, 'transport-02p-stops-phone.png') });
@@ -146,14 +151,31 @@ test('matching: seats of new vehicles chosen, preview, then accept with a confir
     assert.match(await org.textContent('[data-field="sizes.bus"] .error'), /专车5-65/);
     await shot(org, 'transport-03-match-size-refused');
     await bus.fill('40');
+    // the minimum loads are prefilled too: 2 people for 深圳 make no bus of at least 25 …
+    assert.equal(await org.getByLabel('专车最少人数').inputValue(), '25');
+    assert.equal(await org.getByLabel('专列最少人数').inputValue(), '300');
+    assert.equal(await org.getByLabel('专机最少人数').inputValue(), '100');
     await org.getByRole('button', { name: '预览编排' }).click();
     await org.getByText('先坐满已有的车').waitFor();
     assert.equal(await org.locator('[data-field="sizes.bus"].bad').count(), 0);
+    const left = org.locator('.unplaced.below_minimum');
+    assert.match(await left.textContent(), /人数凑不够一辆车：2 人/);
+    assert.match(await left.textContent(), /怎么办：手工调到同方向、有空座的车/);
+    assert.match(await left.locator('tbody tr').first().textContent(), /深圳市2月12日2/);
+    await shot(org, 'transport-03-match-left-over');
+    // … so this organiser runs buses from 2 people, and previews again
+    await org.getByLabel('专车最少人数').fill('2');
+    await org.getByRole('button', { name: '预览编排' }).click();
+    await org.getByText('所有人都安排上了。').waitFor();
     const text = await org.textContent('#view');
-    assert.match(text, /每辆专车 40 座、每列专列 1,000 座（每节车厢 100 座）、每架专机 150 座/);
+    assert.match(text, /每辆专车 40 座、每列专列 1,000 座（每节车厢 100 座）、每架专机 150 座计算；每辆新车至少 专车 2 人/);
     assert.match(text, /桂A12345：原有 0 人，新增 5 人/);
-    assert.match(text, /深圳市 2月12日：2人 → 1辆专车/);
     assert.match(text, /理论最少 1 辆/);
+    // the city × date table (by city code): 深圳 2月12日 a new bus (2 of 40), 东莞 2月3日 the existing bus (5 of 50)
+    const plan = org.locator('table.plan-table tbody tr');
+    assert.equal(await plan.count(), 2);
+    assert.deepEqual(await plan.nth(0).locator('td').allTextContents(), ['深圳市', '2月12日', '2', '1', '', '', '40', '5%']);
+    assert.deepEqual(await plan.nth(1).locator('td').allTextContents(), ['东莞市', '2月3日', '5', '1', '', '', '50', '10%']);
     await shot(org, 'transport-03-match-preview');
     await bus.fill('30'); // after the preview: the accept applies what was previewed (40)
     await org.getByRole('button', { name: '确认编排' }).click();
@@ -222,11 +244,19 @@ test('moving a passenger by hand: a refusal explained, out and back in', async (
     assert.ok(seatsBefore?.length >= 1, 'assigned before the move');
     const row = org.locator('table.passengers tr', { hasText: '陆建国' });
     await row.waitFor();
-    // the other vehicle goes to 深圳: the server refuses, the page says why
-    await row.locator('select').selectOption({ index: 1 });
-    await row.getByRole('button', { name: '调过去' }).click();
+    // 调到… offers only the vehicles his group fits: the other one goes to 深圳, so none
+    await row.locator('select').focus();
+    await row.locator('select option', { hasText: '没有可调的车' }).waitFor({ state: 'attached' });
+    assert.equal(await row.locator('select option').count(), 1);
+    // typed in by hand on the 深圳 vehicle: the server refuses, the page says why
+    const other = (await (await org.request.get(`${srv.url}/api/vehicles?scope=4501&campaign=2027-spring&dest_city=4403`)).json()).vehicles[0];
+    await org.goto(`${srv.url}/staff/#/vehicle/${other.id}`);
+    await org.getByLabel('报名号').fill(lu.code);
+    await org.getByRole('button', { name: '加到这辆车' }).click();
     await org.getByText('没有调动：这辆车的目的地').waitFor();
     await shot(org, 'transport-08-move-refused');
+    await org.goto(`${srv.url}/staff/#/vehicle/${vehicleId}`);
+    await row.waitFor();
     await row.getByRole('button', { name: '移出' }).click();
     await org.getByText(`报名 ${lu.code} 已移出`).waitFor();
     assert.equal(await org.locator('table.passengers tr', { hasText: '陆建国' }).count(), 0);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 let stack, srv, org, org2, cityStaff, admin, vehicle;
 const groups = [];
@@ -24,7 +24,7 @@ before(async () => {
         const r = await srv.post('/api/registrations', body);
         groups.push({ code: r.json.code, phone: body.phone, people: n });
     }
-    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
     assert.equal(m.json.assigned, 3, m.text);
     for (const g of groups) {
         const r = await srv.get(`/api/registrations/${g.code}?phone4=${g.phone.slice(7)}`);
@@ -143,7 +143,7 @@ describe('check-in on a train', () => {
             assert.equal(r.status, 201, r.text);
             mine.push({ code: r.json.code, phone: body.phone });
         }
-        const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+        const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
         assert.equal(m.json.assigned, 3, m.text);
         // 22 people in carriages of 20: whatever order the matcher chose, someone sits in carriage 2
         const where = [];

@@ -9,6 +9,9 @@
 //  - A cancel and an edit of a sign-up still pending fold it first: the counters never
 //    take back what they never had.
 //  - Two servers signing up at once into one Redis: the recount holds.
+//  - A move by hand right after a sign-up folds it first (a fold after the move would put
+//    the assigned registration back into the open index); a read folds every entry
+//    pending, not only the first batch of 1,000.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +19,7 @@ import { after, before, test } from 'node:test';
 import { REPO, RedisProc, ServerProc, until } from './lib/harness.mjs';
 import { companion, newId, signup } from './lib/people.mjs';
 import { addUser, login } from './lib/staff.mjs';
+import { addUser as addTransportUser, busPlan, login as transportLogin } from './lib/transport.mjs';
 
 const P = 'sg:{45}:';
 const C = '2027-spring';
@@ -208,4 +212,34 @@ test('an edit of a pending sign-up folds it first; two servers signing up at onc
     assert.equal(await pending(), 0, 'the read folded first');
     assert.deepEqual(await stored(), await recount());
     await a.stop();
+});
+
+test('a move by hand right after a sign-up folds it first; a read folds more than one batch', async () => {
+    const srv = server('fold-move', { SONGGONG_FOLD_MS: '0' });
+    await srv.start();
+    addTransportUser(srv, 'fold_org', 'organiser', '45');
+    const org = await transportLogin(srv, 'fold_org');
+    const v = await org.post('/api/vehicles', busPlan());
+    assert.equal(v.status, 201, v.text);
+    const [one] = await signUps(srv, 1, 707); // to 4419 on 2027-02-03, as the bus
+    assert.equal(await pending(), 1, 'the sign-up waits for its fold');
+    const m = await org.post(`/api/vehicles/${v.json.id}/passengers`, { code: one.code });
+    assert.equal(m.status, 200, m.text);
+    assert.equal(await pending(), 0, 'the move folded first');
+    await c.call('EVAL', FOLD_LUA, '1', FOLD, P, '0');
+    const open = await strings('ZRANGE', `${P}${C}:open`, '0', '-1');
+    assert.deepEqual(open.filter((x) => x.includes(`:${one.code}:`)), [], 'an assigned registration is not open');
+    assert.deepEqual((await stored()).byplace, (await recount()).byplace);
+
+    // 2,500 entries pending (of another campaign, as signup.lua pushes them): one read folds them all
+    const other = '2023';
+    const entries = Array.from({ length: 2500 }, (_, i) => `${other} ${VILLAGES[i % 4]}:Z${String(i).padStart(7, '0')}:4419:20000:1:0:2 dest:4419 2 date:2027-02-03 2`);
+    for (let i = 0; i < entries.length; i += 500) await c.call('RPUSH', FOLD, ...entries.slice(i, i + 500));
+    assert.equal(await pending(), 2500);
+    const r = await org.get(`/api/stats?scope=45&campaign=${other}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await pending(), 0, 'the read folded every batch');
+    assert.deepEqual([r.json.totals.regs, r.json.totals.people], [2500, 5000]);
+    for (const k of await keys(`${P}${other}:*`)) await c.call('DEL', k);
+    await srv.stop();
 });

@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test';
 import { REPO, runCli, startStack } from './lib/harness.mjs';
 import { RedisError } from './lib/resp.mjs';
 import { companion, signup, village } from './lib/people.mjs';
-import { addUser, busPlan, login, PASSWORD } from './lib/transport.mjs';
+import { addUser, busPlan, login, PASSWORD, NO_MINIMUM } from './lib/transport.mjs';
 import { Receiver } from './lib/receiver.mjs';
 import os from 'node:os';
 
@@ -191,9 +191,9 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     const bus = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03' })), 201).json;
     ok(await org.patch(`/api/vehicles/${bus.id}`, { number: '桂A54321' }));
     ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}`));
-    const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false })).json;
+    const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false, min_load: NO_MINIMUM })).json;
     assert.ok(preview.registrations > 0, JSON.stringify(preview));
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true }));
+    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
     const assigned = [];
     for (const x of made) {
         const r = ok(await look(x)).json;
@@ -215,12 +215,32 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     ok(await org.post(`/api/checkin/${a.token}`, {}));
     ok(await org.get(`/api/vehicles/${a.vehicle}/boarding`));
     ok(await org.get(`/api/vehicles/${a.vehicle}/boarding`)); // audited once in the window
+    // the village's call-back loop and the list of vehicles with its filters and the 调到… choice
+    ok(await org.post(`/api/registrations/${a.code}/notified`, {}));
+    ok(await org.post(`/api/registrations/${a.code}/phone`, { person: 0 }));
+    ok(await org.get(`/api/registrations?scope=45&notified=0`));
+    ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}&dest_city=4419&page=1&per_page=20`));
+    ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}&fits=${c.code}`));
     // an assigned sign-up cancelled: its seat is freed in the same script
     ok(await org.post(`/api/registrations/${b.code}/cancel`, {}));
-    // the vehicle cancelled with people on it: they go back to matching
-    ok(await org.patch(`/api/vehicles/${c.vehicle}`, { status: 'cancelled' }));
-    assert.equal(ok(await look(c)).json.status, 'registered');
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true }));
+    // a vehicle with someone checked in is not cancelled; one with people on it, none
+    // checked in, is: they go back to matching
+    const refused = await org.patch(`/api/vehicles/${a.vehicle}`, { status: 'cancelled' });
+    assert.equal(refused.status, 409, refused.text);
+    const bus3 = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03', number: '桂A33333' })), 201).json;
+    const f = await signUp({ flex_days: 0 });
+    ok(await org.post(`/api/vehicles/${bus3.id}/passengers`, { code: f.code }));
+    ok(await org.patch(`/api/vehicles/${bus3.id}`, { status: 'cancelled' }));
+    assert.equal(ok(await look(f)).json.status, 'registered', 'back to matching');
+    // a bus boards (one checked in, one marked as not turning up), departs and arrives: the counters move
+    const [d, e] = [await signUp({ flex_days: 0 }), await signUp({ flex_days: 0 })];
+    for (const x of [d, e]) ok(await org.post(`/api/vehicles/${bus2.id}/passengers`, { code: x.code }));
+    ok(await org.patch(`/api/vehicles/${bus2.id}`, { status: 'boarding' }));
+    ok(await org.post(`/api/checkin/${ok(await look(d)).json.assignment.checkin.token}`, {}));
+    ok(await org.post(`/api/registrations/${e.code}/no-show`, {}));
+    for (const status of ['departed', 'arrived']) ok(await org.patch(`/api/vehicles/${bus2.id}`, { status }));
+    assert.equal(ok(await org.get('/api/stats?scope=45')).json.transport.arrived, 1);
+    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
     const cli = runCli(['match', '--campaign', CAMPAIGN, '--scope', '45', '--accept'], srv.env);
     assert.equal(cli.status, 0, cli.stderr);
 });

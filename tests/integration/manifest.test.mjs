@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OUT_DIR, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 const SURNAMES = ['韦', '黄', '李', '覃', '陆', '蒙', '潘', '莫', '农', '梁'];
 const GIVEN = ['秀英', '志强', '丽华', '建国', '海燕', '文军', '春兰', '金凤', '明亮', '玉梅', '永福', '桂芳'];
@@ -35,7 +35,7 @@ before(async () => {
         people.push({ name: body.name, id: body.id_number, code: r.json.code, poverty: body.poverty !== 'none' });
         for (const c of comps) people.push({ name: c.name, id: c.id_number, code: r.json.code, poverty: c.poverty !== 'none' });
     }
-    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
     assert.equal(m.status, 200, m.text);
     assert.equal(m.json.new_vehicles, 0, 'all fit the existing bus');
 });
@@ -129,7 +129,7 @@ describe('manifest', () => {
         r = await org.del(`/api/vehicles/${other.id}/passengers/${code}`);
         assert.equal(r.status, 200, r.text);
         assert.equal((await org.get(`/api/vehicles/${other.id}/manifest`)).json.people, 0);
-        const again = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: false });
+        const again = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: false, min_load: NO_MINIMUM });
         assert.equal(again.json.registrations, 1, 'the removed registration is open again');
     });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { errorCode, runCli, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 let stack, srv, org, org2, redis;
 before(async () => {
@@ -75,7 +75,7 @@ describe('matching', () => {
         existing = (await org.post('/api/vehicles', busPlan({ depart_date: '2027-02-03' }))).json;
         regs = await signups([3, 1, 1, 2, 4, 1, 1, 1, 2, 1, 3, 1, 1, 1, 1, 2, 1, 1, 1, 1, 3, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 4, 1, 1, 1, 1]);
         const people = regs.reduce((a, r) => a + r.people, 0);
-        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: false });
+        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: false, min_load: NO_MINIMUM });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.registrations, regs.length);
         assert.equal(r.json.people, people);
@@ -96,7 +96,7 @@ describe('matching', () => {
     });
 
     test('accept: everyone assigned, seats unique, vehicles created as planned', async () => {
-        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.assigned, regs.length);
         assert.equal(r.json.skipped_count, 0);
@@ -130,7 +130,7 @@ describe('matching', () => {
     });
 
     test('a second accept finds nothing left', async () => {
-        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+        const r = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.registrations, 0);
         assert.equal(r.json.assigned, 0);
@@ -139,8 +139,8 @@ describe('matching', () => {
     test('two concurrent accepts never assign a registration twice', async () => {
         const more = await signups(Array.from({ length: 60 }, (_, i) => 1 + (i % 3)), { depart_date: '2027-02-10' });
         const [a, b] = await Promise.all([
-            org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true }),
-            org.post('/api/match', { campaign: '2027-spring', scope: '450102', accept: true }),
+            org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM }),
+            org.post('/api/match', { campaign: '2027-spring', scope: '450102', accept: true, min_load: NO_MINIMUM }),
         ]);
         for (const r of [a, b]) assert.ok(r.status === 200 || (r.status === 409 && errorCode(r) === 'match_busy'), r.text);
         const done = [a, b].filter((r) => r.status === 200).reduce((n, r) => n + r.json.assigned, 0);
@@ -148,14 +148,14 @@ describe('matching', () => {
         for (const g of more) if (done === more.length) assert.ok(where.has(g.code), `${g.code} not assigned`);
         assert.equal(where.size, regs.length + done);
         // whatever the loser left is picked up by the next run
-        const c = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+        const c = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
         assert.equal(c.status, 200, c.text);
         assert.equal((await checkSeats()).size, regs.length + more.length);
     });
 });
 
 describe('sizes of the proposed vehicles', () => {
-    const run = (sizes, accept = false, scope = '4501') => org.post('/api/match', { campaign: '2027-spring', scope, accept, sizes });
+    const run = (sizes, accept = false, scope = '4501') => org.post('/api/match', { campaign: '2027-spring', scope, accept, sizes, min_load: NO_MINIMUM });
 
     test('400 naming the field for a size out of its range, not whole carriages, or not a number', async () => {
         const cases = [
@@ -237,7 +237,7 @@ describe('sizes of the proposed vehicles', () => {
         assert.match(runCli(['match', '--campaign', '2027-spring', '--scope', '4501', '--flight-seats', 'many'], env).stderr, /--flight-seats needs a number/);
 
         await signups(Array(10).fill(3), { flex_days: 0, depart_date: '2027-02-22', mode: 'bus', dest_city: '4401' });
-        const args = ['match', '--campaign', '2027-spring', '--scope', '4501', '--bus-seats', '25', '--train-seats', '1200', '--train-carriage', '120', '--json'];
+        const args = ['match', '--campaign', '2027-spring', '--scope', '4501', '--bus-seats', '25', '--train-seats', '1200', '--train-carriage', '120', '--bus-min', '1', '--json'];
         const preview = runCli(args, env);
         assert.equal(preview.status, 0, preview.stderr);
         assert.deepEqual(JSON.parse(preview.stdout).sizes, { bus: 25, train: 1200, train_carriage: 120, flight: 150 });

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { REPO, binary, runCli, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
 import { addUser, login } from './lib/staff.mjs';
-import { busPlan } from './lib/transport.mjs';
+import { busPlan, NO_MINIMUM, addUser as addTransportUser, login as transportLogin } from './lib/transport.mjs';
 
 const P = 'sg:{45}:';
 const OLD = 'sg:';
@@ -69,7 +69,7 @@ test('data of the old layout: refused until migrated, then read back through the
     }
     assert.equal((await org.post(`/api/registrations/${made[1].json.code}/cancel`, {})).status, 200);
     assert.equal((await org.post('/api/vehicles', busPlan())).status, 201);
-    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true })).status, 200);
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true, min_load: NO_MINIMUM })).status, 200);
     const before = await Promise.all(made.map((r, i) => lookup(r, bodies[i])));
     for (const r of before) assert.equal(r.status, 200, r.text);
     assert.equal(before[0].json.status, 'assigned', 'matched into the bus');
@@ -288,4 +288,56 @@ test('version 3 spelled the data out: refused until migrated, then compact and r
     assert.equal((await srv.post(`/api/registrations/${made[0].json.code}/cancel`, { phone4: bodies[0].phone.slice(-4) })).status, 200);
     const t1 = await stats();
     assert.deepEqual([t1.people, t1.regs, t1.poverty], [t0.people - 3, t0.regs - 1, t0.poverty - 2]);
+});
+
+test('version 3 with transport marks: a told and a no-show registration keep their marks, trips and counts', async () => {
+    await redis.call('CONFIG', 'SET', 'hash-max-listpack-value', '8192');
+    addTransportUser(srv, 'org5', 'organiser', '45');
+    const org = await transportLogin(srv, 'org5');
+    const bodies = [signup({ companions: [companion()] }), signup()];
+    const made = [];
+    for (const b of bodies) {
+        const r = await srv.post('/api/registrations', b);
+        assert.equal(r.status, 201, r.text);
+        made.push(r);
+    }
+    assert.equal((await org.post('/api/vehicles', busPlan())).status, 201);
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true, min_load: NO_MINIMUM })).status, 200);
+    const detail = async (r) => (await org.get(`/api/registrations/${r.json.code}`)).json;
+    const [told, missed] = await Promise.all(made.map(detail));
+    assert.ok(told.assignment && missed.assignment, 'both matched');
+    assert.equal((await org.post(`/api/registrations/${made[0].json.code}/notified`, {})).status, 200);
+    assert.equal((await org.patch(`/api/vehicles/${missed.assignment.vehicle}`, { status: 'boarding' })).status, 200);
+    assert.equal((await org.post(`/api/registrations/${made[1].json.code}/no-show`, {})).status, 200);
+    const before = await Promise.all(made.map(detail));
+    assert.equal(before[0].assignment.notified, true);
+    assert.equal(before[1].assignment.trip, 'no_show');
+    const statsBefore = (await org.get('/api/stats?scope=45')).json;
+    assert.ok(statsBefore.transport.notified >= 2, JSON.stringify(statsBefore.transport));
+    await srv.stop();
+    // what version 3 wrote: long data, the code as a field, people and regs in 'counted', and the marks beside them
+    const marks = {};
+    for (const r of made) {
+        const key = `${P}reg:${r.json.code}`;
+        const data = JSON.parse(String(await redis.call('HGET', key, 'data')));
+        const counted = String(await redis.call('HGET', key, 'counted'));
+        const people = String(await redis.call('HGET', key, 'people'));
+        await redis.call('HSET', key, 'data', JSON.stringify(toLayout3(data)), 'code', r.json.code, 'counted', `people ${people} regs 1 ${counted}`);
+        marks[key] = (await redis.call('HMGET', key, 'notified', 'notified_at', 'notified_by', 'no_show')).map((x) => (x === null ? null : String(x)));
+    }
+    assert.ok(Object.values(marks).some((m) => m[0] !== null) && Object.values(marks).some((m) => m[3] !== null), JSON.stringify(marks));
+    await redis.call('SET', `${P}schema`, '3');
+    const r = runCli(['migrate'], srv.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^rewrote ${made.length} registrations in the compact form \\(version 4\\)$`, 'm'));
+    for (const [key, m] of Object.entries(marks)) {
+        assert.deepEqual((await redis.call('HMGET', key, 'notified', 'notified_at', 'notified_by', 'no_show')).map((x) => (x === null ? null : String(x))), m, key);
+        assert.equal(await redis.call('HGET', key, 'code'), null);
+    }
+    await srv.start();
+    assert.deepEqual(await Promise.all(made.map(detail)), before);
+    assert.deepEqual((await org.get('/api/stats?scope=45')).json.transport, statsBefore.transport);
+    // the mark still counts: taken back, the told count goes down by the group's people
+    assert.equal((await org.post(`/api/registrations/${made[0].json.code}/notified`, { notified: false })).status, 200);
+    assert.equal((await org.get('/api/stats?scope=45')).json.transport.notified, statsBefore.transport.notified - 2);
 });

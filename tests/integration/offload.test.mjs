@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { REPO, binary, serverEnv, sleep, startStack, until } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
 import { addUser, login } from './lib/staff.mjs';
+import { NO_MINIMUM } from './lib/transport.mjs';
 
 const DEMO_PEOPLE = 100000;
 
@@ -86,7 +87,7 @@ test('a full train (1,000 people) for the manifest tests', async () => {
         );
         for (const s of await Promise.all(batch)) assert.equal(s.status, 201, s.text);
     }
-    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true });
+    const m = await org.post('/api/match', { campaign: '2027-spring', scope: '4501', accept: true, min_load: NO_MINIMUM });
     assert.equal(m.status, 200, m.text);
     assert.equal((await org.get(`/api/vehicles/${train.id}`)).json.used, 1000);
 });
@@ -157,7 +158,7 @@ test(`the loop answers while the matcher works through ${DEMO_PEOPLE.toLocaleStr
     const cpu0 = workerCpu(task);
     let matchDone = false;
     const match = admin
-        .post('/api/match', { campaign: '2027-spring', scope: '45', accept: false }, { timeout: 120000 })
+        .post('/api/match', { campaign: '2027-spring', scope: '45', accept: false, min_load: NO_MINIMUM }, { timeout: 120000 })
         .finally(() => (matchDone = true));
     // Health checks one after another until the preview answers; after each, the worker's CPU.
     const answers = [];

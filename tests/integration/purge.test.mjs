@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runCli, startStack } from './lib/harness.mjs';
 import { signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 let stack, srv, redis;
 before(async () => {
@@ -30,7 +30,7 @@ test('a campaign is purged only with --yes and after its retention, then nothing
     assert.equal(a.status, 201);
     assert.equal((await srv.post(`/api/registrations/${b.json.code}/cancel`, {}, { headers: {} })).status, 404); // needs phone4
     assert.equal((await org.post(`/api/registrations/${b.json.code}/cancel`, {})).status, 200);
-    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true })).status, 200);
+    assert.equal((await org.post('/api/match', { campaign: '2027-spring', scope: '45', accept: true, min_load: NO_MINIMUM })).status, 200);
     assert.equal(runCli(['demo-data', '--people', '200', '--seed', '5'], srv.env).status, 0);
     assert.ok((await keys('sg:{45}:reg:*')).length > 100);
 

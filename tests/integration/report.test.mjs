@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { OUT_DIR, runCli, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
 import { addUser, login, villagesUnder } from './lib/staff.mjs';
-import { busPlan } from './lib/transport.mjs';
+import { busPlan, NO_MINIMUM } from './lib/transport.mjs';
 
 const CAMPAIGN = '2027-spring';
 const UNTIL = '2027-02-10';
@@ -125,7 +125,7 @@ async function seed() {
         }
     }
     for (const city of ['4501', '4502']) {
-        const m = await org.post('/api/match', { campaign: CAMPAIGN, scope: city, accept: true });
+        const m = await org.post('/api/match', { campaign: CAMPAIGN, scope: city, accept: true, min_load: NO_MINIMUM });
         assert.equal(m.status, 200, m.text);
         assert.equal(m.json.created.length, 0, `everyone fits the planned vehicles: ${m.text}`);
     }

@@ -48,7 +48,7 @@ async function reg(people = 1, village = '450102001001') {
 }
 async function bus(capacity = 10) {
     const id = String(await redis.call('INCR', `${P}vehicles:next`));
-    await redis.call('HSET', `${P}vehicle:${id}`, 'id', id, 'campaign', C, 'status', 'planned', 'capacity', capacity, 'used', 0, 'type', 'bus', 'dest_city', '4419', 'day', '20852');
+    await redis.call('HSET', `${P}vehicle:${id}`, 'id', id, 'campaign', C, 'scope', '4501', 'status', 'planned', 'capacity', capacity, 'used', 0, 'type', 'bus', 'dest_city', '4419', 'day', '20852');
     return id;
 }
 const assign = async (groups) => {
@@ -56,7 +56,7 @@ const assign = async (groups) => {
     const args = sorted.flatMap((g) => [g.r.member, g.v, String(g.seat)]);
     const ids = [...new Set(sorted.map((g) => g.v))]; // the batch's vehicles, whose keys come in KEYS
     const vkeys = ids.flatMap((id) => [`${P}vehicle:${id}`, `${P}vehicle:${id}:seats`]);
-    const [ok, skipped] = await redis.call('EVAL', ASSIGN, 2 + vkeys.length, OPEN, ASSIGNED, ...vkeys, String(sorted.length), String(ids.length), ...ids, ...args);
+    const [ok, skipped] = await redis.call('EVAL', ASSIGN, 2 + vkeys.length, OPEN, ASSIGNED, ...vkeys, String(sorted.length), String(ids.length), P, C, ...ids, ...args);
     return { ok, skipped: skipped.map(String) };
 };
 const open = async () => await str('ZRANGE', OPEN, 0, -1);
@@ -115,19 +115,19 @@ test('a group only into a run that holds it whole; capacity and status respected
     let r = await assign([{ r: a, v, seat: 1 }, { r: b, v, seat: 3 }, { r: c, v, seat: 4 }]);
     assert.equal(r.ok, 3);
     // b leaves (seat 3 free): a pair cannot sit at 3 (4 is taken), nor past the capacity
-    assert.deepEqual(await redis.call('EVAL', RELEASE, 3, `${P}reg:${b.code}`, OPEN, ASSIGNED, b.code, 'drop', P).then((x) => x.map(String)), ['ok', v]);
+    assert.deepEqual(await redis.call('EVAL', RELEASE, 3, `${P}reg:${b.code}`, OPEN, ASSIGNED, b.code, 'drop', P, v, '450102001002').then((x) => x.map(String)), ['ok', v]);
     assert.equal(await vfield(v, 'holes'), '3-3');
     const pair = await reg(2, '450102001004');
     assert.deepEqual((await assign([{ r: pair, v, seat: 3 }])).skipped, [pair.code]);
     assert.deepEqual((await assign([{ r: pair, v, seat: 7 }])).skipped, [pair.code]);
     // a move by hand finds no run of 2 either; a single fits the hole
-    const moved = await str('EVAL', MOVE, 6, `${P}reg:${pair.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, pair.code, v, C, P);
+    const moved = await str('EVAL', MOVE, 6, `${P}reg:${pair.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, pair.code, v, C, P, '450102001004');
     assert.deepEqual(moved, ['no_room']);
     const one = await reg(1, '450102001005');
-    assert.deepEqual(await str('EVAL', MOVE, 6, `${P}reg:${one.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, one.code, v, C, P), ['ok', '3']);
+    assert.deepEqual(await str('EVAL', MOVE, 6, `${P}reg:${one.code}`, OPEN, ASSIGNED, `${P}vehicle:${v}`, `${P}${C}:matchlock`, `${P}vehicle:${v}:seats`, one.code, v, C, P, '450102001005'), ['ok', '3']);
     assert.equal(await vfield(v, 'used'), '6');
     // c (seats 4-6, the tail) leaves: the seats go back to the tail, no hole
-    await redis.call('EVAL', RELEASE, 3, `${P}reg:${c.code}`, OPEN, ASSIGNED, c.code, 'reopen', P);
+    await redis.call('EVAL', RELEASE, 3, `${P}reg:${c.code}`, OPEN, ASSIGNED, c.code, 'reopen', P, v, '450102001003');
     assert.equal((await vfield(v, 'holes')) ?? '', '');
     assert.equal(await vfield(v, 'seat_next'), '4');
     assert.ok((await open()).includes(c.member), 'reopened');
@@ -161,7 +161,7 @@ test('random batches and releases never put two people on one seat', async () =>
         }
         const assigned = await str('HKEYS', ASSIGNED);
         for (const code of assigned.slice(0, rnd(3)))
-            await redis.call('EVAL', RELEASE, 3, `${P}reg:${code}`, OPEN, ASSIGNED, code, 'reopen', P);
+            await redis.call('EVAL', RELEASE, 3, `${P}reg:${code}`, OPEN, ASSIGNED, code, 'reopen', P, v, await str('HGET', `${P}reg:${code}`, 'village'));
         // invariants: seats of the list and of the assignment hash agree, never overlap, free seats = holes + tail
         const taken = new Map();
         let used = 0;

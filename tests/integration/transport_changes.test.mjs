@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorCode, startStack } from './lib/harness.mjs';
 import { companion, signup } from './lib/people.mjs';
-import { addUser, busPlan, login } from './lib/transport.mjs';
+import { addUser, busPlan, login, NO_MINIMUM } from './lib/transport.mjs';
 
 let stack, srv, org, redis;
 const campaign = '2027-spring';
@@ -33,7 +33,7 @@ async function signUp(over = {}) {
     return { code: r.json.code, body };
 }
 
-const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept });
+const matchRun = (accept) => org.post('/api/match', { campaign, scope: '45', accept, min_load: NO_MINIMUM });
 const openMembers = async () => (await redis.call('ZRANGEBYLEX', `sg:{45}:${campaign}:open`, '-', '+')).map(String);
 
 test('a cancel frees the seat, and the cancelled sign-up is never matched again', async () => {
@@ -136,7 +136,7 @@ test('each passenger boards at the stop that serves their village', async () => 
     assert.ok(bad.json.error.fields['stops[0].serves'], bad.text);
     const a = await signUp({ village: '450102001003', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
     const b = await signUp({ village: '450102002201', dest_city: '4405', depart_date: '2027-02-05', flex_days: 0 });
-    assert.equal((await org.post('/api/match', { campaign, scope: '4501', accept: true })).status, 200);
+    assert.equal((await org.post('/api/match', { campaign, scope: '4501', accept: true, min_load: NO_MINIMUM })).status, 200);
     const m = await org.get(`/api/vehicles/${v.json.id}/manifest`);
     assert.equal(m.status, 200, m.text);
     const text = JSON.stringify(m.json);
@@ -195,32 +195,42 @@ test('a cancelled vehicle sends its passengers back to matching; they are matche
     assert.equal((await matchRun(true)).status, 200);
     const where = async (code) => String((await redis.call('HGET', `sg:{45}:${campaign}:assign`, code)) ?? '');
     const [vid] = (await where(group[0].code)).split(':');
-    // one passenger already checked in, one cancels before the vehicle does
+    // one passenger checked in: that vehicle is not cancelled (409 vehicle_boarded), nothing changes
     const token = (await srv.get(`/api/registrations/${group[0].code}?phone4=${group[0].body.phone.slice(-4)}`)).json.assignment.checkin.token;
     assert.equal((await org.post(`/api/checkin/${token}`, {})).status, 200);
+    const before = await where(group[0].code);
+    let r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(errorCode(r), 'vehicle_boarded');
+    assert.equal((await org.get(`/api/vehicles/${vid}`)).json.status, 'planned');
+    assert.equal(await where(group[0].code), before, 'the one checked in keeps the seat');
+    assert.equal(await redis.call('SCARD', `sg:{45}:vehicle:${vid}:boarded`), 1);
+    // the other two moved to a second vehicle; one cancels, then that vehicle is cancelled
+    const spare = await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4452', depart_date: '2027-02-07', number: '桂A77777' }));
+    assert.equal(spare.status, 201, spare.text);
+    const sid = spare.json.id;
+    for (const g of group.slice(1)) assert.equal((await org.post(`/api/vehicles/${sid}/passengers`, { code: g.code })).status, 200);
     assert.equal((await org.post(`/api/registrations/${group[2].code}/cancel`, {})).status, 200);
-    const r = await org.patch(`/api/vehicles/${vid}`, { status: 'cancelled' });
+    r = await org.patch(`/api/vehicles/${sid}`, { status: 'cancelled' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'cancelled');
     assert.equal(r.json.used, 0, 'the answer says the vehicle is empty');
-    const v = (await org.get(`/api/vehicles/${vid}`)).json;
+    const v = (await org.get(`/api/vehicles/${sid}`)).json;
     assert.equal(v.used, 0, 'no one left on the cancelled vehicle');
-    assert.equal(await redis.call('ZCARD', `sg:{45}:vehicle:${vid}:seats`), 0);
-    assert.equal(await redis.call('SCARD', `sg:{45}:vehicle:${vid}:boarded`), 0);
-    for (const g of group) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
+    assert.equal(await redis.call('ZCARD', `sg:{45}:vehicle:${sid}:seats`), 0);
+    for (const g of group.slice(1)) assert.equal(await where(g.code), '', `${g.code} no longer assigned`);
     const open = await openMembers();
-    assert.ok(open.some((m) => m.includes(`:${group[0].code}:`)) && open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
+    assert.ok(open.some((m) => m.includes(`:${group[1].code}:`)), 'back in matching');
     assert.ok(!open.some((m) => m.includes(`:${group[2].code}:`)), 'the cancelled sign-up stays out');
     const lookup = await srv.get(`/api/registrations/${group[1].code}?phone4=${group[1].body.phone.slice(-4)}`);
     assert.equal(lookup.json.status, 'registered');
     assert.equal(lookup.json.assignment, null);
-    // the next run puts them into a new vehicle, never the cancelled one
+    // the next run puts it into a vehicle again, never the cancelled one
     const again = await matchRun(true);
     assert.equal(again.status, 200, again.text);
-    for (const g of group.slice(0, 2)) {
-        const [nv] = (await where(g.code)).split(':');
-        assert.ok(nv !== '' && nv !== vid, `${g.code} matched again into another vehicle (${nv})`);
-    }
+    const [nv] = (await where(group[1].code)).split(':');
+    assert.ok(nv !== '' && nv !== sid, `${group[1].code} matched again into another vehicle (${nv})`);
+    assert.equal(await where(group[2].code), '', 'the cancelled sign-up is not');
 });
 
 test('the trip of a vehicle with people on it does not change under them', async () => {

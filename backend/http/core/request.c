@@ -2,6 +2,7 @@
 /* Query strings, the JSON body gate and typed JSON getters. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "http/core/reply.h"
@@ -182,9 +183,11 @@ static int is_bool(const cJSON *item)
     return cJSON_IsBool(item);
 }
 
+/* Beyond ±2^63 every double is whole, and converting it to a long would be undefined. */
 static int is_whole(const cJSON *item)
 {
-    return cJSON_IsNumber(item) && item->valuedouble == (double)(long)item->valuedouble;
+    double v = item->valuedouble;
+    return cJSON_IsNumber(item) && isfinite(v) && (v <= -0x1p63 || v >= 0x1p63 || v == (double)(long)v);
 }
 
 const char *sg_json_string(const cJSON *obj, const char *name, const char *field, struct sg_field_errors *errs)

@@ -2,13 +2,16 @@
 /* POST /api/registrations/{code}/cancel {"phone4":"NNNN"}: a worker withdraws a sign-up
  * with the same proof as the lookup (a wrong code and a wrong phone4 give the same 404).
  * Two store calls: read and check the proof here, then one atomic cancel script. A
- * second cancel answers 200 again, so a retry over a bad network is harmless. */
+ * second cancel answers 200 again, so a retry over a bad network is harmless. Once the
+ * group has checked in or its vehicle has left, 409 boarded / departed: the trip happened. */
+#include <stdbool.h>
 #include <string.h>
 #include "domain/err.h"
 #include "http/core/pending.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 #include "http/registrations/registrations.h"
+#include "service/trip_events.h"
 #include "store/store.h"
 
 struct cancel_pending {
@@ -16,6 +19,8 @@ struct cancel_pending {
     struct sg_proof_attempt proof;
     char code[SG_CODE_LEN + 1];
     char phone4[5];
+    char campaign[SG_CAMPAIGN_ID_MAX + 1];
+    char vehicle[16]; /* the seat it gives up, "" when none */
 };
 
 static void reply_cancelled(h2o_req_t *req, const char *code)
@@ -26,12 +31,25 @@ static void reply_cancelled(h2o_req_t *req, const char *code)
     sg_reply_json(req, 200, root);
 }
 
-static void on_cancelled(void *data, int status)
+static void on_cancelled(void *data, int status, const char *why)
 {
     struct cancel_pending *p = data;
     h2o_req_t *req = p->super.req;
+    bool locked = status == SG_ECONFLICT && strcmp(why, "already_cancelled") != 0;
+    if (status == 0 && p->vehicle[0] != '\0') {
+        const char *codes[] = {p->code};
+        struct sg_trip_change c = {.kind = SG_TRIP_CANCELLED,
+                                   .campaign = p->campaign,
+                                   .vehicle = p->vehicle,
+                                   .codes = codes,
+                                   .n = 1,
+                                   .by = "worker"};
+        sg_trip_changed(p->super.app, &c);
+    }
     /* with req gone (client away) the cancel stands: a retry answers 200 */
-    if (req != NULL && (status == 0 || status == SG_ECONFLICT)) /* cancelled now, or by a retry that won */
+    if (req != NULL && locked)
+        sg_reply_error(req, 409, why, NULL);
+    else if (req != NULL && (status == 0 || status == SG_ECONFLICT)) /* cancelled now, or by a retry that won */
         reply_cancelled(req, p->code);
     else if (req != NULL && status == SG_ENOENT)
         sg_reply_error(req, 404, "not_found", NULL);
@@ -52,6 +70,8 @@ static void on_found(void *data, int status, const struct sg_stored_registration
             reply_cancelled(req, p->code);
             goto Exit;
         }
+        snprintf(p->campaign, sizeof(p->campaign), "%s", s->campaign);
+        snprintf(p->vehicle, sizeof(p->vehicle), "%s", s->vehicle);
         int ret =
             sg_store_registration_cancel(p->super.app->store, p->code, "worker", sg_app_now_ms(), on_cancelled, p);
         if (ret == 0)

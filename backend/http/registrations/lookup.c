@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/registrations/{code}?phone4=NNNN: a worker looks the sign-up up, masked, with
- * the vehicle, seats and pickup stop once assigned. A wrong phone4 answers exactly like
- * an unknown code. POST /api/registrations/lookup {"id_number","phone4"}: the same
+ * the vehicle, the trip's state, seats and pickup stop once assigned. A wrong phone4
+ * answers exactly like an unknown code. POST /api/registrations/lookup {"id_number","phone4"}: the same
  * answer for a worker who lost the code, found through the ID number's uniqueness key in
  * the active campaign; any wrong pair is one 404 (never whether the ID number is
  * registered). Both are under the same attempt limits (proof.c): per client address
@@ -25,49 +25,17 @@ struct get_pending {
     char phone4[5];
     char hash[SG_STORE_HASH_HEX]; /* a lookup by ID number: its keyed hash, else "" */
     cJSON *json;                  /* the registration, waiting for its vehicle */
-    size_t npeople;
-    unsigned seat;
-    char code[SG_CODE_LEN + 1];
-    char village[SG_DIVISION_CODE_MAX + 1]; /* where the group boards (sg_vehicle_stop_for) */
+    struct sg_assigned s;
 };
 
-/* Where the group sits: the vehicle, each person's seat (carriage + seat on a train), the
- * pickup stop serving its village, the escort's phone (the worker needs to call the escort). */
-static cJSON *json_assignment(const struct sg_app *app, const struct get_pending *p, const struct sg_vehicle *v)
+/* The assignment as the worker sees it, with the check-in QR's token and link (the
+ * escort's phone opens it), shown on the status page. */
+static cJSON *json_assignment(const struct sg_app *app, const struct sg_assigned *s, const struct sg_vehicle *v)
 {
-    const char *code = p->code;
-    unsigned seat = p->seat;
-    size_t npeople = p->npeople;
-    const struct sg_stop *stop = v->nstops != 0 ? &v->stops[sg_vehicle_stop_for(v, p->village)] : NULL;
     char token[SG_CHECKIN_TOKEN_LEN + 1], url[512];
-    char date[11];
-    cJSON *o = cJSON_CreateObject(), *seats = cJSON_CreateArray();
-    sg_date_format(v->depart_date, date);
-    cJSON_AddStringToObject(o, "vehicle", v->id);
-    cJSON_AddStringToObject(o, "type", sg_vehicle_type_name(v->type));
-    cJSON_AddStringToObject(o, "type_label", sg_vehicle_type_label(v->type));
-    cJSON_AddStringToObject(o, "number", v->number);
-    cJSON_AddStringToObject(o, "status", sg_vehicle_status_name(v->status));
-    for (size_t i = 0; i != npeople; ++i) {
-        uint32_t carriage, s;
-        sg_vehicle_train_seat(v->carriage_size, seat + (uint32_t)i, &carriage, &s);
-        cJSON *x = cJSON_CreateObject();
-        if (v->type == SG_VEHICLE_TRAIN)
-            cJSON_AddNumberToObject(x, "carriage", carriage);
-        cJSON_AddNumberToObject(x, "seat", s);
-        cJSON_AddItemToArray(seats, x);
-    }
-    cJSON_AddItemToObject(o, "seats", seats);
-    cJSON_AddStringToObject(o, "depart_date", date);
-    cJSON_AddStringToObject(o, "depart_time", v->depart_time);
-    cJSON_AddStringToObject(o, "pickup", stop != NULL ? stop->name : "");
-    cJSON_AddStringToObject(o, "pickup_time", stop != NULL ? stop->time : "");
-    cJSON_AddStringToObject(o, "escort_name", v->escort_name);
-    cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
-    /* shown as a QR code on the status page; the escort's phone opens it to check in */
-    sg_store_checkin_token(app->store, code, token);
+    cJSON *o = sg_json_assignment(app, s, v, false), *c = cJSON_AddObjectToObject(o, "checkin");
+    sg_store_checkin_token(app->store, s->code, token);
     snprintf(url, sizeof(url), "%s/staff/checkin.html#%s", app->public_url, token);
-    cJSON *c = cJSON_AddObjectToObject(o, "checkin");
     cJSON_AddStringToObject(c, "token", token);
     cJSON_AddStringToObject(c, "url", url);
     return o;
@@ -81,7 +49,7 @@ static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
         cJSON_Delete(p->json);
     } else if (p->super.req != NULL) {
         if (status == 0)
-            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, p, v));
+            cJSON_ReplaceItemInObjectCaseSensitive(p->json, "assignment", json_assignment(p->super.app, &p->s, v));
         sg_reply_json(p->super.req, 200, p->json);
     } else {
         cJSON_Delete(p->json);
@@ -99,10 +67,7 @@ static void on_found(void *data, int status, const struct sg_stored_registration
     if (status == 0 && sg__registration_proof_ok(s, p->phone4)) {
         sg__proof_right(&p->proof);
         p->json = sg_json_registration(p->super.app, s, false); /* "assignment": null until a vehicle is found */
-        p->npeople = s->reg.npeople;
-        p->seat = s->seat;
-        memcpy(p->code, s->code, sizeof(p->code));
-        memcpy(p->village, s->reg.village, sizeof(p->village));
+        sg_assigned_of(s, &p->s);
         if (s->vehicle[0] != '\0' && sg_store_vehicle_get(p->super.app->store, s->vehicle, on_vehicle, p) == 0)
             return;
         sg_reply_json(req, 200, p->json);

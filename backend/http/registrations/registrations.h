@@ -11,12 +11,19 @@
 #include "domain/campaign.h"
 #include "domain/code.h"
 #include "service/app.h"
+#include "domain/vehicle.h"
 #include "http/core/pending.h"
 #include "store/store.h"
 
 int sg_on_registrations(h2o_handler_t *self, h2o_req_t *req); /* router.c: /api/registrations[/...] */
 int sg_on_exports(h2o_handler_t *self, h2o_req_t *req);       /* exports.c: .csv and .xlsx */
 
+/**
+ * "{code}" or "{code}/{action}" after "/api/registrations/" (router.c): the code normalized
+ * into code and the action (after the '/', empty when none) pointing into rest. 0, or
+ * SG_EINVAL when the code is not one. Pure.
+ */
+int sg_registration_path_split(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action);
 /* The handlers router.c calls; code is normalized. */
 int sg__registration_signup(h2o_req_t *req, struct sg_app *app); /* signup.c */
 /** GET {code}?phone4 (lookup.c): rest is the {code} part as typed. */
@@ -31,6 +38,8 @@ int sg_on_staff_edit(h2o_req_t *req, struct sg_app *app, const char *code);   /*
 int sg_on_cancel(h2o_req_t *req, struct sg_app *app, const char *code);       /* staff_edit.c */
 int sg_on_flag_checked(h2o_req_t *req, struct sg_app *app, const char *code); /* staff_edit.c */
 int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /* staff_entry.c */
+/** POST {code}/phone, /notified, /no-show (trip.c): action is what follows the code; 404 for another. */
+int sg_on_trip_action(h2o_req_t *req, struct sg_app *app, const char *code, const char *action);
 
 /* signup.c: the sign-up body, shared by the worker's and the staff's paths */
 #define SG_READ_CONSENT_GIVEN 1u /* an edit: consent was given at sign-up */
@@ -41,6 +50,8 @@ int sg_on_staff_entry(h2o_req_t *req, struct sg_app *app);                    /*
  */
 int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, const struct sg_campaign *c,
                                   const cJSON *root, unsigned how, struct sg_registration *out);
+/** The fields of a sign-up body (strings borrowed from root), JSON type errors into errs: pure, no reply. */
+void sg_registration_input_read(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs);
 /** The answer to a sign-up save: 201 {"code","people"}, 409 duplicate, or the store error. */
 void sg_reply_saved(h2o_req_t *req, int status, const struct sg_save_result *res);
 /** 409 duplicate naming person's ID field ("id_number", "companions[0].id_number", ...). */
@@ -70,7 +81,31 @@ int sg__registration_code(const char *typed, size_t len, const char *phone4, cha
 int sg__registration_proof_ok(const struct sg_stored_registration *s, const char *phone4);
 
 /* json.c */
-/** The registration as JSON (masked); staff adds age, flags, entered_by, cancellation. */
+/**
+ * The registration as JSON (masked); staff adds age, flags, entered_by, cancellation.
+ * "assignment" is null: the caller puts sg_json_assignment there once it has the vehicle.
+ */
 cJSON *sg_json_registration(const struct sg_app *app, const struct sg_stored_registration *s, bool staff);
+/** What the assignment's JSON needs of an assigned registration (no name, no number). */
+struct sg_assigned {
+    char code[SG_CODE_LEN + 1];
+    char village[SG_DIVISION_CODE_MAX + 1];
+    size_t npeople;
+    char vehicle[16];
+    unsigned seat;
+    char trip[12];
+    bool notified;
+    uint64_t notified_ms;
+    char notified_by[64];
+};
+void sg_assigned_of(const struct sg_stored_registration *s, struct sg_assigned *out);
+/**
+ * Where registration a (assigned to v) travels: the vehicle, its status and the trip's
+ * state (assigned, boarded, departed, arrived, no_show), date and time, the pickup stop
+ * serving its village and its time, each person's seat (and carriage on a train), the
+ * escort; staff also see whether (when, by whom) the village told the person.
+ */
+cJSON *sg_json_assignment(const struct sg_app *app, const struct sg_assigned *a, const struct sg_vehicle *v,
+                          bool staff);
 
 #endif

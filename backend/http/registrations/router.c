@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* /api/registrations and /api/registrations/{code}[/action]: which handler answers. The
  * worker's sign-up, lookup and cancel have no session; staff list, open, edit, cancel,
- * mark checked and enter people face to face with one. */
+ * mark checked, enter people face to face, reveal a phone, mark told or no-show with one. */
 #include <string.h>
 #include "domain/code.h"
 #include "domain/err.h"
@@ -16,8 +16,7 @@ static int action_is_none(const char *rest, size_t restlen)
     return memchr(rest, '/', restlen) == NULL;
 }
 
-/* "{code}" or "{code}/{action}" after "/api/registrations/": the code normalized into code. */
-static int split_rest(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action)
+int sg_registration_path_split(const char *rest, size_t restlen, char code[SG_CODE_LEN + 1], h2o_iovec_t *action)
 {
     char typed[32];
     const char *slash = memchr(rest, '/', restlen);
@@ -39,7 +38,7 @@ static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     /* Without a session it is the worker's lookup, exactly as before (404 without phone4). */
     if (get && action_is_none(rest, restlen) && (sg_query_param(req, "phone4") != NULL || !sg_staff_has_session(req)))
         return sg__registration_lookup(req, app, rest, restlen);
-    if (split_rest(rest, restlen, code, &action) != 0) {
+    if (sg_registration_path_split(rest, restlen, code, &action) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }
@@ -51,10 +50,8 @@ static int on_one(h2o_req_t *req, struct sg_app *app, const char *rest, size_t r
     if (action.len == 0)
         return sg_reply_method_not_allowed(req, "GET, HEAD, PATCH");
     if (!h2o_memis(action.base, action.len, H2O_STRLIT("cancel")) &&
-        !h2o_memis(action.base, action.len, H2O_STRLIT("flag-checked"))) {
-        sg_reply_error(req, 404, "not_found", NULL);
-        return 0;
-    }
+        !h2o_memis(action.base, action.len, H2O_STRLIT("flag-checked")))
+        return sg_on_trip_action(req, app, c, h2o_strdup(&req->pool, action.base, action.len).base);
     if (!sg_method_is(req, "POST"))
         return sg_reply_method_not_allowed(req, "POST");
     if (action.base[0] == 'f')

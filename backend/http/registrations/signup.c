@@ -60,7 +60,7 @@ static void read_companions(const cJSON *root, struct sg_registration_input *in,
     }
 }
 
-static void read_input(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)
+void sg_registration_input_read(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)
 {
     in->village = sg_json_string(root, "village", NULL, errs);
     in->dest_city = sg_json_string(root, "dest_city", NULL, errs);
@@ -160,7 +160,7 @@ int sg_registration_read_or_reply(h2o_req_t *req, const struct sg_app *app, cons
                                   .starts = c->starts,
                                   .ends = c->ends,
                                   .worker_phone_optional = (how & SG_READ_BY_STAFF) != 0};
-    read_input(root, &in, &errs); /* JSON type errors first: they explain a "required" better */
+    sg_registration_input_read(root, &in, &errs); /* JSON type errors first: they explain a "required" better */
     if (how & SG_READ_CONSENT_GIVEN)
         in.consent = 1;
     sg_registration_validate(&in, &ctx, out, &rules);

@@ -2,7 +2,8 @@
 /* Staff changes to registrations: PATCH /api/registrations/{code} (edit),
  * POST /api/registrations/{code}/cancel and POST /api/registrations/{code}/flag-checked.
  * Each reads the record, checks its village against the user's scope, makes one atomic
- * store call, and audits. */
+ * store call, and audits. A registration that checked in, or whose vehicle left, is
+ * neither edited nor cancelled (409 boarded / departed, from the store's scripts). */
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -12,6 +13,7 @@
 #include "http/core/request.h"
 #include "http/registrations/registrations.h"
 #include "http/staff/staff.h"
+#include "service/trip_events.h"
 
 #define DETAIL_MAX 256
 
@@ -22,7 +24,9 @@ struct change_req {
     struct sg_staff_req base;
     char code[SG_CODE_LEN + 1];
     char village[SG_DIVISION_CODE_MAX + 1]; /* the record's village, for the audit log */
-    change_then then;                       /* what to do with the record once its village is in scope */
+    char campaign[SG_CAMPAIGN_ID_MAX + 1];
+    char vehicle[16]; /* the record's vehicle ("" when it has none) */
+    change_then then; /* what to do with the record once its village is in scope */
     struct sg_registration reg;
     char detail[DETAIL_MAX];
 };
@@ -41,8 +45,10 @@ static void on_record(void *data, int status, const struct sg_stored_registratio
         goto Exit;
     if (status != 0)
         sg_reply_store_error(req, status);
-    else if (sg_staff_allow_record_or_reply(&c->base, s->reg.village, SG_ACT_EDIT)) {
+    else if (sg_staff_allow_record_or_reply(&c->base, s->reg.village, SG_ACT_EDIT, NULL)) {
         memcpy(c->village, s->reg.village, sizeof(c->village));
+        snprintf(c->campaign, sizeof(c->campaign), "%s", s->campaign);
+        snprintf(c->vehicle, sizeof(c->vehicle), "%s", s->vehicle);
         c->then(c, s);
         return;
     }
@@ -265,18 +271,28 @@ int sg_on_staff_edit(h2o_req_t *req, struct sg_app *app, const char *code)
 
 /* ---- cancel, flag-checked ------------------------------------------------------------ */
 
-static void on_cancelled(void *data, int status)
+static void on_cancelled(void *data, int status, const char *why)
 {
     struct change_req *c = data;
     h2o_req_t *req = c->base.super.req;
     if (status == 0)
         sg_staff_audit(&c->base, "cancel", c->code, c->village);
+    if (status == 0 && c->vehicle[0] != '\0') {
+        const char *codes[] = {c->code};
+        struct sg_trip_change t = {.kind = SG_TRIP_CANCELLED,
+                                   .campaign = c->campaign,
+                                   .vehicle = c->vehicle,
+                                   .codes = codes,
+                                   .n = 1,
+                                   .by = c->base.session.user};
+        sg_trip_changed(c->base.super.app, &t);
+    }
     if (req == NULL)
         goto Exit;
     if (status == 0)
         reply_ok(req, 200, c->code, "status", cJSON_CreateString("cancelled"));
     else if (status == SG_ECONFLICT)
-        sg_reply_error(req, 409, "already_cancelled", NULL);
+        sg_reply_error(req, 409, why, NULL);
     else
         sg_reply_store_error(req, status);
 Exit:

@@ -349,20 +349,31 @@ static bool path_is(h2o_req_t *req, const char *path)
     return req->path_normalized.len == strlen(path) && memcmp(req->path_normalized.base, path, strlen(path)) == 0;
 }
 
+int sg_report_filing_path_parse(const char *rest, size_t len, char id[16], bool *xlsx)
+{
+    size_t digits = 0;
+    while (digits < len && digits < 15 && rest[digits] >= '0' && rest[digits] <= '9')
+        ++digits;
+    *xlsx = len == digits + 5 && memcmp(rest + digits, ".xlsx", 5) == 0;
+    if (digits == 0 || (len != digits && !*xlsx))
+        return -1;
+    memcpy(id, rest, digits);
+    id[digits] = '\0';
+    return 0;
+}
+
 static int filing_route(h2o_req_t *req, struct sg_app *app)
 {
     static const char prefix[] = "/api/report/filings/";
-    const char *id = req->path_normalized.base + sizeof(prefix) - 1;
-    size_t len = req->path_normalized.len - (sizeof(prefix) - 1), digits = 0;
-    while (digits < len && digits < 15 && id[digits] >= '0' && id[digits] <= '9')
-        ++digits;
-    bool xlsx = len == digits + 5 && memcmp(id + digits, ".xlsx", 5) == 0;
-    if (digits == 0 || (len != digits && !xlsx))
+    char id[16];
+    bool xlsx;
+    if (sg_report_filing_path_parse(req->path_normalized.base + sizeof(prefix) - 1,
+                                    req->path_normalized.len - (sizeof(prefix) - 1), id, &xlsx) != 0)
         return sg_reply_error(req, 404, "not_found", NULL), 0;
     if (!sg_method_is(req, "GET"))
         return sg_reply_method_not_allowed(req, "GET");
     struct report_req *p = sg_pending_new(req, app, sizeof(struct report_req));
-    memcpy(p->id, id, digits);
+    memcpy(p->id, id, sizeof(p->id));
     p->kind = xlsx ? KIND_XLSX : KIND_JSON;
     sg_staff_begin(&p->base, get_filing);
     return 0;

@@ -15,6 +15,11 @@ int sg_on_stats_stream(h2o_handler_t *self, h2o_req_t *req); /* stats_stream.c: 
 int sg_on_returns(h2o_handler_t *self, h2o_req_t *req);      /* returns.c: /api/returns */
 int sg_on_report(h2o_handler_t *self, h2o_req_t *req);       /* report.c: /api/report... */
 int sg_on_funding(h2o_handler_t *self, h2o_req_t *req);      /* funding.c: /api/funding */
+/**
+ * The rest of "/api/report/filings/{id}[.xlsx]" (report.c; len bytes): 1 to 15 digits into
+ * id and whether ".xlsx" follows. 0, or -1 when it is no filing's path. Pure.
+ */
+int sg_report_filing_path_parse(const char *rest, size_t len, char id[16], bool *xlsx);
 
 /**
  * Called once with status 0 and json (taken: the callee deletes it), or with a store

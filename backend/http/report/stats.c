@@ -41,6 +41,12 @@ static cJSON *json_counts(const struct sg_stats_counts *c)
     cJSON_AddNumberToObject(ret, "not_returned", (double)c->not_returned);
     cJSON_AddNumberToObject(ret, "villages", (double)c->return_villages);
     cJSON_AddNumberToObject(ret, "flagged", (double)c->return_flagged);
+    cJSON *t = cJSON_AddObjectToObject(obj, "transport");
+    cJSON_AddNumberToObject(t, "assigned", (double)c->assigned);
+    cJSON_AddNumberToObject(t, "notified", (double)c->notified);
+    cJSON_AddNumberToObject(t, "boarded", (double)c->boarded);
+    cJSON_AddNumberToObject(t, "departed", (double)c->departed);
+    cJSON_AddNumberToObject(t, "arrived", (double)c->arrived);
     return obj;
 }
 
@@ -91,6 +97,10 @@ static cJSON *json_stats(const struct stats_read *r)
     cJSON_AddStringToObject(root, "campaign", r->campaign->id);
     cJSON_AddStringToObject(root, "today", st->today);
     cJSON_AddItemToObject(root, "totals", json_counts(&st->total));
+    cJSON_AddItemToObject(
+        root, "transport",
+        cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "totals"), "transport"),
+                        1));
     children = cJSON_AddArrayToObject(root, "children");
     for (size_t i = 0; i != st->nchildren; ++i) {
         cJSON *c = json_counts(&st->children[i].counts);

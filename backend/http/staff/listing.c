@@ -46,13 +46,19 @@ bool sg_listing_init_or_reply(struct sg_staff_req *p, struct sg_listing *l, enum
     return true;
 }
 
+bool sg_scope_code_valid(const char *scope)
+{
+    size_t n = strlen(scope);
+    return n <= SG_DIVISION_CODE_MAX && strspn(scope, "0123456789") == n;
+}
+
 const char *sg_scope_param_or_reply(struct sg_staff_req *p, enum sg_action act)
 {
     h2o_req_t *req = p->super.req;
     const char *scope = sg_query_param(req, "scope");
     if (scope == NULL || scope[0] == '\0')
         scope = p->session.scope;
-    if (strlen(scope) > SG_DIVISION_CODE_MAX || strspn(scope, "0123456789") != strlen(scope)) {
+    if (!sg_scope_code_valid(scope)) {
         sg_reply_error(req, 403, "forbidden", "scope"); /* not a code: outside any scope */
         return NULL;
     }

@@ -38,7 +38,7 @@ static cJSON *json_me(const struct sg_app *app, const struct sg_session *s)
 {
     cJSON *obj = cJSON_CreateObject(), *perms = cJSON_CreateArray();
     static const char *const actions[] = {"view",  "edit",  "export", "export_full", "transport",
-                                          "audit", "users", "report", "jobs"};
+                                          "audit", "users", "report", "jobs",        "call"};
     const struct sg_division *d = sg_divisions_find(app->divisions, s->scope, strlen(s->scope));
     cJSON_AddStringToObject(obj, "user", s->user);
     cJSON_AddStringToObject(obj, "role", sg_role_name((enum sg_role)s->role));

@@ -108,10 +108,10 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
     return false;
 }
 
-bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act)
+bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act, const char *field)
 {
     if (code == NULL || !sg_scope_contains(p->session.scope, code)) {
-        sg_reply_error(p->super.req, 404, "not_found", NULL);
+        sg_reply_error(p->super.req, 404, "not_found", field);
         return false;
     }
     return sg_staff_allow_or_reply(p, code, act);

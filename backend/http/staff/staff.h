@@ -43,10 +43,11 @@ bool sg_staff_allow_or_reply(struct sg_staff_req *p, const char *code, enum sg_a
 
 /**
  * The same for an existing record located at code (a registration's village): outside the
- * user's scope it answers 404 not_found, as for a record that does not exist, so that
- * staff cannot tell which codes exist elsewhere; inside it, a role without act gets 403.
+ * user's scope it answers 404 not_found naming field (NULL: none), exactly as the caller
+ * answers a record that does not exist, so that staff cannot tell which codes exist
+ * elsewhere; inside it, a role without act gets 403.
  */
-bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act);
+bool sg_staff_allow_record_or_reply(struct sg_staff_req *p, const char *code, enum sg_action act, const char *field);
 
 /** Append to the audit log as the session's user (fire and forget; failures are logged). */
 void sg_staff_audit(struct sg_staff_req *p, const char *action, const char *target, const char *detail);
@@ -74,6 +75,8 @@ bool sg_staff_session_id(h2o_req_t *req, char *out, size_t size);
 void sg_staff_audit_once(struct sg_staff_req *p, const char *action, const char *target, const char *detail,
                          unsigned window_s);
 
+/** True when scope could be a division code: at most 12 digits (listing.c; pure). */
+bool sg_scope_code_valid(const char *scope);
 /**
  * The scope a dashboard request asks for (?scope=, default the session's), checked: NULL
  * after answering 403 (outside the user's scope or not allowed act; nothing else said)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/vehicles/{id}/boarding: the escort's list at the door, who is on board and
- * who is still missing, for staff whose scope contains the vehicle's, audited. The
- * missing passengers' phone numbers are shown in full (the escort calls them: a masked
- * number has no call button). */
+ * who is still missing (and who was marked as not turning up), for staff whose scope
+ * contains the vehicle's, audited. The missing passengers' phone numbers are shown in
+ * full (the escort calls them: a masked number has no call button), but only those of
+ * passengers in the user's own scope, and only to roles that may call people
+ * (SG_ACT_CALL); every other number is masked. */
 #include <string.h>
 #include "domain/err.h"
 #include "domain/mask.h"
@@ -17,16 +19,24 @@ struct boarding_req {
     char vehicle[SG_VEHICLE_ID_MAX + 1];
 };
 
-static cJSON *json_group(const struct sg_manifest_entry *e, bool phones)
+/* full: the numbers in full (else masked); phones: any number at all (the missing ones). */
+static cJSON *json_group(const struct sg_app *app, const struct sg_manifest_entry *e, bool phones, bool full)
 {
     cJSON *g = cJSON_CreateObject(), *people = cJSON_AddArrayToObject(g, "people");
+    const struct sg_division *d = sg_divisions_find(app->divisions, e->reg.village, strlen(e->reg.village));
     cJSON_AddStringToObject(g, "code", e->code);
     cJSON_AddNumberToObject(g, "seat", e->seat);
+    cJSON_AddStringToObject(g, "village", d != NULL ? d->name : "");
+    cJSON_AddBoolToObject(g, "no_show", e->no_show);
     for (size_t i = 0; i != e->reg.npeople; ++i) {
         cJSON *x = cJSON_CreateObject();
+        char masked[12] = "";
+        const char *phone = e->reg.people[i].phone;
         cJSON_AddStringToObject(x, "name", e->reg.people[i].name);
-        if (phones)
-            cJSON_AddStringToObject(x, "phone", e->reg.people[i].phone);
+        if (phones && strlen(phone) == 11 && !full)
+            sg_mask_phone(phone, masked);
+        if (phones && strlen(phone) == 11)
+            cJSON_AddStringToObject(x, "phone", full ? phone : masked);
         cJSON_AddItemToArray(people, x);
     }
     return g;
@@ -44,14 +54,17 @@ static void on_manifest(void *data, int status, const struct sg_vehicle *v, cons
         cJSON *o = cJSON_CreateObject(), *boarded = cJSON_CreateArray(), *missing = cJSON_CreateArray();
         size_t nmissing = 0;
         char detail[64];
+        bool caller = sg_role_may((enum sg_role)p->base.session.role, SG_ACT_CALL);
         for (size_t i = 0; i != n; ++i) {
-            cJSON_AddItemToArray(e[i].boarded ? boarded : missing, json_group(&e[i], !e[i].boarded));
-            nmissing += !e[i].boarded;
+            bool full = caller && sg_scope_contains(p->base.session.scope, e[i].reg.village);
+            cJSON_AddItemToArray(e[i].boarded ? boarded : missing,
+                                 json_group(p->base.super.app, &e[i], !e[i].boarded, full));
+            nmissing += !e[i].boarded && full;
         }
         cJSON_AddItemToObject(o, "vehicle", sg_json_vehicle(p->base.super.app, v));
         cJSON_AddItemToObject(o, "boarded", boarded);
         cJSON_AddItemToObject(o, "missing", missing);
-        snprintf(detail, sizeof(detail), "full phones of %zu missing groups", nmissing);
+        snprintf(detail, sizeof(detail), "full phones of %zu missing groups of the scope", nmissing);
         /* the escort's page refreshes every few seconds: one entry per 10 minutes of looking */
         sg_staff_audit_once(&p->base, "boarding_view", v->id, detail, 600);
         sg_reply_json(req, 200, o);

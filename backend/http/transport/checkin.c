@@ -2,7 +2,8 @@
 /* POST /api/checkin/{token}: an escort scans a passenger's QR code and marks the group
  * boarded on its vehicle. POST /api/checkin {"code","vehicle"}: the same from the boarding
  * view without a scan (a passenger whose phone is flat). For staff whose scope contains
- * the vehicle's, audited. */
+ * the passenger's village (checked first: 403 and nothing about them otherwise) and the
+ * vehicle's, audited. */
 #include <string.h>
 #include <sodium.h>
 #include "domain/err.h"
@@ -192,22 +193,32 @@ static void read_body(h2o_req_t *req, struct checkin_req *p, bool by_code)
     cJSON_Delete(o);
 }
 
-int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req)
+int sg_checkin_path_parse(h2o_iovec_t path, char token[SG_CHECKIN_TOKEN_LEN + 1])
 {
     static const char base[] = "/api/checkin";
-    h2o_iovec_t path = req->path_normalized;
     size_t n = sizeof(base) - 1;
-    bool by_code = path.len == n && memcmp(path.base, base, n) == 0;
-    if (!by_code &&
-        (path.len != n + 1 + SG_CHECKIN_TOKEN_LEN || memcmp(path.base, base, n) != 0 || path.base[n] != '/')) {
+    token[0] = '\0';
+    if (path.len == n && memcmp(path.base, base, n) == 0)
+        return 1;
+    if (path.len != n + 1 + SG_CHECKIN_TOKEN_LEN || memcmp(path.base, base, n) != 0 || path.base[n] != '/')
+        return -1;
+    memcpy(token, path.base + n + 1, SG_CHECKIN_TOKEN_LEN);
+    token[SG_CHECKIN_TOKEN_LEN] = '\0';
+    return 0;
+}
+
+int sg_on_checkin(h2o_handler_t *self, h2o_req_t *req)
+{
+    char token[SG_CHECKIN_TOKEN_LEN + 1];
+    int by_code = sg_checkin_path_parse(req->path_normalized, token);
+    if (by_code < 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }
     if (!sg_method_is(req, "POST"))
         return sg_reply_method_not_allowed(req, "POST");
     struct checkin_req *p = sg_pending_new(req, sg_handler_app(self), sizeof(*p));
-    if (!by_code)
-        memcpy(p->token, path.base + n + 1, SG_CHECKIN_TOKEN_LEN);
+    memcpy(p->token, token, sizeof(p->token));
     read_body(req, p, by_code);
     sg_staff_begin(&p->base, check_in);
     return 0;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/vehicles/{id}/manifest (JSON), .csv, .xlsx, .pdf: a vehicle's passengers, ID
- * and phone numbers masked; ?full=1 (organisers and admins) gives them in full, logged.
+/* GET /api/vehicles/{id}/manifest (JSON), .csv, .xlsx, .pdf: a vehicle's passengers by
+ * pickup stop, ID and phone numbers masked; ?full=1 (organisers and admins) gives them in
+ * full, logged, when every passenger's village is in their scope.
  * The .xlsx and PDF are drawn on the offload worker from the request's own copy of the
  * rows; a client gone meanwhile only cuts the link (pending.c), the drawing is thrown away. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/err.h"
@@ -112,6 +114,16 @@ static void render(struct manifest_req *p)
     sg_pending_free(p);
 }
 
+/* Full numbers only when every passenger's village is in the user's scope too (a vehicle
+ * filled before pickup areas were kept may carry someone of another division): else 403. */
+static bool all_in_scope(struct manifest_req *p, const struct sg_manifest_entry *e, size_t n)
+{
+    for (size_t i = 0; i != n; ++i)
+        if (!sg_staff_allow_or_reply(&p->base, e[i].reg.village, SG_ACT_EXPORT_FULL))
+            return false;
+    return true;
+}
+
 static void on_manifest(void *data, int status, const struct sg_vehicle *v, const struct sg_manifest_entry *e, size_t n)
 {
     struct manifest_req *p = data;
@@ -124,7 +136,7 @@ static void on_manifest(void *data, int status, const struct sg_vehicle *v, cons
     } else if (status != 0) {
         sg_reply_store_error(req, status);
     } else if (sg_staff_allow_or_reply(&p->base, v->scope, SG_ACT_TRANSPORT) &&
-               sg_staff_allow_or_reply(&p->base, v->scope, act)) {
+               sg_staff_allow_or_reply(&p->base, v->scope, act) && (!p->full || all_in_scope(p, e, n))) {
         char detail[64];
         snprintf(detail, sizeof(detail), "%s, %zu registrations", extensions[p->format], n);
         sg_staff_audit(&p->base, p->full ? "manifest_full" : "manifest", v->id, detail);

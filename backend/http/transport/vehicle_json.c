@@ -44,7 +44,13 @@ cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
     cJSON_AddStringToObject(o, "escort_name", v->escort_name);
     cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
     cJSON_AddStringToObject(o, "emergency", v->emergency);
-    cJSON_AddStringToObject(o, "notes", v->notes);
+    cJSON_AddStringToObject(o, "notes", sg_vehicle_notes(v));
+    struct sg_field_errors missing = {0};
+    cJSON *list = cJSON_CreateArray();
+    cJSON_AddBoolToObject(o, "plan_complete", sg_vehicle_ready(v, &missing)); /* what boarding needs */
+    for (size_t i = 0; i != missing.n; ++i)
+        cJSON_AddItemToArray(list, cJSON_CreateString(missing.e[i].field));
+    cJSON_AddItemToObject(o, "plan_missing", list);
     return o;
 }
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* POST /api/vehicles, GET /api/vehicles?scope=&campaign=, GET and PATCH
- * /api/vehicles/{id}: vehicles and their plans (一车一方案), for organisers and admins
- * whose scope contains the vehicle's. Sub-resources (manifest, passengers, boarding) live
- * in their own files and are dispatched from here. */
+/* POST /api/vehicles, GET and PATCH /api/vehicles/{id}: vehicles and their plans
+ * (一车一方案), for organisers and admins whose scope contains the vehicle's; a stop
+ * serves a division inside it. The list (vehicle_list.c) and the sub-resources
+ * (manifest, passengers, boarding) live in their own files and are dispatched from
+ * here. Every saved change is announced to the transport listeners
+ * (service/trip_events.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "domain/err.h"
@@ -11,7 +13,7 @@
 #include "http/core/routes.h"
 #include "http/staff/staff.h"
 #include "http/transport/transport.h"
-#include "store/notify.h"
+#include "service/trip_events.h"
 #include "store/transport.h"
 
 #define BODY_MAX (32 * 1024)
@@ -24,8 +26,9 @@ struct vehicle_req {
     const char *trip_field; /* the trip field an update changes ("type", "dest_city", "depart_date"), or NULL */
 };
 
-/* Validate o into p->v against the campaign's window; 0, or the 422 has been sent. */
-static int validate_or_reply(struct vehicle_req *p, const cJSON *o, const struct sg_campaign *c)
+/* Validate o into p->v against the campaign's window, for a vehicle of scope (NULL: not
+ * known yet, checked by the caller); 0, or the 422 has been sent. */
+static int validate_or_reply(struct vehicle_req *p, const cJSON *o, const struct sg_campaign *c, const char *scope)
 {
     struct sg_vehicle_input in;
     struct sg_field_errors errs = {0}, rules = {0};
@@ -34,18 +37,30 @@ static int validate_or_reply(struct vehicle_req *p, const cJSON *o, const struct
     sg_vehicle_validate(&in, &ctx, &p->v, &rules);
     for (size_t i = 0; i != rules.n; ++i)
         sg_field_errors_add(&errs, rules.e[i].field, rules.e[i].code);
-    for (size_t i = 0; i != p->v.nstops; ++i) { /* a stop serves a division that exists */
+    for (size_t i = 0; i != p->v.nstops; ++i) { /* a stop serves a division that exists, inside the vehicle's */
         const char *code = p->v.stops[i].serves;
-        if (code[0] != '\0' && sg_divisions_find(p->base.super.app->divisions, code, strlen(code)) == NULL) {
-            char field[40];
-            snprintf(field, sizeof(field), "stops[%zu].serves", i);
+        char field[40];
+        snprintf(field, sizeof(field), "stops[%zu].serves", i);
+        if (code[0] != '\0' && sg_divisions_find(p->base.super.app->divisions, code, strlen(code)) == NULL)
             sg_field_errors_add(&errs, field, "unknown_division");
-        }
+        else if (code[0] != '\0' && scope != NULL && !sg_scope_contains(scope, code))
+            sg_field_errors_add(&errs, field, "serves_scope");
     }
     if (errs.n == 0)
         return 0;
     sg_reply_invalid(p->base.super.req, &errs);
     return -1;
+}
+
+/* 409 naming a passenger whose village the changed stops no longer serve (in the organiser's scope: the vehicle is). */
+static void reply_outside_area(h2o_req_t *req, const char *code)
+{
+    cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+    cJSON_AddStringToObject(e, "code", "outside_area");
+    cJSON_AddStringToObject(e, "message", sg_message("outside_area"));
+    cJSON_AddStringToObject(e, "field", "stops");
+    cJSON_AddStringToObject(e, "registration", code);
+    sg_reply_json(req, 409, o);
 }
 
 static void on_saved(void *data, int status, const struct sg_vehicle *v)
@@ -54,8 +69,14 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
     h2o_req_t *req = p->base.super.req;
     if (status == 0)
         sg_staff_audit(&p->base, p->id[0] == '\0' ? "vehicle_create" : "vehicle_edit", v->id, v->scope);
-    if (status == 0 && p->id[0] != '\0') /* jobs (issue 17): tell its passengers what changed */
-        sg_store_notify_vehicle(p->base.super.app->store, v->id, "changed");
+    if (status == 0 && p->id[0] != '\0') {
+        struct sg_trip_change c = {.kind = SG_TRIP_VEHICLE_CHANGED,
+                                   .campaign = p->v.campaign,
+                                   .vehicle = p->id,
+                                   .status = sg_vehicle_status_name(p->v.status),
+                                   .by = p->base.session.user};
+        sg_trip_changed(p->base.super.app, &c);
+    }
     if (req == NULL) {
         /* the client went away: the audit entry above is all that is left to do */
     } else if (status == 0) {
@@ -73,6 +94,10 @@ static void on_saved(void *data, int status, const struct sg_vehicle *v)
         sg_reply_error(req, 409, "below_used", "capacity");
     else if (status == SG_ECONFLICT) /* people were assigned since it was read */
         sg_reply_error(req, 409, "has_passengers", p->trip_field);
+    else if (status == SG_ERANGE) /* v->id: the code of a passenger the new stops leave out */
+        reply_outside_area(req, v->id);
+    else if (status == SG_ELOCKED) /* people checked in: they travel on it */
+        sg_reply_error(req, 409, "vehicle_boarded", "status");
     else
         sg_reply_store_error(req, status);
     sg_pending_free(p);
@@ -103,7 +128,7 @@ static void create(struct sg_staff_req *base)
         sg_reply_error(req, 404, "unknown_campaign", "campaign");
     else if (scope == NULL || sg_divisions_find(base->super.app->divisions, scope, strlen(scope)) == NULL)
         sg_reply_error(req, 404, "unknown_division", "scope");
-    else if (sg_staff_allow_or_reply(base, scope, SG_ACT_TRANSPORT) && validate_or_reply(p, o, c) == 0)
+    else if (sg_staff_allow_or_reply(base, scope, SG_ACT_TRANSPORT) && validate_or_reply(p, o, c, scope) == 0)
         ok = 1;
     if (ok) {
         snprintf(p->v.campaign, sizeof(p->v.campaign), "%s", c->id);
@@ -143,7 +168,7 @@ static void patch(struct vehicle_req *p, const struct sg_vehicle *cur)
         sg_reply_error(req, 422, "invalid", "status");
         goto Exit;
     }
-    if (validate_or_reply(p, merged, c) != 0)
+    if (validate_or_reply(p, merged, c, cur->scope) != 0)
         goto Exit;
     if (!sg_vehicle_transition_valid(cur->status, (enum sg_vehicle_status)to)) {
         sg_reply_error(req, 409, "status_transition", "status");
@@ -202,43 +227,7 @@ static void get_one(struct sg_staff_req *base)
     }
 }
 
-static void on_list(void *data, int status, const struct sg_vehicle *v, size_t n)
-{
-    struct vehicle_req *p = data;
-    h2o_req_t *req = p->base.super.req;
-    if (req != NULL && status != 0)
-        sg_reply_store_error(req, status);
-    else if (req != NULL) {
-        cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "vehicles");
-        for (size_t i = 0; i != n; ++i)
-            cJSON_AddItemToArray(list, sg_json_vehicle(p->base.super.app, &v[i]));
-        sg_reply_json(req, 200, root);
-    }
-    sg_pending_free(p);
-}
-
-static void list(struct sg_staff_req *base)
-{
-    h2o_req_t *req = base->super.req;
-    const char *scope = sg_query_param(req, "scope");
-    const struct sg_campaign *c = sg_app_campaign(base->super.app, sg_query_param(req, "campaign"));
-    /* ?boarding=1: the escort picks the vehicle to check people into: any staff of the
-     * scope may, as they may open its boarding list (boarding.c) */
-    enum sg_action act = sg_query_param(req, "boarding") != NULL ? SG_ACT_VIEW : SG_ACT_TRANSPORT;
-    if (scope == NULL)
-        scope = base->session.scope;
-    int ret = -1;
-    if (c == NULL)
-        sg_reply_error(req, 404, "unknown_campaign", "campaign");
-    else if (sg_staff_allow_or_reply(base, scope, act) &&
-             (ret = sg_store_vehicle_list(base->super.app->store, c->id, scope, on_list, base)) != 0)
-        sg_reply_store_error(req, ret);
-    if (ret != 0)
-        sg_pending_free(base);
-}
-
-/* The id from "/api/vehicles/{id}[/sub]": digits only; sub points past it ("" or "/..."). */
-static int parse_id(h2o_iovec_t rest, char id[SG_VEHICLE_ID_MAX + 1], h2o_iovec_t *sub)
+int sg_vehicle_path_parse(h2o_iovec_t rest, char id[SG_VEHICLE_ID_MAX + 1], h2o_iovec_t *sub)
 {
     size_t n = 0;
     while (n < rest.len && rest.base[n] >= '0' && rest.base[n] <= '9')
@@ -285,14 +274,16 @@ int sg_on_vehicles(h2o_handler_t *self, h2o_req_t *req)
         struct vehicle_req *p;
         if (!sg_method_is(req, "GET") && !sg_method_is(req, "POST"))
             return sg_reply_method_not_allowed(req, "GET, POST");
+        if (sg_method_is(req, "GET"))
+            return sg__vehicle_list(req, app);
         p = sg_pending_new(req, app, sizeof(*p));
-        sg_staff_begin(&p->base, sg_method_is(req, "POST") ? create : list);
+        sg_staff_begin(&p->base, create);
         return 0;
     }
     char id[SG_VEHICLE_ID_MAX + 1];
     h2o_iovec_t sub;
     if (path.base[baselen] != '/' ||
-        parse_id(h2o_iovec_init(path.base + baselen + 1, path.len - baselen - 1), id, &sub) != 0) {
+        sg_vehicle_path_parse(h2o_iovec_init(path.base + baselen + 1, path.len - baselen - 1), id, &sub) != 0) {
         sg_reply_error(req, 404, "not_found", NULL);
         return 0;
     }

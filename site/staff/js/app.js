@@ -84,7 +84,7 @@ async function route() {
         else if (parts[0] === 'entry') await showEntry(view, me, today);
         else if (parts[0] === 'returns') await showReturns(view, me, today);
         else if (parts[0] === 'audit') await showAudit(view, parts[1]);
-        else if (parts[0] === 'vehicles') await showVehicles(view, me);
+        else if (parts[0] === 'vehicles') await showVehicles(view, me, params(qs));
         else if (parts[0] === 'vehicle' && parts[1] === 'new') await showNewVehicle(view, me);
         else if (parts[0] === 'vehicle') await showVehicle(view, me, parts[1]);
         else if (parts[0] === 'matching') await showMatching(view, me);

@@ -17,6 +17,7 @@ export const ACTIONS = {
     checkin: '上车签到', match_accept: '确认编排', user_add: '新增账号', user_disable: '停用账号',
     employer_create: '新增用工单位', employer_edit: '修改用工单位', job_create: '发布岗位', job_edit: '修改岗位',
     push: '岗位推送', notify_retry: '重发短信',
+    phone_view: '查看完整手机号（拨打）', notified: '标记已通知', unnotified: '取消已通知', no_show: '登记未到',
 };
 
 const FORMATS = { json: '网页', csv: 'CSV', xlsx: 'Excel', pdf: 'PDF' };
@@ -92,6 +93,12 @@ export function describe(e) {
         return /^[0-9A-Z]{18}$/.test(d) ? `统一社会信用代码 ${d}` : d;
     case 'push':
         return (m = /^people (\d+) jobs (\S+) filter /.exec(d)) ? `推送给${m[1]}人，岗位编号 ${m[2].replace(/,/g, '、')}` : d;
+    case 'phone_view':
+        return (m = /^person (\d+) (\S+)$/.exec(d)) ? `${Number(m[1]) === 0 ? '本人' : `同行人${m[1]}`} ${m[2]}` : d;
+    case 'notified':
+    case 'unnotified':
+    case 'no_show':
+        return (m = /^vehicle (\d+)$/.exec(d)) ? `${m[1]}号车` : d;
     case 'notify_retry':
         return /^\d{12}$/.test(d) ? `村 ${d}` : d;
     default:

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The escort's boarding view on a phone: who is still missing (with big call buttons, and
-// a 签到 button for someone who cannot show the QR code) and who has boarded, refreshed
-// every few seconds while open. 扫码签到 opens the scanning loop (/staff/checkin.html#scan:
-// the camera, one code after another), which links back here. Without a vehicle, the
-// escort picks it by plate or train number and date. Any staff of the vehicle's scope.
+// The escort's boarding view on a phone: who is still missing (with big call buttons for
+// the numbers the escort may call, a 签到 button for someone who cannot show the QR code,
+// and 未到 while the vehicle is boarding) and who has boarded, refreshed every few seconds
+// while open. 扫码签到 opens the scanning loop (/staff/checkin.html#scan: the camera, one
+// code after another), which links back here. Without a vehicle, the escort picks it by
+// plate or train number and date. Any staff of the vehicle's scope.
 import { get, post } from './api.js';
 import { fill, h, num } from './dom.js';
 import { rememberBoarding } from './escort.js';
@@ -37,12 +38,31 @@ async function checkInByHand(view, v, g) {
     await refresh(view, v.id).catch(() => {}); // the timer's next refresh tries again
 }
 
+/** Record that a group did not turn up (POST /api/registrations/{code}/no-show), while the vehicle is boarding. */
+async function markNoShow(view, v, g) {
+    if (!confirm(`登记 ${names(g)}（${seats(v, g)}）没有到？到了以后仍可签到。`)) return;
+    const note = view.querySelector('.board-note');
+    try {
+        await post(`/api/registrations/${g.code}/no-show`, {});
+        note.className = 'notice board-note';
+        note.textContent = `已登记未到：${names(g)}`;
+    } catch (e) {
+        note.className = 'notice refused board-note';
+        note.textContent = `没有登记：${names(g)}。${e.message}`;
+    }
+    await refresh(view, v.id).catch(() => {});
+}
+
+// a full number can be called; a masked one (a passenger outside the user's scope) is only shown
+const callOrShow = (p) => (p.phone.includes('*') ? h('span', { class: 'masked' }, `${p.name} ${p.phone}`) : h('a', { class: 'button call', href: `tel:${p.phone}` }, `☎ 打电话给${p.name}`));
+
 function missingCard(view, v, g) {
     return h('li', { class: 'pax missing' },
-        h('div', { class: 'pax-who' }, h('b', {}, names(g)), h('span', { class: 'muted' }, ` ${seats(v, g)} · ${g.code}`)),
+        h('div', { class: 'pax-who' }, h('b', {}, names(g)), g.no_show ? h('span', { class: 'badge no-show-mark' }, ' 已登记未到') : null, h('span', { class: 'muted' }, ` ${seats(v, g)} · ${g.village || ''} · ${g.code}`)),
         h('div', { class: 'calls' },
-            g.people.filter((p) => p.phone).map((p) => h('a', { class: 'button call', href: `tel:${p.phone}` }, `☎ 打电话给${p.name}`)),
-            h('button', { type: 'button', class: 'checkin-by-hand', 'aria-label': `给${names(g)}签到`, onclick: () => checkInByHand(view, v, g) }, '✓ 签到')));
+            g.people.filter((p) => p.phone).map(callOrShow),
+            h('button', { type: 'button', class: 'checkin-by-hand', 'aria-label': `给${names(g)}签到`, onclick: () => checkInByHand(view, v, g) }, '✓ 签到'),
+            v.status === 'boarding' && !g.no_show ? h('button', { type: 'button', class: 'no-show', 'aria-label': `登记${names(g)}未到`, onclick: () => markNoShow(view, v, g) }, '未到') : null));
 }
 
 function boardedItem(v, g) {

@@ -76,6 +76,25 @@ function childrenTable(st, onOpen) {
     );
 }
 
+/** Transport, per division one level down: assigned, told, boarded, departed, arrived (people). */
+function transportTable(st, onOpen) {
+    const t = st.transport || st.totals.transport;
+    if (!t || !t.assigned) return null;
+    const pct = (a, b) => (b ? ` (${Math.round((100 * a) / b)}%)` : '');
+    const cells = (x) => [
+        h('td', { class: 'n' }, num(x.assigned)),
+        h('td', { class: `n ${x.notified < x.assigned ? 'flag' : ''}` }, `${num(x.notified)}${pct(x.notified, x.assigned)}`),
+        h('td', { class: 'n' }, num(x.boarded)), h('td', { class: 'n' }, num(x.departed)), h('td', { class: 'n' }, num(x.arrived))];
+    const rows = st.children.filter((c) => c.transport && c.transport.assigned).map((c) => h('tr', {},
+        h('td', {}, st.scope.level === 'township' ? c.name : h('a', { href: `#/dashboard/${c.code}`, onclick: () => onOpen(c.code) }, c.name)), cells(c.transport)));
+    return h('div', { class: 'card' },
+        h('h2', {}, '送工进度（人）'),
+        h('div', { class: 'scroll' }, h('table', { class: 'grid transport' },
+            h('thead', {}, h('tr', {}, ['名称', '已安排车辆', '已通知本人', '已上车', '已发车', '已到达'].map((x) => h('th', {}, x)))),
+            h('tbody', {}, rows, h('tr', { class: 'total' }, h('td', {}, h('b', {}, '合计')), cells(t))))),
+        h('p', { class: 'hint' }, '已通知：村里打电话告诉本人车次和上车点后打的勾；已上车：带队人签到；已发车、已到达：签到上车的人随车出发、到达。'));
+}
+
 function charts(st) {
     const provinces = [...st.by_province].sort((a, b) => b.people - a.people).slice(0, 8);
     const cities = st.by_city.slice(0, 10);
@@ -122,6 +141,7 @@ function render(view, st, me, status, onOpen) {
         dueBox,
         totals(st),
         childrenTable(st, onOpen),
+        transportTable(st, onOpen),
         charts(st),
         postersBox,
     );

@@ -58,9 +58,10 @@ const stopRow = (root) => (s, i) => [
             field('上车点', input(`stops[${i}].name`, s.name, { 'data-key': 'name', placeholder: '如：民生街道政府门口', maxlength: 40 }), `stops[${i}].name`),
             field('时间', input(`stops[${i}].time`, s.time, { 'data-key': 'time', type: 'time' }), `stops[${i}].time`)),
         // the manifest and the workers' status pages then show each passenger this stop
-        // (the longest match wins; people of places no stop names board at the first one)
+        // (the longest match wins); once any stop names a place, matching and moves by hand
+        // put only people of the places named on the vehicle (its pickup area)
         h('div', { class: 'field', 'data-field': `stops[${i}].serves`, role: 'group', 'aria-label': `第${i + 1}个上车点：在这里上车的乡镇、村` },
-            h('span', { class: 'field-label' }, '在这里上车的乡镇、村（可不选）'),
+            h('span', { class: 'field-label' }, '在这里上车的乡镇、村（选了以后，这辆车只接选中地方的人）'),
             servesPicker({ root: root(), value: s.serves || '', label: `第${i + 1}个上车点` }),
             h('span', { class: 'error' }))),
 ];

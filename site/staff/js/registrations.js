@@ -1,12 +1,56 @@
 // SPDX-License-Identifier: MIT
 // Registrations in scope: search, filters, pages; one registration with edit, cancel and
 // "核对" of an unknown ID region; exports (full ID numbers only for organiser and admin).
+// The village's call-back loop: each assigned person's vehicle, date and time, pickup and
+// seat; 拨打 reveals the person's number (logged) and calls it; 已通知 records that the
+// person was told; the list filters the people not told yet.
 import { api, get, newIdempotencyKey, patch, post } from './api.js';
-import { fill, h, localTime, num } from './dom.js';
+import { fill, h, localTime, num, shortDate } from './dom.js';
 import { registrationForm } from './form.js';
 import { villagePicker } from './village.js';
 
-const STATUS = { registered: '已报名', assigned: '已安排车辆', cancelled: '已取消', boarded: '已上车' };
+const STATUS = { registered: '已报名', assigned: '已安排车辆', cancelled: '已取消', untold: '待通知' }; // untold: assigned, not told yet
+const TRIP = { assigned: '已安排', boarded: '已上车', departed: '已发车', arrived: '已到达', no_show: '未上车' };
+/** Checked in, or the vehicle left: the record stays as it travelled (the server refuses 409 boarded / departed). */
+const locked = (a) => !!a && (['boarded', 'departed', 'arrived'].includes(a.trip) || ['departed', 'arrived'].includes(a.status));
+
+/** Where an assigned person travels, in one line: vehicle, date and time, pickup and time, seats. */
+function tripLine(a) {
+    const seats = a.seats.map((x) => (x.carriage ? `${x.carriage}车${x.seat}座` : `${x.seat}号`)).join('、');
+    return [`${a.type_label} ${a.number || a.vehicle + '号车'} · ${shortDate(a.depart_date)} ${a.depart_time || ''}`,
+        h('div', { class: 'sub' }, `${a.pickup ? `上车：${a.pickup} ${a.pickup_time || ''} · ` : ''}座位 ${seats} · ${TRIP[a.trip] || a.trip}`)];
+}
+
+/** 拨打: reveal one person's number (POST …/phone, logged each time) as a link that calls it. */
+function callButton(code, person, name) {
+    const b = h('button', { type: 'button', class: 'call small', onclick: async () => {
+        b.disabled = true;
+        try {
+            const r = await post(`/api/registrations/${code}/phone`, { person });
+            b.replaceWith(h('a', { class: 'button call small', href: `tel:${r.phone}` }, `☎ ${r.phone}`)); // a tap calls
+        } catch (e) {
+            b.disabled = false;
+            b.title = e.message;
+            b.textContent = `拨打（${e.message}）`;
+        }
+    } }, `拨打${name ? ' ' + name : ''}`);
+    return b;
+}
+
+/** 已通知: a tick recorded on the server (POST …/notified), taken back by unticking. */
+function toldBox(code, a) {
+    const box = h('input', { type: 'checkbox', checked: a.notified, 'aria-label': '已通知', onchange: async () => {
+        box.disabled = true;
+        try {
+            await post(`/api/registrations/${code}/notified`, { notified: box.checked });
+        } catch (e) {
+            box.checked = !box.checked;
+            alert(e.message);
+        }
+        box.disabled = false;
+    } });
+    return h('label', { class: 'told' }, box, '已通知');
+}
 const MODE = { any: '都可以', bus: '专车', train: '专列', flight: '专机' };
 const PER_PAGE = 20;
 
@@ -27,7 +71,7 @@ function exportLinks(me, params) {
     return h('div', { class: 'exports' }, links);
 }
 
-function row(item) {
+function row(item, me) {
     const p = item.people[0];
     const flagged = item.people.some((x) => x.region_unknown) && !item.flag_checked;
     return h(
@@ -38,7 +82,8 @@ function row(item) {
         h('td', {}, item.village?.name || ''),
         h('td', {}, `${item.dest_city?.province || ''} ${item.dest_city?.name || ''}`),
         h('td', {}, item.depart_date),
-        h('td', {}, STATUS[item.status] || item.status),
+        h('td', { class: 'trip' }, item.assignment ? tripLine(item.assignment) : STATUS[item.status] || item.status,
+            item.assignment && me.permissions.includes('call') ? h('div', { class: 'callback' }, item.people[0].phone ? callButton(item.code, 0) : null, toldBox(item.code, item.assignment)) : null),
     );
 }
 
@@ -58,15 +103,16 @@ export async function showList(view, me, params) {
         h('button', { type: 'submit', class: 'primary' }, '查找'),
     );
     const out = h('div', {}, h('p', { class: 'muted' }, '正在读取…'));
-    fill(view, h('div', { class: 'head-row' }, h('h1', {}, '报名名单'), exportLinks(me, { scope: p.scope, q: p.q, status: p.status, date: p.date })), h('div', { class: 'card' }, form, out));
+    fill(view, h('div', { class: 'head-row' }, h('h1', {}, '报名名单'), exportLinks(me, { scope: p.scope, q: p.q, status: p.status === 'untold' ? 'assigned' : p.status, date: p.date })), h('div', { class: 'card' }, form, out));
     try {
-        const r = await get(`/api/registrations?${query({ ...p, per_page: PER_PAGE })}`);
+        const untold = p.status === 'untold'; // 已安排、未通知: the assigned people of the scope not told yet
+        const r = await get(`/api/registrations?${query({ ...p, status: untold ? 'assigned' : p.status, notified: untold ? 0 : '', per_page: PER_PAGE })}`);
         const pages = Math.max(1, Math.ceil(r.total / r.per_page));
         const go = (n) => `#/registrations?${query({ ...p, page: n })}`;
         fill(
             out,
             h('p', { class: 'muted' }, `共 ${num(r.total)} 份报名`),
-            h('div', { class: 'scroll wide' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map(row)))),
+            h('div', { class: 'scroll wide' }, h('table', { class: 'grid list' }, h('thead', {}, h('tr', {}, ['报名号', '姓名', '村', '目的地', '出发日期', me.permissions.includes('call') ? '车辆 · 上车 · 通知' : '车辆 · 上车'].map((t) => h('th', {}, t)))), h('tbody', {}, r.items.map((x) => row(x, me))))),
             h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go(p.page - 1) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go(p.page + 1) }, '下一页 ›') : null),
         );
     } catch (e) {
@@ -74,10 +120,25 @@ export async function showList(view, me, params) {
     }
 }
 
+function assignmentRows(a) {
+    if (!a) return [];
+    const seats = a.seats.map((x) => (x.carriage ? `${x.carriage}车${x.seat}座` : `${x.seat}号`)).join('、');
+    return [
+        ['车辆', h('a', { href: `#/vehicle/${a.vehicle}` }, `${a.type_label} ${a.number || a.vehicle + '号车'}`)],
+        ['发车', `${a.depart_date} ${a.depart_time || '（时间待定）'}`],
+        ['上车点', a.pickup ? `${a.pickup} ${a.pickup_time || ''}` : '待定'],
+        ['座位', seats],
+        ['行程', TRIP[a.trip] || a.trip],
+        ['带队人', a.escort_name ? `${a.escort_name} ${a.escort_phone}` : '待定'],
+        ['通知', a.notified ? `已通知${a.notified_by ? `（${a.notified_by}，${localTime(a.notified_at)}）` : ''}` : '还没有通知'],
+    ];
+}
+
 function detailTable(item) {
     const rows = [
         ['报名号', item.code],
         ['状态', STATUS[item.status] || item.status],
+        ...assignmentRows(item.assignment),
         ['村', item.village?.name],
         ['目的地', `${item.dest_city?.province || ''} ${item.dest_city?.name || ''}`],
         ['用工单位', item.employer || '—'],
@@ -112,7 +173,7 @@ export async function showDetail(view, me, code, today) {
     }
     const note = h('p', { class: 'notice', role: 'status' });
     const editBox = h('div');
-    const canEdit = me.permissions.includes('edit') && item.status !== 'cancelled';
+    const canEdit = me.permissions.includes('edit') && item.status !== 'cancelled' && !locked(item.assignment);
     const needsCheck = item.people.some((p) => p.region_unknown) && !item.flag_checked;
     const act = async (fn, okText) => {
         try {
@@ -129,8 +190,13 @@ export async function showDetail(view, me, code, today) {
         canEdit ? h('button', { class: 'primary', type: 'button', onclick: () => edit(editBox, item, today, () => act(async () => {}, '已保存修改')) }, '修改') : null,
         canEdit && needsCheck ? h('button', { class: 'secondary', type: 'button', onclick: () => act(() => post(`/api/registrations/${code}/flag-checked`), '已标记为核对无误') }, '核对：身份证地区码无误') : null,
         canEdit ? h('button', { class: 'danger', type: 'button', onclick: () => confirm(`确定取消 ${item.people[0].name} 的报名吗？取消后名额会释放。`) && act(() => post(`/api/registrations/${code}/cancel`), '报名已取消') }, '取消报名') : null,
+        locked(item.assignment) ? h('p', { class: 'muted' }, '已上车或车已发出：这份报名不能再修改、取消或调车。') : null,
     );
-    fill(view, h('div', { class: 'head-row' }, h('h1', {}, `报名 ${item.code}`), h('a', { href: '#/registrations', class: 'back' }, '← 返回名单')), note, h('div', { class: 'card' }, detailTable(item), h('h2', {}, `人员（${item.people.length}人）`), h('div', { class: 'scroll' }, peopleTable(item)), actions), editBox);
+    // the call-back loop: call each person with a phone, then tick 已通知
+    const callback = item.assignment && me.permissions.includes('call')
+        ? h('div', { class: 'callback' }, item.people.map((p, i) => (p.phone ? callButton(code, i, p.name) : null)), toldBox(code, item.assignment))
+        : null;
+    fill(view, h('div', { class: 'head-row' }, h('h1', {}, `报名 ${item.code}`), h('a', { href: '#/registrations', class: 'back' }, '← 返回名单')), note, h('div', { class: 'card' }, detailTable(item), callback, h('h2', {}, `人员（${item.people.length}人）`), h('div', { class: 'scroll' }, peopleTable(item)), actions), editBox);
 }
 
 function edit(box, item, today, saved) {

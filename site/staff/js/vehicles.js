@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Vehicles of the scope (organisers and admins): the list, a new plan, and one vehicle:
-// its plan, status buttons along the allowed transitions, manifests, and its passengers
-// (moved in, out and between vehicles by hand).
+// Vehicles of the scope (organisers and admins): the list (filters, search, pages), a new
+// plan, and one vehicle: its plan, status buttons along the allowed transitions,
+// manifests, and its passengers by pickup stop (moved in, out and to the vehicles their
+// group fits, by hand).
 import { ApiError, del, get, patch, post } from './api.js';
 import { fill, h, num, shortDate } from './dom.js';
 import { placeName } from './places.js';
@@ -18,9 +19,14 @@ const NEXT = {
 const MOVE_WHY = {
     not_matching: '这辆车的目的地、出发日期（含可调整天数）或车型与此人报名的不符，不能调入。',
     no_room: '这辆车座位已满，放不下这一组人（同行人不拆开）。',
+    no_stop: '这辆车没有为此人所在的村（或乡镇）设上车点：先在方案里加一个上车点，再调入。',
+    not_planned: '这辆车已开始上车、已发车或已取消，不能再调人进来。',
     not_open: '这个报名已取消，不能上车。',
+    boarded: '此人已上车签到，不能再调出。',
+    departed: '这趟车已经发车，车上的人不能再调出。',
     match_busy: '有人正在编排车辆，请稍等几秒再试。',
-    not_found: '找不到这个报名号，请核对。',
+    not_found: '找不到这个报名号（或不在这辆车上），请核对。',
+    forbidden: '这个报名不在您管辖的范围内。',
 };
 
 let campaign = null;
@@ -41,26 +47,55 @@ export function statusBadge(status) {
     return h('span', { class: `badge st-${status}` }, STATUS[status] || status);
 }
 
-// what going to boarding needs (the server checks it: domain/vehicle.c sg_vehicle_ready)
-const ready = (v) => v.number && v.depart_time && v.stops.length && v.escort_name && v.escort_phone && v.emergency && (v.type !== 'bus' || v.drivers.length);
-const title = (v) => `${v.type_label} ${v.number || '（车牌/车次待定）'}`;
+const title = (v) => `${v.type_label} ${v.number || `${v.id}号车（车牌/车次待定）`}`;
 const when = (v) => `${shortDate(v.depart_date)} ${v.depart_time || ''}`.trim();
+const PER_PAGE = 50;
+const TYPE_LABEL = { bus: '专车', train: '专列', flight: '专机' };
 
-export async function showVehicles(view, me) {
+function listQuery(params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== '' && v !== undefined && v !== null && v !== false) q.set(k, v);
+    return q.toString();
+}
+
+/** The vehicles of the scope: filters that hold a province (date, destination, type, status, plan incomplete), search by number, pages. */
+export async function showVehicles(view, me, params = {}) {
     const c = await activeCampaign();
-    const r = await get(`/api/vehicles?scope=${me.scope}&campaign=${c.id}`);
-    const list = r.vehicles.sort((a, b) => (a.depart_date + a.depart_time).localeCompare(b.depart_date + b.depart_time));
+    const p = { date: params.date || '', dest_city: params.dest_city || '', type: params.type || '', status: params.status || '', incomplete: params.incomplete === '1' ? '1' : '', q: params.q || '', page: Number(params.page || 1) };
+    const r = await get(`/api/vehicles?${listQuery({ scope: me.scope, campaign: c.id, ...p, per_page: PER_PAGE })}`);
+    const go = (over) => `#/vehicles?${listQuery({ ...p, ...over })}`;
+    const sel = (name, label, options) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label),
+        h('select', { name }, [['', '全部'], ...options].map(([v, t]) => h('option', { value: v, selected: v === p[name] }, t))));
+    const form = h('form', { class: 'filters vehicle-filters', onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = ev.target.elements;
+        location.hash = go({ date: f.date.value, dest_city: f.dest_city.value, type: f.type.value, status: f.status.value, incomplete: f.incomplete.checked ? '1' : '', q: f.q.value.trim(), page: 1 });
+    } },
+    sel('date', '出发日期', r.dates.map((d) => [d, shortDate(d)])),
+    sel('dest_city', '目的地', r.cities.map((x) => [x.code, x.name])),
+    sel('type', '类型', Object.entries(TYPE_LABEL)),
+    sel('status', '状态', Object.entries(STATUS)),
+    h('label', { class: 'field check-inline' }, h('input', { type: 'checkbox', name: 'incomplete', checked: p.incomplete === '1' }), ' 只看方案待补全'),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, '车牌/车次'), h('input', { name: 'q', value: p.q, placeholder: '如 桂A123、D38', autocomplete: 'off' })),
+    h('button', { type: 'submit', class: 'primary' }, '查找'),
+    Object.values(p).some((x) => x && x !== 1) ? h('a', { href: '#/vehicles', class: 'button secondary' }, '清除条件') : null);
     const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
-        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !ready(v) ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
-            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.used}/${v.capacity}人 `, statusBadge(v.status))),
+        h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !v.plan_complete ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
+            h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.stops[0]?.name ? v.stops[0].name + ' · ' : ''}${v.used}/${v.capacity}人 `, statusBadge(v.status))),
         h('td', {}, v.dest_city_name), h('td', {}, when(v)),
+        h('td', {}, v.stops.map((s) => s.name).join('、') || '待定'),
         h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
         h('td', {}, statusBadge(v.status)));
+    const pages = Math.max(1, Math.ceil(r.total / PER_PAGE));
     fill(view,
         h('div', { class: 'head-row' }, h('h1', {}, '车辆'), h('div', { class: 'exports' }, h('a', { class: 'button primary', href: '#/vehicle/new' }, '＋ 新建车辆'), h('a', { class: 'button secondary', href: '#/matching' }, '自动编排'))),
         h('div', { class: 'card' },
-            h('p', { class: 'muted' }, `${c.name || c.id}：共 ${list.length} 辆车，已安排 ${num(list.reduce((s, v) => s + (v.status === 'cancelled' ? 0 : v.used), 0))} 人`),
-            list.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid list vehicles' }, h('thead', {}, h('tr', {}, ['车辆', '目的地', '出发', '人数/座位', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, list.map(row)))) : h('p', {}, '还没有车辆。可以新建车辆，或用“自动编排”按报名情况生成。')));
+            h('p', { class: 'muted' }, `${c.name || c.id}：共 ${num(r.count_all)} 辆车，已安排 ${num(r.people_all)} 人`),
+            form,
+            h('p', { class: 'muted found' }, `符合条件的 ${num(r.total)} 辆`),
+            r.vehicles.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid list vehicles' }, h('thead', {}, h('tr', {}, ['车辆', '目的地', '出发', '上车点', '人数/座位', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.vehicles.map(row))))
+                : h('p', {}, r.count_all ? '没有符合条件的车辆。' : '还没有车辆。可以新建车辆，或用“自动编排”按报名情况生成。'),
+            pages > 1 ? h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go({ page: p.page - 1 }) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go({ page: p.page + 1 }) }, '下一页 ›') : null) : null));
 }
 
 export async function showNewVehicle(view, me) {
@@ -145,9 +180,23 @@ export async function showVehicle(view, me, id) {
     await showPassengers(passengers, v, reload);
 }
 
+/** The vehicles the group of code may be moved into (GET /api/vehicles?fits=CODE), as options. */
+async function fillTargets(sel, v, code) {
+    if (sel.dataset.loaded) return;
+    sel.dataset.loaded = '1';
+    fill(sel, h('option', { value: '' }, '正在找可调的车…'));
+    try {
+        const r = await get(`/api/vehicles?${listQuery({ scope: v.scope, campaign: v.campaign, fits: code, page: 1, per_page: 200 })}`);
+        fill(sel, h('option', { value: '' }, r.total ? `调到…（${r.total} 辆可调）` : '没有可调的车'),
+            r.vehicles.map((t) => h('option', { value: t.id }, `${t.number || t.id + '号车'} ${t.dest_city_name} ${when(t)}（空 ${t.capacity - t.used}）`)));
+    } catch (e) {
+        delete sel.dataset.loaded;
+        fill(sel, h('option', { value: '' }, `读不到：${e.message}`));
+    }
+}
+
 async function showPassengers(box, v, reload) {
-    const [m, others] = await Promise.all([get(`/api/vehicles/${v.id}/manifest`), get(`/api/vehicles?scope=${v.scope}&campaign=${v.campaign}`)]);
-    const targets = others.vehicles.filter((o) => o.id !== v.id && o.status === 'planned');
+    const m = await get(`/api/vehicles/${v.id}/manifest`);
     const msg = h('p', { class: 'notice refused', role: 'alert' });
     const open = v.status === 'planned' || v.status === 'boarding';
     const move = async (code, to) => {
@@ -162,10 +211,11 @@ async function showPassengers(box, v, reload) {
     const row = (p) => {
         const first = !seen.has(p.code);
         seen.add(p.code);
-        const sel = h('select', { 'aria-label': `${p.name} 调到哪辆车` }, h('option', { value: '' }, '调到…'), targets.map((t) => h('option', { value: t.id }, `${t.number || t.id + '号车'} ${t.dest_city_name} ${shortDate(t.depart_date)}（空 ${t.capacity - t.used}）`)));
+        // only the vehicles this group fits (city, day, mode, room, pickup area), read when the list is opened
+        const sel = h('select', { 'aria-label': `${p.name} 调到哪辆车`, onfocus: () => fillTargets(sel, v, p.code), onpointerdown: () => fillTargets(sel, v, p.code) }, h('option', { value: '' }, '调到…'));
         return h('tr', { class: p.boarded ? 'row-ok' : '' },
-            h('td', { class: 'n' }, p.seat), h('td', {}, p.name, p.boarded ? h('span', { class: 'ok' }, ' 已上车') : null), h('td', {}, p.place), h('td', { class: 'mono' }, p.code),
-            h('td', {}, first && open ? h('div', { class: 'tools' }, sel, h('button', { type: 'button', class: 'secondary small', onclick: () => sel.value && move(p.code, sel.value) }, '调过去'), h('button', { type: 'button', class: 'danger small', onclick: () => confirm(`把 ${p.name}（报名 ${p.code}，同行人一起）移出这辆车？`) && move(p.code, '') }, '移出')) : first ? '' : h('span', { class: 'muted' }, '同行')));
+            h('td', { class: 'n' }, p.seat), h('td', {}, p.name, p.boarded ? h('span', { class: 'ok' }, ' 已上车') : null), h('td', {}, p.stop), h('td', {}, p.place), h('td', { class: 'mono' }, p.code),
+            h('td', {}, first && open && !p.boarded ? h('div', { class: 'tools' }, sel, h('button', { type: 'button', class: 'secondary small', onclick: () => sel.value && move(p.code, sel.value) }, '调过去'), h('button', { type: 'button', class: 'danger small', onclick: () => confirm(`把 ${p.name}（报名 ${p.code}，同行人一起）移出这辆车？`) && move(p.code, '') }, '移出')) : first ? '' : h('span', { class: 'muted' }, '同行')));
     };
     const add = h('form', { class: 'inline', onsubmit: (ev) => {
         ev.preventDefault();
@@ -174,7 +224,7 @@ async function showPassengers(box, v, reload) {
     } }, h('input', { name: 'code', placeholder: '报名号，如 7KQ2M9XA', 'aria-label': '报名号', maxlength: 12, autocomplete: 'off' }), h('button', { type: 'submit', class: 'secondary' }, '加到这辆车'));
     fill(box,
         msg,
-        m.passengers.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid passengers' }, h('thead', {}, h('tr', {}, ['座位', '姓名', '乡镇/村', '报名号', open ? '调整' : ''].map((t) => h('th', {}, t)))), h('tbody', {}, m.passengers.map(row)))) : h('p', { class: 'muted' }, '车上还没有人。'),
-        h('p', { class: 'muted' }, `共 ${m.people} 人，其中脱贫人口 ${m.poverty} 人，已上车 ${m.boarded} 人。同行人一起调动，不拆开。`),
+        m.passengers.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid passengers' }, h('thead', {}, h('tr', {}, ['座位', '姓名', '上车点', '乡镇/村', '报名号', open ? '调整' : ''].map((t) => h('th', {}, t)))), h('tbody', {}, m.passengers.map(row)))) : h('p', { class: 'muted' }, '车上还没有人。'),
+        h('p', { class: 'muted' }, `共 ${m.people} 人，其中脱贫人口 ${m.poverty} 人，已上车 ${m.boarded} 人。名单按上车点的先后排列。同行人一起调动，不拆开；已上车的人不能再调出。`),
         open ? add : null);
 }

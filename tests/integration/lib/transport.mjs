@@ -58,3 +58,10 @@ export function busPlan(over = {}) {
         ...over,
     };
 }
+
+/**
+ * A matching run's "min_load" that proposes a vehicle for any group however small: for
+ * tests of what matching feeds (seats, manifests, check-in, reports) with a handful of
+ * people, far below the default minimum loads (a bus half full, a train 300, a flight 100).
+ */
+export const NO_MINIMUM = { bus: 1, train: 1, flight: 1 };

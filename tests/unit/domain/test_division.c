@@ -72,6 +72,20 @@ static void test_parse_find(void)
     sg_divisions_free(ds);
 }
 
+/* Found by fuzz_routes: a path's bytes may hold a NUL (h2o decodes %00), and the bytes
+ * before it must not find the shorter code ("/api/divisions/4501%00%23" is no city). */
+static void test_find_nul(void)
+{
+    size_t bad = 0;
+    struct sg_divisions *ds = parse(guangxi, false, &bad);
+    ASSERT(ds != NULL);
+    ASSERT(sg_divisions_find(ds, "4501\0#", 6) == NULL);
+    ASSERT(sg_divisions_find(ds, "450102001\0xy", 12) == NULL);
+    ASSERT(sg_divisions_find(ds, "45\0\0", 4) == NULL);
+    ASSERT(sg_divisions_find(ds, "4501\0#", 4) != NULL); /* len says where the code ends */
+    sg_divisions_free(ds);
+}
+
 static void test_path_range(void)
 {
     struct sg_divisions *ds = parse(guangxi, false, NULL);
@@ -205,6 +219,15 @@ static void test_large(void)
     for (size_t i = b; i < e; ++i)
         ASSERT(sg_scope_contains("450703005", sg_divisions_at(ds, i)->code));
     ASSERT(!sg_scope_contains("450703005", sg_divisions_at(ds, e)->code));
+    /* a code, a NUL, then bytes up to the next level's length: never found (fuzz_routes) */
+    for (size_t i = 0, found = 0; i != sg_divisions_count(ds); ++i) {
+        const struct sg_division *d = sg_divisions_at(ds, i);
+        char key[16] = {0};
+        memcpy(key, d->code, d->len);
+        memcpy(key + d->len + 1, "#xy", 3);
+        found += d->level != SG_LEVEL_VILLAGE && sg_divisions_find(ds, key, sg_level_code_len(d->level + 1)) != NULL;
+        ASSERT_EQ(found, 0);
+    }
     sg_divisions_free(ds);
 }
 
@@ -212,6 +235,7 @@ int main(void)
 {
     RUN(test_levels);
     RUN(test_parse_find);
+    RUN(test_find_nul);
     RUN(test_path_range);
     RUN(test_scope_contains);
     RUN(test_bad_lines);

@@ -52,6 +52,11 @@ static void test_permissions(void)
     ASSERT(!sg_role_may(SG_ROLE_TOWNSHIP, SG_ACT_JOBS));
     ASSERT(sg_role_may(SG_ROLE_ADMIN, SG_ACT_AUDIT));
     ASSERT(!sg_role_may(SG_ROLE_COUNTY, SG_ACT_AUDIT));
+    ASSERT(sg_role_may(SG_ROLE_VILLAGE, SG_ACT_CALL)); /* the village's call-back loop */
+    ASSERT(sg_role_may(SG_ROLE_TOWNSHIP, SG_ACT_CALL));
+    ASSERT(sg_role_may(SG_ROLE_COUNTY, SG_ACT_CALL)); /* escorts at the door come from every level */
+    ASSERT(sg_role_may(SG_ROLE_CITY, SG_ACT_CALL));
+    ASSERT(sg_role_may(SG_ROLE_ORGANISER, SG_ACT_CALL)); /* the escort at the door */
 }
 
 int main(void)

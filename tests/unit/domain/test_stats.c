@@ -43,6 +43,20 @@ static void test_region_reads_counties_children_cities(void)
     add(&st, 0, "day:2027-01-10", 3);
     add(&st, 0, "day:2027-01-09", 2);
     add(&st, 2, "returns:outbound", 40);
+    add(&st, 0, "t:assigned", 6);
+    add(&st, 1, "t:assigned", 2);
+    add(&st, 0, "t:notified", 4);
+    add(&st, 0, "t:boarded", 3);
+    add(&st, 0, "t:departed", 3);
+    add(&st, 0, "t:arrived", 1);
+    add(&st, 0, "t:unknown", 9);
+    ASSERT_EQ(st.total.assigned, 8); /* the transport counters */
+    ASSERT_EQ(st.children[0].counts.assigned, 8);
+    ASSERT_EQ(st.children[1].counts.assigned, 0);
+    ASSERT_EQ(st.total.notified, 4);
+    ASSERT_EQ(st.total.boarded, 3);
+    ASSERT_EQ(st.total.departed, 3);
+    ASSERT_EQ(st.total.arrived, 1);
     ASSERT_EQ(st.total.people, 8);
     ASSERT_EQ(st.total.today, 3);
     ASSERT_EQ(st.children[0].counts.people, 7);

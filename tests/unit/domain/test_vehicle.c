@@ -135,9 +135,13 @@ static void test_stops(void)
     ASSERT(has(&e, "depart_time", "stop_order"));
     in = good();
     in.stops[0].name = "  ";
-    in.stops[1].time = NULL;
+    in.stops[1].time = NULL; /* a stop's time may be said later; boarding needs it */
     ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
     ASSERT(has(&e, "stops[0].name", "required"));
+    ASSERT_EQ(e.n, 1);
+    in.stops[0].name = "民生街道政府门口";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT(!sg_vehicle_ready(&v, &e));
     ASSERT(has(&e, "stops[1].time", "required"));
     in = good();
     in.nstops = SG_STOPS_MAX + 1;
@@ -290,9 +294,128 @@ static void test_sizes(void)
     ASSERT(has(&e, "train", "capacity_range"));
 }
 
+static void test_min_load(void)
+{
+    long none[SG_VEHICLE_TYPES] = {-1, -1, -1}, bad[SG_VEHICLE_TYPES] = {0, 1001, 151};
+    long some[SG_VEHICLE_TYPES] = {40, 200, -1};
+    uint32_t out[SG_VEHICLE_TYPES];
+    struct sg_field_errors e;
+    struct sg_vehicle_sizes small = {{45, 200, 60}, 100};
+    ASSERT_EQ(sg_vehicle_min_load_validate(none, &sg_vehicle_sizes_default, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 25); /* a bus half full */
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 300);
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 100);
+    ASSERT_EQ(sg_vehicle_min_load_validate(none, &small, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 23);
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 200); /* never above the seats */
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 60);
+    ASSERT_EQ(sg_vehicle_min_load_validate(some, &sg_vehicle_sizes_default, out, &e), 0);
+    ASSERT_EQ(out[SG_VEHICLE_BUS], 40);
+    ASSERT_EQ(out[SG_VEHICLE_TRAIN], 200);
+    ASSERT_EQ(out[SG_VEHICLE_FLIGHT], 100);
+    ASSERT_EQ(sg_vehicle_min_load_validate(bad, &sg_vehicle_sizes_default, out, &e), SG_EINVAL);
+    ASSERT_EQ(e.n, 3);
+    ASSERT(has(&e, "bus", "min_load_range"));
+    ASSERT(has(&e, "train", "min_load_range"));
+    ASSERT(has(&e, "flight", "min_load_range"));
+}
+
+static void test_areas_and_refusal(void)
+{
+    struct sg_vehicle v = {0};
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    struct sg_match_area a[SG_STOPS_MAX];
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    v.status = SG_VEHICLE_PLANNED;
+    snprintf(v.scope, sizeof(v.scope), "450102");
+    ASSERT_EQ(sg_vehicle_areas(&v, a), 1); /* no stop names a place: the owner's county */
+    ASSERT_EQ(a[0].lo, 450102000000ull);
+    ASSERT(sg_vehicle_serves(&v, "450102001201"));
+    ASSERT(!sg_vehicle_serves(&v, "450103001201"));
+    ASSERT(!sg_vehicle_serves(&v, "450102001")); /* not a village */
+    in.stops[0].serves = "450102001";
+    in.stops[1].serves = "450102002203";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    ASSERT_EQ(sg_vehicle_areas(&v, a), 2);
+    ASSERT(sg_vehicle_serves(&v, "450102001999"));
+    ASSERT(sg_vehicle_serves(&v, "450102002203"));
+    ASSERT(!sg_vehicle_serves(&v, "450102002204")); /* the stops name a township and one village */
+    struct sg_registration r = {.npeople = 3, .dest_city = "4419", .depart_date = {2023, 2, 4}, .flex_days = 1};
+    snprintf(r.village, sizeof(r.village), "450102001201");
+    v.capacity = 50, v.used = 40, v.seat_next = 48, v.nholes = 1;
+    v.holes[0][0] = 5, v.holes[0][1] = 7; /* free: 5-7 and 48-50 */
+    ASSERT_EQ(sg_vehicle_free_run(&v), 3);
+    ASSERT(sg_vehicle_refusal(&v, &r) == NULL);
+    r.npeople = 4;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "no_room");
+    r.npeople = 3;
+    snprintf(r.village, sizeof(r.village), "450102003201");
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "no_stop");
+    r.flex_days = 0;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "not_matching");
+    v.status = SG_VEHICLE_DEPARTED;
+    ASSERT_STREQ(sg_vehicle_refusal(&v, &r), "not_open");
+}
+
+static void test_ready_needs_stop_times(void)
+{
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e = {0};
+    struct sg_vehicle_input in = good();
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    v.stops[1].time[0] = '\0'; /* a stop the matcher proposed, place and time to be said */
+    e.n = 0;
+    ASSERT(!sg_vehicle_ready(&v, &e));
+    ASSERT(has(&e, "stops[1].time", "required"));
+    ASSERT_EQ(e.n, 1);
+}
+
+static void test_filter(void)
+{
+    struct sg_vehicle v = {0};
+    struct sg_vehicle_filter f;
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    const char *bad;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    snprintf(v.id, sizeof(v.id), "17");
+    v.status = SG_VEHICLE_PLANNED;
+    ASSERT_EQ(sg_vehicle_filter_init(&f, NULL, NULL, NULL, NULL, NULL, NULL, &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v)); /* nothing asked: all */
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-02-03", "4419", "bus", "planned", "", " A123 ", &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "", "", "17", &bad), 0);
+    ASSERT(sg_vehicle_filter_match(&f, &v)); /* the id */
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-02-04", "", "", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "4403", "", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "train", "", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "boarding", "", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "", "1", "", &bad), 0);
+    ASSERT(!sg_vehicle_filter_match(&f, &v)); /* the plan is complete */
+    v.escort_phone[0] = '\0';
+    ASSERT(sg_vehicle_filter_match(&f, &v));
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "ship", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "type");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "2023-13-01", "", "", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "date");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "44x9", "", "", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "dest_city");
+    ASSERT_EQ(sg_vehicle_filter_init(&f, "", "", "", "gone", "", "", &bad), SG_EINVAL);
+    ASSERT_STREQ(bad, "status");
+}
+
 int main(void)
 {
     setup();
+    RUN(test_filter);
+    RUN(test_min_load);
+    RUN(test_areas_and_refusal);
+    RUN(test_ready_needs_stop_times);
     RUN(test_good_plan);
     RUN(test_required_and_ranges);
     RUN(test_capacity_not_below_used);

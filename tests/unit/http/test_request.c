@@ -76,6 +76,22 @@ static void test_typed_getters(void)
     cJSON_Delete(o);
 }
 
+/* Found by fuzz_signup: {"flex_days":1e300} made sg_json_count convert a double far out
+ * of a long's range (undefined behaviour). Such a number is a whole number out of range. */
+static void test_count_huge(void)
+{
+    cJSON *o = cJSON_Parse("{\"up\":1e300,\"down\":-1e300,\"edge\":9223372036854775807,\"inf\":1e999}");
+    struct sg_field_errors errs = {0};
+    ASSERT_EQ(sg_json_count(o, "up", NULL, 3, &errs), 4);
+    ASSERT_EQ(sg_json_count(o, "down", NULL, 3, &errs), 4);
+    ASSERT_EQ(sg_json_count(o, "edge", NULL, 3, &errs), 4);
+    ASSERT_EQ(errs.n, 0);
+    ASSERT_EQ(sg_json_count(o, "inf", NULL, 3, &errs), -1); /* not a number JSON can hold: "type" */
+    ASSERT_EQ(errs.n, 1);
+    ASSERT_STREQ(errs.e[0].code, "type");
+    cJSON_Delete(o);
+}
+
 static const char *find(const char *query, const char *name)
 {
     static char out[64];
@@ -139,6 +155,7 @@ int main(void)
 {
     RUN(test_body_gate);
     RUN(test_typed_getters);
+    RUN(test_count_huge);
     RUN(test_query_find);
     RUN(test_percent_decode);
     RUN(test_numbers);

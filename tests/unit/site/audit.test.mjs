@@ -27,6 +27,8 @@ test('every action written anywhere has a Chinese name', () => {
             if (m[2]) written.add(m[2]);
         }
         for (const m of src.matchAll(/snprintf\(a\.action, sizeof\(a\.action\), "([a-z_]+)"\)/g)) written.add(m[1]);
+        // an action chosen before it is written: p->action = x ? "phone_view" : ... "notified";
+        for (const m of src.matchAll(/->action = ([^;]+);/g)) for (const n of m[1].matchAll(/"([a-z_]+)"/g)) written.add(n[1]);
     }
     assert.ok(written.size >= 20, [...written].join());
     for (const a of written) assert.match(ACTIONS[a] || '', /\p{Script=Han}/u, `no Chinese name for ${a}`);
@@ -49,6 +51,8 @@ test('details in words', () => {
         [{ action: 'push', detail: 'people 312 jobs 3,7 filter {"village":"450102001201"}' }, '推送给312人，岗位编号 3、7'],
         [{ action: 'employer_create', detail: '91450100MA5KXXXX0X' }, '统一社会信用代码 91450100MA5KXXXX0X'],
         [{ action: 'notify_retry', detail: '450102001201' }, '村 450102001201'],
+        [{ action: 'phone_view', detail: 'person 1 138****5678' }, '同行人1 138****5678'],
+        [{ action: 'no_show', detail: 'vehicle 12' }, '12号车'],
     ];
     for (const [e, want] of cases) assert.equal(describe(e), want, JSON.stringify(e));
 });
