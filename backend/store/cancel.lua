@@ -17,7 +17,7 @@
 --   P..'fold' and what folding its entries derives (fold_lib.lua)
 --   and through trip_lock and assignment_drop (seats.lua): P..C..':assign', P..'vehicle:'..{id},
 --   P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded', P..'reg:'..{code},
---   P..C..':stats:'..{village, county}
+--   P..C..':stats:'..{village, county}; P..'open:changes' (open_changed)
 fold_all(ARGV[3] .. 'fold', ARGV[3])
 local h = redis.call('HMGET', KEYS[1], 'campaign', 'village', 'status', 'data', 'counted', 'people', 'open')
 if not h[1] then
@@ -48,8 +48,8 @@ end)
 -- its seat, if it had one, is freed (seats.lua), and it leaves the open index for good: a
 -- cancelled registration is never matched
 assignment_drop(P, campaign, code, tonumber(h[6]), h[5], village)
-if h[7] then
-  redis.call('ZREM', P .. campaign .. ':open', h[7])
+if h[7] and redis.call('ZREM', P .. campaign .. ':open', h[7]) == 1 then
+  open_changed(P, campaign)
 end
 redis.call('ZREM', P .. campaign .. ':byplace', village .. ':' .. code)
 redis.call('ZADD', P .. campaign .. ':cancelled', 0, village .. ':' .. code)

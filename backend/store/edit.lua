@@ -16,7 +16,8 @@
 --   P..C..':assign'  P..'uid:'..C..':'..{hash}  P..C..':stats:'..{old and new village}
 --   P..C..':stats:'..{their counties}  P..C..':byplace'  P..C..':open'
 --   P..'fold' and what folding its entries derives (fold_lib.lua)
---   and through trip_lock (seats.lua): P..'vehicle:'..{id}, P..'vehicle:'..{id}..':boarded'
+--   and through trip_lock (seats.lua): P..'vehicle:'..{id}, P..'vehicle:'..{id}..':boarded';
+--   P..'open:changes' (open_changed)
 -- A registration already in a vehicle is not edited ('assigned'): take it out first; one
 -- that has checked in or whose vehicle has left never again ('boarded', 'departed').
 fold_all(ARGV[8] .. 'fold', ARGV[8])
@@ -78,8 +79,8 @@ if h[2] ~= ARGV[2] then
   redis.call('ZADD', P .. campaign .. ':byplace', 0, ARGV[2] .. ':' .. code)
 end
 local open = ARGV[2] .. ':' .. code .. ':' .. ARGV[7] .. ':' .. ARGV[3]
-if h[6] then
-  redis.call('ZREM', P .. campaign .. ':open', h[6])
+if h[6] and redis.call('ZREM', P .. campaign .. ':open', h[6]) == 1 then
+  open_changed(P, campaign)
 end
 redis.call('ZADD', P .. campaign .. ':open', 0, open)
 redis.call('HSET', KEYS[1], 'village', ARGV[2], 'people', ARGV[3], 'data', ARGV[4], 'counted', ARGV[5], 'open', open)

@@ -52,6 +52,7 @@ enum sg__script_id {
     SG__SCRIPT_NOTIFY_VEHICLE,
     SG__SCRIPT_REGISTRATION_MARK,
     SG__SCRIPT_FOLD,
+    SG__SCRIPT_ASSIGN_FRESH,
     SG__SCRIPTS
 };
 
@@ -87,7 +88,7 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__idem_resolve_lua[], sg__employer_save_lua[], sg__job_save_lua[], sg__push_create_lua[],
     sg__notify_enqueue_lua[], sg__notify_told_lua[], sg__notify_claim_lua[], sg__notify_done_lua[],
     sg__notify_retry_lua[], sg__notify_due_lua[], sg__notify_revive_lua[], sg__notify_vehicle_lua[],
-    sg__registration_mark_lua[], sg__fold_lua[];
+    sg__registration_mark_lua[], sg__fold_lua[], sg__assign_fresh_lua[];
 
 /** page.lua's fields per row after the index member (scan.c reads them, push.c too). */
 #define SG__PAGE_FIELDS 12
@@ -124,6 +125,10 @@ int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nke
 /** The same for a plain command. */
 int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
                              const size_t *argvlen);
+
+/** A connection with a fold of everything pending queued on it (NULL when none is connected): what is sent on it
+ * next sees every sign-up acknowledged so far. */
+struct sg__redis *sg__store_redis_folded(struct sg_store *s);
 
 /** A sign-up was queued on r: fold behind it, in the same write (unless the store folds lazily). */
 void sg__store_fold_behind(struct sg_store *s, struct sg__redis *r);

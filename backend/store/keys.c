@@ -67,6 +67,7 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_NOTIFY_OPTOUT] = "notify:optout",
         [SG__KEY_WECHAT_TICKET] = "wechat:ticket",
         [SG__KEY_FOLD] = "fold",
+        [SG__KEY_OPEN_CHANGES] = "open:changes",
     };
     return key(out, ks, "%s", names[which]);
 }

@@ -46,6 +46,7 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_NOTIFY_VEHICLE] = sg__notify_vehicle_lua,
     [SG__SCRIPT_REGISTRATION_MARK] = sg__registration_mark_lua,
     [SG__SCRIPT_FOLD] = sg__fold_lua,
+    [SG__SCRIPT_ASSIGN_FRESH] = sg__assign_fresh_lua,
 };
 
 #define FOLD_BATCH "1000" /* entries a fold call takes at most (about 5 ms of Redis) */
@@ -365,6 +366,12 @@ int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nke
     struct sg__redis *r = sg__store_redis(s);
     int ret = fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL);
     return ret != 0 ? ret : sg__store_eval_on(s, r, script, nkeys, nargs, argv, argvlen, cb, data);
+}
+
+struct sg__redis *sg__store_redis_folded(struct sg_store *s)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    return r != NULL && fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL) == 0 ? r : NULL;
 }
 
 int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,

@@ -191,9 +191,13 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     const bus = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03' })), 201).json;
     ok(await org.patch(`/api/vehicles/${bus.id}`, { number: '桂A54321' }));
     ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}`));
+    // a sign-up no planned vehicle takes: the accept creates one for it (assign_fresh.lua)
+    const far = await signUp({ dest_city: '4403', depart_date: '2027-02-05' });
     const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false, min_load: NO_MINIMUM })).json;
     assert.ok(preview.registrations > 0, JSON.stringify(preview));
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
+    const accepted = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM })).json;
+    assert.ok(accepted.new_vehicles > 0, JSON.stringify(accepted).slice(0, 400));
+    assert.notEqual(ok(await look(far)).json.assignment.vehicle, bus.id, 'in the vehicle the accept created');
     const assigned = [];
     for (const x of made) {
         const r = ok(await look(x)).json;
