@@ -10,17 +10,20 @@
 #     redis-benchmark SET with the same number of connections: one durable, acknowledged
 #     write, the limit a sign-up can approach. Targets: sign-up/SET >= 0.50, p99 < 10 ms at
 #     256 connections, server CPU <= 15 us and Redis CPU <= 20 us a sign-up.
+#  1b. The sign-up page GET /s/{village} (wrk), SONGGONG_THREADS 1 and 2, 64 and 256
+#     connections: with the sign-ups above, how the server scales from 1 to 2 event loops
+#     on this machine (issue 15).
 #  2. Memory: `songgong demo-data --people $MEMORY_PEOPLE` (1,000,000) into a fresh Redis
 #     with deploy/redis.conf; used_memory / people and what each key family costs (sampled
 #     MEMORY USAGE x count). Target <= 1 KB a person.
 #  3. The other benchmarks, each writing its own file: stats.sh (RESULTS-stats.md),
-#     export.sh, posters.sh, loop.sh, jobs.sh; match.sh only with RUN_MATCH=1 (it is being
-#     changed with issue 12; its accept target is reported from its own file).
+#     export.sh, posters.sh, loop.sh, jobs.sh; match.sh only with RUN_MATCH=1 (it takes
+#     some 10 minutes; its accept of a million is read from RESULTS-match.md either way).
 # Before each part it waits (up to QUIET_WAIT seconds) for the 1-minute load average to fall
 # below QUIET (other work shares the machine) and notes the load it started at.
 #
 # Environment: DURATION (10s), CONNS ("64 256"), THREADS_LIST ("1 2"), MEMORY_PEOPLE
-# (1000000), QUIET (1.5), QUIET_WAIT (600), PARTS ("signup memory others"), RUN_MATCH=1,
+# (1000000), QUIET (1.5), QUIET_WAIT (600), PARTS ("signup page memory others"), RUN_MATCH=1,
 # SKIP_BUILD=1, RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
@@ -33,7 +36,7 @@ THREADS_LIST="${THREADS_LIST:-1 2}"
 MEMORY_PEOPLE="${MEMORY_PEOPLE:-1000000}"
 QUIET="${QUIET:-1.5}"
 QUIET_WAIT="${QUIET_WAIT:-600}"
-PARTS="${PARTS:-signup memory others}"
+PARTS="${PARTS:-signup page memory others}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS.md}"
 BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench"
@@ -172,6 +175,8 @@ START="$(date -u '+%Y-%m-%d %H:%M UTC')"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
 SIGNUP_ROWS=""
+PAGE_ROWS=""
+declare -A SIGNUP_RPS PAGE_RPS
 SIGNUP_TARGETS=""
 SIGNUP_NOTES=""
 MEMORY_SECTION=""
@@ -218,6 +223,7 @@ signup_run() { # THREADS CONNS
     stop_all
     local r
     r="$(ratio "$rps" "$set_rps")"
+    SIGNUP_RPS["$t $c"]="$rps"
     SIGNUP_ROWS+="| $t | $c | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_fold | $load |
 "
     say "  sign-up $rps/s p99 $p99 ms (statuses $statuses); SET $set_rps/s; ratio $r; server $server_us us, Redis $redis_us us a sign-up"
@@ -233,6 +239,54 @@ signup_run() { # THREADS CONNS
     fi
     SIGNUP_NOTES+="- --threads $t, $c connections: answers $statuses; $signups sign-ups stored in the measured run.
 "
+}
+
+# --- 1b. the sign-up page ------------------------------------------------------------------
+page_run() { # THREADS CONNS
+    local t="$1" c="$2" load out
+    wait_quiet
+    load="$(loadavg)"
+    say "page: --threads $t, $c connections, $DURATION (load $load)"
+    start_redis "page-redis" --appendonly no
+    start_server "$t"
+    local wrk=(wrk -t2 -c"$c" --latency "$URL/s/$VILLAGE")
+    "${wrk[@]}" -d2s >/dev/null # warm-up
+    local s0 s1 rps p50 p99 n
+    s0="$(cpu_ticks "$SERVER_PID")"
+    out="$WORK/page-t$t-c$c.txt"
+    "${wrk[@]}" -d"$DURATION" >"$out"
+    s1="$(cpu_ticks "$SERVER_PID")"
+    read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
+    local non2xx
+    non2xx="$(awk '/Non-2xx/ { print $NF }' "$out")"
+    stop_all
+    PAGE_RPS["$t $c"]="$rps"
+    PAGE_ROWS+="| $t | $c | $rps | $p50 | $p99 | $(us_per $((s1 - s0)) "$n") | ${non2xx:-0} | $load |
+"
+    say "  page $rps/s p50 $p50 ms p99 $p99 ms"
+}
+
+# SCALING: sign-ups and pages a second at 2 threads over 1, per number of connections.
+scaling_rows() {
+    local c out=""
+    for c in $CONNS; do
+        out+="| $c | ${SIGNUP_RPS[1 $c]:-?} | ${SIGNUP_RPS[2 $c]:-?} | $(ratio "${SIGNUP_RPS[2 $c]:-0}" "${SIGNUP_RPS[1 $c]:-0}") | ${PAGE_RPS[1 $c]:-?} | ${PAGE_RPS[2 $c]:-?} | $(ratio "${PAGE_RPS[2 $c]:-0}" "${PAGE_RPS[1 $c]:-0}") |
+"
+    done
+    printf '%s' "$out"
+}
+
+# The accept of a million from RESULTS-match.md: its last run (accept all) and its load.
+match_target() {
+    local f="$ROOT/bench/RESULTS-match.md" row wall load
+    row="$(grep -m1 '^| accept all' "$f" 2>/dev/null || true)"
+    if [ -z "$row" ]; then
+        echo "| accepting a match of 1,000,000 registrations <= 3 s wall, Redis included | not found in RESULTS-match.md | not measured | |"
+        return
+    fi
+    wall="$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $5); print $5 }')"
+    load="$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $7); print $7 }')"
+    echo "| accepting a match of 1,000,000 registrations <= 3 s wall, Redis included ([RESULTS-match.md](RESULTS-match.md), accept all: areas by county, minimum 1) | $wall s | $(verdict "$wall" "<=" 3) | $load |"
 }
 
 # --- 2. memory at 1,000,000 people --------------------------------------------------------
@@ -316,6 +370,11 @@ for part in $PARTS; do
             for c in $CONNS; do signup_run "$t" "$c"; done
         done
         ;;
+    page)
+        for t in $THREADS_LIST; do
+            for c in $CONNS; do page_run "$t" "$c"; done
+        done
+        ;;
     memory) memory_run ;;
     others)
         other_run stats.sh RESULTS-stats.md "dashboard with 1,000,000 people: region p99 < 50 ms"
@@ -327,7 +386,7 @@ for part in $PARTS; do
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
         fi
         ;;
-    *) die "unknown part $part (signup, memory, others)" ;;
+    *) die "unknown part $part (signup, page, memory, others)" ;;
     esac
 done
 
@@ -349,7 +408,7 @@ $SIGNUP_ROWS
 $SIGNUP_NOTES
 | target | value | | load |
 | --- | ---: | --- | --- |
-$SIGNUP_TARGETS| accepting a match of 1,000,000 registrations <= 3 s wall, Redis included | see [RESULTS-match.md](RESULTS-match.md) | not measured by this run (bench/match.sh, issue 12; RUN_MATCH=1 runs it) | |
+$SIGNUP_TARGETS$(match_target)
 
 How: the Release server (\`songgong serve\`, \`SONGGONG_THREADS\` as in the table, the access
 log on as in production, the sign-up limit counting but high), a fresh Redis with
@@ -369,6 +428,22 @@ counter hash a batch; docs/redis-keys.md#the-fold). Its floor in Redis is the tw
 inserts (a skiplist insert into a lexicographic zset of hundreds of thousands, 3–6 µs each
 here) and the six calls through Lua; a bare SET costs Redis mostly the network and AOF
 system calls, which the server's few pipelined connections share among many sign-ups.
+
+## The sign-up page GET /s/{village}
+| threads | conns | pages/s | p50 ms | p99 ms | server µs a page | non-2xx | load (1, 5, 15 min) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+$PAGE_ROWS
+\`wrk -t2 -c{conns} -d$DURATION --latency\` of \`/s/$VILLAGE\` (the page with the village's name, from
+the server's memory: no Redis call) after a 2 s warm-up, a fresh server for each row.
+
+## From 1 to 2 threads (issue 15)
+| conns | sign-ups/s, 1 thread | 2 threads | 2 / 1 | pages/s, 1 thread | 2 threads | 2 / 1 |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+$(scaling_rows)
+
+The machine has 2 cores for wrk (two threads of its own), the server and Redis together:
+a second event loop can only use what wrk and Redis leave, so these ratios are what one
+box of 2 cores gains, not what a core adds on a machine with cores to spare.
 
 ## Memory at $MEMORY_PEOPLE people
 $MEMORY_SECTION
