@@ -47,7 +47,7 @@ export SONGGONG_REDIS="127.0.0.1:$RPORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_
 "$BIN" keygen "$WORK/key" >/dev/null
 say "demo-data: $PEOPLE people"
 "$BIN" demo-data --people "$PEOPLE" --seed 7 | tail -1
-printf 'bench-password-1\n' | "$BIN" user add bench --role organiser --scope 45 >/dev/null
+printf 'Mt9-kRw4-vQ2z-2027\n' | "$BIN" user add bench --role organiser --scope 45 >/dev/null
 
 SPORT="$(free_port)"
 SONGGONG_PORT="$SPORT" "$BIN" serve >"$WORK/server.log" 2>&1 &
@@ -55,7 +55,7 @@ SERVER_PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SPORT/healthz" >/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$SPORT"
 curl -fs -c "$WORK/cookies" -H 'Content-Type: application/json' \
-    -d '{"username":"bench","password":"bench-password-1"}' "$URL/api/login" >/dev/null
+    -d '{"username":"bench","password":"Mt9-kRw4-vQ2z-2027"}' "$URL/api/login" >/dev/null
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status"; }
 regs="$(redis-cli -p "$RPORT" zcard "sg:{45}:2027-spring:byplace")"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* `songgong migrate`: move data stored under the key names of the layout before version 2
  * (sg:reg:CODE, …) to this layout's (sg:{45}:reg:CODE, …), and rewrite registrations of
- * version 2 (birth dates in plain) for version 3 (birth years). Quiet and quick when there
- * is nothing to do, so that deploy/up.sh runs it before every start. */
+ * version 2 (birth dates in plain) and 3 (long data) for version 4 (birth years, compact
+ * data). Quiet and quick when there is nothing to do, so that deploy/up.sh runs it before
+ * every start. */
 #include <stdio.h>
 #include <string.h>
 #include "cmd/commands.h"
@@ -12,17 +13,17 @@
 
 struct migration {
     int done, status;
-    size_t moved, rewritten;
+    struct sg_store_migration m;
     char conflict[256];
 };
 
-static void on_migrated(void *data, int status, size_t moved, size_t rewritten, const char *conflict)
+static void on_migrated(void *data, int status, const struct sg_store_migration *done)
 {
     struct migration *m = data;
     m->status = status;
-    m->moved = moved;
-    m->rewritten = rewritten;
-    snprintf(m->conflict, sizeof(m->conflict), "%s", conflict != NULL ? conflict : "");
+    m->m = *done;
+    snprintf(m->conflict, sizeof(m->conflict), "%s", done->conflict != NULL ? done->conflict : "");
+    m->m.conflict = NULL;
     m->done = 1;
 }
 
@@ -35,8 +36,9 @@ static void usage(FILE *out)
             "sg:2027-spring:byplace, ...) to this version's names (sg:{45}:reg:CODE,\n"
             "sg:{45}:2027-spring:byplace, ...: every key carries the province as its hash tag), in\n"
             "batches; rewrite registrations stored by version 2 so that no plain field gives back\n"
-            "an ID number (the birth date becomes the birth year); then mark Redis with the\n"
-            "version. Stop the old server first. Safe to run\n"
+            "an ID number (the birth date becomes the birth year) and those of version 3 into\n"
+            "version 4's compact form; then mark Redis with the version. Stop the old server\n"
+            "first. Safe to run\n"
             "again after an interruption; prints nothing when there is nothing to move. The other\n"
             "commands refuse to start while old keys are there. Needs the standalone Redis the\n"
             "old layout ran on (docs/redis-keys.md#migration).\n\n"
@@ -58,7 +60,7 @@ static int run(const struct sg_options *o)
         fprintf(stderr,
                 "songgong migrate: %s and its new name both exist; it is left as it is (moved %zu keys): "
                 "resolve it by hand, then run migrate again\n",
-                m.conflict, m.moved);
+                m.conflict, m.m.renamed);
         return 1;
     }
     if (m.status == SG_EINVAL) {
@@ -67,15 +69,17 @@ static int run(const struct sg_options *o)
         return 1;
     }
     if (m.status != 0) {
-        fprintf(stderr, "songgong migrate: Redis failed after %zu keys; run it again to go on\n", m.moved);
+        fprintf(stderr, "songgong migrate: Redis failed after %zu keys; run it again to go on\n", m.m.renamed);
         return 1;
     }
-    if (m.moved != 0)
-        printf("migrated %zu keys to the sg:{%s}: layout (version %s)\n", m.moved, o->province,
+    if (m.m.renamed != 0)
+        printf("migrated %zu keys to the sg:{%s}: layout (version %s)\n", m.m.renamed, o->province,
                SG_STORE_SCHEMA_VERSION);
-    if (m.rewritten != 0)
-        printf("rewrote %zu registrations: birth dates replaced by birth years (version %s)\n", m.rewritten,
+    if (m.m.births != 0)
+        printf("rewrote %zu registrations: birth dates replaced by birth years (version %s)\n", m.m.rewritten,
                SG_STORE_SCHEMA_VERSION);
+    else if (m.m.rewritten != 0)
+        printf("rewrote %zu registrations in the compact form (version %s)\n", m.m.rewritten, SG_STORE_SCHEMA_VERSION);
     return 0;
 }
 

@@ -29,6 +29,9 @@ const char sg_options_help[] =
     "                    SONGGONG_REDIS_MASTER        the name the Sentinels know the primary by\n"
     "                    SONGGONG_REDIS_USER          Redis ACL user (default: default)\n"
     "                    SONGGONG_REDIS_PASSWORD_FILE file holding that user's password\n"
+    "                    SONGGONG_FOLD_MS             sign-ups reach counters and indexes behind each write,\n"
+    "                                                 before each read and at least this often (ms; default 100;\n"
+    "                                                 0: only before reads and changes, for bulk loads)\n"
     "                    SONGGONG_REDIS_REPLICAS_ACK  acknowledge writes once this many replicas have them (default "
     "0)\n"
 
@@ -197,6 +200,11 @@ int sg_options_from_env(struct sg_options *o)
         return -1;
     }
     o->streams_max = (unsigned)v;
+    if (parse_uint(env_or("SONGGONG_FOLD_MS", "100"), 60000, &v) != 0) {
+        fprintf(stderr, "songgong: SONGGONG_FOLD_MS must be a number of milliseconds (0: only when read)\n");
+        return -1;
+    }
+    o->fold_ms = (unsigned)v;
     return redis_from_env(o) == 0 && limits_from_env(o) == 0 ? 0 : -1;
 }
 
@@ -286,7 +294,8 @@ struct sg_store_config sg_options_store_config(const struct sg_options *o, unsig
                                     .master = o->redis_master,
                                     .user = o->redis_user,
                                     .password = o->redis_password[0] != '\0' ? o->redis_password : NULL,
-                                    .replicas_ack = o->redis_replicas_ack};
+                                    .replicas_ack = o->redis_replicas_ack,
+                                    .fold_lazy = o->fold_ms == 0}; /* the timer is the server's (serve.c) */
 }
 
 bool sg_cli_store_wait(struct sg_store *s, h2o_evloop_t *loop, unsigned ms)

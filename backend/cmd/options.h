@@ -20,6 +20,7 @@ struct sg_options {
     unsigned redis_replicas_ack;
     struct sg_limit_rule limits[SG_LIMITS]; /* SONGGONG_LIMIT_* */
     unsigned streams_per_session, streams_max;
+    unsigned fold_ms;         /* SONGGONG_FOLD_MS: the fold's timer (serve); 0: fold only before reads and changes */
     char redis_password[256]; /* read from SONGGONG_REDIS_PASSWORD_FILE; "" when none */
     const char *wechat_appid, *wechat_secret, *wechat_api;
     char public_url_buf[256];

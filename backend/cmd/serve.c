@@ -91,6 +91,7 @@ int sg_cmd_serve(int argc, char **argv)
                                   .host = o.host,
                                   .port = o.port,
                                   .threads = o.threads};
+    sc.store.fold_ms = o.fold_ms;          /* the fold's timer: a bound on the lag of what nobody reads */
     static struct sg_notify_config notify; /* jobs (issue 17): the sender's thread, unless it runs apart */
     static struct sg_store_config notify_store;
     notify_store = sg_options_store_config(&o, 1);

@@ -14,17 +14,20 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A matching batch: each vehicle it filled, once. */
+/* A matching batch: each vehicle it filled, once, in one call. */
 static void assigned(struct sg_store *s, const struct sg_trip_change *c)
 {
     const char **v = malloc((c->n + 1) * sizeof(*v));
+    size_t n = 0;
     if (v == NULL)
         abort();
     memcpy(v, c->vehicles, c->n * sizeof(*v));
     qsort(v, c->n, sizeof(*v), by_name);
     for (size_t i = 0; i != c->n; ++i)
         if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
-            sg_store_notify_vehicle(s, v[i], "assigned");
+            v[n++] = v[i];
+    if (n != 0)
+        sg_store_notify_vehicles(s, v, n, "assigned");
     free(v);
 }
 

@@ -13,18 +13,33 @@
 -- ARGV[1] n  ARGV[2] m  ARGV[3] the key prefix sg:{P}:  ARGV[4] campaign
 -- ARGV[5 .. 4+m] the vehicle ids of the batch, in the order of their keys
 -- then n times: open member "{village}:{code}:...:{people}", vehicle id, seat
+-- then, optionally, the vehicles this accept creates in this batch (their ids reserved):
+-- their number k, and for each its place j among the batch's vehicles, the number h of
+-- strings that follow and h field, value strings of its hash (vehicle_save.lua's fields),
+-- then its member of the campaign's vehicle index "{scope}:{id}". They are written first,
+-- empty; the batch then fills them like any other. (An accept uses assign_fresh.lua for
+-- the vehicles it creates while nothing changed the open index: this is its way when
+-- something did.)
 -- Every key of a registration or vehicle comes in KEYS (a group whose vehicle has no keys
 -- is skipped); derived (from the members, in the hash slot of the prefix's tag): the
--- counters of trip_count (seats.lua), P..C..':stats:'..{village, county}.
+-- counters of trip_count (seats.lua), P..C..':stats:'..{village, county}; with vehicles
+-- to create, the campaign's vehicle index P..C..':vehicles'.
 local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
-if n == 0 then
-  return {0, {}}
-end
 local vkeys = {}
 for j = 1, m do
   vkeys[ARGV[4 + j]] = j
 end
 local base = 4 + m
+local at = base + 3 * n + 1
+for _ = 1, tonumber(ARGV[at] or '0') do
+  local j, h = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  redis.call('HSET', KEYS[1 + 2 * j], unpack(ARGV, at + 3, at + 2 + h))
+  redis.call('ZADD', ARGV[3] .. ARGV[4] .. ':vehicles', 0, ARGV[at + 3 + h])
+  at = at + 3 + h
+end
+if n == 0 then
+  return {0, {}}
+end
 local members, codes = {}, {}
 for i = 1, n do
   members[i] = ARGV[base + 3 * i - 2]

@@ -17,7 +17,6 @@ struct assign_op {
     void *data;
     union {
         sg_store_open_cb open;
-        sg_store_assign_cb assign;
         sg_store_status_cb status;
         sg_store_move_cb move;
         sg_store_sweep_cb sweep;
@@ -41,8 +40,13 @@ static int send_op(struct sg_store *s, struct assign_op *op, int script, int nke
     size_t lens[16];
     for (int i = 0; i != argc; ++i)
         lens[i] = strlen(argv[i]);
-    int ret = script >= 0 ? sg__store_eval(s, (enum sg__script_id)script, nkeys, argc, argv, lens, on_reply, op)
-                          : sg__store_command(s, on_reply, op, argc, argv, lens);
+    int ret;
+    if (script == SG__SCRIPT_ASSIGNMENT_MOVE) /* a move right after the sign-up finds it in the open index */
+        ret = sg__store_eval_folded(s, SG__SCRIPT_ASSIGNMENT_MOVE, nkeys, argc, argv, lens, on_reply, op);
+    else if (script >= 0)
+        ret = sg__store_eval(s, (enum sg__script_id)script, nkeys, argc, argv, lens, on_reply, op);
+    else
+        ret = sg__store_command(s, on_reply, op, argc, argv, lens);
     if (ret != 0)
         free(op);
     return ret;
@@ -117,101 +121,61 @@ static struct sg_open_registrations *open_parse(const redisReply *reply)
     return o;
 }
 
+/* The open list's read: the count of open:changes comes first, then the members. */
+struct open_op {
+    sg_store_open_cb cb;
+    void *data;
+    char changes[24];
+};
+
+static void on_changes(void *data, int status, redisReply *reply)
+{
+    struct open_op *op = data;
+    if (op->cb == NULL) { /* the members' read could not be sent */
+        free(op);
+        return;
+    }
+    if (status == 0 && reply->type == REDIS_REPLY_STRING && reply->len < sizeof(op->changes))
+        memcpy(op->changes, reply->str, reply->len + 1);
+    else if (status != 0 || reply->type != REDIS_REPLY_NIL)
+        op->changes[0] = '\0'; /* matches no count: the accept then checks every group */
+}
+
 static void on_open(void *data, int status, redisReply *reply)
 {
-    struct assign_op *op = data;
+    struct open_op *op = data;
     struct sg_open_registrations *o = NULL;
     if (status == 0 && reply->type != REDIS_REPLY_ARRAY)
         status = SG_EIO;
-    if (status == 0)
+    if (status == 0) {
         o = open_parse(reply);
-    op->cb.open(op->data, status, o);
+        memcpy(o->changes, op->changes, sizeof(o->changes));
+    }
+    op->cb(op->data, status, o);
     free(op);
 }
 
 int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data)
 {
-    struct sg__key key;
+    struct sg__key key, changes;
     char lo[24], hi[24];
     snprintf(lo, sizeof(lo), "[%s", scope);
     snprintf(hi, sizeof(hi), "(%s\xff", scope);
+    const char *get[] = {"HGET", sg__key_global(&changes, &s->keys, SG__KEY_OPEN_CHANGES), campaign};
     const char *argv[] = {"ZRANGEBYLEX", sg__key_campaign(&key, &s->keys, campaign, SG__KEY_OPEN), lo, hi};
-    struct assign_op *op = op_new(data);
-    op->cb.open = cb;
-    return send_op(s, op, -1, 0, 4, argv, on_open);
-}
-
-static void on_assigned(void *data, int status, redisReply *reply)
-{
-    struct assign_op *op = data;
-    const char **skipped = NULL;
-    size_t n = 0, nskipped = 0;
-    if (status == 0 &&
-        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY))
-        status = SG_EIO;
-    if (status == 0) {
-        n = (size_t)reply->element[0]->integer;
-        nskipped = reply->element[1]->elements;
-        if ((skipped = malloc((nskipped + 1) * sizeof(*skipped))) == NULL)
-            abort();
-        for (size_t i = 0; i != nskipped; ++i)
-            skipped[i] = reply->element[1]->element[i]->str;
-    }
-    op->cb.assign(op->data, status, n, skipped, nskipped);
-    free(skipped);
-    free(op);
-}
-
-/* The vehicles of a batch into ids, each once: the batch comes in vehicle order, so a
- * vehicle repeats the one before (one met again later only has its keys sent twice). */
-static size_t batch_vehicles(const struct sg_assignment *a, size_t n, const char **ids)
-{
-    size_t m = 0;
-    for (size_t i = 0; i != n; ++i)
-        if (m == 0 || strcmp(ids[m - 1], a[i].vehicle) != 0)
-            ids[m++] = a[i].vehicle;
-    return m;
-}
-
-int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
-                    sg_store_assign_cb cb, void *data)
-{
-    char count[24], nvehicles[24];
-    const char **ids = malloc((n + 1) * sizeof(*ids));
-    size_t m = batch_vehicles(a, n, ids), nkeys = 2 + 2 * m, argc = nkeys + 4 + m + 3 * n;
-    const char **argv = malloc(argc * sizeof(*argv)), **v = argv;
-    size_t *lens = malloc(argc * sizeof(*lens));
-    struct sg__key *keys = malloc(nkeys * sizeof(*keys));
-    char(*seats)[12] = malloc((n + 1) * sizeof(*seats));
-    if (ids == NULL || argv == NULL || lens == NULL || keys == NULL || seats == NULL)
+    size_t get_lens[] = {4, strlen(get[1]), strlen(campaign)};
+    size_t lens[] = {11, strlen(argv[1]), strlen(lo), strlen(hi)};
+    struct sg__redis *r = sg__store_redis_folded(s); /* every sign-up so far in the index */
+    struct open_op *op = malloc(sizeof(*op));
+    if (op == NULL)
         abort();
-    *v++ = sg__key_campaign(&keys[0], &s->keys, campaign, SG__KEY_OPEN);
-    *v++ = sg__key_campaign(&keys[1], &s->keys, campaign, SG__KEY_ASSIGN);
-    for (size_t j = 0; j != m; ++j) {
-        *v++ = sg__key_vehicle(&keys[2 + 2 * j], &s->keys, ids[j]);
-        *v++ = sg__key_vehicle_seats(&keys[3 + 2 * j], &s->keys, ids[j]);
-    }
-    snprintf(count, sizeof(count), "%zu", n);
-    snprintf(nvehicles, sizeof(nvehicles), "%zu", m);
-    *v++ = count, *v++ = nvehicles, *v++ = s->keys.prefix, *v++ = campaign;
-    for (size_t j = 0; j != m; ++j)
-        *v++ = ids[j];
-    for (size_t i = 0; i != n; ++i) {
-        snprintf(seats[i], sizeof(seats[i]), "%u", a[i].seat);
-        *v++ = a[i].member, *v++ = a[i].vehicle, *v++ = seats[i];
-    }
-    for (size_t i = 0; i != argc; ++i)
-        lens[i] = strlen(argv[i]);
-    struct assign_op *op = op_new(data);
-    op->cb.assign = cb;
-    int ret = sg__store_eval(s, SG__SCRIPT_ASSIGN, (int)nkeys, (int)argc, argv, lens, on_assigned, op);
-    if (ret != 0)
+    *op = (struct open_op){cb, data, "0"};
+    /* the count before the members, on the same connection: a change between them shows as a change */
+    int ret = r == NULL ? SG_EUNAVAIL : sg__redis_command_ex(r, on_changes, op, 3, get, get_lens, false);
+    if (ret == 0 && (ret = sg__redis_command_ex(r, on_open, op, 4, argv, lens, false)) != 0)
+        op->cb = NULL; /* on_changes frees it */
+    else if (ret != 0)
         free(op);
-    free(ids);
-    free(argv);
-    free(lens);
-    free(keys);
-    free(seats);
     return ret;
 }
 

@@ -11,7 +11,7 @@
 -- ARGV[1] code  ARGV[2] vehicle id  ARGV[3] campaign  ARGV[4] the key prefix sg:{P}:
 -- ARGV[5] the village the caller checked the scope of
 -- Derived keys (the vehicle it leaves, from the assignment; same hash slot, the prefix's
--- tag): those of trip_lock, assignment_drop and trip_count (seats.lua).
+-- tag): those of trip_lock, assignment_drop, trip_count and open_changed (seats.lua).
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'busy'}
 end
@@ -57,7 +57,9 @@ end
 if now_vid then
   assignment_drop(P, ARGV[3], ARGV[1], people, r[5], village)
 end
-redis.call('ZREM', KEYS[2], r[3]) -- (an assigned member may not have been swept out yet)
+if redis.call('ZREM', KEYS[2], r[3]) == 1 and not now_vid then -- (an assigned one may not be swept yet)
+  open_changed(P, ARGV[3])
+end
 seats = seats_read(KEYS[4])
 seats_take(seats, seat, seat + people - 1)
 seats_write(KEYS[4], seats)

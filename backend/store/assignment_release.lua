@@ -9,7 +9,7 @@
 -- ARGV[1] code  ARGV[2] 'reopen' or 'drop'  ARGV[3] the key prefix sg:{P}:  ARGV[4] the vehicle id
 -- ARGV[5] the village the caller checked the scope of
 -- Derived keys (its vehicle, from the assignment; same hash slot, the prefix's tag): those
--- of trip_lock and assignment_drop (seats.lua).
+-- of trip_lock and assignment_drop (seats.lua; open_changed through it).
 local f = redis.call('HMGET', KEYS[1], 'campaign', 'people', 'open', 'counted', 'village', 'status')
 if not f[3] then
   return {'missing'}

@@ -17,16 +17,32 @@ struct out {
     size_t len;
 };
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
+/* The encoder appends pieces by hand, not through printf: it runs on every sign-up. */
+static void put_n(struct out *o, const char *s, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, SG__DATA_MAX - o->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= SG__DATA_MAX - o->len)
+    if (n >= SG__DATA_MAX - o->len)
         abort(); /* SG__DATA_MAX is sized for the largest valid registration */
-    o->len += (size_t)n;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+#define PUT(o, literal) put_n(o, literal, sizeof(literal) - 1)
+
+static void put_s(struct out *o, const char *s)
+{
+    put_n(o, s, strlen(s));
+}
+
+static void put_i(struct out *o, long v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    put_n(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* A JSON string. Input is valid UTF-8 without control characters (validated), but
@@ -69,28 +85,54 @@ void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct
     for (size_t i = 0; i != r->npeople; ++i) {
         const struct sg_person *p = &r->people[i];
         sg_crypto_hash(c, p->id.number, out->hashes[i]);
-        sg_crypto_seal(c, p->id.number, out->id[i]);
+        sg_crypto_seal_number(c, p->id.number, out->id[i]);
         out->phone[i][0] = out->phash[i][0] = '\0';
         if (p->phone[0] != '\0') {
-            sg_crypto_seal(c, p->phone, out->phone[i]);
+            sg_crypto_seal_number(c, p->phone, out->phone[i]);
             sg__phone_hash(c, p->phone, out->phash[i]);
         }
     }
 }
 
+/* Layout 4 (docs/redis-keys.md): short names, the numbers sealed compactly
+ * (sg_crypto_seal_number), the masked numbers without their stars (the first 6 and last 4
+ * digits of the ID number, the first 3 and last 4 of the phone; the sex is the ID number's
+ * 17th digit, among the last 4), and a field at its default (empty, false, "none", "any",
+ * 0) left out, but a person's phone and ph (push.c counts them). The names tests and tools
+ * read stay as they were: dest_city, depart_date, people, id, phone, id_masked, by. */
 static void put_person(struct out *o, const struct sg_person *p, const struct sg__sealed *sealed, size_t i)
 {
-    char id_masked[19], phone_masked[12] = "";
-    sg_mask_idno(p->id.number, id_masked);
-    if (p->phone[0] != '\0')
-        sg_mask_phone(p->phone, phone_masked);
-    put(o, "%s{\"name\":", i == 0 ? "" : ",");
+    const char *id = p->id.number;
+    put_s(o, i == 0 ? "{\"n\":" : ",{\"n\":");
     put_str(o, p->name);
-    put(o,
-        ",\"id\":\"%s\",\"idh\":\"%s\",\"phone\":\"%s\",\"id_masked\":\"%s\",\"phone_masked\":\"%s\",\"sex\":%d,"
-        "\"by\":%d,\"poverty\":\"%s\",\"flag\":\"%s\",\"ph\":\"%s\"}",
-        sealed->id[i], sealed->hashes[i], sealed->phone[i], id_masked, phone_masked, p->id.sex, p->id.birth.y,
-        sg_poverty_name(p->poverty), p->region_unknown ? "region_unknown" : "", sealed->phash[i]);
+    PUT(o, ",\"id\":\"");
+    put_s(o, sealed->id[i]);
+    PUT(o, "\",\"h\":\"");
+    put_s(o, sealed->hashes[i]);
+    PUT(o, "\",\"id_masked\":\"");
+    put_n(o, id, 6);
+    put_n(o, id + 14, 4);
+    PUT(o, "\",\"by\":");
+    put_i(o, p->id.birth.y);
+    /* phone and ph even when empty: push.c finds person i's as the i-th of each */
+    PUT(o, ",\"phone\":\"");
+    put_s(o, sealed->phone[i]);
+    PUT(o, "\",\"ph\":\"");
+    put_s(o, sealed->phash[i]);
+    PUT(o, "\"");
+    if (p->phone[0] != '\0') {
+        PUT(o, ",\"pm\":\"");
+        put_n(o, p->phone, 3);
+        put_n(o, p->phone + 7, 4);
+        PUT(o, "\"");
+    }
+    if (p->poverty != SG_POVERTY_NONE) {
+        PUT(o, ",\"v\":");
+        put_i(o, (long)p->poverty);
+    }
+    if (p->region_unknown)
+        PUT(o, ",\"g\":1");
+    PUT(o, "}");
 }
 
 size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed *sealed, const char *entered_by,
@@ -99,18 +141,44 @@ size_t sg__data_encode(const struct sg_registration *r, const struct sg__sealed 
     struct out o = {out, 0};
     char date[11];
     sg_date_format(r->depart_date, date);
-    put(&o, "{\"dest_city\":\"%s\",\"employer\":", r->dest_city);
-    put_str(&o, r->employer);
-    put(&o, ",\"job_confirmed\":%s,\"depart_date\":\"%s\",\"flex_days\":%d,\"mode\":\"%s\",\"entered_by\":",
-        r->job_confirmed ? "true" : "false", date, r->flex_days, sg_mode_name(r->mode));
-    put_str(&o, entered_by);
+    PUT(&o, "{\"dest_city\":\"");
+    put_s(&o, r->dest_city);
+    PUT(&o, "\",\"depart_date\":\"");
+    put_s(&o, date);
+    PUT(&o, "\",\"f\":");
+    put_i(&o, r->flex_days);
+    if (r->mode != SG_MODE_ANY) {
+        PUT(&o, ",\"m\":\"");
+        put_s(&o, sg_mode_name(r->mode));
+        PUT(&o, "\"");
+    }
+    if (r->employer[0] != '\0') {
+        PUT(&o, ",\"e\":");
+        put_str(&o, r->employer);
+    }
+    if (r->job_confirmed)
+        PUT(&o, ",\"j\":1");
+    if (entered_by[0] != '\0') {
+        PUT(&o, ",\"eb\":");
+        put_str(&o, entered_by);
+    }
     /* jobs (issue 17): the registered employer picked, 想找工作 and the kind, consent to SMS */
-    put(&o, ",\"employer_id\":\"%s\",\"seek\":%s,\"work\":\"%s\",\"sms\":%s", r->employer_id,
-        r->seek_job ? "true" : "false", r->seek_job ? sg_work_name(r->work) : "", r->sms ? "true" : "false");
-    put(&o, ",\"people\":[");
+    if (r->employer_id[0] != '\0') {
+        PUT(&o, ",\"ei\":\"");
+        put_s(&o, r->employer_id);
+        PUT(&o, "\"");
+    }
+    if (r->seek_job) {
+        PUT(&o, ",\"s\":1,\"w\":\"");
+        put_s(&o, sg_work_name(r->work));
+        PUT(&o, "\"");
+    }
+    if (r->sms)
+        PUT(&o, ",\"t\":1");
+    PUT(&o, ",\"people\":[");
     for (size_t i = 0; i != r->npeople; ++i)
         put_person(&o, &r->people[i], sealed, i);
-    put(&o, "]}");
+    PUT(&o, "]}");
     return o.len;
 }
 
@@ -118,6 +186,27 @@ static const char *str(const cJSON *obj, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
     return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* A field by its name of layout 4, else of layout 3 (long); NULL when neither is there. */
+static const cJSON *item2(const cJSON *obj, const char *name, const char *old)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return item != NULL ? item : cJSON_GetObjectItemCaseSensitive(obj, old);
+}
+
+/* A string field (layout 4 or 3), or dflt when left out (layout 4 leaves defaults out). */
+static const char *str2(const cJSON *obj, const char *name, const char *old, const char *dflt)
+{
+    const cJSON *item = item2(obj, name, old);
+    return item == NULL ? dflt : cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* A flag: true, or 1 (layout 4); false when left out. */
+static bool flag2(const cJSON *obj, const char *name, const char *old)
+{
+    const cJSON *item = item2(obj, name, old);
+    return cJSON_IsTrue(item) || (cJSON_IsNumber(item) && item->valueint == 1);
 }
 
 static int copy(char *dst, size_t dstsz, const char *src)
@@ -141,13 +230,21 @@ static int open_numbers(const struct sg_crypto *c, const char *id, const char *p
 static int masked_numbers(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
                           char id_masked[19], char phone_masked[12])
 {
-    const char *idm = str(obj, "id_masked"), *pm = str(obj, "phone_masked");
+    const char *idm = str(obj, "id_masked"), *pm = str(obj, "pm"), *phone = str2(obj, "phone", "phone", "");
+    if (idm != NULL && strlen(idm) == 10 && phone != NULL && (pm != NULL ? strlen(pm) == 7 : phone[0] == '\0')) {
+        snprintf(id_masked, 19, "%.6s********%.4s", idm, idm + 6); /* layout 4: without the stars */
+        phone_masked[0] = '\0';
+        if (pm != NULL)
+            snprintf(phone_masked, 12, "%.3s****%.4s", pm, pm + 3);
+        return 0;
+    }
+    pm = str(obj, "phone_masked"); /* layout 3 */
     if (idm != NULL && pm != NULL && strlen(idm) == 18 && (pm[0] == '\0' || strlen(pm) == 11)) {
         memcpy(id_masked, idm, 19);
         memcpy(phone_masked, pm, strlen(pm) + 1);
         return 0;
     }
-    if (!decrypt && open_numbers(c, str(obj, "id"), str(obj, "phone"), p) != 0)
+    if (!decrypt && open_numbers(c, str(obj, "id"), phone != NULL ? phone : "", p) != 0)
         return SG_EIO;
     sg_mask_idno(p->id.number, id_masked);
     phone_masked[0] = '\0';
@@ -182,41 +279,55 @@ static int decode_birth(const cJSON *obj, bool decrypt, struct sg_idno *id)
     return 0;
 }
 
+/* Poverty: layout 4 keeps enum sg_poverty as a number ("v", absent: none), layout 3 its name. */
+static int decode_poverty(const cJSON *obj)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "v");
+    const char *name = str(obj, "poverty");
+    if (v != NULL)
+        return cJSON_IsNumber(v) && v->valueint >= SG_POVERTY_NONE && v->valueint <= SG_POVERTY_MONITORED ? v->valueint
+                                                                                                          : -1;
+    return sg_poverty_parse(name != NULL ? name : "none");
+}
+
 static int decode_person(const struct sg_crypto *c, const cJSON *obj, bool decrypt, struct sg_person *p,
                          char id_masked[19], char phone_masked[12])
 {
-    const char *id = str(obj, "id"), *phone = str(obj, "phone");
-    const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex");
-    int poverty = sg_poverty_parse(str(obj, "poverty") != NULL ? str(obj, "poverty") : "");
-    if (copy(p->name, sizeof(p->name), str(obj, "name")) != 0 || id == NULL || phone == NULL || !cJSON_IsNumber(sex) ||
-        poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
+    const char *id = str(obj, "id"), *phone = str2(obj, "phone", "phone", "");
+    const cJSON *sex = cJSON_GetObjectItemCaseSensitive(obj, "sex"); /* layout 3 */
+    int poverty = decode_poverty(obj);
+    if (copy(p->name, sizeof(p->name), str2(obj, "n", "name", NULL)) != 0 || id == NULL || phone == NULL ||
+        (sex != NULL && !cJSON_IsNumber(sex)) || poverty < 0 || (decrypt && open_numbers(c, id, phone, p) != 0) ||
         masked_numbers(c, obj, decrypt, p, id_masked, phone_masked) != 0 || decode_birth(obj, decrypt, &p->id) != 0)
         return SG_EIO;
     memcpy(p->id.region, id_masked, 6); /* the masked number keeps the region */
     p->id.region[6] = '\0';
-    p->id.sex = sex->valueint;
+    /* and the 17th digit, whose parity is the sex (odd: male) */
+    p->id.sex = sex != NULL ? sex->valueint : (id_masked[16] - '0') % 2 == 1 ? 1 : 2;
     p->poverty = (enum sg_poverty)poverty;
-    p->region_unknown = str(obj, "flag") != NULL && strcmp(str(obj, "flag"), "region_unknown") == 0;
+    const char *flag = str(obj, "flag"); /* layout 3: "region_unknown" or "" */
+    p->region_unknown = flag2(obj, "g", "g") || (flag != NULL && strcmp(flag, "region_unknown") == 0);
     return 0;
 }
 
 static int decode_trip(const cJSON *root, struct sg_registration *r, char entered_by[64])
 {
-    const cJSON *flex = cJSON_GetObjectItemCaseSensitive(root, "flex_days");
-    const char *date = str(root, "depart_date"), *mode = str(root, "mode");
+    const cJSON *flex = item2(root, "f", "flex_days");
+    const char *date = str(root, "depart_date"), *mode = str2(root, "m", "mode", "any");
     if (copy(r->dest_city, sizeof(r->dest_city), str(root, "dest_city")) != 0 ||
-        copy(r->employer, sizeof(r->employer), str(root, "employer")) != 0 ||
-        copy(entered_by, 64, str(root, "entered_by")) != 0 || date == NULL ||
-        sg_date_parse(date, &r->depart_date) != 0 || mode == NULL || sg_mode_parse(mode) < 0 || !cJSON_IsNumber(flex))
+        copy(r->employer, sizeof(r->employer), str2(root, "e", "employer", "")) != 0 ||
+        copy(entered_by, 64, str2(root, "eb", "entered_by", "")) != 0 || date == NULL ||
+        sg_date_parse(date, &r->depart_date) != 0 || mode == NULL || sg_mode_parse(mode) < 0 ||
+        (flex != NULL && !cJSON_IsNumber(flex)))
         return SG_EIO;
     r->mode = (enum sg_mode)sg_mode_parse(mode);
-    r->flex_days = flex->valueint;
-    r->job_confirmed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "job_confirmed"));
-    const char *emp = str(root, "employer_id");
+    r->flex_days = flex != NULL ? flex->valueint : 0;
+    r->job_confirmed = flag2(root, "j", "job_confirmed");
+    const char *emp = str2(root, "ei", "employer_id", "");
     snprintf(r->employer_id, sizeof(r->employer_id), "%s", emp != NULL ? emp : "");
-    r->seek_job = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "seek"));
-    r->work = r->seek_job ? sg_work_parse(str(root, "work")) : -1;
-    r->sms = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sms"));
+    r->seek_job = flag2(root, "s", "seek");
+    r->work = r->seek_job ? sg_work_parse(str2(root, "w", "work", "")) : -1;
+    r->sms = flag2(root, "t", "sms");
     return 0;
 }
 

@@ -14,6 +14,9 @@
 
 #define HASH_BYTES 16
 #define PLAIN_MAX 40
+#define SHORT_NONCE 12 /* random bytes of a compact seal's nonce (the other 12 are zero) */
+#define ID_PACKED 8    /* an ID number: its first 17 digits times 11 plus the check (X = 10) */
+#define PHONE_PACKED 5 /* an 11-digit phone number as a 40-bit integer */
 
 struct sg_crypto {
     unsigned char box_key[crypto_secretbox_KEYBYTES];
@@ -123,8 +126,83 @@ int sg_crypto_seal(const struct sg_crypto *c, const char *plain, char out[SG_CRY
     return 0;
 }
 
+/* The number as ID_PACKED or PHONE_PACKED big-endian bytes; 0 when it is neither. */
+static size_t pack(const char *number, unsigned char out[ID_PACKED])
+{
+    size_t len = strlen(number), digits = strspn(number, "0123456789"), n;
+    unsigned long long v = 0;
+    if (len == 18 && (digits == 18 || (digits == 17 && number[17] == 'X'))) {
+        for (size_t i = 0; i != 17; ++i)
+            v = v * 10 + (unsigned)(number[i] - '0');
+        v = v * 11 + (number[17] == 'X' ? 10u : (unsigned)(number[17] - '0'));
+        n = ID_PACKED;
+    } else if (len == 11 && digits == 11) {
+        for (size_t i = 0; i != 11; ++i)
+            v = v * 10 + (unsigned)(number[i] - '0');
+        n = PHONE_PACKED;
+    } else {
+        return 0;
+    }
+    for (size_t i = n; i-- != 0; v >>= 8)
+        out[i] = (unsigned char)(v & 0xff);
+    return n;
+}
+
+/* The packed bytes back as text into out (19 bytes at least). 0 or SG_EINVAL. */
+static int unpack(const unsigned char *in, size_t n, char *out, size_t outsz)
+{
+    unsigned long long v = 0;
+    for (size_t i = 0; i != n; ++i)
+        v = v << 8 | in[i];
+    if (n == ID_PACKED && outsz >= 19 && v / 11 < 100000000000000000ULL)
+        snprintf(out, outsz, "%017llu%c", v / 11, v % 11 == 10 ? 'X' : (char)('0' + v % 11));
+    else if (n == PHONE_PACKED && outsz >= 12 && v < 100000000000ULL)
+        snprintf(out, outsz, "%011llu", v);
+    else
+        return SG_EINVAL;
+    return 0;
+}
+
+int sg_crypto_seal_number(const struct sg_crypto *c, const char *number, char out[SG_CRYPTO_SEALED_MAX])
+{
+    unsigned char packed[ID_PACKED], nonce[crypto_secretbox_NONCEBYTES] = {0};
+    unsigned char buf[SHORT_NONCE + crypto_secretbox_MACBYTES + ID_PACKED];
+    size_t n = pack(number, packed);
+    if (n == 0)
+        return sg_crypto_seal(c, number, out);
+    randombytes_buf(nonce, SHORT_NONCE);
+    memcpy(buf, nonce, SHORT_NONCE);
+    crypto_secretbox_easy(buf + SHORT_NONCE, packed, n, nonce, c->box_key);
+    out[0] = '~';
+    sodium_bin2base64(out + 1, SG_CRYPTO_SEALED_MAX - 1, buf, SHORT_NONCE + crypto_secretbox_MACBYTES + n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(packed, sizeof(packed));
+    return 0;
+}
+
+static int open_number(const struct sg_crypto *c, const char *sealed, size_t sealed_len, char *out, size_t outsz)
+{
+    unsigned char buf[SHORT_NONCE + crypto_secretbox_MACBYTES + ID_PACKED], packed[ID_PACKED];
+    unsigned char nonce[crypto_secretbox_NONCEBYTES] = {0};
+    size_t len;
+    if (sodium_base642bin(buf, sizeof(buf), sealed, sealed_len, NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        (len != SHORT_NONCE + crypto_secretbox_MACBYTES + ID_PACKED &&
+         len != SHORT_NONCE + crypto_secretbox_MACBYTES + PHONE_PACKED))
+        return SG_EINVAL;
+    memcpy(nonce, buf, SHORT_NONCE);
+    size_t n = len - SHORT_NONCE - crypto_secretbox_MACBYTES;
+    int ret = crypto_secretbox_open_easy(packed, buf + SHORT_NONCE, len - SHORT_NONCE, nonce, c->box_key) == 0
+                  ? unpack(packed, n, out, outsz)
+                  : SG_EINVAL;
+    sodium_memzero(packed, sizeof(packed));
+    return ret;
+}
+
 int sg_crypto_open(const struct sg_crypto *c, const char *sealed, size_t sealed_len, char *out, size_t outsz)
 {
+    if (sealed_len != 0 && sealed[0] == '~')
+        return open_number(c, sealed + 1, sealed_len - 1, out, outsz);
     unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + PLAIN_MAX];
     size_t len;
     if (sodium_base642bin(buf, sizeof(buf), sealed, sealed_len, NULL, &len, NULL,

@@ -24,7 +24,15 @@ void sg_crypto_free(struct sg_crypto *c);
 void sg_crypto_hash(const struct sg_crypto *c, const char *plain, char out[SG_CRYPTO_HASH_HEX]);
 /** Encrypt plain (<= 40 bytes) with a fresh nonce into URL-safe base64. 0 or SG_EINVAL. */
 int sg_crypto_seal(const struct sg_crypto *c, const char *plain, char out[SG_CRYPTO_SEALED_MAX]);
-/** Decrypt sealed (as made by sg_crypto_seal) into out (NUL-terminated). 0 or SG_EINVAL. */
+/**
+ * Encrypt a personal number, compactly: an ID number (17 digits and a digit or X) or an
+ * 11-digit phone number, packed into 8 or 5 bytes, sealed with a fresh random 96-bit
+ * nonce (the secretbox nonce's first 12 bytes; the rest zero), as "~" and URL-safe base64
+ * of nonce, MAC and packed number: 49 characters for an ID number, 45 for a phone number
+ * (sg_crypto_seal: 78 and 68). Anything else is sealed as by sg_crypto_seal. 0 or SG_EINVAL.
+ */
+int sg_crypto_seal_number(const struct sg_crypto *c, const char *number, char out[SG_CRYPTO_SEALED_MAX]);
+/** Decrypt sealed (as made by sg_crypto_seal or sg_crypto_seal_number) into out (NUL-terminated). 0 or SG_EINVAL. */
 int sg_crypto_open(const struct sg_crypto *c, const char *sealed, size_t sealed_len, char *out, size_t outsz);
 
 #endif

@@ -52,16 +52,6 @@ static void on_edited(void *data, int status, redisReply *reply)
     free(op);
 }
 
-/* "field n field n ...": what the registration adds to the counters (signup.lua keeps the same). */
-static void counted(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
-{
-    struct sg_counter c[SG_COUNTERS_MAX];
-    size_t n = sg_registration_counters(reg, signed_on, c), used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i != n && used < outsz; ++i)
-        used += (size_t)snprintf(out + used, outsz - used, "%s%s %ld", i == 0 ? "" : " ", c[i].field, c[i].n);
-}
-
 struct edit_args {
     struct sg__key key;
     char people[8], flag[2], match[48], counted[SG_COUNTERS_MAX * 48];
@@ -86,7 +76,7 @@ int sg_store_registration_edit(struct sg_store *s, const char *code, const char 
     snprintf(a->flag, sizeof(a->flag), "%d", reset_flag_checked ? 1 : 0);
     sg__seal(s->crypto, reg, &a->sealed);
     a->jsonlen = sg__data_encode(reg, &a->sealed, entered_by, a->json);
-    counted(reg, signed_on, a->counted, sizeof(a->counted));
+    sg__counted_format(reg, signed_on, a->counted, sizeof(a->counted));
     sg__match_key(reg, a->match);
     int n = 0;
     const char *fixed[] = {a->key.s,   expect_village, reg->village, a->people,     a->json,

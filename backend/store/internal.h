@@ -7,6 +7,7 @@
 #include "store/redis.h"
 #include "store/crypto.h"
 #include "store/keys.h"
+#include <h2o/timeout.h>
 
 struct sg__script {
     const char *body;
@@ -50,6 +51,8 @@ enum sg__script_id {
     SG__SCRIPT_NOTIFY_REVIVE,
     SG__SCRIPT_NOTIFY_VEHICLE,
     SG__SCRIPT_REGISTRATION_MARK,
+    SG__SCRIPT_FOLD,
+    SG__SCRIPT_ASSIGN_FRESH,
     SG__SCRIPTS
 };
 
@@ -67,6 +70,14 @@ struct sg_store {
     struct sg_crypto *crypto;
     struct sg__keys keys; /* every key name comes from here (keys.h) */
     struct sg__script scripts[SG__SCRIPTS];
+    struct sg__key fold_key; /* sg:{P}:fold */
+    bool fold_lazy;          /* no fold behind sign-ups: only before reads and changes */
+    bool fold_inflight;      /* a fold sent behind sign-ups has not answered yet */
+    bool fold_wanted;        /* sign-ups were sent since: fold again when it answers */
+    bool fold_ticking;       /* the timer's fold has not answered yet: the next tick waits */
+    bool closing;            /* sg_store_free runs: answers send nothing more */
+    h2o_timeout_t fold_timeout;
+    h2o_timeout_entry_t fold_entry; /* linked while the fold timer runs */
 };
 
 extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[], sg__session_create_lua[],
@@ -77,7 +88,7 @@ extern const char sg__signup_lua[], sg__user_save_lua[], sg__user_disable_lua[],
     sg__idem_resolve_lua[], sg__employer_save_lua[], sg__job_save_lua[], sg__push_create_lua[],
     sg__notify_enqueue_lua[], sg__notify_told_lua[], sg__notify_claim_lua[], sg__notify_done_lua[],
     sg__notify_retry_lua[], sg__notify_due_lua[], sg__notify_revive_lua[], sg__notify_vehicle_lua[],
-    sg__registration_mark_lua[];
+    sg__registration_mark_lua[], sg__fold_lua[], sg__assign_fresh_lua[];
 
 /** page.lua's fields per row after the index member (scan.c reads them, push.c too). */
 #define SG__PAGE_FIELDS 12
@@ -100,6 +111,28 @@ struct sg__redis *sg__store_redis(struct sg_store *s);
 int sg__store_eval(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
                    const size_t *argvlen, sg__redis_cb cb, void *data);
 
+/** The same on connection r (its commands run in the order they were queued). */
+int sg__store_eval_on(struct sg_store *s, struct sg__redis *r, enum sg__script_id script, int nkeys, int nargs,
+                      const char **argv, const size_t *argvlen, sg__redis_cb cb, void *data);
+
+/**
+ * The same as sg__store_eval, after a fold of the pending sign-ups (fold.lua) on the same
+ * connection: what the script reads of the indexes and counters holds every sign-up
+ * acknowledged before it was sent (docs/redis-keys.md#the-fold). For every read of them.
+ */
+int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
+                          const size_t *argvlen, sg__redis_cb cb, void *data);
+/** The same for a plain command. */
+int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                             const size_t *argvlen);
+
+/** A connection with a fold of everything pending queued on it (NULL when none is connected): what is sent on it
+ * next sees every sign-up acknowledged so far. */
+struct sg__redis *sg__store_redis_folded(struct sg_store *s);
+
+/** A sign-up was queued on r: fold behind it, in the same write (unless the store folds lazily). */
+void sg__store_fold_behind(struct sg_store *s, struct sg__redis *r);
+
 /**
  * A plain command on the next connected connection; same contract as sg__redis_command.
  * A write (HSET, ZADD, ...) waits for the configured replicas (sg__redis_command_ex).
@@ -112,6 +145,14 @@ int sg__store_command_ex(struct sg_store *s, sg__redis_cb cb, void *data, int ar
 
 /** What matching reads of a registration, "{city}:{day}:{flex}:{mode}" (the open index, signup.lua ARGV[9]). */
 void sg__match_key(const struct sg_registration *reg, char out[48]);
+
+/**
+ * What reg adds to the counters of its village and county, as "field n field n ..." (the
+ * registration's 'counted', kept so that a cancel or an edit takes back exactly these):
+ * every counter of sg_registration_counters but people (the registration's people) and
+ * regs (1), which every registration adds (fold_lib.lua's fold_counted).
+ */
+void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz);
 
 /** Copy src (NULL = "") into dst, cut to dstsz - 1 bytes. */
 void sg__copy_str(char *dst, size_t dstsz, const char *src);

@@ -17,6 +17,25 @@ static const char *key(struct sg__key *out, const struct sg__keys *ks, const cha
     return out->s;
 }
 
+/* prefix + a + b + c + d (NULL: none), cut as key() cuts: for the keys every sign-up
+ * names, without printf. */
+static const char *join(struct sg__key *out, const struct sg__keys *ks, const char *a, const char *b, const char *c,
+                        const char *d)
+{
+    const char *parts[] = {a, b, c, d};
+    size_t n = ks->len;
+    memcpy(out->s, ks->prefix, n);
+    for (size_t i = 0; i != 4 && parts[i] != NULL; ++i) {
+        size_t len = strlen(parts[i]);
+        if (len > sizeof(out->s) - 1 - n)
+            len = sizeof(out->s) - 1 - n;
+        memcpy(out->s + n, parts[i], len);
+        n += len;
+    }
+    out->s[n] = '\0';
+    return out->s;
+}
+
 int sg__keys_init(struct sg__keys *ks, const char *province)
 {
     if (province == NULL || strlen(province) != 2 || strspn(province, "0123456789") != 2)
@@ -47,6 +66,8 @@ const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum 
         [SG__KEY_NOTIFY_NEXT] = "notify:next",
         [SG__KEY_NOTIFY_OPTOUT] = "notify:optout",
         [SG__KEY_WECHAT_TICKET] = "wechat:ticket",
+        [SG__KEY_FOLD] = "fold",
+        [SG__KEY_OPEN_CHANGES] = "open:changes",
     };
     return key(out, ks, "%s", names[which]);
 }
@@ -64,17 +85,17 @@ const char *sg__key_campaign(struct sg__key *out, const struct sg__keys *ks, con
 
 const char *sg__key_reg(struct sg__key *out, const struct sg__keys *ks, const char *code)
 {
-    return key(out, ks, "reg:%s", code);
+    return join(out, ks, "reg:", code, NULL, NULL);
 }
 
 const char *sg__key_idem(struct sg__key *out, const struct sg__keys *ks, const char *k)
 {
-    return key(out, ks, "idem:%s", k);
+    return join(out, ks, "idem:", k, NULL, NULL);
 }
 
 const char *sg__key_uid(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *hash)
 {
-    return key(out, ks, "uid:%s:%s", campaign, hash);
+    return join(out, ks, "uid:", campaign, ":", hash);
 }
 
 const char *sg__key_stats(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *code)

@@ -67,6 +67,9 @@ enum sg__key_global {
     SG__KEY_NOTIFY_NEXT,    /**< sg:{P}:notify:next       string: the last message id */
     SG__KEY_NOTIFY_OPTOUT,  /**< sg:{P}:notify:optout     set of phone hashes that replied TD */
     SG__KEY_WECHAT_TICKET,  /**< sg:{P}:wechat:ticket  string, TTL: the WeChat JS-SDK jsapi_ticket */
+    SG__KEY_FOLD,           /**< sg:{P}:fold           list: sign-ups not yet folded into indexes and counters */
+    SG__KEY_OPEN_CHANGES, /**< sg:{P}:open:changes   hash campaign -> changes an accept's view of the open index misses
+                           */
 };
 const char *sg__key_global(struct sg__key *out, const struct sg__keys *ks, enum sg__key_global which);
 

@@ -91,6 +91,29 @@ void sg_store_notify_vehicle(struct sg_store *s, const char *vehicle, const char
     command(s, on_status, op_new(s, NULL), 9, argv);
 }
 
+void sg_store_notify_vehicles(struct sg_store *s, const char *const *ids, size_t n, const char *why)
+{
+    static const char script[] = "#!lua\nfor i = 2, #ARGV do "
+                                 "redis.call('XADD', KEYS[1], '*', 'kind', 'vehicle', 'id', ARGV[i], 'why', ARGV[1]) "
+                                 "end return #ARGV - 1";
+    struct sg__key k;
+    size_t argc = 5 + n;
+    const char **argv = malloc(argc * sizeof(*argv));
+    size_t *lens = malloc(argc * sizeof(*lens));
+    if (argv == NULL || lens == NULL)
+        abort();
+    argv[0] = "EVAL", argv[1] = script, argv[2] = "1", argv[3] = sg__key_global(&k, &s->keys, SG__KEY_NOTIFY_EVENTS);
+    argv[4] = why;
+    memcpy(argv + 5, ids, n * sizeof(*argv));
+    for (size_t i = 0; i != argc; ++i)
+        lens[i] = strlen(argv[i]);
+    struct op *op = op_new(s, NULL);
+    if (sg__store_command(s, on_status, op, (int)argc, argv, lens) != 0)
+        free(op);
+    free(argv);
+    free(lens);
+}
+
 int sg_store_notify_remind(struct sg_store *s, const char *vehicle, sg_store_status_cb cb, void *data)
 {
     struct sg__key k;

@@ -23,6 +23,8 @@
  * forget: a failure is counted by the store's error counter only.
  */
 void sg_store_notify_vehicle(struct sg_store *s, const char *vehicle, const char *why);
+/** The same for the vehicles ids[0..n) at once (one script call adding an entry for each): a matching batch's. */
+void sg_store_notify_vehicles(struct sg_store *s, const char *const *ids, size_t n, const char *why);
 /** The same for the reminder the day before departure (the sender queues these itself). */
 int sg_store_notify_remind(struct sg_store *s, const char *vehicle, sg_store_status_cb cb, void *data);
 

@@ -39,9 +39,13 @@ for _, code in ipairs(order) do
   local ok, d = pcall(cjson.decode, r[3] or '{}')
   local p1 = ok and type(d) == 'table' and type(d.people) == 'table' and d.people[1] or {}
   local c = codes[code] or {}
-  local sms = ok and type(d) == 'table' and d.sms == true and '1' or ''
+  local sms = ok and type(d) == 'table' and (d.t == 1 or d.sms == true) and '1' or ''
+  local pm = p1.pm or p1.phone_masked or '' -- layout 4 keeps it without the stars
+  if #pm == 7 then
+    pm = string.sub(pm, 1, 3) .. '****' .. string.sub(pm, 4)
+  end
   out[#out + 1] = {code, on[code] and '1' or '', r[1] or '', r[2] or '', c.t or '', c.r or '',
     redis.call('HGET', P .. campaign .. ':assign', code) or '', sms, p1.phone or '', p1.ph or '',
-    p1.phone_masked or ''}
+    pm}
 end
 return {v, out}

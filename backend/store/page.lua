@@ -32,8 +32,9 @@ for _, m in ipairs(members) do
   local h = {}
   local data = needle ~= '' and redis.call('HGET', key, 'data')
   if not data or string.find(data, needle, 1, true) or not string.find(data, '_masked', 1, true) then
-    h = redis.call('HMGET', key, 'code', 'village', 'status', 'created', 'data', 'flag_checked', 'cancelled_by',
+    h = redis.call('HMGET', key, 'village', 'village', 'status', 'created', 'data', 'flag_checked', 'cancelled_by',
       'cancelled_at', 'campaign', 'notified', 'no_show')
+    h[1] = h[5] and code -- the code is the key's (layout 4 keeps no field of it)
     local a = h[3] == 'registered' and h[9] and redis.call('HGET', KEYS[2], code)
     local vid = a and string.match(a, '^(%d+):')
     local notified, no_show = h[10], h[11]

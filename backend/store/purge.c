@@ -50,7 +50,7 @@ int sg_store_campaign_purge_step(struct sg_store *s, const char *campaign, sg_st
     size_t lens[7];
     for (size_t i = 0; i != 7; ++i)
         lens[i] = strlen(argv[i]);
-    int ret = sg__store_eval(s, SG__SCRIPT_PURGE, 4, 7, argv, lens, on_purged, op);
+    int ret = sg__store_eval_folded(s, SG__SCRIPT_PURGE, 4, 7, argv, lens, on_purged, op); /* none left behind */
     if (ret != 0)
         free(op);
     return ret;

@@ -9,9 +9,13 @@
 -- ARGV[1] campaign  ARGV[2] batch size  ARGV[3] the key prefix sg:{P}:
 -- Derived keys (from the indexes and SCAN; all in the hash slot of the prefix's tag, as
 -- KEYS), P = ARGV[3], C = ARGV[1]: P..'reg:'..{code}, P..'vehicle:'..{id} and its
--- ':seats' and ':boarded', and what SCAN finds for P..'uid:'..C..':*' and P..C..':*'.
+-- ':seats' and ':boarded', and what SCAN finds for P..'uid:'..C..':*' and P..C..':*';
+-- P..'open:changes'.
 local P, c, n = ARGV[3], ARGV[1], tonumber(ARGV[2])
 local deleted = 0
+-- what an accept of the campaign read is no longer true (seats.lua's open_changed; the
+-- hash is not the campaign's, so its count never goes back)
+redis.call('HINCRBY', P .. 'open:changes', c, 1)
 for i = 1, 2 do
   local key = KEYS[i]
   local members = redis.call('ZRANGE', key, 0, n - 1)

@@ -284,7 +284,7 @@ int sg_store_target_page(struct sg_store *s, const char *campaign, const char *s
     if (op == NULL)
         abort();
     *op = (struct target_op){s, cb, data, count};
-    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_target_page, op);
+    int ret = sg__store_eval_folded(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_target_page, op);
     if (ret != 0)
         free(op);
     return ret;

@@ -64,6 +64,7 @@ struct sg__redis {
     h2o_timeout_entry_t retry_entry;
     unsigned attempts;
     uint64_t last_reply_at;
+    bool flush_hook; /* before_flush wanted before the next write */
 };
 
 struct command {
@@ -77,6 +78,7 @@ struct command {
 };
 
 static void connect_now(struct sg__redis *r);
+static void before_write(redisAsyncContext *ac);
 
 int sg__redis_parse_host(const char *address, char host[64], int *port)
 {
@@ -234,7 +236,7 @@ static void ask_sentinel(struct sg__redis *r)
     redisAsyncContext *ac = redisAsyncConnect(host, port);
     if (ac == NULL)
         abort();
-    if (ac->err != 0 || sg__redis_attach(ac, r->loop) != 0) {
+    if (ac->err != 0 || sg__redis_attach(ac, r->loop, NULL) != 0) {
         redisAsyncFree(ac);
         schedule_reconnect(r);
         return;
@@ -260,7 +262,7 @@ static void connect_to_node(struct sg__redis *r)
     redisAsyncContext *ac = r->port == 0 ? redisAsyncConnectUnix(r->path) : redisAsyncConnect(r->host, r->port);
     if (ac == NULL)
         abort(); /* out of memory */
-    if (ac->err != 0 || sg__redis_attach(ac, r->loop) != 0) {
+    if (ac->err != 0 || sg__redis_attach(ac, r->loop, before_write) != 0) {
         redisAsyncFree(ac);
         schedule_reconnect(r);
         return;
@@ -471,6 +473,20 @@ int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int a
     }
     h2o_timeout_link(r->loop, &r->cmd_timeout, &cmd->timeout);
     return 0;
+}
+
+void sg__redis_flush_hook(struct sg__redis *r)
+{
+    r->flush_hook = r->cfg->before_flush != NULL;
+}
+
+static void before_write(redisAsyncContext *ac)
+{
+    struct sg__redis *r = ac->data;
+    if (r == NULL || r->ac != ac || !r->connected || !r->flush_hook)
+        return; /* a Sentinel's connection, or nothing asked for */
+    r->flush_hook = false;
+    r->cfg->before_flush(r, r->cfg->on_connect_data);
 }
 
 redisReply *sg__reply_copy(const redisReply *r)

@@ -36,6 +36,10 @@ struct sg__redis_config {
     const char *user, *password; /* AUTH as this ACL user (NULL password: no AUTH) */
     unsigned replicas_ack;       /* a durable write is answered once this many replicas have it (0: at once) */
     unsigned wait_ms;            /* how long WAIT waits for them */
+    /* Called (with on_connect_data) just before the commands queued on a connection go out,
+     * when sg__redis_flush_hook was asked for since the last time: it may queue more, which
+     * then go out in the same write, behind them. */
+    void (*before_flush)(struct sg__redis *r, void *data);
 };
 
 /** Create a client and start connecting. NULL when the address cannot be parsed. */
@@ -59,6 +63,9 @@ int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc
 int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                          const size_t *argvlen, bool durable);
 
+/** Call the config's before_flush once before the commands queued so far go out. */
+void sg__redis_flush_hook(struct sg__redis *r);
+
 /** "host:port" (numeric host or localhost; port 6379 when absent) into host and port. 0 or -1. */
 int sg__redis_parse_host(const char *address, char host[64], int *port);
 /** Say "not connected" in the error text (a caller refused before sending anything). */
@@ -66,7 +73,11 @@ void sg__redis_note_unavailable(void);
 /** A deep copy of a reply (free it with freeReplyObject). */
 redisReply *sg__reply_copy(const redisReply *r);
 
-/** Attach hiredis to an h2o evloop (adapter.c). 0 or -1. */
-int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop);
+/**
+ * Attach hiredis to an h2o evloop (adapter.c). before_write (NULL: none) is called just
+ * before hiredis writes what is queued on ac; it may queue more, which goes out with it.
+ * 0 or -1.
+ */
+int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop, void (*before_write)(redisAsyncContext *ac));
 
 #endif

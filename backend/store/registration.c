@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Registrations in Redis: one hash per registration (personal numbers sealed), one
- * uniqueness key per person and campaign (keyed hash of the ID number), indexes and
- * counters; all written by signup.lua in one atomic step. */
+ * uniqueness key per person and campaign (keyed hash of the ID number), written by
+ * signup.lua in one atomic step with an entry for the fold, which brings the indexes and
+ * counters up to date right behind it (fold.lua, in the same write to Redis). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@
 #include "store/internal.h"
 
 #define SAVE_RETRIES 3 /* fresh codes tried when a random code is already taken */
-#define NKEYS_FIXED 7
-#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 14 + 2 * SG_COUNTERS_MAX)
+#define NKEYS_FIXED 4
+#define MAX_ARGS (NKEYS_FIXED + SG_MAX_PEOPLE + 14)
 #define CLIENT_KEY_LIFE "86400" /* a worker's page retries for hours: its key answers for a day */
 #define SERVER_KEY_LIFE "600"   /* the server's own key only has to outlive a lost answer */
 
@@ -36,9 +37,6 @@ struct save_op {
     char created[24];
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
-    size_t ncounters;
-    struct sg_counter counters[SG_COUNTERS_MAX];
-    char counter_values[SG_COUNTERS_MAX][24];
     char counted[SG_COUNTERS_MAX * 48];
     char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua ARGV[9]) */
     size_t datalen;
@@ -53,11 +51,8 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     int n = 0;
     v[n++] = sg__key_reg(&keys[0], ks, op->code);
     v[n++] = sg__key_idem(&keys[1], ks, op->idem_key[0] != '\0' ? op->idem_key : "-");
-    v[n++] = sg__key_campaign(&keys[2], ks, op->campaign, SG__KEY_BYPLACE);
-    v[n++] = sg__key_stats(&keys[3], ks, op->campaign, op->village);
-    v[n++] = sg__key_stats_county(&keys[4], ks, op->campaign, op->village);
-    v[n++] = sg__key_campaign(&keys[5], ks, op->campaign, SG__KEY_OPEN);
-    v[n++] = sg__key_limit(&keys[6], ks, "signup", op->limit.subject != NULL ? op->limit.subject : "-");
+    v[n++] = sg__key_limit(&keys[2], ks, "signup", op->limit.subject != NULL ? op->limit.subject : "-");
+    v[n++] = op->s->fold_key.s;
     for (size_t i = 0; i != op->npeople; ++i)
         v[n++] = sg__key_uid(&keys[NKEYS_FIXED + i], ks, op->campaign, op->hashes[i]);
     snprintf(npeople, 24, "%zu", op->npeople);
@@ -75,10 +70,6 @@ static int build_args(const struct save_op *op, struct sg__key keys[NKEYS_FIXED 
     v[n++] = op->key_life;
     v[n++] = op->limit_count;
     v[n++] = op->limit_window;
-    for (size_t i = 0; i != op->ncounters; ++i) {
-        v[n++] = op->counters[i].field;
-        v[n++] = op->counter_values[i];
-    }
     for (int i = 0; i != n; ++i)
         len[i] = v[i] == op->json ? op->datalen : strlen(v[i]);
     return n;
@@ -93,7 +84,7 @@ static void finish_save(struct save_op *op, int status, const struct sg_save_res
         out = *res;
     sg__copy_str(out.idem_key, sizeof(out.idem_key), op->idem_key);
     op->cb(op->data, status, &out);
-    sodium_memzero(op->json, sizeof(op->json));
+    sodium_memzero(op->json, op->datalen); /* what holds personal data (sealed, and names) */
     free(op);
 }
 
@@ -182,15 +173,36 @@ static void on_saved(void *data, int status, redisReply *reply)
     finish_save(op, SG_EIO, NULL);
 }
 
-static void counters_init(struct save_op *op, const struct sg_registration *reg, struct sg_date signed_on)
+/* v in decimal into out (16 bytes at least for a 32-bit v, 21 for any): no printf on a sign-up's path. */
+static void u64_text(char *out, uint64_t v)
 {
-    size_t used = 0;
-    op->ncounters = sg_registration_counters(reg, signed_on, op->counters);
-    op->counted[0] = '\0';
-    for (size_t i = 0; i != op->ncounters; ++i) {
-        snprintf(op->counter_values[i], sizeof(op->counter_values[i]), "%ld", op->counters[i].n);
-        used += (size_t)snprintf(op->counted + used, sizeof(op->counted) - used, "%s%s %ld", i == 0 ? "" : " ",
-                                 op->counters[i].field, op->counters[i].n);
+    char tmp[21], *p = tmp + sizeof(tmp);
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
+{
+    struct sg_counter c[SG_COUNTERS_MAX];
+    size_t n = sg_registration_counters(reg, signed_on, c), used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i != n; ++i) {
+        char num[24];
+        size_t flen = strlen(c[i].field);
+        if (strcmp(c[i].field, "people") == 0 || strcmp(c[i].field, "regs") == 0)
+            continue;                                       /* implied (fold_lib.lua) */
+        u64_text(num, (uint64_t)(c[i].n < 0 ? 0 : c[i].n)); /* counts of a sign-up are positive */
+        size_t nlen = strlen(num);
+        if (used + 1 + flen + 1 + nlen + 1 > outsz)
+            break;
+        if (used != 0)
+            out[used++] = ' ';
+        memcpy(out + used, c[i].field, flen), used += flen;
+        out[used++] = ' ';
+        memcpy(out + used, num, nlen + 1), used += nlen;
     }
 }
 
@@ -204,7 +216,13 @@ static int send_save(struct save_op *op)
     randombytes_buf(rnd, sizeof(rnd));
     sg_code_from_bytes(rnd, op->code);
     int n = build_args(op, keys, npeople, v, len);
-    return sg__store_eval(op->s, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len, on_saved, op);
+    struct sg__redis *r = sg__store_redis(op->s);
+    int ret = r != NULL ? sg__store_eval_on(op->s, r, SG__SCRIPT_SIGNUP, NKEYS_FIXED + (int)op->npeople, n, v, len,
+                                            on_saved, op)
+                        : SG_EUNAVAIL;
+    if (ret == 0)
+        sg__store_fold_behind(op->s, r);
+    return ret;
 }
 
 void sg__copy_str(char *dst, size_t dstsz, const char *src)
@@ -228,7 +246,7 @@ static void body_hash(const struct sg_crypto *c, const struct sg_registration *r
         n += (size_t)snprintf(text + n, sizeof(text) - n, "|%s|%s|%s|%d", r->people[i].name, r->people[i].id.number,
                               r->people[i].phone, (int)r->people[i].poverty);
     sg_crypto_hash(c, text, out);
-    sodium_memzero(text, sizeof(text));
+    sodium_memzero(text, n < sizeof(text) ? n + 1 : sizeof(text));
 }
 
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
@@ -248,8 +266,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
     uint8_t rnd[16];
     randombytes_buf(rnd, sizeof(rnd));
-    snprintf(op->attempt, sizeof(op->attempt), "%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
-             rnd[4], rnd[5], rnd[6], rnd[7]);
+    sodium_bin2hex(op->attempt, sizeof(op->attempt), rnd, 8);
     if (o->unkeyed) {
         snprintf(op->idem_key, sizeof(op->idem_key), "-");
         op->key_life = "0";
@@ -265,14 +282,14 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     op->limit = o->limit != NULL ? *o->limit : (struct sg_limit){0};
     sg__copy_str(op->limit_subject, sizeof(op->limit_subject), op->limit.subject);
     op->limit.subject = op->limit_subject;
-    snprintf(op->limit_count, sizeof(op->limit_count), "%u", op->limit.count);
-    snprintf(op->limit_window, sizeof(op->limit_window), "%llu", (unsigned long long)op->limit.window_s * 1000);
+    u64_text(op->limit_count, op->limit.count);
+    u64_text(op->limit_window, (uint64_t)op->limit.window_s * 1000);
     body_hash(s->crypto, reg, op->body_hash);
-    snprintf(op->created, sizeof(op->created), "%llu", (unsigned long long)now_ms);
+    u64_text(op->created, now_ms);
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, o->entered_by != NULL ? o->entered_by : "", op->json);
-    counters_init(op, reg, signed_on);
+    sg__counted_format(reg, signed_on, op->counted, sizeof(op->counted));
     sg__match_key(reg, op->match);
     free(sealed);
     int ret = send_save(op);

@@ -1,5 +1,6 @@
 #!lua flags=no-writes
--- One registration as HGETALL gives it, with its assignment (docs/redis-keys.md): when
+-- One registration as HGETALL gives it, with its code ('code', from the key: layout 4
+-- keeps no field of it) and its assignment (docs/redis-keys.md): when
 -- the campaign's assignment hash holds the code, 'status' 'assigned', 'vehicle', 'seat',
 -- 'trip' (assigned, boarded, departed, arrived or no_show, from the vehicle's status and
 -- its check-ins) and 'notified' ('1' when the village told the person of this vehicle,
@@ -30,15 +31,21 @@ for i = 1, #all, 2 do
     h[#h + 1] = all[i + 1]
   end
 end
-if f.status == 'registered' and f.campaign and f.code then
-  local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', f.code) or ''
+if #h == 0 then
+  return h
+end
+local code = string.sub(reg, -8) -- the key's last 8 characters (layout 4 keeps no field of it)
+h[#h + 1] = 'code'
+h[#h + 1] = code
+if f.status == 'registered' and f.campaign then
+  local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', code) or ''
   local vid, seat = string.match(a, '^(%d+):(%d+)$')
   if vid then
     local vkey = ARGV[1] .. 'vehicle:' .. vid
     local vstatus = redis.call('HGET', vkey, 'status') or ''
     local left = vstatus == 'departed' or vstatus == 'arrived'
     local trip = 'assigned'
-    if redis.call('SISMEMBER', vkey .. ':boarded', f.code) == 1 then
+    if redis.call('SISMEMBER', vkey .. ':boarded', code) == 1 then
       trip = left and vstatus or 'boarded'
     elseif left or f.no_show == vid then
       trip = 'no_show'

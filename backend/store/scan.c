@@ -122,7 +122,7 @@ int sg_store_registration_scan(struct sg_store *s, const char *campaign, const c
     if (op == NULL)
         abort();
     *op = (struct scan_op){s, cb, data, decrypt, count};
-    int ret = sg__store_eval(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_page, op);
+    int ret = sg__store_eval_folded(s, SG__SCRIPT_PAGE, 2, 9, argv, lens, on_page, op);
     if (ret != 0)
         free(op);
     return ret;

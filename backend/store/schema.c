@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The key layout's version (sg:{P}:schema): the check commands run before they start, and
  * the migration: from the layout before version 2 (keys sg:… without the province's hash
- * tag), and from version 2 (a person's birth date kept in plain, which with the masked ID
- * number gave back all 18 digits: version 3 keeps the year). Both walk the key space with
- * SCAN from here, never inside one long script. */
+ * tag), from version 2 (a person's birth date kept in plain, which with the masked ID
+ * number gave back all 18 digits: later versions keep the year) and from version 3 (the
+ * registrations' long data: version 4's is compact, docs/redis-keys.md). All walk the key
+ * space with SCAN from here, never inside one long script. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,13 @@
 struct schema_op {
     struct sg_store *s;
     void *data;
-    bool data_phase;                /* renames done: rewriting registrations of layout 2 (migrate_data.lua) */
+    bool data_phase;                /* renames done: rewriting registrations of older layouts (migrate_data.lua) */
     bool overwrite;                 /* the version key holds an older version: SET without NX */
     sg_store_schema_cb check_cb;    /* set for a check */
     sg_store_migrate_cb migrate_cb; /* set for a migration */
     char cursor[24];
-    size_t moved, rewritten;
+    unsigned from; /* the version Redis was marked with, 0 when none */
+    size_t moved, rewritten, births;
     char conflict[SG__KEY_MAX]; /* the first old key whose new name was taken */
 };
 
@@ -32,7 +34,9 @@ static void check_done(struct schema_op *op, int status, enum sg_store_schema sc
 
 static void migrate_done(struct schema_op *op, int status)
 {
-    op->migrate_cb(op->data, status, op->moved, op->rewritten, op->conflict[0] != '\0' ? op->conflict : NULL);
+    struct sg_store_migration m = {op->from, op->moved, op->rewritten, op->births,
+                                   op->conflict[0] != '\0' ? op->conflict : NULL};
+    op->migrate_cb(op->data, status, &m);
     free(op);
 }
 
@@ -92,13 +96,16 @@ static void on_moved(void *data, int status, redisReply *reply)
 static void on_rewritten(void *data, int status, redisReply *reply)
 {
     struct schema_op *op = data;
-    if (status == 0 && reply->type != REDIS_REPLY_INTEGER)
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[0]->type != REDIS_REPLY_INTEGER ||
+         reply->element[1]->type != REDIS_REPLY_INTEGER))
         status = SG_EIO;
     if (status != 0) {
         migrate_done(op, status);
         return;
     }
-    op->rewritten += (size_t)reply->integer;
+    op->rewritten += (size_t)reply->element[0]->integer;
+    op->births += (size_t)reply->element[1]->integer;
     next(op);
 }
 
@@ -220,17 +227,21 @@ static void on_version(void *data, int status, redisReply *reply)
         return;
     }
     bool layout2 = reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "2") == 0;
+    bool layout3 = reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "3") == 0;
     if (reply->type == REDIS_REPLY_STRING && op->check_cb != NULL) {
-        check_done(op, 0, layout2 ? SG_STORE_SCHEMA_OLD : SG_STORE_SCHEMA_UNKNOWN,
-                   layout2 ? "version 2 (birth dates in plain)" : reply->str);
+        check_done(op, 0, layout2 || layout3 ? SG_STORE_SCHEMA_OLD : SG_STORE_SCHEMA_UNKNOWN,
+                   layout2   ? "version 2 (birth dates in plain)"
+                   : layout3 ? "version 3 (registrations not yet compact)"
+                             : reply->str);
         return;
     }
-    if (reply->type == REDIS_REPLY_STRING && !layout2) {
+    if (reply->type == REDIS_REPLY_STRING && !layout2 && !layout3) {
         migrate_done(op, SG_EINVAL);
         return;
     }
-    op->data_phase = op->overwrite = layout2; /* layout 2: the keys are right, the data not yet */
-    scan(op, "0");                            /* not marked: walk the key space */
+    op->from = layout2 ? 2 : layout3 ? 3 : 0;
+    op->data_phase = op->overwrite = layout2 || layout3; /* the keys are right, the data not yet */
+    scan(op, "0");                                       /* not marked: walk the key space */
 }
 
 static int start(struct sg_store *s, struct schema_op *op)

@@ -132,6 +132,15 @@ local function assigned_to(P, C, code)
   return string.match(redis.call('HGET', P .. C .. ':assign', code) or '', '^(%d+):')
 end
 
+-- Campaign C's open index changed in a way an accept's view of it cannot show: a member
+-- taken out while not assigned (a cancel, an edit, a move), or an assignment undone. The
+-- count per campaign in the hash P..'open:changes' (docs/redis-keys.md) lets an accept
+-- that read it before its open index write whole batches and sweep runs by their bounds
+-- while it is unchanged (assign_fresh.lua, open_sweep.lua). Derived key: P..'open:changes'.
+local function open_changed(P, C)
+  redis.call('HINCRBY', P .. 'open:changes', C, 1)
+end
+
 -- Registration code (people, counted; of village, in campaign C) leaves the vehicle it is
 -- assigned to, if any: out of the assignment hash P..C..':assign' and the seat list, its
 -- seats free again, its boarding undone, its call-back and no-show marks cleared, the
@@ -139,13 +148,14 @@ end
 -- checked trip_lock: a departed vehicle's passengers never leave it.
 -- Derived keys (from the assignment; in the hash slot of the prefix's tag), P the key
 -- prefix sg:{P}:  P..'vehicle:'..{id}, P..'vehicle:'..{id}..':seats', P..'vehicle:'..{id}..':boarded',
--- P..'reg:'..code, and trip_count's.
+-- P..'reg:'..code, and trip_count's and open_changed's.
 local function assignment_drop(P, C, code, people, counted, village)
   local akey = P .. C .. ':assign'
   local vid, seat = string.match(redis.call('HGET', akey, code) or '', '^(%d+):(%d+)$')
   if not vid then
     return nil
   end
+  open_changed(P, C)
   local vkey = P .. 'vehicle:' .. vid
   local v = seats_read(vkey)
   seats_free(v, tonumber(seat), tonumber(seat) + people - 1)

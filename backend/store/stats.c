@@ -53,6 +53,7 @@ struct key_args {
     const char *const *codes;
     /* sg__key_stats or sg__key_returns */
     const char *(*key)(struct sg__key *, const struct sg__keys *, const char *, const char *);
+    bool fold_first; /* counters: every sign-up acknowledged so far folded in first */
 };
 
 /* EVALSHA hgetall.lua over the n keys of a. */
@@ -67,7 +68,8 @@ static int read_hashes(struct sg_store *s, size_t n, const struct key_args *a, s
         argv[i] = a->key(&keys[i], a->ks, a->campaign, a->codes[i]);
         lens[i] = strlen(argv[i]);
     }
-    int ret = sg__store_eval(s, SG__SCRIPT_HGETALL, (int)n, (int)n, argv, lens, cb, op);
+    int ret = a->fold_first ? sg__store_eval_folded(s, SG__SCRIPT_HGETALL, (int)n, (int)n, argv, lens, cb, op)
+                            : sg__store_eval(s, SG__SCRIPT_HGETALL, (int)n, (int)n, argv, lens, cb, op);
     if (ret != 0)
         free(op);
     free(keys);
@@ -80,7 +82,7 @@ int sg_store_counters_read(struct sg_store *s, const char *campaign, const char 
                            sg_store_counter_cb on_counter, sg_store_status_cb on_done, void *data)
 {
     struct hashes_op *op = op_new(data);
-    struct key_args args = {&s->keys, campaign, codes, sg__key_stats};
+    struct key_args args = {&s->keys, campaign, codes, sg__key_stats, true};
     op->on_counter = on_counter;
     op->on_done = on_done;
     return read_hashes(s, n, &args, on_counters, op);
@@ -165,7 +167,7 @@ int sg_store_returns_list(struct sg_store *s, const char *campaign, const char *
                           size_t ncounties, sg_store_returns_cb cb, void *data)
 {
     struct hashes_op *op = op_new(data);
-    struct key_args args = {&s->keys, campaign, counties, sg__key_returns};
+    struct key_args args = {&s->keys, campaign, counties, sg__key_returns, false};
     op->on_returns = cb;
     snprintf(op->scope, sizeof(op->scope), "%s", scope);
     return read_hashes(s, ncounties, &args, on_returns, op);

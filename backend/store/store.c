@@ -45,7 +45,12 @@ const char *const sg__script_bodies[SG__SCRIPTS] = {
     [SG__SCRIPT_NOTIFY_REVIVE] = sg__notify_revive_lua,
     [SG__SCRIPT_NOTIFY_VEHICLE] = sg__notify_vehicle_lua,
     [SG__SCRIPT_REGISTRATION_MARK] = sg__registration_mark_lua,
+    [SG__SCRIPT_FOLD] = sg__fold_lua,
+    [SG__SCRIPT_ASSIGN_FRESH] = sg__assign_fresh_lua,
 };
+
+#define FOLD_BATCH "1000" /* entries a fold call takes at most (about 5 ms of Redis) */
+#define FOLD_ALL "0"      /* every entry pending, before a read or a change (fold.lua) */
 
 static void script_init(struct sg__script *script, const char *body)
 {
@@ -81,6 +86,9 @@ static void on_connected(struct sg__redis *r, void *data)
     for (size_t i = 0; i != SG__SCRIPTS; ++i)
         load_script(r, &s->scripts[i]);
 }
+
+static void fold_init(struct sg_store *s, const struct sg_store_config *cfg);
+static void fold_free(struct sg_store *s);
 
 struct sg__redis *sg__store_redis(struct sg_store *s)
 {
@@ -149,6 +157,7 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         sg_store_free(s);
         return NULL;
     }
+    fold_init(s, cfg);
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
                                                          : cfg->connections;
@@ -167,8 +176,10 @@ void sg_store_free(struct sg_store *s)
 {
     if (s == NULL)
         return;
+    s->closing = true;
     for (size_t i = 0; i != s->nredis; ++i)
         sg__redis_free(s->redis[i]);
+    fold_free(s);
     sg_crypto_free(s->crypto);
     free(s);
 }
@@ -200,6 +211,12 @@ static void on_eval_reply(void *data, int status, redisReply *reply)
 int sg__store_eval(struct sg_store *s, enum sg__script_id id, int nkeys, int nargs, const char **argv,
                    const size_t *argvlen, sg__redis_cb cb, void *data)
 {
+    return sg__store_eval_on(s, sg__store_redis(s), id, nkeys, nargs, argv, argvlen, cb, data);
+}
+
+int sg__store_eval_on(struct sg_store *s, struct sg__redis *r, enum sg__script_id id, int nkeys, int nargs,
+                      const char **argv, const size_t *argvlen, sg__redis_cb cb, void *data)
+{
     struct sg__script *script = &s->scripts[id];
     int argc = 3 + nargs;
     const char **av = malloc(sizeof(*av) * (size_t)argc);
@@ -214,10 +231,13 @@ int sg__store_eval(struct sg_store *s, enum sg__script_id id, int nkeys, int nar
     av[2] = nk, lens[2] = strlen(nk);
     memcpy(av + 3, argv, sizeof(*av) * (size_t)nargs);
     memcpy(lens + 3, argvlen, sizeof(*lens) * (size_t)nargs);
-    *op = (struct eval_op){sg__store_redis(s), script, cb, data};
+    *op = (struct eval_op){r, script, cb, data};
     /* Attempt counters do not wait for a replica: a lookup or a login must not fail
-     * because a replica lags, and a counter lost in a failover only restarts a window. */
-    bool durable = strncmp(script->body, "#!lua flags=no-writes", 21) != 0 && id != SG__SCRIPT_LIMIT;
+     * because a replica lags, and a counter lost in a failover only restarts a window.
+     * Nor does a fold: it derives what the sign-ups already hold, and a fold a failover
+     * loses left its entries on the list, where the next fold finds them. */
+    bool durable =
+        strncmp(script->body, "#!lua flags=no-writes", 21) != 0 && id != SG__SCRIPT_LIMIT && id != SG__SCRIPT_FOLD;
     int ret = op->r != NULL ? sg__redis_command_ex(op->r, on_eval_reply, op, argc, av, lens, durable) : SG_EUNAVAIL;
     if (ret != 0)
         free(op);
@@ -282,4 +302,155 @@ int sg__store_command(struct sg_store *s, sg__redis_cb cb, void *data, int argc,
 struct sg_crypto *sg__store_crypto(struct sg_store *s)
 {
     return s->crypto;
+}
+
+/* ---- the fold of sign-ups into indexes and counters (fold.lua) ------------------------ */
+
+/* A fold's own answer matters to nobody but sg_store_fold: an error is counted (/metrics)
+ * and the next fold takes the same entries. */
+static void on_fold_ignored(void *data, int status, redisReply *reply)
+{
+}
+
+/* EVALSHA fold.lua on r, taking at most max entries. */
+static int fold_on(struct sg_store *s, struct sg__redis *r, const char *max, sg__redis_cb cb, void *data)
+{
+    const char *argv[] = {s->fold_key.s, s->keys.prefix, max};
+    size_t lens[] = {strlen(argv[0]), s->keys.len, strlen(max)};
+    return r != NULL ? sg__store_eval_on(s, r, SG__SCRIPT_FOLD, 1, 3, argv, lens, cb, data) : SG_EUNAVAIL;
+}
+
+/* Behind sign-ups, one fold at a time: under load the sign-ups sent while one is on its
+ * way wait for the next, which then takes them all in one batch; on a quiet server each
+ * sign-up has its fold right behind it, in the same write (run before the 201 goes out). */
+static void fold_behind_send(struct sg_store *s, struct sg__redis *r);
+
+static void on_fold_behind(void *data, int status, redisReply *reply)
+{
+    struct sg_store *s = data;
+    s->fold_inflight = false;
+    if (s->fold_wanted && !s->closing) {
+        s->fold_wanted = false;
+        fold_behind_send(s, sg__store_redis(s));
+    }
+}
+
+static void fold_behind_send(struct sg_store *s, struct sg__redis *r)
+{
+    if (s->fold_inflight) {
+        s->fold_wanted = true;
+        return;
+    }
+    if (fold_on(s, r, FOLD_BATCH, on_fold_behind, s) == 0)
+        s->fold_inflight = true;
+}
+
+static void before_flush(struct sg__redis *r, void *data)
+{
+    fold_behind_send(data, r);
+}
+
+void sg__store_fold_behind(struct sg_store *s, struct sg__redis *r)
+{
+    if (s->fold_lazy)
+        return;
+    if (s->fold_inflight)
+        s->fold_wanted = true; /* the one on its way answers first: then the next */
+    else
+        sg__redis_flush_hook(r); /* right behind this write's sign-ups */
+}
+
+int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
+                          const size_t *argvlen, sg__redis_cb cb, void *data)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    int ret = fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL);
+    return ret != 0 ? ret : sg__store_eval_on(s, r, script, nkeys, nargs, argv, argvlen, cb, data);
+}
+
+struct sg__redis *sg__store_redis_folded(struct sg_store *s)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    return r != NULL && fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL) == 0 ? r : NULL;
+}
+
+int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, int argc, const char **argv,
+                             const size_t *argvlen)
+{
+    struct sg__redis *r = sg__store_redis(s);
+    int ret = fold_on(s, r, FOLD_ALL, on_fold_ignored, NULL);
+    return ret != 0 ? ret : sg__redis_command_ex(r, cb, data, argc, argv, argvlen, false);
+}
+
+static void on_fold_ticked(void *data, int status, redisReply *reply)
+{
+    ((struct sg_store *)data)->fold_ticking = false;
+}
+
+/* One at a time: while Redis is stalled a tick adds nothing to wait behind on the other
+ * connections (their commands would time out with it). Redis away: the next tick. */
+static void on_fold_timer(h2o_timeout_entry_t *entry)
+{
+    struct sg_store *s = H2O_STRUCT_FROM_MEMBER(struct sg_store, fold_entry, entry);
+    if (!s->fold_ticking && fold_on(s, sg__store_redis(s), FOLD_BATCH, on_fold_ticked, s) == 0)
+        s->fold_ticking = true;
+    h2o_timeout_link(s->loop, &s->fold_timeout, &s->fold_entry);
+}
+
+/* The fold's settings from the config: the hook behind sign-ups, the timer. */
+static void fold_init(struct sg_store *s, const struct sg_store_config *cfg)
+{
+    sg__key_global(&s->fold_key, &s->keys, SG__KEY_FOLD);
+    s->fold_lazy = cfg->fold_lazy;
+    s->redis_config.before_flush = before_flush;
+    if (cfg->fold_ms == 0)
+        return;
+    h2o_timeout_init(s->loop, &s->fold_timeout, cfg->fold_ms);
+    s->fold_entry.cb = on_fold_timer;
+    h2o_timeout_link(s->loop, &s->fold_timeout, &s->fold_entry);
+}
+
+static void fold_free(struct sg_store *s)
+{
+    if (s->fold_entry.cb == NULL)
+        return;
+    if (h2o_timeout_is_linked(&s->fold_entry))
+        h2o_timeout_unlink(&s->fold_entry);
+    h2o_timeout_dispose(s->loop, &s->fold_timeout);
+}
+
+struct fold_all_op {
+    struct sg_store *s;
+    sg_store_fold_cb cb;
+    void *data;
+    size_t folded;
+};
+
+static void on_folded(void *data, int status, redisReply *reply)
+{
+    struct fold_all_op *op = data;
+    if (status == 0 &&
+        (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[0]->type != REDIS_REPLY_INTEGER ||
+         reply->element[1]->type != REDIS_REPLY_INTEGER))
+        status = SG_EIO;
+    if (status == 0) {
+        op->folded += (size_t)reply->element[0]->integer;
+        if (reply->element[0]->integer > 0 && reply->element[1]->integer > 0 &&
+            (status = fold_on(op->s, sg__store_redis(op->s), FOLD_BATCH, on_folded, op)) == 0)
+            return; /* more to fold */
+    }
+    op->cb(op->data, status, op->folded, status == 0 ? (size_t)reply->element[1]->integer : 0);
+    free(op);
+}
+
+int sg_store_fold(struct sg_store *s, sg_store_fold_cb cb, void *data)
+{
+    struct fold_all_op *op = malloc(sizeof(*op));
+    if (op == NULL)
+        abort();
+    *op = (struct fold_all_op){s, cb, data, 0};
+    int ret = fold_on(s, sg__store_redis(s), FOLD_BATCH, on_folded, op);
+    if (ret != 0)
+        free(op);
+    return ret;
 }

@@ -29,6 +29,11 @@ struct sg_store_config {
     const char *user;      /* ACL user (NULL: "default") */
     const char *password;  /* its password (NULL: no AUTH) */
     unsigned replicas_ack; /* writes are acknowledged once this many replicas have them (0: at once) */
+    /* The fold of sign-ups into indexes and counters (docs/redis-keys.md#the-fold): always
+     * before a read of them or a change of a registration; also right behind the sign-ups
+     * sent (unless fold_lazy), and every fold_ms (0: no timer). */
+    unsigned fold_ms;
+    bool fold_lazy;
 };
 
 /** NULL with a reason (static string) in *err when the address, the province or the key file is unusable. */
@@ -55,6 +60,16 @@ void sg_store_counters(struct sg_store_counters *out);
 typedef void (*sg_store_status_cb)(void *data, int status);
 /** PING. status 0, SG_EUNAVAIL or SG_ETIMEDOUT. */
 int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data);
+
+/** folded: sign-ups folded by this call; pending: left on the list (others may add more). */
+typedef void (*sg_store_fold_cb)(void *data, int status, size_t folded, size_t pending);
+/**
+ * Fold every pending sign-up into the indexes and counters (fold.lua, 1,000 a call, until
+ * the list is empty). The store does it by itself (behind sign-ups, before reads, on its
+ * timer): commands call it before they end, and it costs one call when nothing is
+ * pending. status 0, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
+ */
+int sg_store_fold(struct sg_store *s, sg_store_fold_cb cb, void *data);
 
 struct sg_save_result {
     char code[SG_CODE_LEN + 1];
@@ -346,11 +361,11 @@ void sg_store_limit_forgive(struct sg_store *s, const struct sg_limit *limits, s
 /* ---- the key layout's version (schema.c) ------------------------------------------- */
 
 /** The key layout this code reads and writes, kept in sg:{P}:schema (docs/redis-keys.md). */
-#define SG_STORE_SCHEMA_VERSION "3"
+#define SG_STORE_SCHEMA_VERSION "4"
 
 enum sg_store_schema {
     SG_STORE_SCHEMA_CURRENT, /* this code's layout (an empty Redis is marked so by the check) */
-    SG_STORE_SCHEMA_OLD,     /* an older layout: keys before version 2 (sg:… without the hash tag), or version 2 */
+    SG_STORE_SCHEMA_OLD,     /* an older layout: keys before version 2 (sg:… without the hash tag), version 2 or 3 */
     SG_STORE_SCHEMA_UNKNOWN, /* marked with a version this code does not know */
 };
 /** what: the old key found, or the unknown version (valid during the call only). */
@@ -363,18 +378,23 @@ typedef void (*sg_store_schema_cb)(void *data, int status, enum sg_store_schema 
  */
 int sg_store_schema_check(struct sg_store *s, sg_store_schema_cb cb, void *data);
 
-/**
- * renamed: keys moved to their new names; conflict: with SG_EEXIST, an old key whose new
- * name was taken; rewritten: registrations of version 2 given version 3's data.
- */
-typedef void (*sg_store_migrate_cb)(void *data, int status, size_t renamed, size_t rewritten, const char *conflict);
+/** What a migration did. */
+struct sg_store_migration {
+    unsigned from;        /* the version Redis was marked with (2 or 3), 0 when none */
+    size_t renamed;       /* keys moved to their new names (the layout before version 2) */
+    size_t rewritten;     /* registrations given version 4's data (migrate_data.lua) */
+    size_t births;        /* of which birth dates replaced by birth years (version 2's) */
+    const char *conflict; /* with SG_EEXIST, an old key whose new name was taken */
+};
+typedef void (*sg_store_migrate_cb)(void *data, int status, const struct sg_store_migration *m);
 /**
  * Move every key of the layout before version 2 to its name in this one (sg:X → sg:{P}:X),
  * in batches (SCAN, then one atomic script per batch: RENAMENX, and the session key names
  * kept in sg:{P}:user:{name}:sessions rewritten; a purge's SCAN position is dropped, the
- * purge starts its scan again); then rewrite every registration of version 2 (the birth
- * date → the birth year, migrate_data.lua, a batch per SCAN page), then set the version. Safe to run again after an
- * interruption; when the version is already set it costs one GET. Needs the standalone
+ * purge starts its scan again); then rewrite every registration of an older layout into
+ * version 4 (version 2's birth date → the birth year; version 3's long data → the compact
+ * one; migrate_data.lua, a batch per SCAN page), then set the version. Safe to run again
+ * after an interruption; when the version is already set it costs one GET. Needs the standalone
  * Redis the old layout ran on (the new names are in another hash slot than the old ones).
  * status 0; SG_EEXIST when a key's new name is already taken (conflict names the old key,
  * valid during cb only: it is left as it is and the version is not set); SG_EINVAL when

@@ -43,6 +43,7 @@ struct sg_open_registrations {
     struct sg_match_item *items; /* one per registration, for sg_match */
     const char **member;         /* its member of the open index: "{village}:{code}:{city}:{day}:{flex}:{mode}:{n}" */
     char *text;                  /* holds the members */
+    char changes[24];            /* the campaign's count in sg:{P}:open:changes read before them ("0": none) */
 };
 /** The code inside an open-index member (8 characters, not NUL-terminated). */
 static inline const char *sg_open_code(const char *member)
@@ -54,8 +55,10 @@ void sg_open_registrations_free(struct sg_open_registrations *o);
 typedef void (*sg_store_open_cb)(void *data, int status, struct sg_open_registrations *taken);
 /**
  * Every registration of campaign under scope that is neither assigned nor cancelled: one
- * ZRANGEBYLEX of the open index, no registration hash read. cb takes the list (free it
- * with sg_open_registrations_free; NULL on failure).
+ * ZRANGEBYLEX of the open index, no registration hash read, after a fold of the pending
+ * sign-ups and a read of the campaign's count of open:changes (what an accept then writes
+ * without checking each group: sg_store_assign_fresh). cb takes the list (free it with
+ * sg_open_registrations_free; NULL on failure).
  */
 int sg_store_open_list(struct sg_store *s, const char *campaign, const char *scope, sg_store_open_cb cb, void *data);
 
@@ -65,6 +68,23 @@ struct sg_assignment {
     uint32_t seat;       /* first seat of the group */
     uint32_t people;
 };
+/** A vehicle a matching run proposes: created by the batch that writes its passengers (accept.c). */
+struct sg_vehicle_new {
+    const char *id;    /* reserved with sg_store_vehicle_ids */
+    const char *scope; /* the division that owns it */
+    const char *plan;  /* its plan as JSON (sg_store_vehicle_plan_json) */
+    enum sg_vehicle_type type;
+    uint32_t capacity, carriage_size;
+    char dest_city[5];
+    struct sg_date depart_date;
+};
+/** The plan of v as vehicle hashes keep it (JSON; free with free). */
+char *sg_store_vehicle_plan_json(const struct sg_vehicle *v);
+
+typedef void (*sg_store_ids_cb)(void *data, int status, uint64_t first);
+/** Reserve n vehicle ids: cb gets the first, the others follow it. */
+int sg_store_vehicle_ids(struct sg_store *s, size_t n, sg_store_ids_cb cb, void *data);
+
 typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, const char *const *skipped,
                                    size_t nskipped);
 /**
@@ -72,10 +92,24 @@ typedef void (*sg_store_assign_cb)(void *data, int status, size_t assigned, cons
  * is then read and written once). A registration no longer open (cancelled, edited or
  * assigned meanwhile), a vehicle no longer planned or without room, or a seat no longer
  * free is skipped and its code reported (valid during cb only). The members stay in the
- * open index until sg_store_open_sweep. a is borrowed.
+ * open index until sg_store_open_sweep. The vehicles of create[0..ncreate) (all among a's)
+ * are created first, empty. a and create are borrowed.
  */
 int sg_store_assign(struct sg_store *s, const char *campaign, const struct sg_assignment *a, size_t n,
-                    sg_store_assign_cb cb, void *data);
+                    const struct sg_vehicle_new *create, size_t ncreate, sg_store_assign_cb cb, void *data);
+
+/** stale: the open index changed since it was read; nothing was written. */
+typedef void (*sg_store_fresh_cb)(void *data, int status, bool stale, size_t assigned);
+/**
+ * Create the vehicles create[0..ncreate) (owned by one scope) with every group of a (their
+ * passengers, in vehicle and seat order, each vehicle whole) and count them, atomically and without
+ * checking each group (assign_fresh.lua): only while the campaign's count of open:changes
+ * is still changes, the one read with the groups (sg_open_registrations); else stale. The
+ * caller holds the campaign's matching lock. a and create are borrowed.
+ */
+int sg_store_assign_fresh(struct sg_store *s, const char *campaign, const char *changes, const struct sg_assignment *a,
+                          size_t n, const struct sg_vehicle_new *create, size_t ncreate, sg_store_fresh_cb cb,
+                          void *data);
 
 typedef void (*sg_store_sweep_cb)(void *data, int status, size_t removed, const char *last);
 /**
@@ -87,6 +121,20 @@ typedef void (*sg_store_sweep_cb)(void *data, int status, size_t removed, const 
  */
 int sg_store_open_sweep(struct sg_store *s, const char *campaign, const char *min, const char *max, size_t limit,
                         sg_store_sweep_cb cb, void *data);
+
+/** A run of consecutive open-index members an accept assigned: the first, the last, how many. */
+struct sg_sweep_run {
+    const char *first, *last;
+    size_t n;
+};
+/**
+ * The same for the members first .. last of a slice an accept read, with the runs of it
+ * the accept assigned: while the campaign's count of open:changes is still changes, each
+ * run that holds just its members goes without being read (open_sweep.lua). Borrowed.
+ */
+int sg_store_open_sweep_runs(struct sg_store *s, const char *campaign, const char *changes, const char *first,
+                             const char *last, const struct sg_sweep_run *runs, size_t nruns, sg_store_sweep_cb cb,
+                             void *data);
 
 /*
  * A matching run that writes marks the campaign unswept ("{token} {scope}") before its

@@ -46,6 +46,15 @@ static char *plan_encode(const struct sg_vehicle *v)
     return text;
 }
 
+char *sg_store_vehicle_plan_json(const struct sg_vehicle *v)
+{
+    char *json = plan_encode(v), *out = strdup(json);
+    cJSON_free(json);
+    if (out == NULL)
+        abort();
+    return out;
+}
+
 static void copy_json(char *dst, size_t dstsz, const cJSON *obj, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);

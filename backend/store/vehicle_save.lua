@@ -20,7 +20,8 @@
 -- Derived keys (same hash slot as KEYS, the prefix's tag), P = ARGV[5]: on a create, the
 -- new vehicle P..'vehicle:'..{the id INCR gives}; on an update, its passengers'
 -- registrations P..'reg:'..{code}, from its seat list, and trip_count's counters of
--- their villages and counties.
+-- their villages and counties; when it cancels a vehicle with passengers, P..'open:changes'
+-- (open_changed).
 local id, P = ARGV[1], ARGV[5]
 local fields = {}
 for i = 6, #ARGV - 1, 2 do
@@ -81,7 +82,11 @@ if was == 'boarding' and now == 'departed' then
 elseif was == 'departed' and now == 'arrived' then
   count_each(true, 't:arrived', 1)
 elseif was and was ~= 'cancelled' and now == 'cancelled' then
-  for _, code in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
+  local passengers = redis.call('ZRANGE', KEYS[6], 0, -1)
+  if #passengers > 0 then
+    open_changed(P, C) -- their assignments undone
+  end
+  for _, code in ipairs(passengers) do
     local rkey = P .. 'reg:' .. code
     local r = redis.call('HMGET', rkey, 'status', 'open', 'village', 'people', 'notified')
     local people = tonumber(r[4]) or 0

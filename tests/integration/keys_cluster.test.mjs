@@ -63,9 +63,13 @@ function scriptShas() {
     const cmake = fs.readFileSync(path.join(dir, 'CMakeLists.txt'), 'utf8');
     const list = (name) => cmake.match(new RegExp(`set\\(${name}([^)]*)\\)`))[1].trim().split(/\s+/);
     const seats = list('SG_STORE_SEAT_SCRIPTS');
+    const folds = list('SG_STORE_FOLD_SCRIPTS');
+    const read = (file) => fs.readFileSync(path.join(dir, file), 'utf8');
     const out = {};
     for (const name of list('SG_STORE_SCRIPTS')) {
-        const body = (seats.includes(name) ? fs.readFileSync(path.join(dir, 'seats.lua'), 'utf8') : '') + fs.readFileSync(path.join(dir, `${name}.lua`), 'utf8');
+        // as embed.cmake joins them: seats.lua, fold_lib.lua, the script; only the first keeps its #! line
+        const parts = [...(seats.includes(name) ? ['seats.lua'] : []), ...(folds.includes(name) ? ['fold_lib.lua'] : []), `${name}.lua`];
+        const body = parts.map((f, i) => (i === 0 ? read(f) : read(f).replace(/^#![^\n]*\n/, ''))).join('');
         out[name] = createHash('sha1').update(body).digest('hex');
     }
     return out;
@@ -108,7 +112,7 @@ test('the node is a cluster that refuses keys of two slots, in a command and in 
     assert.equal(await redis.call('EVAL', derived, 1, 'sg:{45}:x', 'sg:{45}:'), null, 'the same slot is fine');
     await redis.call('CONFIG', 'RESETSTAT'); // the errors counted from here on are the server's
     // the server marked the empty Redis with the layout version on start
-    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '3');
+    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '4');
 });
 
 const made = [];
@@ -187,9 +191,13 @@ test('transport: vehicles, match preview and accept, moves by hand, manifest, ch
     const bus = ok(await org.post('/api/vehicles', busPlan({ scope: '45', dest_city: '4419', depart_date: '2027-02-03' })), 201).json;
     ok(await org.patch(`/api/vehicles/${bus.id}`, { number: '桂A54321' }));
     ok(await org.get(`/api/vehicles?scope=45&campaign=${CAMPAIGN}`));
+    // a sign-up no planned vehicle takes: the accept creates one for it (assign_fresh.lua)
+    const far = await signUp({ dest_city: '4403', depart_date: '2027-02-05' });
     const preview = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: false, min_load: NO_MINIMUM })).json;
     assert.ok(preview.registrations > 0, JSON.stringify(preview));
-    ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM }));
+    const accepted = ok(await org.post('/api/match', { campaign: CAMPAIGN, scope: '45', accept: true, min_load: NO_MINIMUM })).json;
+    assert.ok(accepted.new_vehicles > 0, JSON.stringify(accepted).slice(0, 400));
+    assert.notEqual(ok(await look(far)).json.assignment.vehicle, bus.id, 'in the vehicle the accept created');
     const assigned = [];
     for (const x of made) {
         const r = ok(await look(x)).json;
@@ -320,7 +328,7 @@ test('CLI: demo data, user disable, migrate (nothing to do, then data of version
     r = runCli(['migrate'], srv.env);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^rewrote 1 registrations/);
-    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '3');
+    assert.equal(text(await redis.call('GET', 'sg:{45}:schema')), '4');
     const before = await assertOneSlot();
     assert.ok(before.some((k) => k.startsWith('sg:{45}:uid:')) && before.some((k) => k.startsWith('sg:{45}:vehicle:')));
     r = runCli(['purge', '--campaign', CAMPAIGN, '--yes', '--force'], srv.env);

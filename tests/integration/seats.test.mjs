@@ -3,7 +3,10 @@
 // assignment_release.lua, assignment_move.lua, as the build embeds them; open_sweep.lua),
 // against a real Redis: batches that arrive out of order, members that left or joined the
 // open index between matching and writing, the sweep taking out runs of assigned members
-// without touching any other, freed seats given again and never twice.
+// without touching any other, freed seats given again and never twice; the vehicles an
+// accept creates written whole (assign_fresh.lua) only while the open index's count of
+// changes is the one read, and created by assign.lua when given; the sweep of an
+// accept's runs, which reads only a run a sign-up joined, or all once a change was counted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,10 +18,12 @@ const ASSIGN = script('assign');
 const RELEASE = script('assignment_release');
 const MOVE = script('assignment_move');
 const SWEEP = fs.readFileSync(path.join(REPO, 'backend/store/open_sweep.lua'), 'utf8');
+const FRESH = fs.readFileSync(path.join(REPO, 'backend/store/assign_fresh.lua'), 'utf8');
 const C = 'cmp';
 const P = 'sg:{45}:'; // the key prefix (docs/redis-keys.md)
 const OPEN = `${P}${C}:open`;
 const ASSIGNED = `${P}${C}:assign`;
+const CHANGES = `${P}open:changes`; // campaign -> changes an accept's view of the open index misses
 
 let rp, redis;
 before(async () => {
@@ -188,4 +193,93 @@ test('random batches and releases never put two people on one seat', async () =>
         for (let s = next; s <= 60; s++) assert.ok(!taken.has(s), `seat ${s} past seat_next is free`);
     }
     assert.ok(given > 20 && holesSeen > 10, `the run exercised seats and holes (${given} given, holes in ${holesSeen} rounds)`);
+});
+
+/** assign_fresh.lua as an accept calls it: vehicles [{id, groups: [{r, seat}]}], seats worked out here. */
+async function fresh(changes, vehicles) {
+    const keys = [ASSIGNED, `${P}${C}:vehicles`, CHANGES, ...vehicles.flatMap((v) => [`${P}vehicle:${v.id}`, `${P}vehicle:${v.id}:seats`])];
+    const per = [];
+    const villages = new Map();
+    let groups = 0;
+    for (const v of vehicles) {
+        let next = 1, used = 0;
+        const holes = [];
+        for (const g of v.groups) {
+            if (g.seat > next) holes.push(`${next}-${g.seat - 1}`);
+            next = g.seat + g.r.people;
+            used += g.r.people;
+            const village = g.r.member.slice(0, 12);
+            for (const k of [village, village.slice(0, 6)]) villages.set(k, (villages.get(k) || 0) + g.r.people);
+        }
+        groups += v.groups.length;
+        per.push(String(2 * v.groups.length), v.id, String(used), 'bus', '50', '0', '4419', '2027-02-03', '20852', '{"stops":[]}', String(next), holes.join(' '));
+        per.push(...v.groups.flatMap((g) => [String(g.seat), g.r.code]));
+    }
+    const vill = [...villages].filter(([k]) => k.length === 12), counties = [...villages].filter(([k]) => k.length === 6);
+    const r = await redis.call('EVAL', FRESH, keys.length, ...keys, C, changes, String(vehicles.length), P, '45', String(groups), String(vill.length), String(counties.length), ...per, ...[...vill, ...counties].flatMap(([k, n]) => [k, String(n)]));
+    return r.map((x) => (Buffer.isBuffer(x) ? x.toString() : x));
+}
+
+test('new vehicles written whole while the count of changes is the one read; stale, and nothing written, once it is not', async () => {
+    await redis.call('FLUSHALL');
+    const rs = [await reg(2, '450102001001'), await reg(1, '450102001002'), await reg(3, '450102001002')];
+    assert.deepEqual(await fresh('0', [{ id: '101', groups: [{ r: rs[0], seat: 1 }, { r: rs[1], seat: 3 }] }, { id: '102', groups: [{ r: rs[2], seat: 2 }] }]), ['ok', 3]);
+    assert.equal(await where(rs[0].code), '101:1');
+    assert.equal(await where(rs[1].code), '101:3');
+    assert.equal(await where(rs[2].code), '102:2');
+    assert.deepEqual(await str('ZRANGE', `${P}vehicle:101:seats`, 0, -1, 'WITHSCORES'), [rs[0].code, '1', rs[1].code, '3']);
+    assert.deepEqual([await vfield('101', 'status'), await vfield('101', 'used'), await vfield('101', 'seat_next'), await vfield('101', 'holes'), await vfield('101', 'scope'), await vfield('101', 'campaign')], ['planned', '3', '4', '', '45', C]);
+    assert.deepEqual([await vfield('102', 'used'), await vfield('102', 'seat_next'), await vfield('102', 'holes')], ['3', '5', '1-1'], 'seat 1 skipped: a hole');
+    assert.deepEqual(await str('ZRANGE', `${P}${C}:vehicles`, 0, -1), ['45:101', '45:102']);
+    assert.equal(await str('HGET', `${P}${C}:stats:450102001002`, 't:assigned'), '4');
+    assert.equal(await str('HGET', `${P}${C}:stats:450102`, 't:assigned'), '6');
+    // a cancel (or any script that takes a member out or undoes an assignment) counts a change
+    await redis.call('HINCRBY', CHANGES, C, 1);
+    const late = await reg(1, '450102001003');
+    assert.deepEqual(await fresh('0', [{ id: '103', groups: [{ r: late, seat: 1 }] }]), ['stale']);
+    assert.equal(await where(late.code), null);
+    assert.equal(await redis.call('EXISTS', `${P}vehicle:103`, `${P}vehicle:103:seats`), 0);
+    assert.equal(await str('HGET', `${P}${C}:stats:450102`, 't:assigned'), '6', 'nothing counted');
+    assert.deepEqual(await fresh('1', [{ id: '103', groups: [{ r: late, seat: 1 }] }]), ['ok', 1], 'with the count read since');
+});
+
+test('assign.lua creates the vehicles it is given, then fills them seat by seat', async () => {
+    await redis.call('FLUSHALL');
+    const [a, b] = [await reg(2), await reg(1)];
+    await redis.call('ZREM', OPEN, b.member); // cancelled meanwhile
+    const fields = ['id', '201', 'scope', '45', 'used', '0', 'campaign', C, 'type', 'bus', 'status', 'planned', 'capacity', '10', 'carriage_size', '0', 'dest_city', '4419', 'depart_date', '2027-02-03', 'day', '20852', 'plan', '{"stops":[]}'];
+    const vkeys = [`${P}vehicle:201`, `${P}vehicle:201:seats`];
+    const [ok, skipped] = await redis.call('EVAL', ASSIGN, 4, OPEN, ASSIGNED, ...vkeys, '2', '1', P, C, '201', a.member, '201', '1', b.member, '201', '3', '1', '1', String(fields.length), ...fields, '45:201');
+    assert.equal(ok, 1);
+    assert.deepEqual(skipped.map(String), [b.code]);
+    assert.deepEqual([await vfield('201', 'status'), await vfield('201', 'used'), await vfield('201', 'seat_next'), await vfield('201', 'capacity')], ['planned', '2', '3', '10']);
+    assert.deepEqual(await str('ZRANGE', `${P}${C}:vehicles`, 0, -1), ['45:201']);
+    assert.equal(await where(a.code), '201:1');
+});
+
+test("an accept's runs leave the open index unread; a run a sign-up joined is read; all are read once a change was counted", async () => {
+    await redis.call('FLUSHALL');
+    const rs = [];
+    for (let i = 0; i < 6; i++) rs.push(await reg(1, `45010200100${i}`));
+    for (const i of [0, 1, 2, 4]) await redis.call('HSET', ASSIGNED, rs[i].code, `9:${i + 1}`);
+    const runs = (list) => list.flatMap(([x, y]) => [`[${x.member}`, `[${y.member}`, String(rs.indexOf(y) - rs.indexOf(x) + 1)]);
+    const sweepRuns = async (changes, first, last, list) => (await redis.call('EVAL', SWEEP, 3, OPEN, ASSIGNED, CHANGES, `[${first.member}`, `[${last.member}`, '', C, changes, String(list.length / 3), ...list)).map(String);
+    assert.deepEqual(await sweepRuns('0', rs[0], rs[5], runs([[rs[0], rs[2]], [rs[4], rs[4]]])), ['4', '']);
+    assert.deepEqual(await open(), [rs[3].member, rs[5].member], 'the unassigned ones stay');
+    // a sign-up folded into a run since the accept read it: that run is read, the newcomer stays
+    const ts = [];
+    for (let i = 0; i < 3; i++) ts.push(await reg(1, `45010200200${2 * i}`));
+    for (const t of ts) await redis.call('HSET', ASSIGNED, t.code, '9:9');
+    const joined = await reg(1, '450102002001'); // sorts between ts[0] and ts[1]
+    const list = [`[${ts[0].member}`, `[${ts[2].member}`, '3'];
+    assert.deepEqual(await sweepRuns('0', ts[0], ts[2], list), ['3', '']);
+    assert.deepEqual((await open()).filter((m) => m.startsWith('450102002')), [joined.member]);
+    // a change counted (an assignment undone): the slice is read, only what is assigned goes
+    const us = [await reg(1, '450102003001'), await reg(1, '450102003002')];
+    for (const u of us) await redis.call('HSET', ASSIGNED, u.code, '9:9');
+    await redis.call('HDEL', ASSIGNED, us[1].code);
+    await redis.call('HINCRBY', CHANGES, C, 1);
+    const [removed] = await sweepRuns('0', us[0], us[1], [`[${us[0].member}`, `[${us[1].member}`, '2']);
+    assert.equal(removed, '1');
+    assert.deepEqual((await open()).filter((m) => m.startsWith('450102003')), [us[1].member], 'the one no longer assigned stays open');
 });

@@ -197,8 +197,13 @@ void sg_reply_json(h2o_req_t *req, int status, cJSON *json)
     cJSON_Delete(json);
     if (text == NULL)
         abort();
-    h2o_iovec_t body = h2o_strdup(&req->pool, text, strlen(text));
+    sg_reply_json_text(req, status, text, strlen(text));
     cJSON_free(text);
+}
+
+void sg_reply_json_text(h2o_req_t *req, int status, const char *text, size_t len)
+{
+    h2o_iovec_t body = h2o_strdup(&req->pool, text, len);
     req->res.status = status;
     req->res.reason = reason(status);
     req->res.content_length = body.len;

@@ -10,6 +10,8 @@
 
 /** Send json (taken: deleted here) with status. Sets Content-Type and Content-Length. */
 void sg_reply_json(h2o_req_t *req, int status, cJSON *json);
+/** The same for JSON text made by the caller (copied). */
+void sg_reply_json_text(h2o_req_t *req, int status, const char *text, size_t len);
 /** Send {"error":{"code","message"[,"field"]}}; message defaults to the table's. */
 void sg_reply_error(h2o_req_t *req, int status, const char *code, const char *field);
 /** 422 {"error":{"code":"invalid","fields":{field: message}}}. */

@@ -54,6 +54,35 @@ static void test_seal_open_roundtrip(void)
     sg_crypto_free(c);
 }
 
+static void test_seal_number_is_compact(void)
+{
+    const char *err = NULL;
+    struct sg_crypto *c = sg_crypto_load(keyfile, &err);
+    ASSERT(c != NULL);
+    char a[SG_CRYPTO_SEALED_MAX], b[SG_CRYPTO_SEALED_MAX], plain[64];
+    static const char *const numbers[] = {"45010219900101123X", "450102199001011230", "000000000000000000",
+                                          "99999999999999999X", "13812345678",        "00000000001"};
+    for (size_t i = 0; i != sizeof(numbers) / sizeof(numbers[0]); ++i) {
+        ASSERT_EQ(sg_crypto_seal_number(c, numbers[i], a), 0);
+        ASSERT_EQ(sg_crypto_seal_number(c, numbers[i], b), 0);
+        ASSERT(strcmp(a, b) != 0); /* fresh nonce every time */
+        ASSERT(a[0] == '~');
+        ASSERT_EQ(strlen(a), strlen(numbers[i]) == 18 ? 49u : 45u);
+        ASSERT_EQ(sg_crypto_open(c, a, strlen(a), plain, sizeof(plain)), 0);
+        ASSERT_STREQ(plain, numbers[i]);
+        a[20] = a[20] == 'A' ? 'B' : 'A'; /* tampered: the MAC fails */
+        ASSERT_EQ(sg_crypto_open(c, a, strlen(a), plain, sizeof(plain)), SG_EINVAL);
+        ASSERT_EQ(sg_crypto_open(c, b, strlen(b), plain, 5), SG_EINVAL); /* no room */
+    }
+    /* what is not an ID or phone number is sealed the long way, and opens the same */
+    ASSERT_EQ(sg_crypto_seal_number(c, "4501021990010112", a), 0);
+    ASSERT(a[0] != '~');
+    ASSERT_EQ(sg_crypto_open(c, a, strlen(a), plain, sizeof(plain)), 0);
+    ASSERT_STREQ(plain, "4501021990010112");
+    ASSERT_EQ(sg_crypto_open(c, "~short", 6, plain, sizeof(plain)), SG_EINVAL);
+    sg_crypto_free(c);
+}
+
 static void test_hash_is_keyed_and_stable(void)
 {
     const char *err = NULL;
@@ -80,6 +109,7 @@ int main(void)
     RUN(test_keygen_refuses_overwrite);
     RUN(test_load_rejects_open_permissions);
     RUN(test_seal_open_roundtrip);
+    RUN(test_seal_number_is_compact);
     RUN(test_hash_is_keyed_and_stable);
     unlink(keyfile);
     unlink(keyfile2);
