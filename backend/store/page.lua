@@ -40,16 +40,7 @@ for _, m in ipairs(members) do
     local notified, no_show = h[10], h[11]
     h[10], h[11], h[12] = '', '', ''
     if vid then
-      local vkey = ARGV[7] .. 'vehicle:' .. vid
-      local vstatus = redis.call('HGET', vkey, 'status') or ''
-      local left = vstatus == 'departed' or vstatus == 'arrived'
-      local trip = 'assigned'
-      if redis.call('SISMEMBER', vkey .. ':boarded', code) == 1 then
-        trip = left and vstatus or 'boarded'
-      elseif left or no_show == vid then
-        trip = 'no_show'
-      end
-      h[3], h[10], h[11], h[12] = 'assigned', a, trip, notified == vid and '1' or ''
+      h[3], h[10], h[11], h[12] = 'assigned', a, trip_of(ARGV[7], vid, code, no_show), notified == vid and '1' or ''
     end
   end
   for i = 1, 12 do

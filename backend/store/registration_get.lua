@@ -41,15 +41,7 @@ if f.status == 'registered' and f.campaign then
   local a = redis.call('HGET', ARGV[1] .. f.campaign .. ':assign', code) or ''
   local vid, seat = string.match(a, '^(%d+):(%d+)$')
   if vid then
-    local vkey = ARGV[1] .. 'vehicle:' .. vid
-    local vstatus = redis.call('HGET', vkey, 'status') or ''
-    local left = vstatus == 'departed' or vstatus == 'arrived'
-    local trip = 'assigned'
-    if redis.call('SISMEMBER', vkey .. ':boarded', code) == 1 then
-      trip = left and vstatus or 'boarded'
-    elseif left or f.no_show == vid then
-      trip = 'no_show'
-    end
+    local trip = trip_of(ARGV[1], vid, code, f.no_show)
     for _, x in ipairs({'status', 'assigned', 'vehicle', vid, 'seat', seat, 'trip', trip, 'notified',
       f.notified == vid and '1' or '0'}) do
       h[#h + 1] = x

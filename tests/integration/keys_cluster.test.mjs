@@ -64,11 +64,12 @@ function scriptShas() {
     const list = (name) => cmake.match(new RegExp(`set\\(${name}([^)]*)\\)`))[1].trim().split(/\s+/);
     const seats = list('SG_STORE_SEAT_SCRIPTS');
     const folds = list('SG_STORE_FOLD_SCRIPTS');
+    const trips = list('SG_STORE_TRIP_SCRIPTS');
     const read = (file) => fs.readFileSync(path.join(dir, file), 'utf8');
     const out = {};
     for (const name of list('SG_STORE_SCRIPTS')) {
-        // as embed.cmake joins them: seats.lua, fold_lib.lua, the script; only the first keeps its #! line
-        const parts = [...(seats.includes(name) ? ['seats.lua'] : []), ...(folds.includes(name) ? ['fold_lib.lua'] : []), `${name}.lua`];
+        // as embed.cmake joins them: seats.lua, fold_lib.lua, the script (or trip_lib.lua, the script); only the first keeps its #! line
+        const parts = [...(seats.includes(name) ? ['seats.lua'] : []), ...(folds.includes(name) ? ['fold_lib.lua'] : []), ...(trips.includes(name) ? ['trip_lib.lua'] : []), `${name}.lua`];
         const body = parts.map((f, i) => (i === 0 ? read(f) : read(f).replace(/^#![^\n]*\n/, ''))).join('');
         out[name] = createHash('sha1').update(body).digest('hex');
     }
