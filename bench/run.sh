@@ -175,6 +175,7 @@ START="$(date -u '+%Y-%m-%d %H:%M UTC')"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
 SIGNUP_ROWS=""
+SCRIPT_ROWS=""
 PAGE_ROWS=""
 declare -A SIGNUP_RPS PAGE_RPS
 SIGNUP_TARGETS=""
@@ -220,6 +221,7 @@ signup_run() { # THREADS CONNS
     set_rps="$(awk '/throughput summary:/ { printf "%.0f", $3 }' "$WORK/set-t$t-c$c.txt")"
     set_p99="$(awk '/latency summary/ { getline; getline; print $5 }' "$WORK/set-t$t-c$c.txt")"
     set_us="$(us_per $((q1 - q0)) "$setn")"
+    script_alone "$t" "$c" "$set_rps" "$set_us" "$setn" "$load"
     stop_all
     local r
     r="$(ratio "$rps" "$set_rps")"
@@ -239,6 +241,42 @@ signup_run() { # THREADS CONNS
     fi
     SIGNUP_NOTES+="- --threads $t, $c connections: answers $statuses; $signups sign-ups stored in the measured run.
 "
+}
+
+# script_alone THREADS CONNS SET_RPS SET_US N LOAD: on the sign-up run's Redis, signup.lua on
+# its own (no HTTP, no server, no fold), called by redis-benchmark with the arguments of a
+# sign-up the run stored and new keys on every call: what the request path's script costs
+# Redis before anything in front of it or behind it.
+script_alone() {
+    local t="$1" c="$2" set_rps="$3" set_us="$4" n="$5" load="$6" reg="" i
+    for i in $(seq 1 50); do
+        reg="$(redis-cli -p "$REDIS_PORT" randomkey)"
+        case "$reg" in *:reg:*) break ;; esac
+        reg=""
+    done
+    [ -n "$reg" ] || die "no registration found for the script-alone run"
+    local data counted open match sha k0 k1 out rps us
+    data="$(redis-cli -p "$REDIS_PORT" hget "$reg" data)"
+    counted="$(redis-cli -p "$REDIS_PORT" hget "$reg" counted)"
+    open="$(redis-cli -p "$REDIS_PORT" hget "$reg" open)"
+    match="$(echo "$open" | cut -d: -f3-6)"
+    sha="$(redis-cli -p "$REDIS_PORT" -x script load <backend/store/signup.lua)"
+    k0="$(cpu_ticks "$REDIS_PID")"
+    out="$WORK/script-t$t-c$c.txt"
+    # KEYS: registration, idempotency key, the address's count, a fold list no fold takes,
+    # one uniqueness key; ARGV as registration.c sends them (limit counting but high)
+    redis-benchmark -p "$REDIS_PORT" -c "$c" -n "$n" -r 100000000 evalsha "$sha" 5 \
+        'sg:{45}:reg:B__rand_int__' 'sg:{45}:idem:b-__rand_int__' 'sg:{45}:limit:signup:bench' \
+        'sg:{45}:bench:fold' 'sg:{45}:uid:2027-spring:b__rand_int__' \
+        1 'B__rand_int__' '__rand_int__' 1796434815391 "$VILLAGE" 2027-spring "$data" "$counted" "$match" \
+        'sg:{45}:' 1dfb552513dfee5d62c7adee5d1a34e5 600 1000000000 60000 \
+        2>&1 | tr '\r' '\n' | grep -v 'rps=' >"$out"
+    k1="$(cpu_ticks "$REDIS_PID")"
+    rps="$(awk '/throughput summary:/ { printf "%.0f", $3 }' "$out")"
+    us="$(us_per $((k1 - k0)) "$n")"
+    SCRIPT_ROWS+="| $t | $c | ${rps:-?} | $set_rps | $(ratio "${rps:-0}" "$set_rps") | $us | $set_us | $(printf %s "$data" | wc -c) | $load |
+"
+    say "  signup.lua alone ${rps:-?}/s, Redis $us us a call"
 }
 
 # --- 1b. the sign-up page ------------------------------------------------------------------
@@ -429,6 +467,16 @@ counter hash a batch; docs/redis-keys.md#the-fold). Its floor in Redis is the tw
 inserts (a skiplist insert into a lexicographic zset of hundreds of thousands, 3–6 µs each
 here) and the six calls through Lua; a bare SET costs Redis mostly the network and AOF
 system calls, which the server's few pipelined connections share among many sign-ups.
+
+### The request path's script alone
+| threads | conns | signup.lua calls/s | SET/s | script / SET | Redis µs a call | Redis µs a SET | data bytes | load (1, 5, 15 min) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+$SCRIPT_ROWS
+On the same Redis right after each row above: \`redis-benchmark -c {conns} EVALSHA\` of
+\`signup.lua\` with the data, counters and match of a sign-up the row stored, a new
+registration, idempotency key and ID number's key on every call, and a fold list no fold
+takes: no HTTP, no server, no fold. However light the server in front of it, a sign-up can
+be no cheaper for Redis than this call, nor reach more than this share of a SET.
 
 ## The sign-up page GET /s/{village}
 | threads | conns | pages/s | p50 ms | p99 ms | server µs a page | non-2xx | load (1, 5, 15 min) |
