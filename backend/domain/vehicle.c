@@ -319,6 +319,14 @@ size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village)
     return best;
 }
 
+bool sg_vehicle_tellable(const struct sg_vehicle *v, const char *village)
+{
+    if (v->depart_time[0] == '\0' || v->nstops == 0)
+        return false;
+    const struct sg_stop *s = &v->stops[sg_vehicle_stop_for(v, village)];
+    return s->name[0] != '\0' && s->time[0] != '\0';
+}
+
 size_t sg_vehicle_areas(const struct sg_vehicle *v, struct sg_match_area out[SG_STOPS_MAX])
 {
     size_t n = 0;

@@ -177,6 +177,13 @@ bool sg_vehicle_accepts(const struct sg_vehicle *v, const char *dest_city, struc
 size_t sg_vehicle_stop_for(const struct sg_vehicle *v, const char *village);
 
 /**
+ * True when the people of village can be told their whole trip: v has its departure time
+ * and a stop for them with its time (a stop the matcher proposed has none until the
+ * organiser sets it). The village's 已通知 waits for this.
+ */
+bool sg_vehicle_tellable(const struct sg_vehicle *v, const char *village);
+
+/**
  * The villages v takes (its pickup areas): the divisions its stops serve, or its owning
  * scope when no stop names one. Into out; their count (at least 1 for a vehicle with a
  * valid scope).

@@ -166,6 +166,18 @@ test('the village calls its people on a phone: 拨打 reveals the number, 已通
         const d = (await (await p.request.get(`${srv.url}/api/registrations/${worker.code}`)).json()).assignment;
         assert.equal(d.notified, true);
         assert.equal(d.notified_by, 'cun-liulv');
+        // a seat whose time and stop matching left to the organiser: nothing to tick yet
+        const early = await signUp({ village: LIULV, name: '蒙桂兰', dest_city: '4413', depart_date: '2027-02-22' });
+        const proposed = (await org.post('/api/vehicles', busPlan({ scope: COUNTY, dest_city: '4413', depart_date: '2027-02-22', depart_time: '', number: '', stops: [{ name: '甘棠镇（上车点待定）', time: '', serves: LIULV.slice(0, 9) }] }))).json;
+        assert.equal((await org.post(`/api/vehicles/${proposed.id}/passengers`, { code: early.code })).status, 200);
+        await p.reload();
+        const wait = p.locator('table.list tbody tr', { hasText: early.code });
+        await wait.waitFor();
+        assert.match(await wait.textContent(), /时间待定，定好再通知/);
+        assert.equal(await wait.getByLabel('已通知').count(), 0, 'no tick while the time and stop are not set');
+        const note = await wait.locator('.told-wait').boundingBox();
+        assert.ok(note.x + note.width <= 360, `the note on the screen: ${JSON.stringify(note)}`);
+        await shot(p, 'scale-05b-village-time-not-set');
         assert.deepEqual(p.problems.filter((e) => !ignorable(e)), []);
     } finally {
         await b.close();

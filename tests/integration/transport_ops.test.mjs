@@ -409,6 +409,30 @@ describe('the village call-back loop', () => {
         ok(await org.post(`/api/vehicles/${other}/passengers`, { code: groups[0].code }));
         assert.equal(ok(await villageLL.get(`/api/registrations/${groups[0].code}`)).assignment.notified, false);
     });
+
+    test('已通知 waits until the time and the village\'s stop with its time are set: 409 trip_not_set, still 待通知', async () => {
+        const g = await signUp({ village: LIULV, dest_city: '4413', depart_date: '2027-02-21' });
+        // a stop as matching proposes it: the place the organiser still has to name, no time
+        const v = await busWith('4413', '2027-02-21', [g], { depart_time: '', stops: [{ name: '甘棠镇（上车点待定）', time: '', serves: LIULV.slice(0, 9) }] });
+        const a = ok(await villageLL.get(`/api/registrations/${g.code}`)).assignment;
+        assert.deepEqual([a.depart_time, a.pickup_time], ['', '']);
+        let r = await villageLL.post(`/api/registrations/${g.code}/notified`, {});
+        assert.equal(r.status, 409, r.text);
+        assert.equal(errorCode(r), 'trip_not_set');
+        assert.match(r.json.error.message, /发车时间.*还没定.*定好后再通知/);
+        assert.ok(!(await audit()).some((e) => e.action === 'notified' && e.target === g.code), 'nothing recorded');
+        assert.ok(ok(await villageLL.get('/api/registrations?notified=0&per_page=200')).items.some((x) => x.code === g.code), 'still to be told');
+        // the stop's time alone is not enough: the vehicle's own time too
+        ok(await org.patch(`/api/vehicles/${v}`, { stops: [{ name: '六律村委会门口', time: '07:20', serves: LIULV.slice(0, 9) }] }));
+        r = await villageLL.post(`/api/registrations/${g.code}/notified`, {});
+        assert.equal(errorCode(r), 'trip_not_set', r.text);
+        ok(await org.patch(`/api/vehicles/${v}`, { depart_time: '08:00' }));
+        assert.equal(ok(await villageLL.post(`/api/registrations/${g.code}/notified`, {})).notified, true);
+        assert.equal(ok(await villageLL.get(`/api/registrations/${g.code}`)).assignment.notified, true);
+        // taking the tick back never waits
+        ok(await org.patch(`/api/vehicles/${v}`, { depart_time: '' }));
+        assert.equal(ok(await villageLL.post(`/api/registrations/${g.code}/notified`, { notified: false })).notified, false);
+    });
 });
 
 describe('the dashboard\'s transport counts', () => {

@@ -3,7 +3,8 @@
  * POST /api/registrations/{code}/phone {"person":N} reveals that person's full phone
  * number to staff who call people (SG_ACT_CALL), one audit entry (phone_view) per reveal;
  * POST /api/registrations/{code}/notified {"notified":true|false} records that the person
- * was told of their vehicle (or takes the tick back), audited; POST
+ * was told of their vehicle (or takes the tick back), audited, and only once the vehicle's
+ * time and the person's stop with its time are set (else 409 trip_not_set); POST
  * /api/registrations/{code}/no-show records that the group did not turn up while its
  * vehicle is boarding, audited. The village is checked before anything is said. */
 #include <string.h>
@@ -25,6 +26,7 @@ struct trip_req {
     int notified;       /* NOTIFIED: 1 told, 0 taken back */
     const char *bad;    /* a refused body: its field */
     const char *action; /* the audit action */
+    char village[13];   /* NOTIFIED: the record's village, checked against the user's scope */
 };
 
 static enum sg_action permission(enum what w)
@@ -83,6 +85,38 @@ static void reveal(struct trip_req *p, const struct sg_stored_registration *s)
     sg_reply_json(req, 200, o);
 }
 
+static void mark(struct trip_req *p)
+{
+    int ret = sg_store_registration_mark(p->base.super.app->store, p->code, p->village,
+                                         p->what == NO_SHOW ? SG_MARK_NO_SHOW
+                                         : p->notified == 1 ? SG_MARK_NOTIFIED
+                                                            : SG_MARK_UNNOTIFIED,
+                                         p->base.session.user, sg_app_now_ms(), on_marked, p);
+    if (ret != 0) {
+        sg_reply_store_error(p->base.super.req, ret);
+        sg_pending_free(p);
+    }
+}
+
+/* 已通知: the person can be told only what is set. A change after the tick reaches them by
+ * text message (the outbox's "changed"). */
+static void on_vehicle(void *data, int status, const struct sg_vehicle *v)
+{
+    struct trip_req *p = data;
+    h2o_req_t *req = p->base.super.req;
+    if (req == NULL) {
+        sg_pending_free(p);
+    } else if (status != 0) {
+        sg_reply_store_error(req, status == SG_ENOENT ? SG_ECONFLICT : status);
+        sg_pending_free(p);
+    } else if (!sg_vehicle_tellable(v, p->village)) {
+        sg_reply_error(req, 409, "trip_not_set", NULL);
+        sg_pending_free(p);
+    } else {
+        mark(p);
+    }
+}
+
 static void on_record(void *data, int status, const struct sg_stored_registration *s)
 {
     struct trip_req *p = data;
@@ -95,14 +129,16 @@ static void on_record(void *data, int status, const struct sg_stored_registratio
     } else if (status != 0) {
         sg_reply_store_error(req, status);
     } else if (sg_staff_allow_record_or_reply(&p->base, s->reg.village, permission(p->what), NULL)) {
-        if (p->what == PHONE)
+        snprintf(p->village, sizeof(p->village), "%s", s->reg.village);
+        if (p->what == PHONE) {
             reveal(p, s);
-        else if ((ret = sg_store_registration_mark(p->base.super.app->store, p->code, s->reg.village,
-                                                   p->what == NO_SHOW ? SG_MARK_NO_SHOW
-                                                   : p->notified == 1 ? SG_MARK_NOTIFIED
-                                                                      : SG_MARK_UNNOTIFIED,
-                                                   p->base.session.user, sg_app_now_ms(), on_marked, p)) != 0)
-            sg_reply_store_error(req, ret);
+        } else if (p->what == NOTIFIED && p->notified == 1 && s->vehicle[0] != '\0') {
+            if ((ret = sg_store_vehicle_get(p->base.super.app->store, s->vehicle, on_vehicle, p)) != 0)
+                sg_reply_store_error(req, ret);
+        } else {
+            mark(p); /* not assigned: the script says so */
+            return;
+        }
     }
     if (ret != 0)
         sg_pending_free(p);

@@ -37,8 +37,12 @@ function callButton(code, person, name) {
     return b;
 }
 
-/** 已通知: a tick recorded on the server (POST …/notified), taken back by unticking. */
+/** 已通知: a tick recorded on the server (POST …/notified), taken back by unticking. Only
+ * once there is a whole trip to tell (the vehicle's time, the stop and its time): until
+ * then a note, and the person stays 待通知 (the server refuses the tick: trip_not_set). */
 function toldBox(code, a) {
+    if (!a.notified && (!a.depart_time || !a.pickup_time))
+        return h('span', { class: 'told-wait', title: '发车时间或上车点、上车时间还没定，定好后再打电话通知' }, '时间待定，定好再通知');
     const box = h('input', { type: 'checkbox', checked: a.notified, 'aria-label': '已通知', onchange: async () => {
         box.disabled = true;
         try {
