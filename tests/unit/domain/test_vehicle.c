@@ -229,6 +229,27 @@ static void test_stop_for_village(void)
     ASSERT_EQ(sg_vehicle_stop_for(&v, "450102001201"), 0); /* no stop at all */
 }
 
+/* 已通知 waits for the vehicle's time and the village's stop with its time. */
+static void test_tellable(void)
+{
+    struct sg_vehicle v;
+    struct sg_field_errors errs;
+    struct sg_vehicle_input in = good();
+    in.nstops = 2;
+    in.stops[0].serves = "450102001";
+    in.stops[1].name = "六律村委会", in.stops[1].time = "", in.stops[1].serves = "450102001201";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &errs), 0);
+    ASSERT(sg_vehicle_tellable(&v, "450102001202"));  /* the township's stop has its time */
+    ASSERT(!sg_vehicle_tellable(&v, "450102001201")); /* the village's own stop has none yet */
+    memcpy(v.stops[1].time, "07:40", 6);
+    ASSERT(sg_vehicle_tellable(&v, "450102001201"));
+    v.depart_time[0] = '\0'; /* no departure time: nobody yet */
+    ASSERT(!sg_vehicle_tellable(&v, "450102001202"));
+    memcpy(v.depart_time, "08:30", 6);
+    v.nstops = 0;
+    ASSERT(!sg_vehicle_tellable(&v, "450102001202")); /* no stop at all */
+}
+
 static void test_holes_parse(void)
 {
     uint32_t h[4][2];
@@ -426,6 +447,7 @@ int main(void)
     RUN(test_train_seat);
     RUN(test_accepts);
     RUN(test_stop_for_village);
+    RUN(test_tellable);
     RUN(test_holes_parse);
     RUN(test_sizes);
     sg_divisions_free((struct sg_divisions *)ctx.destinations);
