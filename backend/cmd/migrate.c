@@ -86,21 +86,6 @@ static int run(const struct sg_options *o)
 int sg_cmd_migrate(int argc, char **argv)
 {
     struct sg_options o;
-    if (sg_options_from_env(&o) != 0)
-        return 1;
-    for (int i = 1; i < argc; ++i) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        int taken = sg_options_take(&o, argc, argv, &i);
-        if (taken < 0)
-            return 1;
-        if (taken == 0) {
-            fprintf(stderr, "songgong migrate: unknown option %s (see --help)\n", argv[i]);
-            return 1;
-        }
-    }
-    sg_options_finish(&o);
-    return run(&o);
+    int ret = sg_options_parse(&o, argc, argv, "migrate", usage);
+    return ret != 0 ? ret < 0 : run(&o);
 }

@@ -171,28 +171,23 @@ static void on_signal(int sig)
     stop = 1;
 }
 
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: songgong notify\n\nSend the text messages of the outbox (the same sender `serve` runs on "
+            "a thread unless\nSONGGONG_NOTIFY_SENDER=off), until SIGINT or SIGTERM. Several may run: they "
+            "share the work.\n\nOptions (flag, environment variable, meaning):\n%s\nMessages:\n%s",
+            sg_options_help, sg_notify_help);
+}
+
 int sg_cmd_notify(int argc, char **argv)
 {
     struct sg_options o;
     static struct sg_app app;
     static struct sg_notify_config cfg;
-    if (sg_options_from_env(&o) != 0)
-        return 1;
-    for (int i = 1; i < argc; ++i) {
-        if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: songgong notify\n\nSend the text messages of the outbox (the same sender `serve` runs on "
-                   "a thread unless\nSONGGONG_NOTIFY_SENDER=off), until SIGINT or SIGTERM. Several may run: they "
-                   "share the work.\n\nOptions (flag, environment variable, meaning):\n%s\nMessages:\n%s",
-                   sg_options_help, sg_notify_help);
-            return 0;
-        }
-        int taken = sg_options_take(&o, argc, argv, &i);
-        if (taken <= 0) {
-            fprintf(stderr, "songgong notify: unknown option %s (see --help)\n", argv[i]);
-            return 1;
-        }
-    }
-    sg_options_finish(&o);
+    int parsed = sg_options_parse(&o, argc, argv, "notify", usage);
+    if (parsed != 0)
+        return parsed < 0;
     if (sg_notify_options(&cfg, o.data_dir) != 0 || sg_data_load(&app, &o) != 0)
         return 1;
     h2o_evloop_t *loop;

@@ -379,3 +379,24 @@ void sg_cli_wait(h2o_evloop_t *loop, const int *done)
     while (!*done)
         h2o_evloop_run(loop, 100);
 }
+
+int sg_options_parse(struct sg_options *o, int argc, char **argv, const char *command, void (*usage)(FILE *out))
+{
+    if (sg_options_from_env(o) != 0)
+        return -1;
+    for (int i = 1; i < argc; ++i) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        int taken = sg_options_take(o, argc, argv, &i);
+        if (taken < 0)
+            return -1;
+        if (taken == 0) {
+            fprintf(stderr, "songgong %s: unknown option %s (see --help)\n", command, argv[i]);
+            return -1;
+        }
+    }
+    sg_options_finish(o);
+    return 0;
+}

@@ -38,6 +38,12 @@ int sg_options_from_env(struct sg_options *o);
 int sg_options_take(struct sg_options *o, int argc, char **argv, int *i);
 /** Fill public_url when not set: http://host:port. */
 void sg_options_finish(struct sg_options *o);
+/**
+ * The whole command line of a command that takes only the shared flags: the environment,
+ * then argv; --help or -h prints usage(stdout); then sg_options_finish. 0: go on;
+ * 1: help printed (exit 0); -1: a bad or unknown option, said on stderr (exit 1).
+ */
+int sg_options_parse(struct sg_options *o, int argc, char **argv, const char *command, void (*usage)(FILE *out));
 
 /** Read divisions, destinations, regions and campaigns from o->data_dir into app. 0 or -1. */
 int sg_data_load(struct sg_app *app, const struct sg_options *o);

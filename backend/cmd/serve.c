@@ -35,22 +35,9 @@ int sg_cmd_serve(int argc, char **argv)
 {
     struct sg_options o;
     static struct sg_app app; /* lives until exit */
-    if (sg_options_from_env(&o) != 0)
-        return 1;
-    for (int i = 1; i < argc; ++i) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        int taken = sg_options_take(&o, argc, argv, &i);
-        if (taken < 0)
-            return 1;
-        if (taken == 0) {
-            fprintf(stderr, "songgong serve: unknown option %s (see --help)\n", argv[i]);
-            return 1;
-        }
-    }
-    sg_options_finish(&o);
+    int parsed = sg_options_parse(&o, argc, argv, "serve", usage);
+    if (parsed != 0)
+        return parsed < 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (sg_data_load(&app, &o) != 0)
