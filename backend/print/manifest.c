@@ -9,6 +9,19 @@
 const char *const sg_manifest_heads[SG_MANIFEST_COLS] = {
     "序号", "姓名", "性别", "身份证号", "手机", "乡镇/村", "上车点", "目的地/用工企业", "座位", "脱贫人口", "签到"};
 
+const char *sg_manifest_time(const char *time)
+{
+    return time[0] != '\0' ? time : "（时间待定）";
+}
+
+void sg_manifest_stops_line(const struct sg_vehicle *v, char *out, size_t n)
+{
+    size_t at = (size_t)snprintf(out, n, "上车点：%s", v->nstops == 0 ? "（待定）" : "");
+    for (size_t i = 0; i != v->nstops && at < n; ++i)
+        at += (size_t)snprintf(out + at, n - at, "%s%s %s", i != 0 ? " → " : "", v->stops[i].name,
+                               sg_manifest_time(v->stops[i].time));
+}
+
 void sg_manifest_cells(const struct sg_manifest_row *r, char no[16], const char *out[SG_MANIFEST_COLS])
 {
     snprintf(no, 16, "%u", r->no);

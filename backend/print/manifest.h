@@ -36,6 +36,15 @@ extern const char *const sg_manifest_heads[SG_MANIFEST_COLS];
 /** Row r's cells in column order (into out, borrowing r and no, which gets 序号). */
 void sg_manifest_cells(const struct sg_manifest_row *r, char no[16], const char *out[SG_MANIFEST_COLS]);
 
+/** A time of the plan as printed: "07:30", or "（时间待定）" while the organiser has not set it. */
+const char *sg_manifest_time(const char *time);
+/**
+ * The plan's pickup line, the same in the PDF and the .xlsx: "上车点：A 07:00 → B 07:40"; a stop
+ * matching proposed shows its place and "（时间待定）", a plan with no stop "上车点：（待定）".
+ * Into out (n bytes, cut at n).
+ */
+void sg_manifest_stops_line(const struct sg_vehicle *v, char *out, size_t n);
+
 struct sg_manifest_doc {
     const struct sg_vehicle *v;
     const char *city_name;  /* destination city (from the app's tables, which live as long as the app) */

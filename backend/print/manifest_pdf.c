@@ -82,15 +82,10 @@ static void plan_header(const struct pen *pen, const struct sg_manifest_doc *d)
     text(pen, MARGIN, MARGIN - 4, PAGE_W - 2 * MARGIN, "乘车人员名单（一车一方案）", 15, 1, 1);
     snprintf(line, sizeof(line), "%s %s　车辆编号 %s　｜　目的地 %s%s%s　｜　出发 %s %s%s%s　｜　座位 %u，本单 %zu 人",
              sg_vehicle_type_label(v->type), v->number[0] != '\0' ? v->number : "（待定）", v->id, d->city_name,
-             v->employer[0] != '\0' ? "　用工企业 " : "", v->employer, date, v->depart_time,
+             v->employer[0] != '\0' ? "　用工企业 " : "", v->employer, date, sg_manifest_time(v->depart_time),
              v->arrive_time[0] != '\0' ? "　预计到达 " : "", v->arrive_time, v->capacity, d->n);
     text(pen, MARGIN, MARGIN + 18, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
-    at = (size_t)snprintf(line, sizeof(line), "上车点：");
-    for (size_t i = 0; i != v->nstops && at < sizeof(line); ++i)
-        at += (size_t)snprintf(line + at, sizeof(line) - at, "%s%s %s", i != 0 ? " → " : "", v->stops[i].name,
-                               v->stops[i].time);
-    if (v->nstops == 0)
-        snprintf(line + at, sizeof(line) - at, "（待定）");
+    sg_manifest_stops_line(v, line, sizeof(line));
     text(pen, MARGIN, MARGIN + 31, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
     at = (size_t)snprintf(line, sizeof(line), "带队人：%s %s　｜　司机：", v->escort_name, v->escort_phone);
     for (size_t i = 0; i != v->ndrivers && at < sizeof(line); ++i)

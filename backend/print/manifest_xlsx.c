@@ -38,13 +38,10 @@ static void plan_rows(lxw_worksheet *ws, lxw_format *title, const struct sg_mani
     sg_date_format(v->depart_date, date);
     worksheet_merge_range(ws, 0, 0, 0, 10, "乘车人员名单（一车一方案）", title);
     snprintf(line, sizeof(line), "%s %s（编号 %s）　目的地 %s %s　出发 %s %s　预计到达 %s　座位 %u",
-             sg_vehicle_type_label(v->type), v->number, v->id, d->city_name, v->employer, date, v->depart_time,
-             v->arrive_time, v->capacity);
+             sg_vehicle_type_label(v->type), v->number[0] != '\0' ? v->number : "（待定）", v->id, d->city_name,
+             v->employer, date, sg_manifest_time(v->depart_time), v->arrive_time, v->capacity);
     worksheet_merge_range(ws, 1, 0, 1, 10, line, NULL);
-    at = (size_t)snprintf(line, sizeof(line), "上车点：");
-    for (size_t i = 0; i != v->nstops && at < sizeof(line); ++i)
-        at += (size_t)snprintf(line + at, sizeof(line) - at, "%s%s %s", i != 0 ? " → " : "", v->stops[i].name,
-                               v->stops[i].time);
+    sg_manifest_stops_line(v, line, sizeof(line));
     worksheet_merge_range(ws, 2, 0, 2, 10, line, NULL);
     at = (size_t)snprintf(line, sizeof(line), "带队人：%s %s　司机：", v->escort_name, v->escort_phone);
     for (size_t i = 0; i != v->ndrivers && at < sizeof(line); ++i)

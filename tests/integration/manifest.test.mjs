@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OUT_DIR, startStack } from './lib/harness.mjs';
@@ -109,6 +110,34 @@ describe('manifest', () => {
         for (const row of fonts) assert.match(row, /\s+yes\s+yes\s+yes\s+/, `embedded, subset, with a ToUnicode map: ${row}`);
         const png = spawnSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', file, path.join(OUT_DIR, 'manifest-page')]);
         assert.equal(png.status, 0, String(png.stderr));
+    });
+
+    test('a plan still to complete prints what is missing as 待定 (PDF and .xlsx opened with LibreOffice)', async () => {
+        // as matching proposes a vehicle: no number, no time, a stop whose place and time the organiser still sets
+        const draft = (await org.post('/api/vehicles', busPlan({ number: '', depart_date: '2027-02-04', depart_time: '', arrive_time: '', stops: [{ name: '民生街道（上车点待定）', time: '', serves: '450102001' }] }))).json;
+        assert.ok(draft.id, JSON.stringify(draft));
+        const pdf = await org.get(`/api/vehicles/${draft.id}/manifest.pdf`);
+        assert.equal(pdf.status, 200);
+        const file = path.join(OUT_DIR, 'manifest-draft.pdf');
+        fs.writeFileSync(file, pdf.buf);
+        const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+        assert.match(text, /专车 （待定） 车辆编号/, text);
+        assert.match(text, /出发 2027-02-04 （时间待定）/, text);
+        assert.match(text, /上车点：民生街道（上车点待定） （时间待定）/, text);
+        const xlsx = await org.get(`/api/vehicles/${draft.id}/manifest.xlsx`);
+        assert.equal(xlsx.status, 200);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-manifest-'));
+        try {
+            fs.writeFileSync(path.join(dir, 'draft.xlsx'), xlsx.buf);
+            const lo = spawnSync('libreoffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', dir, path.join(dir, 'draft.xlsx')], { encoding: 'utf8', timeout: 120000 });
+            assert.equal(lo.status, 0, lo.stderr);
+            const sheet = fs.readFileSync(path.join(dir, 'draft.csv'), 'utf8');
+            assert.match(sheet, /专车 （待定）（编号 \d+）/, sheet);
+            assert.match(sheet, /出发 2027-02-04 （时间待定）/, sheet);
+            assert.match(sheet, /上车点：民生街道（上车点待定） （时间待定）/, sheet);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     test('move by hand: into another vehicle of the same trip; refused when it does not fit', async () => {
