@@ -232,6 +232,11 @@ static void check_people(const struct sg_vehicle_input *in, struct sg_vehicle *o
         sg_field_errors_add(errs, "escort_phone", "phone_format");
     text(in->emergency, SG_PLAN_TEXT_MAX_CHARS, out->emergency, sizeof(out->emergency), "emergency", errs);
     text(in->notes, SG_NOTES_MAX_CHARS, out->notes, sizeof(out->notes), "notes", errs);
+    text(in->captain, SG_CREW_MAX_CHARS, out->captain, sizeof(out->captain), "captain", errs);
+    text(in->vice_captain, SG_CREW_MAX_CHARS, out->vice_captain, sizeof(out->vice_captain), "vice_captain", errs);
+    text(in->convoy, SG_CREW_MAX_CHARS, out->convoy, sizeof(out->convoy), "convoy", errs);
+    text(in->convoy_leader, SG_CREW_MAX_CHARS, out->convoy_leader, sizeof(out->convoy_leader), "convoy_leader", errs);
+    text(in->handover, SG_CREW_MAX_CHARS, out->handover, sizeof(out->handover), "handover", errs);
 }
 
 int sg_vehicle_validate(const struct sg_vehicle_input *in, const struct sg_vehicle_ctx *ctx, struct sg_vehicle *out,

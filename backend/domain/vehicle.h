@@ -19,6 +19,7 @@
 #define SG_STOP_NAME_MAX_CHARS 40
 #define SG_PLAN_TEXT_MAX_CHARS 60
 #define SG_NOTES_MAX_CHARS 500
+#define SG_CREW_MAX_CHARS 40 /* 车长, 副车长, 车队, 车队长, 到达交接: a name and a phone, or a short label */
 
 enum sg_vehicle_status {
     SG_VEHICLE_PLANNED = 0,
@@ -115,12 +116,22 @@ struct sg_vehicle {
     char escort_phone[12];
     char emergency[4 * SG_PLAN_TEXT_MAX_CHARS + 1]; /* name and phone, free text */
     char notes[4 * SG_NOTES_MAX_CHARS + 1];
+    /* The rest of 一车一方案, each optional, free text: the passengers who act as 车长 and
+     * 副车长 (name, seat or phone), the convoy the vehicle runs in and its leader (vehicles
+     * of one destination may run as one), and who receives the people and signs for the
+     * list at arrival (the employer's liaison: name and phone). */
+    char captain[4 * SG_CREW_MAX_CHARS + 1];
+    char vice_captain[4 * SG_CREW_MAX_CHARS + 1];
+    char convoy[4 * SG_CREW_MAX_CHARS + 1];
+    char convoy_leader[4 * SG_CREW_MAX_CHARS + 1];
+    char handover[4 * SG_CREW_MAX_CHARS + 1];
 };
 
 /* Raw input: NULL strings and -1 numbers are missing. */
 struct sg_vehicle_input {
     const char *type, *number, *dest_city, *employer, *depart_date, *depart_time, *arrive_time;
     const char *escort_name, *escort_phone, *emergency, *notes;
+    const char *captain, *vice_captain, *convoy, *convoy_leader, *handover;
     long capacity, carriage_size;
     struct {
         const char *name, *time, *serves; /* serves: NULL or "" when the stop names no division */

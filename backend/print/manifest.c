@@ -22,6 +22,29 @@ void sg_manifest_stops_line(const struct sg_vehicle *v, char *out, size_t n)
                                sg_manifest_time(v->stops[i].time));
 }
 
+void sg_manifest_crew_line(const struct sg_vehicle *v, char *out, size_t n)
+{
+    size_t at = 0;
+    out[0] = '\0';
+#define PART(...) (at < n ? (at += (size_t)snprintf(out + at, n - at, __VA_ARGS__)) : at)
+    if (v->captain[0] != '\0')
+        PART("车长：%s", v->captain);
+    if (v->vice_captain[0] != '\0')
+        PART("%s副车长：%s", at != 0 ? "　" : "", v->vice_captain);
+    if (v->convoy[0] != '\0' || v->convoy_leader[0] != '\0')
+        PART("%s车队：%s%s%s%s", at != 0 ? "　｜　" : "", v->convoy[0] != '\0' ? v->convoy : "（未命名）",
+             v->convoy_leader[0] != '\0' ? "（车队长 " : "", v->convoy_leader, v->convoy_leader[0] != '\0' ? "）" : "");
+    if (v->handover[0] != '\0')
+        PART("%s到达交接：%s", at != 0 ? "　｜　" : "", v->handover);
+#undef PART
+}
+
+void sg_manifest_handover_line(const struct sg_vehicle *v, char *out, size_t n)
+{
+    snprintf(out, n, "到达交接（接收单位）：%s　　接收人签字：________________　　交接时间：____月____日____时____分",
+             v->handover[0] != '\0' ? v->handover : "________________________");
+}
+
 void sg_manifest_cells(const struct sg_manifest_row *r, char no[16], const char *out[SG_MANIFEST_COLS])
 {
     snprintf(no, 16, "%u", r->no);

@@ -18,9 +18,9 @@
 #define MARGIN 30.0
 #define ROW_H 19.0
 #define HEAD_ROW_H 22.0
-#define PLAN_H 78.0
+#define PLAN_H 90.0
 #define FOOT_H 26.0
-#define TOTALS_H 46.0 /* the totals line and the signature line */
+#define TOTALS_H 70.0 /* the totals line, the signature line and the hand-over line */
 #define FONT "Noto Sans CJK SC"
 #define NCOLS SG_MANIFEST_COLS
 
@@ -93,9 +93,15 @@ static void plan_header(const struct pen *pen, const struct sg_manifest_doc *d)
     if (at < sizeof(line))
         snprintf(line + at, sizeof(line) - at, "　｜　应急联系人：%s　｜　组织单位：%s", v->emergency, d->owner_name);
     text(pen, MARGIN, MARGIN + 44, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
+    double y = MARGIN + 57;
+    sg_manifest_crew_line(v, line, sizeof(line));
+    if (line[0] != '\0') {
+        text(pen, MARGIN, y, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
+        y += 13;
+    }
     if (sg_vehicle_notes(v)[0] != '\0') {
         snprintf(line, sizeof(line), "注意事项：%s", sg_vehicle_notes(v));
-        text(pen, MARGIN, MARGIN + 57, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
+        text(pen, MARGIN, y, PAGE_W - 2 * MARGIN, line, 8.5, 0, 0);
     }
 }
 
@@ -126,7 +132,7 @@ static void table_row(const struct pen *pen, double y, double h, const char *con
 
 static void totals(const struct pen *pen, double y, const struct sg_manifest_doc *d)
 {
-    char line[256];
+    char line[512];
     snprintf(line, sizeof(line), "合计：%zu 人，其中脱贫人口（含防止返贫监测对象）%zu 人；已签到 ______ 人", d->n,
              d->poverty);
     text(pen, MARGIN, y + 8, 0, line, 10, 1, 0);
@@ -134,6 +140,8 @@ static void totals(const struct pen *pen, double y, const struct sg_manifest_doc
          "审核人：________________　　填报人：________________　　带队人签字：________________　　日期：______年____月_"
          "___日",
          10, 0, 0);
+    sg_manifest_handover_line(d->v, line, sizeof(line));
+    text(pen, MARGIN, y + 54, 0, line, 10, 0, 0);
 }
 
 /* Rows on each page: full pages, and a last page that has room for the totals and

@@ -49,6 +49,9 @@ static void plan_rows(lxw_worksheet *ws, lxw_format *title, const struct sg_mani
     if (at < sizeof(line))
         snprintf(line + at, sizeof(line) - at, "　应急联系人：%s　组织单位：%s", v->emergency, d->owner_name);
     worksheet_merge_range(ws, 3, 0, 3, 10, line, NULL);
+    sg_manifest_crew_line(v, line, sizeof(line));
+    if (line[0] != '\0')
+        worksheet_merge_range(ws, 4, 0, 4, 10, line, NULL);
 }
 
 static void table(lxw_worksheet *ws, lxw_format *head, lxw_format *cell, const struct sg_manifest_doc *d)
@@ -73,7 +76,7 @@ unsigned char *sg_manifest_xlsx(const struct sg_manifest_doc *d, size_t *len)
     char path[] = "/tmp/songgong-manifest-XXXXXX";
     int fd = mkstemp(path);
     unsigned char *out = NULL;
-    char line[256];
+    char line[512];
     if (fd < 0)
         return NULL;
     close(fd);
@@ -94,6 +97,8 @@ unsigned char *sg_manifest_xlsx(const struct sg_manifest_doc *d, size_t *len)
     worksheet_write_string(ws, (lxw_row_t)(7 + d->n), 0, line, NULL);
     worksheet_write_string(ws, (lxw_row_t)(9 + d->n), 0, "审核人：", NULL);
     worksheet_write_string(ws, (lxw_row_t)(9 + d->n), 5, "填报人：", NULL);
+    sg_manifest_handover_line(d->v, line, sizeof(line));
+    worksheet_write_string(ws, (lxw_row_t)(11 + d->n), 0, line, NULL);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9); /* A4 */
     worksheet_repeat_rows(ws, 5, 5);

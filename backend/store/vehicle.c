@@ -39,6 +39,15 @@ static char *plan_encode(const struct sg_vehicle *v)
     cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
     cJSON_AddStringToObject(o, "emergency", v->emergency);
     cJSON_AddStringToObject(o, "notes", v->notes);
+    /* the optional rest of the plan only when given: most vehicles matching makes have none */
+    const char *more[][2] = {{"captain", v->captain},
+                             {"vice_captain", v->vice_captain},
+                             {"convoy", v->convoy},
+                             {"convoy_leader", v->convoy_leader},
+                             {"handover", v->handover}};
+    for (size_t i = 0; i != sizeof(more) / sizeof(more[0]); ++i)
+        if (more[i][1][0] != '\0')
+            cJSON_AddStringToObject(o, more[i][0], more[i][1]);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (text == NULL)
@@ -72,6 +81,11 @@ static void plan_decode(const char *json, size_t len, struct sg_vehicle *v)
     copy_json(v->escort_phone, sizeof(v->escort_phone), o, "escort_phone");
     copy_json(v->emergency, sizeof(v->emergency), o, "emergency");
     copy_json(v->notes, sizeof(v->notes), o, "notes");
+    copy_json(v->captain, sizeof(v->captain), o, "captain");
+    copy_json(v->vice_captain, sizeof(v->vice_captain), o, "vice_captain");
+    copy_json(v->convoy, sizeof(v->convoy), o, "convoy");
+    copy_json(v->convoy_leader, sizeof(v->convoy_leader), o, "convoy_leader");
+    copy_json(v->handover, sizeof(v->handover), o, "handover");
     v->nstops = v->ndrivers = 0;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "stops")) {
         if (v->nstops == SG_STOPS_MAX)

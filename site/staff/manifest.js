@@ -10,13 +10,26 @@ const $ = (id) => document.getElementById(id);
 function plan(v) {
     const lines = [
         `${v.type_label} ${v.number || '（待定）'}　车辆编号 ${v.id}　目的地 ${v.dest_city_name}` +
-            `${v.employer ? '　用工企业 ' + v.employer : ''}　出发 ${v.depart_date} ${v.depart_time}` +
+            `${v.employer ? '　用工企业 ' + v.employer : ''}　出发 ${v.depart_date} ${v.depart_time || '（时间待定）'}` +
             `${v.arrive_time ? '　预计到达 ' + v.arrive_time : ''}　座位 ${v.capacity}`,
-        '上车点：' + (v.stops.map((s) => `${s.name} ${s.time}`).join(' → ') || '（待定）'),
+        '上车点：' + (v.stops.map((s) => `${s.name} ${s.time || '（时间待定）'}`).join(' → ') || '（待定）'),
         `带队人：${v.escort_name} ${v.escort_phone}　司机：${v.drivers.join('、')}　应急联系人：${v.emergency}`,
+        crewLine(v) || null,
         v.notes ? '注意事项：' + v.notes : null,
     ];
     fill($('plan'), lines.filter((t) => t !== null).map((t) => h('p', {}, t)));
+    // as the PDF and the .xlsx (sg_manifest_handover_line): signed on paper at arrival
+    $('handover').textContent = v.handover || '';
+}
+
+/** 车长, 副车长, 车队, 到达交接: only what the plan has, as sg_manifest_crew_line writes it. */
+function crewLine(v) {
+    const parts = [];
+    const people = [v.captain ? `车长：${v.captain}` : '', v.vice_captain ? `副车长：${v.vice_captain}` : ''].filter(Boolean).join('　');
+    if (people) parts.push(people);
+    if (v.convoy || v.convoy_leader) parts.push(`车队：${v.convoy || '（未命名）'}${v.convoy_leader ? `（车队长 ${v.convoy_leader}）` : ''}`);
+    if (v.handover) parts.push(`到达交接：${v.handover}`);
+    return parts.join('　｜　');
 }
 
 function rows(list) {

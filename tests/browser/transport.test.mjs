@@ -101,6 +101,12 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     await form.locator('[name=escort_phone]').fill('1391234567');
     await form.locator('[name=emergency]').fill('兴宁区人社局 0771-1234567');
     await form.locator('[name=notes]').fill('途中不停靠未登记站点；每站清点人数。');
+    // the rest of 一车一方案: crew among the passengers, the convoy, the hand-over at arrival
+    await form.getByLabel('车长（乘客）', { exact: true }).fill('韦小宝 13800001111');
+    await form.getByLabel('副车长（乘客）').fill('黄秀英');
+    await form.getByLabel('车队', { exact: true }).fill('兴宁—东莞第1车队');
+    await form.getByLabel('车队长及电话').fill('李国强 13900002222');
+    await form.getByLabel('到达交接：接收单位对接人及电话').fill('宏达电子人事部 王芳 0769-12345678');
     await org.getByRole('button', { name: '保存，建立车辆' }).click();
     await org.getByText('有 2 处需要修改').waitFor();
     assert.match(await form.locator('[data-field="escort_phone"] .error').textContent(), /手机号应为11位/);
@@ -116,7 +122,8 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     vehicleId = org.url().split('/').pop();
     await org.getByText('计划中').first().waitFor();
     const text = await org.textContent('#view');
-    for (const want of ['桂A12345', '东莞市', '东莞市宏达电子有限公司', '2027-02-03 08:30', '18:00', '07:00 民生街道政府门口', '07:40 官桥村村委', '李建国、王大伟', '黄志强', '13912345678', '0771-1234567', '途中不停靠'])
+    for (const want of ['桂A12345', '东莞市', '东莞市宏达电子有限公司', '2027-02-03 08:30', '18:00', '07:00 民生街道政府门口', '07:40 官桥村村委', '李建国、王大伟', '黄志强', '13912345678', '0771-1234567', '途中不停靠',
+        '韦小宝 13800001111　黄秀英', '兴宁—东莞第1车队，车队长 李国强 13900002222', '宏达电子人事部 王芳 0769-12345678'])
         assert.ok(text.includes(want), `${want} in ${text}`);
     await org.getByText('（兴宁区 民生街道 官桥村委会 在这里上车）').waitFor();
     const saved = await (await org.request.get(`${srv.url}/api/vehicles/${vehicleId}`)).json();
@@ -134,6 +141,11 @@ test('an organiser creates a vehicle with a full plan; the server\'s field error
     await again.locator('.row').nth(1).screenshot({ path: path.join(SCREEN_DIR, 'transport-02b-stop-picker-again.png') });
     await org.setViewportSize({ width: 360, height: 740 });
     await again.locator('[data-field="stops"]').screenshot({ path: path.join(SCREEN_DIR, 'transport-02p-stops-phone.png') });
+    const crew = again.locator('fieldset', { hasText: '车长、车队与到达交接' });
+    assert.equal(await crew.getByLabel('到达交接：接收单位对接人及电话').inputValue(), '宏达电子人事部 王芳 0769-12345678', 'opened again with what was saved');
+    const box = await crew.boundingBox();
+    assert.ok(box.x + box.width <= 360, `no sideways scroll on a phone: ${JSON.stringify(box)}`);
+    await crew.screenshot({ path: path.join(SCREEN_DIR, 'transport-02q-crew-phone.png') });
     await org.setViewportSize({ width: 1280, height: 900 });
     await org.reload();
 });
@@ -202,6 +214,8 @@ test('the print view and the PDF manifest list every passenger', async () => {
     for (const n of names) assert.ok(text.includes(n), n);
     assert.match(text, /合计：5 人，其中脱贫人口（含防止返贫监测对象）1 人；已签到 _+ 人/);
     assert.match(text, /带队人签字：/, 'the lines of the PDF: the escort signs the printed list too');
+    assert.match(text, /车长：韦小宝 13800001111　副车长：黄秀英　｜　车队：兴宁—东莞第1车队（车队长 李国强 13900002222）　｜　到达交接：宏达电子人事部 王芳 0769-12345678/);
+    assert.match(text, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678\s*接收人签字：/);
     // each passenger's pickup: 李志强 at the stop that serves his village, the others at the first
     const stopOf = async (name) => (await page.locator('#list tbody tr', { hasText: name }).textContent());
     assert.match(await stopOf('李志强'), /官桥村村委/);
@@ -224,6 +238,9 @@ test('the print view and the PDF manifest list every passenger', async () => {
     const txt = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     assert.equal(txt.status, 0, txt.stderr);
     for (const n of names) assert.ok(txt.stdout.includes(n), `${n} in the PDF`);
+    const flat = txt.stdout.replace(/\s+/g, ' ');
+    assert.match(flat, /车长：韦小宝 13800001111 副车长：黄秀英 ｜ 车队：兴宁—东莞第1车队（车队长 李国强 13900002222） ｜ 到达交接：宏达电子人事部 王芳 0769-12345678/, flat);
+    assert.match(flat, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678 接收人签字：_+ 交接时间：/, flat);
     await page.close();
 });
 

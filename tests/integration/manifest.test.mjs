@@ -114,8 +114,9 @@ describe('manifest', () => {
 
     test('a plan still to complete prints what is missing as 待定 (PDF and .xlsx opened with LibreOffice)', async () => {
         // as matching proposes a vehicle: no number, no time, a stop whose place and time the organiser still sets
-        const draft = (await org.post('/api/vehicles', busPlan({ number: '', depart_date: '2027-02-04', depart_time: '', arrive_time: '', stops: [{ name: '民生街道（上车点待定）', time: '', serves: '450102001' }] }))).json;
+        const draft = (await org.post('/api/vehicles', busPlan({ number: '', depart_date: '2027-02-04', depart_time: '', arrive_time: '', stops: [{ name: '民生街道（上车点待定）', time: '', serves: '450102001' }], handover: '宏达电子人事部 王芳 0769-12345678', convoy: '兴宁—东莞第2车队' }))).json;
         assert.ok(draft.id, JSON.stringify(draft));
+        assert.deepEqual([draft.handover, draft.convoy, draft.captain], ['宏达电子人事部 王芳 0769-12345678', '兴宁—东莞第2车队', '']);
         const pdf = await org.get(`/api/vehicles/${draft.id}/manifest.pdf`);
         assert.equal(pdf.status, 200);
         const file = path.join(OUT_DIR, 'manifest-draft.pdf');
@@ -124,6 +125,8 @@ describe('manifest', () => {
         assert.match(text, /专车 （待定） 车辆编号/, text);
         assert.match(text, /出发 2027-02-04 （时间待定）/, text);
         assert.match(text, /上车点：民生街道（上车点待定） （时间待定）/, text);
+        assert.match(text, /车队：兴宁—东莞第2车队 ｜ 到达交接：宏达电子人事部 王芳 0769-12345678/, text);
+        assert.match(text, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678 接收人签字：/, text);
         const xlsx = await org.get(`/api/vehicles/${draft.id}/manifest.xlsx`);
         assert.equal(xlsx.status, 200);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-manifest-'));
@@ -135,6 +138,8 @@ describe('manifest', () => {
             assert.match(sheet, /专车 （待定）（编号 \d+）/, sheet);
             assert.match(sheet, /出发 2027-02-04 （时间待定）/, sheet);
             assert.match(sheet, /上车点：民生街道（上车点待定） （时间待定）/, sheet);
+            assert.match(sheet, /车队：兴宁—东莞第2车队　｜　到达交接：宏达电子人事部 王芳 0769-12345678/, sheet);
+            assert.match(sheet, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678　　接收人签字：_+　　交接时间：/, sheet);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

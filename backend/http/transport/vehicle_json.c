@@ -44,6 +44,11 @@ cJSON *sg_json_vehicle(const struct sg_app *app, const struct sg_vehicle *v)
     cJSON_AddStringToObject(o, "escort_name", v->escort_name);
     cJSON_AddStringToObject(o, "escort_phone", v->escort_phone);
     cJSON_AddStringToObject(o, "emergency", v->emergency);
+    cJSON_AddStringToObject(o, "captain", v->captain);
+    cJSON_AddStringToObject(o, "vice_captain", v->vice_captain);
+    cJSON_AddStringToObject(o, "convoy", v->convoy);
+    cJSON_AddStringToObject(o, "convoy_leader", v->convoy_leader);
+    cJSON_AddStringToObject(o, "handover", v->handover);
     cJSON_AddStringToObject(o, "notes", sg_vehicle_notes(v));
     struct sg_field_errors missing = {0};
     cJSON *list = cJSON_CreateArray();
@@ -95,6 +100,11 @@ void sg_vehicle_input_read(const cJSON *o, struct sg_vehicle_input *in, struct s
     in->escort_phone = sg_json_string(o, "escort_phone", NULL, errs);
     in->emergency = sg_json_string(o, "emergency", NULL, errs);
     in->notes = sg_json_string(o, "notes", NULL, errs);
+    in->captain = sg_json_string(o, "captain", NULL, errs);
+    in->vice_captain = sg_json_string(o, "vice_captain", NULL, errs);
+    in->convoy = sg_json_string(o, "convoy", NULL, errs);
+    in->convoy_leader = sg_json_string(o, "convoy_leader", NULL, errs);
+    in->handover = sg_json_string(o, "handover", NULL, errs);
     in->capacity = sg_json_count(o, "capacity", NULL, 999999, errs);
     in->carriage_size = sg_json_count(o, "carriage_size", NULL, 999999, errs);
     read_lists(o, in, errs);

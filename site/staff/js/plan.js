@@ -139,6 +139,15 @@ export function planForm(el, { v = {}, provinces, scopes, submit, done, submitLa
             h('div', { class: 'two' }, field('带队人姓名', input('escort_name', v.escort_name, { maxlength: 20 }), 'escort_name'), field('带队人手机', input('escort_phone', v.escort_phone, { type: 'tel', inputmode: 'numeric', maxlength: 11 }), 'escort_phone')),
             field('应急联系人及电话', input('emergency', v.emergency, { placeholder: '如：兴宁区人社局 0771-1234567', maxlength: 60 }), 'emergency'),
             field('注意事项（可不填）', h('textarea', { name: 'notes', rows: 3, maxlength: 500 }, v.notes || ''), 'notes')),
+        h('fieldset', { class: 'person' }, h('legend', {}, '车长、车队与到达交接（可不填）'),
+            h('p', { class: 'hint' }, '车长、副车长从乘客中指定，协助带队人清点人数；同一目的地的几辆车可编成一个车队；到达后由用工单位对接人清点签收名单。'),
+            h('div', { class: 'two' },
+                field('车长（乘客）', input('captain', v.captain, { placeholder: '如：韦小宝 12座 13800001111', maxlength: 40 }), 'captain'),
+                field('副车长（乘客）', input('vice_captain', v.vice_captain, { placeholder: '如：黄秀英 13座', maxlength: 40 }), 'vice_captain')),
+            h('div', { class: 'two' },
+                field('车队', input('convoy', v.convoy, { placeholder: '如：宾阳—东莞第1车队', maxlength: 40 }), 'convoy'),
+                field('车队长及电话', input('convoy_leader', v.convoy_leader, { placeholder: '如：李国强 13900002222', maxlength: 40 }), 'convoy_leader')),
+            field('到达交接：接收单位对接人及电话', input('handover', v.handover, { placeholder: '如：宏达电子人事部 王芳 0769-12345678', maxlength: 40 }), 'handover')),
         msg,
         h('button', { type: 'submit', class: 'primary wide' }, submitLabel || '保存方案'),
     );
@@ -156,6 +165,7 @@ export function planForm(el, { v = {}, provinces, scopes, submit, done, submitLa
             employer: f.employer.value.trim(), depart_date: f.depart_date.value, depart_time: f.depart_time.value, arrive_time: f.arrive_time.value,
             stops: readStops(), drivers: readDrivers().map((d) => d.name),
             escort_name: f.escort_name.value.trim(), escort_phone: f.escort_phone.value.trim(), emergency: f.emergency.value.trim(), notes: f.notes.value.trim(),
+            captain: f.captain.value.trim(), vice_captain: f.vice_captain.value.trim(), convoy: f.convoy.value.trim(), convoy_leader: f.convoy_leader.value.trim(), handover: f.handover.value.trim(),
         };
         if (body.type === 'train') body.carriage_size = num('carriage_size');
         if (f.scope) body.scope = f.scope.value;

@@ -112,10 +112,13 @@ function planTable(v) {
         ['车牌/车次', v.number || '待定'],
         ['目的地', `${v.dest_city_name}${v.employer ? ` · ${v.employer}` : ''}`],
         ['出发', `${v.depart_date} ${v.depart_time || '时间待定'}${v.arrive_time ? `，预计 ${v.arrive_time} 到达` : ''}`],
-        ['上车点', v.stops.length ? h('ol', { class: 'stops' }, v.stops.map((s) => h('li', {}, `${s.time} ${s.name}`, s.serves ? h('span', { class: 'muted serves', 'data-code': s.serves }) : null))) : '待定'],
+        ['上车点', v.stops.length ? h('ol', { class: 'stops' }, v.stops.map((s) => h('li', {}, `${s.time || '时间待定'} ${s.name}`, s.serves ? h('span', { class: 'muted serves', 'data-code': s.serves }) : null))) : '待定'],
         ['司机', v.drivers.join('、') || '待定'],
         ['带队人', v.escort_name ? [v.escort_name, ' ', h('a', { href: `tel:${v.escort_phone}` }, v.escort_phone)] : '待定'],
         ['应急联系人', v.emergency || '待定'],
+        ['车长 / 副车长', [v.captain, v.vice_captain].filter(Boolean).join('　') || '—'],
+        ['车队', v.convoy || v.convoy_leader ? `${v.convoy || '（未命名）'}${v.convoy_leader ? `，车队长 ${v.convoy_leader}` : ''}` : '—'],
+        ['到达交接', v.handover || '—'],
         ['注意事项', v.notes || '—'],
     ];
     return h('table', { class: 'kv' }, rows.map(([k, val]) => h('tr', {}, h('th', {}, k), h('td', {}, val))));

@@ -121,6 +121,32 @@ static void test_trip_fields(void)
     ASSERT(has(&e, "depart_date", "date_format"));
 }
 
+/* 车长, 副车长, 车队, 车队长, 到达交接: optional, trimmed, at most 40 characters, no control characters. */
+static void test_crew_fields(void)
+{
+    struct sg_vehicle_input in = good();
+    struct sg_vehicle v = {0};
+    struct sg_field_errors e;
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT_STREQ(v.captain, "");
+    ASSERT_STREQ(v.handover, "");
+    in.captain = "  韦小宝 12座 13800001111 ", in.vice_captain = "黄秀英", in.convoy = "宾阳—东莞第1车队";
+    in.convoy_leader = "李国强 13900002222", in.handover = "宏达电子人事部 王芳 0769-12345678";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    ASSERT_STREQ(v.captain, "韦小宝 12座 13800001111");
+    ASSERT_STREQ(v.vice_captain, "黄秀英");
+    ASSERT_STREQ(v.convoy, "宾阳—东莞第1车队");
+    ASSERT_STREQ(v.convoy_leader, "李国强 13900002222");
+    ASSERT_STREQ(v.handover, "宏达电子人事部 王芳 0769-12345678");
+    in.captain = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"; /* 40 */
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), 0);
+    in.captain = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一";
+    in.handover = "王芳\x01";
+    ASSERT_EQ(sg_vehicle_validate(&in, &ctx, &v, &e), SG_EINVAL);
+    ASSERT(has(&e, "captain", "too_long"));
+    ASSERT(has(&e, "handover", "chars"));
+}
+
 static void test_stops(void)
 {
     struct sg_vehicle_input in = good();
@@ -441,6 +467,7 @@ int main(void)
     RUN(test_required_and_ranges);
     RUN(test_capacity_not_below_used);
     RUN(test_trip_fields);
+    RUN(test_crew_fields);
     RUN(test_stops);
     RUN(test_ready);
     RUN(test_transitions);
