@@ -152,25 +152,14 @@ static int sort_order(uint32_t *order, const struct sg_match_item *items, size_t
     return 0;
 }
 
-/* First index in order[lo, hi) whose item has day >= day (items there share a city). */
-static size_t lower_day(const struct sg__matcher *m, size_t lo, size_t hi, int32_t day)
+/* First index in order[lo, hi) whose item has (day, place) >= (day, place): order[] is by
+ * (city, day, place) and the items there share a city. (day, 0) starts the day. */
+static size_t lower_bound(const struct sg__matcher *m, size_t lo, size_t hi, int32_t day, uint64_t place)
 {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->items[m->order[mid]].day < day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* First index in order[lo, hi) whose item has place >= place (items there share a city and a day). */
-static size_t lower_place(const struct sg__matcher *m, size_t lo, size_t hi, uint64_t place)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->items[m->order[mid]].place < place)
+        const struct sg_match_item *it = &m->items[m->order[mid]];
+        if (it->day < day || (it->day == day && it->place < place))
             lo = mid + 1;
         else
             hi = mid;
@@ -198,12 +187,12 @@ static void fill_existing(struct sg__matcher *m, uint32_t bin, const struct sg_m
     struct sg__bin *b = &m->bins[bin];
     for (int off = 0; off <= 3 * 2 && b->used < b->capacity; ++off) {
         int32_t day = b->day + (off % 2 == 0 ? off / 2 : -(off + 1) / 2);
-        size_t from = lower_day(m, lo, hi, day), to = lower_day(m, from, hi, day + 1);
+        size_t from = lower_bound(m, lo, hi, day, 0), to = lower_bound(m, from, hi, day + 1, 0);
         if (v->nareas == 0)
             fill_range(m, bin, from, to);
         for (size_t a = 0; a != v->nareas; ++a) {
-            size_t x = lower_place(m, from, to, v->areas[a].lo);
-            fill_range(m, bin, x, lower_place(m, x, to, v->areas[a].hi));
+            size_t x = lower_bound(m, from, to, day, v->areas[a].lo);
+            fill_range(m, bin, x, lower_bound(m, x, to, day, v->areas[a].hi));
         }
     }
 }
