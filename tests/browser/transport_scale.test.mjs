@@ -139,6 +139,48 @@ test('the vehicle list: filters, search by number, pages', async () => {
     assert.deepEqual(page.problems.filter((e) => !ignorable(e)), []);
 });
 
+test('批量填写: a convoy\'s shared fields go to every vehicle ticked at once; a vehicle that refuses is named with its reason', async () => {
+    // a convoy of 4 buses to 惠州 on 2027-02-24, their time not set yet; the 4th boards at 09:00
+    const ids = [];
+    for (let i = 0; i < 4; i++) {
+        const r = await org.post('/api/vehicles', busPlan({ scope: COUNTY, dest_city: '4413', depart_date: '2027-02-24', depart_time: '', arrive_time: '', number: `桂B1000${i}`, stops: [{ name: '宾州镇汽车站', time: i === 3 ? '09:00' : '07:00' }] }));
+        assert.equal(r.status, 201, r.text);
+        ids.push(r.json.id);
+    }
+    await page.goto(`${srv.url}/staff/#/vehicles?date=2027-02-24&dest_city=4413`);
+    await page.waitForFunction(() => document.querySelectorAll('table.vehicles tbody tr').length === 4);
+    await page.getByLabel('选中本页计划中的车辆').check();
+    await page.getByText('批量填写方案（同一车队的车）').click();
+    const bulk = page.locator('form.bulk');
+    assert.equal(await bulk.locator('.bulk-count').textContent(), '已选 4 辆');
+    await bulk.getByLabel('发车时间').fill('08:00');
+    await bulk.getByLabel('车队', { exact: true }).fill('宾阳—惠州第1车队');
+    await bulk.getByLabel('车队长及电话').fill('李国强 13900002222');
+    await bulk.getByLabel('到达交接：接收单位对接人及电话').fill('惠州某电子厂人事部 王芳 0752-1234567');
+    await shot(page, 'scale-04b-bulk-form');
+    await bulk.getByRole('button', { name: '填写到选中的车辆' }).click(); // (the confirmation is accepted)
+    await bulk.getByText('已填写 3 辆，1 辆没有改动：').waitFor();
+    const failed = await bulk.locator('.bulk-failed').textContent();
+    assert.match(failed, /桂B10003：上车点时间应按先后顺序/, failed);
+    await shot(page, 'scale-04c-bulk-done');
+    for (const [i, id] of ids.entries()) {
+        const v = (await org.get(`/api/vehicles/${id}`)).json;
+        const want = i === 3 ? ['', '', '', ''] : ['08:00', '宾阳—惠州第1车队', '李国强 13900002222', '惠州某电子厂人事部 王芳 0752-1234567'];
+        assert.deepEqual([v.depart_time, v.convoy, v.convoy_leader, v.handover], want, `vehicle ${i}: a refused vehicle keeps all it had`);
+        assert.deepEqual([v.number, v.stops[0].name], [`桂B1000${i}`, '宾州镇汽车站'], 'what was not filled in stays');
+    }
+    // on a phone: the boxes and the form fit the screen
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByRole('button', { name: '刷新列表' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.vehicles tbody tr').length === 4);
+    await page.getByText('批量填写方案（同一车队的车）').click();
+    const form = await page.locator('form.bulk').boundingBox();
+    assert.ok(form.x + form.width <= 360, `the form fits a phone: ${JSON.stringify(form)}`);
+    await shot(page, 'scale-04d-bulk-phone');
+    await page.setViewportSize({ width: 1366, height: 768 });
+    assert.deepEqual(page.problems.filter((e) => !ignorable(e)), []);
+});
+
 let worker; // {code, body, phone4} of a 六律 worker on a bus
 test('the village calls its people on a phone: 拨打 reveals the number, 已通知 is kept, 待通知 lists who is left', async () => {
     worker = await signUp({ village: LIULV, name: '黄秀英', dest_city: '4413', depart_date: '2027-02-20', companions: [companion({ name: '韦大明' })] });

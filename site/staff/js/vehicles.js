@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Vehicles of the scope (organisers and admins): the list (filters, search, pages), a new
-// plan, and one vehicle: its plan, status buttons along the allowed transitions,
+// Vehicles of the scope (organisers and admins): the list (filters, search, pages), what
+// several planned vehicles share filled in once (批量填写: a convoy's departure time, its
+// leader, the hand-over, the emergency contact, notes), a new plan, and one vehicle: its plan, status buttons along the allowed transitions,
 // manifests, and its passengers by pickup stop (moved in, out and to the vehicles their
 // group fits, by hand).
 import { ApiError, del, get, patch, post } from './api.js';
@@ -79,13 +80,17 @@ export async function showVehicles(view, me, params = {}) {
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, '车牌/车次'), h('input', { name: 'q', value: p.q, placeholder: '如 桂A123、D38', autocomplete: 'off' })),
     h('button', { type: 'submit', class: 'primary' }, '查找'),
     Object.values(p).some((x) => x && x !== 1) ? h('a', { href: '#/vehicles', class: 'button secondary' }, '清除条件') : null);
+    const picks = new Map(); // vehicle id -> its checkbox, for 批量填写 (planned vehicles only)
     const row = (v) => h('tr', { class: v.status === 'cancelled' ? 'row-off' : '' },
+        h('td', { class: 'pick' }, v.status === 'planned' ? (picks.set(v.id, h('input', { type: 'checkbox', 'aria-label': `选中 ${title(v)}`, 'data-id': v.id })), picks.get(v.id)) : null),
         h('td', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), v.status === 'planned' && !v.plan_complete ? h('span', { class: 'plan-todo' }, '方案待补全') : null,
             h('div', { class: 'sub' }, `${v.dest_city_name} · ${when(v)} · ${v.stops[0]?.name ? v.stops[0].name + ' · ' : ''}${v.used}/${v.capacity}人 `, statusBadge(v.status))),
         h('td', {}, v.dest_city_name), h('td', {}, when(v)),
         h('td', {}, v.stops.map((s) => s.name).join('、') || '待定'),
         h('td', { class: 'n' }, `${num(v.used)} / ${num(v.capacity)}`),
         h('td', {}, statusBadge(v.status)));
+    const rows = r.vehicles.map(row);
+    const allBox = picks.size ? h('input', { type: 'checkbox', 'aria-label': '选中本页计划中的车辆', onchange: (ev) => picks.forEach((b) => (b.checked = ev.target.checked)) }) : '';
     const pages = Math.max(1, Math.ceil(r.total / PER_PAGE));
     fill(view,
         h('div', { class: 'head-row' }, h('h1', {}, '车辆'), h('div', { class: 'exports' }, h('a', { class: 'button primary', href: '#/vehicle/new' }, '＋ 新建车辆'), h('a', { class: 'button secondary', href: '#/matching' }, '自动编排'))),
@@ -93,9 +98,75 @@ export async function showVehicles(view, me, params = {}) {
             h('p', { class: 'muted' }, `${c.name || c.id}：共 ${num(r.count_all)} 辆车，已安排 ${num(r.people_all)} 人`),
             form,
             h('p', { class: 'muted found' }, `符合条件的 ${num(r.total)} 辆`),
-            r.vehicles.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid list vehicles' }, h('thead', {}, h('tr', {}, ['车辆', '目的地', '出发', '上车点', '人数/座位', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, r.vehicles.map(row))))
+            r.vehicles.length ? h('div', { class: 'scroll' }, h('table', { class: 'grid list vehicles' }, h('thead', {}, h('tr', {}, h('th', { class: 'pick' }, allBox), ['车辆', '目的地', '出发', '上车点', '人数/座位', '状态'].map((t) => h('th', {}, t)))), h('tbody', {}, rows)))
                 : h('p', {}, r.count_all ? '没有符合条件的车辆。' : '还没有车辆。可以新建车辆，或用“自动编排”按报名情况生成。'),
-            pages > 1 ? h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go({ page: p.page - 1 }) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go({ page: p.page + 1 }) }, '下一页 ›') : null) : null));
+            pages > 1 ? h('div', { class: 'pager' }, p.page > 1 ? h('a', { href: go({ page: p.page - 1 }) }, '‹ 上一页') : null, h('span', {}, `第 ${p.page} / ${pages} 页`), p.page < pages ? h('a', { href: go({ page: p.page + 1 }) }, '下一页 ›') : null) : null),
+        picks.size ? bulkForm(r.vehicles, picks, allBox, () => showVehicles(view, me, params)) : null);
+}
+
+// What 批量填写 may set: what the vehicles of one convoy share. Not the number, stops, drivers
+// or escort: those are each vehicle's own.
+const BULK_FIELDS = [
+    ['depart_time', '发车时间', { type: 'time' }],
+    ['arrive_time', '预计到达', { type: 'time' }],
+    ['convoy', '车队', { placeholder: '如：宾阳—东莞第1车队', maxlength: 40 }],
+    ['convoy_leader', '车队长及电话', { placeholder: '如：李国强 13900002222', maxlength: 40 }],
+    ['handover', '到达交接：接收单位对接人及电话', { placeholder: '如：宏达电子人事部 王芳 0769-12345678', maxlength: 40 }],
+    ['emergency', '应急联系人及电话', { placeholder: '如：宾阳县人社局 0771-8221234', maxlength: 60 }],
+    ['notes', '注意事项', { maxlength: 500 }],
+];
+
+/** 批量填写: the fields filled in go to every vehicle ticked, one PATCH each; what a vehicle
+ * refused (e.g. a departure before its last stop) is listed with its reason, the rest saved. */
+function bulkForm(vehicles, picks, allBox, reload) {
+    const byId = new Map(vehicles.map((v) => [v.id, v]));
+    const count = h('span', { class: 'bulk-count' });
+    const ticked = () => [...picks.values()].filter((b) => b.checked).map((b) => b.dataset.id);
+    const recount = () => (count.textContent = `已选 ${ticked().length} 辆`);
+    for (const b of picks.values()) b.addEventListener('change', recount);
+    allBox.addEventListener('change', recount);
+    const out = h('div', { class: 'bulk-out', role: 'status' });
+    const form = h('form', { class: 'bulk', novalidate: true, onsubmit: async (ev) => {
+        ev.preventDefault();
+        const f = ev.target.elements;
+        const body = {};
+        const said = [];
+        for (const [name, label] of BULK_FIELDS) {
+            const value = f[name].value.trim();
+            if (value) (body[name] = value), said.push(`${label} ${value}`);
+        }
+        const ids = ticked();
+        if (!ids.length) return void (out.textContent = '请先在表格左边勾选要填写的车辆。');
+        if (!said.length) return void (out.textContent = '请至少填写一项。没填的项不会改动。');
+        if (!confirm(`为选中的 ${ids.length} 辆车填写：\n${said.join('\n')}\n\n没填的项不改动。确定吗？`)) return;
+        const button = form.querySelector('button[type=submit]');
+        button.disabled = true;
+        const failed = [];
+        let done = 0;
+        const next = async () => {
+            for (let id; (id = ids.shift()) !== undefined;) {
+                try {
+                    await patch(`/api/vehicles/${id}`, body);
+                } catch (e) {
+                    const why = e instanceof ApiError && Object.keys(e.fields).length ? Object.values(e.fields).join('；') : e.message;
+                    failed.push([byId.get(id), why]);
+                }
+                out.textContent = `正在保存… ${++done} 辆`;
+            }
+        };
+        await Promise.all([next(), next(), next(), next()]);
+        button.disabled = false;
+        fill(out, h('p', { class: failed.length ? 'warn' : 'ok' }, `已填写 ${done - failed.length} 辆${failed.length ? `，${failed.length} 辆没有改动：` : '。'}`),
+            failed.length ? h('ul', { class: 'bulk-failed' }, failed.map(([v, why]) => h('li', {}, h('a', { href: `#/vehicle/${v.id}` }, title(v)), `：${why}`))) : null,
+            h('button', { type: 'button', class: 'secondary', onclick: reload }, '刷新列表'));
+    } },
+    h('p', { class: 'hint' }, '同一车队的几辆车常有相同的发车时间、车队长、到达交接人和应急联系人：在表格左边勾选（只能选“计划中”的车），填写要统一的项，没填的项不改动。车牌、上车点、司机、带队人请逐辆填写。'),
+    h('div', { class: 'bulk-grid' }, BULK_FIELDS.map(([name, label, attrs]) =>
+        h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), h('input', { name, autocomplete: 'off', ...attrs })))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '填写到选中的车辆'), count),
+    out);
+    recount();
+    return h('details', { class: 'card bulk-card' }, h('summary', {}, '批量填写方案（同一车队的车）'), form);
 }
 
 export async function showNewVehicle(view, me) {
