@@ -97,7 +97,7 @@ before(async () => {
     addUser(srv, 'org', 'organiser', '4501');
     addUser(srv, 'daidui', 'county', '450102');
     const org = await login(srv, 'org');
-    const bus = await org.post('/api/vehicles', busPlan({ scope: '450102', depart_date: '2027-01-10', number: '桂A12345' }));
+    const bus = await org.post('/api/vehicles', busPlan({ scope: '450102', depart_date: '2027-01-10', number: '桂A12345', captain: '韦小宝 12座', handover: '宏达电子 王芳 0769-12345678' }));
     assert.equal(bus.status, 201, bus.text);
     vehicleId = bus.json.id;
     assert.equal((await org.post('/api/vehicles', busPlan({ scope: '450102', depart_date: '2027-01-11', number: '桂A67890', dest_city: '4403' }))).status, 201);
@@ -149,6 +149,7 @@ test('扫码签到 on a phone: one group after another on one page, the camera k
     const page = await openSized(browser.context, SIZES[0]);
     await staffLogin(page, srv.url, 'daidui', undefined, `#/boarding/${vehicleId}`);
     await page.locator('.board-head h1', { hasText: '桂A12345' }).waitFor();
+    assert.equal(await page.textContent('.board-head .crew'), '车长：韦小宝 12座 · 到达交接：宏达电子 王芳 0769-12345678', 'the escort sees who helps on board and who receives them');
     await page.getByRole('link', { name: /扫码签到/ }).click();
     await page.waitForURL(/\/staff\/checkin\.html#scan$/);
     await page.locator('#verdict', { hasText: '对准方框' }).waitFor();

@@ -79,12 +79,19 @@ async function refresh(view, id) {
     fill(view.querySelector('.board-head'),
         h('h1', {}, `${v.type_label} ${v.number || v.id + '号车'}`),
         h('p', { class: 'muted' }, `${v.dest_city_name} · ${v.depart_date} ${v.depart_time} · ${v.stops[0]?.name || ''}`),
+        crew(v),
         h('div', { class: 'stats two-up' },
             h('div', { class: 'stat today' }, h('div', { class: 'stat-label' }, '已上车'), h('div', { class: 'stat-value', id: 'n-boarded' }, num(nb))),
             h('div', { class: `stat ${nm ? 'warn' : ''}` }, h('div', { class: 'stat-label' }, '还没到'), h('div', { class: 'stat-value', id: 'n-missing' }, num(nm)))),
         h('p', { class: 'hint' }, `共 ${nb + nm} 人 · ${when} 更新，每 ${EVERY_MS / 1000} 秒自动刷新`));
     fill(view.querySelector('.board-missing'), h('h2', {}, `还没上车（${nm}人）`), nm ? h('ul', { class: 'pax-list' }, r.missing.map((g) => missingCard(view, v, g))) : h('p', { class: 'ok big' }, '全部到齐 ✓'));
     fill(view.querySelector('.board-boarded'), h('h2', {}, `已上车（${nb}人）`), nb ? h('ul', { class: 'pax-list' }, r.boarded.map((g) => boardedItem(v, g))) : h('p', { class: 'muted' }, '还没有人签到。'));
+}
+
+/** Who helps the escort on board and at the ends (the plan's 车长, 副车长, 车队长, 到达交接), if set. */
+function crew(v) {
+    const parts = [['车长', v.captain], ['副车长', v.vice_captain], ['车队长', v.convoy_leader], ['到达交接', v.handover]].filter(([, x]) => x);
+    return parts.length ? h('p', { class: 'muted crew' }, parts.map(([k, x]) => `${k}：${x}`).join(' · ')) : null;
 }
 
 const STATUS = { planned: '未发车', boarding: '正在上车', departed: '已发车', arrived: '已到达', cancelled: '已取消' };
