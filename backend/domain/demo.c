@@ -233,6 +233,7 @@ static void make_person(struct sg_demo_rng *rng, const struct sg_validate_ctx *c
         p->phone[0] = '\0';
     unsigned r = below(rng, 100);
     p->poverty = r < 10 ? SG_POVERTY_ALLEVIATED : r < 15 ? SG_POVERTY_MONITORED : SG_POVERTY_NONE;
+    p->low_income = r >= 12 && r < 20; /* 8%, some of them monitored too (no draw of its own: seeds keep their data) */
 }
 
 /* "东莞市宏达电子有限公司": the destination city's name, a trade name, a trade. */

@@ -169,6 +169,7 @@ int sg_target_validate(const struct sg_target_input *in, const struct sg_divisio
         sg_field_errors_add(errs, "filter.age_max", "age_order");
     out->no_job = in->no_job == 1;
     out->seeking = in->seeking == 1;
+    out->low_income = in->low_income == 1;
     out->work = in->work == NULL || in->work[0] == '\0' ? -1 : sg_work_parse(in->work);
     if (in->work != NULL && in->work[0] != '\0' && out->work < 0)
         sg_field_errors_add(errs, "filter.work", "work_enum");
@@ -194,5 +195,6 @@ bool sg_target_takes_person(const struct sg_target *t, const struct sg_person *p
                    : t->poverty == SG_TARGET_POVERTY    ? p->poverty != SG_POVERTY_NONE
                    : t->poverty == SG_TARGET_ALLEVIATED ? p->poverty == SG_POVERTY_ALLEVIATED
                                                         : p->poverty == SG_POVERTY_MONITORED;
-    return poverty && (t->age_min == 0 || age >= t->age_min) && (t->age_max == 0 || age <= t->age_max);
+    return poverty && (!t->low_income || p->low_income) && (t->age_min == 0 || age >= t->age_min) &&
+           (t->age_max == 0 || age <= t->age_max);
 }

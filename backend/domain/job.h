@@ -85,6 +85,7 @@ struct sg_target {
     int age_min, age_max;                 /* 0: no bound (大龄: age_min 50) */
     bool no_job;                          /* without a confirmed job */
     bool seeking;                         /* ticked 想找工作 */
+    bool low_income;                      /* 低收入人口 only */
     int work;                             /* the kind wanted, -1 any */
     char dest[5];                         /* destination province (2) or city (4) digits, "" any */
 };
@@ -94,6 +95,7 @@ struct sg_target_input {
     const char *scope, *poverty, *work, *dest;
     long age_min, age_max;
     int no_job, seeking; /* 1 true, 0 false, -1 missing */
+    int low_income;      /* 1: 低收入人口 only; 0 or -1: anyone */
 };
 /** Validate into out. Codes (field "filter.x"): required, unknown_division, poverty_enum, age_order, work_enum, dest.
  */

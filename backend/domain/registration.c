@@ -175,6 +175,7 @@ static void check_people(const struct sg_registration_input *in, const struct sg
         id_ok[i] = check_idno(&ps, pi->id_number, ctx, out, id_ok);
         check_phone(&ps, pi->phone, p);
         check_poverty(&ps, pi->poverty, p);
+        p->low_income = pi->low_income == 1;
     }
     out->npeople = n;
 }
@@ -303,10 +304,11 @@ size_t sg_registration_counters(const struct sg_registration *r, struct sg_date 
                                 struct sg_counter out[SG_COUNTERS_MAX])
 {
     size_t n = 0;
-    long people = (long)r->npeople, poverty = 0, older = 0;
+    long people = (long)r->npeople, poverty = 0, older = 0, low = 0;
     char date[11], day[11];
     for (size_t i = 0; i != r->npeople; ++i) {
         poverty += r->people[i].poverty != SG_POVERTY_NONE;
+        low += r->people[i].low_income;
         older += sg_idno_age(&r->people[i].id, signed_on) >= SG_OLDER_AGE;
     }
     sg_date_format(r->depart_date, date);
@@ -317,6 +319,7 @@ size_t sg_registration_counters(const struct sg_registration *r, struct sg_date 
     add_counter(out, &n, "date:", date, people);
     add_counter(out, &n, "poverty", "", poverty);
     add_counter(out, &n, "age50", "", older);
+    add_counter(out, &n, "low", "", low);
     add_counter(out, &n, "day:", day, people);
     add_counter(out, &n, "pdest:", r->dest_city, poverty);
     if (r->employer_id[0] != '\0') {

@@ -27,6 +27,7 @@ struct sg_person {
     struct sg_idno id;
     char phone[12]; /* 11 digits, or "" (companions may omit it) */
     enum sg_poverty poverty;
+    bool low_income; /* 低收入人口 (低保, 特困, 低保边缘…): the notice's third group to watch; staff mostly mark it */
     bool region_unknown; /* ID's 6-digit region code is not a known county: flag for staff */
 };
 
@@ -51,6 +52,7 @@ struct sg_registration {
  * caller reports itself). */
 struct sg_person_input {
     const char *name, *id_number, *phone, *poverty;
+    int low_income; /* 1 true, 0 false or missing */
 };
 struct sg_registration_input {
     const char *village, *dest_city, *employer, *depart_date, *mode;
@@ -103,11 +105,11 @@ int sg_registration_validate(const struct sg_registration_input *in, const struc
 
 /* ---- counters kept at write time for dashboards and reports ------------------------- */
 
-#define SG_COUNTERS_MAX 12
+#define SG_COUNTERS_MAX 13
 #define SG_OLDER_AGE 50 /* the notice's 大龄 group: aged 50 or more on the day of sign-up */
 
 struct sg_counter {
-    char field[24]; /* "people", "regs", "dest:4419", "date:2027-02-03", "poverty", "age50", "day:2027-01-10" */
+    char field[24]; /* "people", "regs", "dest:4419", "date:2027-02-03", "poverty", "age50", "low", "day:2027-01-10" */
     long n;
 };
 

@@ -98,6 +98,8 @@ static long *count_of(struct sg_stats_counts *c, const char *today, const char *
         return &c->poverty;
     if (is(field, flen, "age50"))
         return &c->age50;
+    if (is(field, flen, "low"))
+        return &c->low;
     if (flen == 14 && has_prefix(field, flen, "day:"))
         return memcmp(field + 4, today, 10) == 0 ? &c->today : NULL;
     if (has_prefix(field, flen, "t:"))

@@ -12,7 +12,7 @@
 
 /** What one division (or the whole scope) counts. */
 struct sg_stats_counts {
-    long people, regs, poverty, age50, today; /* today: people who signed up today */
+    long people, regs, poverty, age50, low, today; /* today: people who signed up today; low: 低收入人口 */
     /* village return figures, the latest of each village, summed (report columns 1-3) */
     long outbound, returned, not_returned;
     long return_villages; /* villages that reported figures */

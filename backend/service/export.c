@@ -5,12 +5,12 @@
 #include <time.h>
 #include "service/export.h"
 
-const double sg_export_widths[SG_EXPORT_COLUMNS] = {[4] = 22, [19] = 17}; /* ID numbers, times */
+const double sg_export_widths[SG_EXPORT_COLUMNS] = {[4] = 22, [20] = 17}; /* ID numbers, times */
 
 const char *const sg_export_titles[SG_EXPORT_COLUMNS] = {
-    "报名号",   "姓名",       "性别",     "年龄",     "身份证号", "手机",     "市",
-    "县",       "乡镇",       "村",       "目的地省", "目的地市", "用工企业", "岗位已确定",
-    "出发日期", "可调整天数", "出行方式", "脱贫人口", "状态",     "报名时间", "录入人"};
+    "报名号",   "姓名",     "性别",       "年龄",     "身份证号", "手机",       "市",       "县",
+    "乡镇",     "村",       "目的地省",   "目的地市", "用工企业", "岗位已确定", "出发日期", "可调整天数",
+    "出行方式", "脱贫人口", "低收入人口", "状态",     "报名时间", "录入人"};
 
 static const char *division_name(const struct sg_app *app, const char *village, size_t len)
 {
@@ -43,7 +43,7 @@ void sg_export_cells(const struct sg_app *app, const struct sg_stored_registrati
     snprintf(storage[3], SG_EXPORT_CELL_MAX, "%d", sg_idno_age(&p->id, sg_app_today(app)));
     sg_date_format(r->depart_date, storage[14]);
     snprintf(storage[15], SG_EXPORT_CELL_MAX, "%d", r->flex_days);
-    strftime(storage[19], SG_EXPORT_CELL_MAX, "%Y-%m-%d %H:%M", &tm);
+    strftime(storage[20], SG_EXPORT_CELL_MAX, "%Y-%m-%d %H:%M", &tm);
     const char *v[SG_EXPORT_COLUMNS] = {s->code,
                                         p->name,
                                         p->id.sex == 1 ? "男" : "女",
@@ -62,8 +62,9 @@ void sg_export_cells(const struct sg_app *app, const struct sg_stored_registrati
                                         storage[15],
                                         label(sg_mode_name(r->mode), modes),
                                         label(sg_poverty_name(p->poverty), poverty),
+                                        p->low_income ? "是" : "否",
                                         label(s->status, statuses),
-                                        storage[19],
+                                        storage[20],
                                         s->entered_by};
     memcpy(cells, v, sizeof(v));
 }

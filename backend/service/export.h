@@ -8,7 +8,7 @@
 #include "service/app.h"
 #include "store/store.h"
 
-#define SG_EXPORT_COLUMNS 21
+#define SG_EXPORT_COLUMNS 22
 #define SG_EXPORT_CELL_MAX 160
 #define SG_EXPORT_NUMERIC ((1u << 3) | (1u << 15)) /* age, flexible days */
 

@@ -146,6 +146,7 @@ static bool read_target(struct expand *x)
     in.age_min = NUM("age_min"), in.age_max = NUM("age_max");
     in.no_job = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "no_job"));
     in.seeking = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "seeking"));
+    in.low_income = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "low_income"));
 #undef STR
 #undef NUM
     bool ok = o != NULL && sg_target_validate(&in, x->s->app.divisions, x->s->app.destinations, &x->target, &errs) == 0;

@@ -295,7 +295,7 @@ describe('exports', () => {
         assert.equal(masked.status, 200);
         assert.match(masked.headers.get('content-type'), /text\/csv/);
         const rows = parseCsv(masked.text);
-        assert.equal(rows[0].join(','), '报名号,姓名,性别,年龄,身份证号,手机,市,县,乡镇,村,目的地省,目的地市,用工企业,岗位已确定,出发日期,可调整天数,出行方式,脱贫人口,状态,报名时间,录入人');
+        assert.equal(rows[0].join(','), '报名号,姓名,性别,年龄,身份证号,手机,市,县,乡镇,村,目的地省,目的地市,用工企业,岗位已确定,出发日期,可调整天数,出行方式,脱贫人口,低收入人口,状态,报名时间,录入人');
         const people = list.json.items.flatMap((i) => i.people.map((p) => [i.code, p.name, p.id_number, p.phone]));
         assert.equal(rows.length - 1, people.length);
         for (const [c, name, id, phone] of people) assert.ok(rows.some((r) => r[0] === c && r[1] === name && r[4] === id && r[5] === phone), `${c} ${name}`);

@@ -151,6 +151,7 @@ static void keep_filter(struct push_req *p)
     cJSON_AddNumberToObject(o, "age_max", t->age_max);
     cJSON_AddBoolToObject(o, "no_job", t->no_job);
     cJSON_AddBoolToObject(o, "seeking", t->seeking);
+    cJSON_AddBoolToObject(o, "low_income", t->low_income);
     cJSON_AddStringToObject(o, "work", sg_work_name(t->work));
     cJSON_AddStringToObject(o, "dest", t->dest);
     char *text = cJSON_PrintUnformatted(o);
@@ -174,6 +175,7 @@ static int read_or_reply(struct push_req *p)
         .age_max = sg_json_count(f, "age_max", "filter.age_max", 99, &errs),
         .no_job = sg_json_bool(f, "no_job", "filter.no_job", &errs),
         .seeking = sg_json_bool(f, "seeking", "filter.seeking", &errs),
+        .low_income = sg_json_bool(f, "low_income", "filter.low_income", &errs),
     };
     if (in.scope == NULL || in.scope[0] == '\0')
         in.scope = p->base.session.scope;

@@ -19,6 +19,7 @@ static cJSON *json_person(const struct sg_app *app, const struct sg_stored_regis
     if (staff)
         cJSON_AddNumberToObject(obj, "age", sg_idno_age(&p->id, sg_app_today(app)));
     cJSON_AddStringToObject(obj, "poverty", sg_poverty_name(p->poverty));
+    cJSON_AddBoolToObject(obj, "low_income", p->low_income);
     if (staff)
         cJSON_AddBoolToObject(obj, "region_unknown", p->region_unknown);
     return obj;

@@ -32,6 +32,8 @@ static void read_person(const cJSON *obj, const char *prefix, struct sg_person_i
     p->phone = sg_json_string(obj, "phone", field, errs);
     snprintf(field, sizeof(field), "%spoverty", prefix);
     p->poverty = sg_json_string(obj, "poverty", field, errs);
+    snprintf(field, sizeof(field), "%slow_income", prefix);
+    p->low_income = sg_json_bool(obj, "low_income", field, errs) == 1;
 }
 
 static void read_companions(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)

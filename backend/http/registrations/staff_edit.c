@@ -110,6 +110,8 @@ static void summarize_person(const struct sg_person *o, const struct sg_person *
     }
     if (o->poverty != n->poverty)
         append(out, "%s%spoverty -> %s", field, sg_poverty_name(n->poverty));
+    if (o->low_income != n->low_income)
+        append(out, "%s%slow_income -> %s", field, n->low_income ? "true" : "false");
 }
 
 static void summarize_people(const struct sg_stored_registration *old, const struct sg_registration *r, char *out)

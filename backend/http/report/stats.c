@@ -34,6 +34,7 @@ static cJSON *json_counts(const struct sg_stats_counts *c)
     cJSON_AddNumberToObject(obj, "regs", (double)c->regs);
     cJSON_AddNumberToObject(obj, "poverty", (double)c->poverty);
     cJSON_AddNumberToObject(obj, "age50", (double)c->age50);
+    cJSON_AddNumberToObject(obj, "low_income", (double)c->low);
     cJSON_AddNumberToObject(obj, "today", (double)c->today);
     ret = cJSON_AddObjectToObject(obj, "returns");
     cJSON_AddNumberToObject(ret, "outbound", (double)c->outbound);

@@ -73,7 +73,7 @@ static struct sg_registration_input to_input(const struct sg_registration *r, ch
     sg_date_format(r->depart_date, date);
     for (size_t i = 0; i < r->npeople; ++i) {
         const struct sg_person *p = &r->people[i];
-        in.people[i] = (struct sg_person_input){p->name, p->id.number, p->phone, flags[p->poverty]};
+        in.people[i] = (struct sg_person_input){p->name, p->id.number, p->phone, flags[p->poverty], 0};
     }
     return in;
 }

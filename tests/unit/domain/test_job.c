@@ -136,6 +136,16 @@ static void test_target(void)
     ASSERT(sg_target_takes_person(&t, &p, today)); /* 51 */
     p.id.birth = (struct sg_date){1977, 1, 11};
     ASSERT(!sg_target_takes_person(&t, &p, today)); /* 49 */
+    /* 低收入 only: the same person without the mark is left out, with it taken */
+    in.low_income = 1;
+    ASSERT_EQ(sg_target_validate(&in, divisions, destinations, &t, &errs), 0);
+    p.id.birth = (struct sg_date){1976, 1, 10};
+    ASSERT(!sg_target_takes_person(&t, &p, today));
+    p.low_income = true;
+    ASSERT(sg_target_takes_person(&t, &p, today));
+    p.low_income = false;
+    in.low_income = 0;
+    ASSERT_EQ(sg_target_validate(&in, divisions, destinations, &t, &errs), 0);
     p.id.birth = (struct sg_date){1960, 1, 1};
     p.poverty = SG_POVERTY_NONE;
     ASSERT(!sg_target_takes_person(&t, &p, today));

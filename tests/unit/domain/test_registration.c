@@ -54,7 +54,7 @@ static struct sg_registration_input good(void)
         .consent = 1,
         .npeople = 1,
     };
-    in.people[0] = (struct sg_person_input){" 韦小宝 ", ids[0], "138 1234 5678", "alleviated"};
+    in.people[0] = (struct sg_person_input){" 韦小宝 ", ids[0], "138 1234 5678", "alleviated", 0};
     return in;
 }
 
@@ -104,9 +104,9 @@ static void test_companions(void)
     struct sg_registration out;
     struct sg_field_errors errs;
     in.npeople = 4;
-    in.people[1] = (struct sg_person_input){"阿卜杜拉\xE3\x83\xBB艾力", "45010219900101124x", NULL, NULL};
-    in.people[2] = (struct sg_person_input){"John  Smith", ids[2], "", "monitored"};
-    in.people[3] = (struct sg_person_input){"覃明", id_unknown_region, "+8613912345678", "none"};
+    in.people[1] = (struct sg_person_input){"阿卜杜拉\xE3\x83\xBB艾力", "45010219900101124x", NULL, NULL, 0};
+    in.people[2] = (struct sg_person_input){"John  Smith", ids[2], "", "monitored", 0};
+    in.people[3] = (struct sg_person_input){"覃明", id_unknown_region, "+8613912345678", "none", 0};
     ASSERT_EQ(sg_registration_validate(&in, &ctx, &out, &errs), 0);
     ASSERT_EQ(out.npeople, 4);
     ASSERT_STREQ(out.people[1].name, "阿卜杜拉·艾力");
@@ -129,9 +129,9 @@ static void test_field_names(void)
 {
     struct sg_registration_input in = good();
     in.npeople = 4;
-    in.people[1] = (struct sg_person_input){"李四", ids[1], NULL, NULL};
-    in.people[2] = (struct sg_person_input){"王五", ids[2], NULL, NULL};
-    in.people[3] = (struct sg_person_input){"赵六", "450102199001011267", NULL, NULL};
+    in.people[1] = (struct sg_person_input){"李四", ids[1], NULL, NULL, 0};
+    in.people[2] = (struct sg_person_input){"王五", ids[2], NULL, NULL, 0};
+    in.people[3] = (struct sg_person_input){"赵六", "450102199001011267", NULL, NULL, 0};
     expect_one(&in, "companions[2].id_number", "idno_check");
     in.people[3].id_number = ids[3];
     in.people[2].phone = "12345";
@@ -154,8 +154,8 @@ static void test_duplicates(void)
 {
     struct sg_registration_input in = good();
     in.npeople = 3;
-    in.people[1] = (struct sg_person_input){"李四", ids[1], NULL, NULL};
-    in.people[2] = (struct sg_person_input){"王五", " 450102199001011231 ", NULL, NULL};
+    in.people[1] = (struct sg_person_input){"李四", ids[1], NULL, NULL, 0};
+    in.people[2] = (struct sg_person_input){"王五", " 450102199001011231 ", NULL, NULL, 0};
     expect_one(&in, "companions[1].id_number", "duplicate_in_request");
     in.people[2].id_number = "45010219900101124x"; /* the same as companion 0 once normalized */
     expect_one(&in, "companions[1].id_number", "duplicate_in_request");
@@ -235,7 +235,7 @@ static void test_other_errors(void)
     in = good();
     in.npeople = 11;
     for (size_t i = 1; i < SG_MAX_PEOPLE; ++i)
-        in.people[i] = (struct sg_person_input){"李四", ids[1 + (i - 1) % 5], NULL, NULL};
+        in.people[i] = (struct sg_person_input){"李四", ids[1 + (i - 1) % 5], NULL, NULL, 0};
     in.npeople = SG_MAX_PEOPLE + 1;
     struct sg_registration out;
     struct sg_field_errors errs;
@@ -262,7 +262,7 @@ static void test_everything_wrong(void)
     in.npeople = SG_MAX_PEOPLE + 1;
     in.employer = "\x01";
     for (size_t i = 0; i < SG_MAX_PEOPLE; ++i)
-        in.people[i] = (struct sg_person_input){"1", "x", "x", "x"};
+        in.people[i] = (struct sg_person_input){"1", "x", "x", "x", 0};
     ASSERT_EQ(sg_registration_validate(&in, &ctx, &out, &errs), SG_EINVAL);
     ASSERT_EQ(errs.n, SG_FIELD_ERRORS_MAX);
 }
@@ -297,7 +297,9 @@ static void test_counters(void)
     r.people[1] = r.people[0];
     r.people[1].id.birth = (struct sg_date){1972, 1, 9};
     r.people[1].poverty = SG_POVERTY_MONITORED;
+    r.people[1].low_income = true;
     r.people[0].poverty = SG_POVERTY_NONE;
+    r.people[0].low_income = false;
     r.people[0].id.birth = (struct sg_date){1990, 1, 1};
     struct sg_counter c[SG_COUNTERS_MAX];
     size_t n = sg_registration_counters(&r, (struct sg_date){2022, 1, 9}, c);
@@ -308,6 +310,7 @@ static void test_counters(void)
     ASSERT_EQ(counter(c, n, dest), 2);
     ASSERT_EQ(counter(c, n, "poverty"), 1);
     ASSERT_EQ(counter(c, n, "age50"), 1); /* 50 exactly on 2022-01-09 */
+    ASSERT_EQ(counter(c, n, "low"), 1);
     ASSERT_EQ(counter(c, n, "day:2022-01-09"), 2);
     n = sg_registration_counters(&r, (struct sg_date){2022, 1, 8}, c);
     ASSERT_EQ(counter(c, n, "age50"), 0); /* one day short of 50: not counted, and left out */
@@ -323,7 +326,9 @@ static void test_jobs_fields(void)
     struct sg_field_errors errs;
     struct sg_registration_input in = good();
     in.job_confirmed = 0, in.seek_job = 1, in.work = "construction", in.employer_id = "12";
+    in.people[0].low_income = 1;
     ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
+    ASSERT(r.people[0].low_income); /* 低收入: kept as given */
     ASSERT(r.seek_job && r.sms);
     ASSERT_EQ(r.work, 1);
     ASSERT_STREQ(r.employer_id, "12");
@@ -338,6 +343,8 @@ static void test_jobs_fields(void)
     ASSERT_EQ(counter(c, n, "pemp:12"), 1);
     ASSERT_EQ(counter(c, n, "seek"), (long)r.npeople);
     ASSERT_EQ(counter(c, n, "work:construction"), (long)r.npeople);
+    ASSERT_EQ(counter(c, n, "low"), 1);
+    ASSERT(n <= SG_COUNTERS_MAX);
     in.job_confirmed = 1; /* a confirmed job: no wish kept */
     ASSERT_EQ(sg_registration_validate(&in, &ctx, &r, &errs), 0);
     ASSERT(!r.seek_job);

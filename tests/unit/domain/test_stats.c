@@ -95,6 +95,8 @@ static void test_township_and_village(void)
     ASSERT_EQ(st.nchildren, 0);
     add(&st, 0, "poverty", 2); /* no child to add to */
     ASSERT_EQ(st.total.poverty, 2);
+    add(&st, 0, "low", 3);
+    ASSERT_EQ(st.total.low, 3);
     sg_stats_dispose(&st);
     ASSERT_EQ(sg_stats_init(&st, ds, "4509", today), SG_ENOENT);
     sg_divisions_free(ds);

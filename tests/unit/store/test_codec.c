@@ -25,7 +25,7 @@ static void person(struct sg_person *p, const char *name, const char *id, const 
 }
 
 /* Three people: a quote and a backslash in free text, an X check character, a companion
- * without a phone, an unknown region, every poverty value. */
+ * without a phone, an unknown region, every poverty value, one of them 低收入. */
 static void sample(struct sg_registration *r)
 {
     memset(r, 0, sizeof(*r));
@@ -34,6 +34,7 @@ static void sample(struct sg_registration *r)
     person(&r->people[1], "黄秀英·阿依", "45010219850202102X", "", SG_POVERTY_ALLEVIATED);
     person(&r->people[2], "李志强", "990102197003030010", "15900001111", SG_POVERTY_MONITORED);
     r->people[2].region_unknown = true;
+    r->people[1].low_income = true;
     r->npeople = 3;
     snprintf(r->dest_city, sizeof(r->dest_city), "4419");
     snprintf(r->employer, sizeof(r->employer), "东莞市\"某\"电子\\有限公司");
@@ -56,6 +57,7 @@ static void same_person(const struct sg_person *a, const struct sg_person *b, bo
     ASSERT_STREQ(a->id.region, b->id.region);
     ASSERT_EQ(a->poverty, b->poverty);
     ASSERT_EQ(a->region_unknown, b->region_unknown);
+    ASSERT_EQ(a->low_income, b->low_income);
     if (numbers) {
         ASSERT_STREQ(a->id.number, b->id.number);
         ASSERT_STREQ(a->phone, b->phone);
