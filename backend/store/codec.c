@@ -131,7 +131,7 @@ static void put_person(struct out *o, const struct sg_person *p, const struct sg
         put_i(o, (long)p->poverty);
     }
     if (p->low_income)
-        PUT(o, ",\"w\":1");
+        PUT(o, ",\"lo\":1");
     if (p->region_unknown)
         PUT(o, ",\"g\":1");
     PUT(o, "}");
@@ -309,7 +309,7 @@ static int decode_person(const struct sg_crypto *c, const cJSON *obj, bool decry
     p->poverty = (enum sg_poverty)poverty;
     const char *flag = str(obj, "flag"); /* layout 3: "region_unknown" or "" */
     p->region_unknown = flag2(obj, "g", "g") || (flag != NULL && strcmp(flag, "region_unknown") == 0);
-    p->low_income = flag2(obj, "w", "w");
+    p->low_income = flag2(obj, "lo", "lo");
     return 0;
 }
 

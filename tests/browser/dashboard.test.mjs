@@ -22,7 +22,7 @@ before(async () => {
     const sends = [];
     for (let i = 0; i < 90; i++) {
         const day = new Date(Date.UTC(2027, 0, 12 + (i % 45))).toISOString().slice(0, 10);
-        sends.push(stack.server.post('/api/registrations', signup({ village: villages[i % 3], dest_city: CITIES[i % CITIES.length], depart_date: day })));
+        sends.push(stack.server.post('/api/registrations', signup({ village: villages[i % 3], dest_city: CITIES[i % CITIES.length], depart_date: day, low_income: i % 9 === 0 })));
         if (sends.length === 10) (await Promise.all(sends.splice(0))).forEach((r) => assert.equal(r.status, 201, r.text));
     }
     (await Promise.all(sends)).forEach((r) => assert.equal(r.status, 201, r.text));
@@ -72,7 +72,9 @@ for (const size of SIZES) {
         assert.ok(fontPx <= 14, `chart text ${fontPx} px`);
         // numbers right-aligned under right-aligned headers
         const align = await page.$$eval('table.children th', (ths) => ths.map((th) => getComputedStyle(th).textAlign));
-        assert.deepEqual(align.slice(1, 8), Array(7).fill('right'));
+        assert.deepEqual(align.slice(1, 9), Array(8).fill('right'));
+        // the notice's groups to watch: 脱贫, 大龄 and 低收入 (10 of the 90 marked)
+        assert.equal(await page.locator('.stat', { hasText: '低收入人口' }).locator('.stat-value').textContent(), '10');
         await page.locator('.due-box .due').waitFor({ timeout: 5000 });
         assert.doesNotMatch(await page.textContent('.due-box'), /未报送/, 'the region receives reports, it does not file');
         await page.locator('.posters select').waitFor();

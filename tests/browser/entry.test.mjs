@@ -62,6 +62,8 @@ for (const size of SIZES) {
         assert.equal(await form.locator('[data-field="companions[0].poverty"] .error').textContent(), '请选择是不是脱贫人口');
         await form.locator('select[name="companions[0].poverty"]').selectOption('alleviated');
         assert.equal(await form.locator('[data-field="companions[0].poverty"] .error').textContent(), '', 'unmarked once chosen');
+        // 低收入人口: the village knows it; ticked for the companion
+        await form.locator('input[name="companions[0].low_income"]').check();
         if (size.name === 'laptop') {
             // two columns: the submit button is reached without scrolling from the top
             await page.evaluate(() => window.scrollTo(0, 0));
@@ -83,6 +85,7 @@ for (const size of SIZES) {
         const stored = await page.evaluate(async (c) => (await fetch(`/api/registrations/${c}`)).json(), code);
         assert.equal(stored.village.code, '450102001201');
         assert.deepEqual(stored.people.map((p) => p.poverty), ['none', 'alleviated']);
+        assert.deepEqual(stored.people.map((p) => p.low_income), [false, true]);
         // the next entry keeps the village
         assert.match(await village.locator('.chosen').textContent(), /官桥村委会/);
         await shot(page, `entry-${size.name}-done`, { fullPage: false });

@@ -237,6 +237,29 @@ test('a push reaches exactly the people its filter names, one message each, afte
     assert.match(JSON.stringify(audit.json), new RegExp(`"action":"push".*people ${want.size}`));
 });
 
+test('filter.low_income: a push to the 低收入 reaches only the people marked so', async () => {
+    const V = '450102001007'; // a village no other test here signs up in
+    const marked = [];
+    for (const [i, low] of [true, false, true].entries()) {
+        const me = person(40 + i);
+        const phone = newPhone();
+        const r = await srv.post('/api/registrations', signup({ village: V, id_number: me.id_number, poverty: 'none', phone, job_confirmed: false, low_income: low }));
+        assert.equal(r.status, 201, r.text);
+        if (low) marked.push(phone);
+        const stored = await county.get(`/api/registrations/${r.json.code}`);
+        assert.equal(stored.json.people[0].low_income, low, 'kept as given');
+    }
+    const count = async (filter) => {
+        const r = await county.post('/api/pushes', { jobs: [openJob.id], filter: { scope: V, poverty: 'any', no_job: true, ...filter }, dry_run: true });
+        assert.equal(r.status, 200, r.text);
+        return r.json.people;
+    };
+    assert.equal(await count({ low_income: true }), marked.length);
+    assert.equal(await count({}), 3, 'without the filter: everyone');
+    const st = await county.get(`/api/stats?scope=${V}`);
+    assert.equal(st.json.totals.low_income, marked.length, 'counted on the dashboard');
+});
+
 test('the jobs that fit a worker: the destination first, no jobs for a wrong proof', async () => {
     const phone = newPhone();
     const me = person(40, 'none');

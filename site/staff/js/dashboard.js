@@ -46,6 +46,7 @@ function totals(st) {
         card('今日新增', num(t.today), `${shortDate(st.today)}报名的人数`, 'today'),
         card('脱贫人口（含监测对象）', num(t.poverty), t.people ? `占 ${Math.round((100 * t.poverty) / t.people)}%` : ''),
         card('50岁以上', num(t.age50), t.people ? `占 ${Math.round((100 * t.age50) / t.people)}%` : ''),
+        card('低收入人口', num(t.low_income), t.people ? `占 ${Math.round((100 * t.low_income) / t.people)}%` : ''),
         card('外出 / 返乡 / 未返乡', r.villages ? `${num(r.outbound)} / ${num(r.returned)} / ${num(r.not_returned)}` : '未填报', r.villages ? (mismatch ? `⚠ 数字对不上（${r.flagged}个村）` : `${r.villages}个村已填报`) : '请到“返乡数据”填报', mismatch ? 'warn' : ''),
     );
 }
@@ -61,6 +62,7 @@ function childrenTable(st, onOpen) {
             h('td', { class: 'n' }, c.today ? h('b', {}, `+${num(c.today)}`) : '0'),
             h('td', { class: 'n' }, num(c.poverty)),
             h('td', { class: 'n' }, num(c.age50)),
+            h('td', { class: 'n' }, num(c.low_income)),
             returnsCell(c.returns),
         ),
     );
@@ -71,7 +73,7 @@ function childrenTable(st, onOpen) {
         h(
             'div',
             { class: 'scroll wide' },
-            h('table', { class: 'grid children' }, h('thead', {}, h('tr', {}, [['名称'], ['报名人数', 1], ['今日', 1], ['脱贫', 1], ['50岁+', 1], ['外出', 1], ['返乡', 1], ['未返乡', 1], ['核对']].map(([t, n]) => h('th', { class: n ? 'n' : null }, t)))), h('tbody', {}, rows)),
+            h('table', { class: 'grid children' }, h('thead', {}, h('tr', {}, [['名称'], ['报名人数', 1], ['今日', 1], ['脱贫', 1], ['50岁+', 1], ['低收入', 1], ['外出', 1], ['返乡', 1], ['未返乡', 1], ['核对']].map(([t, n]) => h('th', { class: n ? 'n' : null }, t)))), h('tbody', {}, rows)),
         ),
     );
 }

@@ -32,6 +32,8 @@ function personFields(prefix, p, isWorker) {
         field(isWorker ? '手机号（没有手机可不填，以后无法自己查询）' : '手机号（可不填）', h('input', { name: `${prefix}phone`, value: p.phone || '', inputmode: 'numeric', maxlength: 11, autocomplete: 'off' }), `${prefix}phone`, p.phone_masked ? '不改就保留原号码；要改请填写完整号码' : ''),
         // no default: a guessed 否 undercounts the report's column 6; ask for everyone
         field('是否脱贫人口', select(`${prefix}poverty`, POVERTY, p.poverty || ''), `${prefix}poverty`),
+        // known to the village (低保, 特困, 低保边缘…), not asked of workers on the public form
+        h('label', { class: 'check', 'data-field': `${prefix}low_income` }, h('input', { type: 'checkbox', name: `${prefix}low_income`, checked: !!p.low_income }), ' 低收入人口（低保、特困、低保边缘等）', h('span', { class: 'error' })),
     ];
 }
 
@@ -137,7 +139,7 @@ function collect(form, village, nCompanions, editing) {
     // editing: the consent was given at sign-up
     const v = (n) => form.elements[n]?.value.trim() ?? '';
     const person = (p) => {
-        const o = { name: v(`${p}name`), poverty: v(`${p}poverty`) };
+        const o = { name: v(`${p}name`), poverty: v(`${p}poverty`), low_income: !!form.elements[`${p}low_income`]?.checked };
         // an edit shows the numbers masked; sent back unchanged, the server keeps the stored ones
         o.id_number = check.idnoClean(v(`${p}id_number`));
         o.phone = v(`${p}phone`);

@@ -13,7 +13,7 @@ const table = (heads, rows) => h('div', { class: 'scroll' }, h('table', { class:
 const field = (label, control) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control);
 
 function filterOf(f) {
-    const filter = { scope: f.scope.value, poverty: f.poverty.value, no_job: f.no_job.checked, seeking: f.seeking.checked };
+    const filter = { scope: f.scope.value, poverty: f.poverty.value, no_job: f.no_job.checked, seeking: f.seeking.checked, low_income: f.low_income.checked };
     if (f.older.checked) filter.age_min = 50;
     if (f.work.value) filter.work = f.work.value;
     if (f.dest.value) filter.dest = f.dest.value;
@@ -37,6 +37,7 @@ export async function showPush(view, me) {
             field('范围', h('select', { name: 'scope' }, scopes)),
             field('脱贫情况', h('select', { name: 'poverty' }, [['any', '不限'], ['poverty', '脱贫人口和监测对象'], ['alleviated', '脱贫人口'], ['monitored', '防返贫监测对象']].map(([k, t]) => h('option', { value: k }, t)))),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'older' }), ' 大龄（50岁以上）'),
+            h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'low_income' }), ' 低收入人口（村里标记的）'),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'no_job', checked: true }), ' 还没有找好工作的'),
             h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'seeking' }), ' 只推给报名时勾了“想找工作”的'),
             field('想做的工作', h('select', { name: 'work' }, [h('option', { value: '' }, '不限')].concat(Object.entries(KINDS).map(([k, t]) => h('option', { value: k }, t))))),

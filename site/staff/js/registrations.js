@@ -160,8 +160,8 @@ function peopleTable(item) {
     return h(
         'table',
         { class: 'grid' },
-        h('thead', {}, h('tr', {}, ['姓名', '身份证号', '手机', '性别', '年龄', '脱贫'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, item.people.map((p) => h('tr', {}, h('td', {}, p.name, p.region_unknown ? h('span', { class: 'flag' }, ' 地区码待核对') : null), h('td', { class: 'mono' }, p.id_number), h('td', { class: 'mono' }, p.phone || '—'), h('td', {}, p.sex === 'male' ? '男' : '女'), h('td', {}, p.age ?? ''), h('td', {}, POV[p.poverty] || p.poverty)))),
+        h('thead', {}, h('tr', {}, ['姓名', '身份证号', '手机', '性别', '年龄', '脱贫', '低收入'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, item.people.map((p) => h('tr', {}, h('td', {}, p.name, p.region_unknown ? h('span', { class: 'flag' }, ' 地区码待核对') : null), h('td', { class: 'mono' }, p.id_number), h('td', { class: 'mono' }, p.phone || '—'), h('td', {}, p.sex === 'male' ? '男' : '女'), h('td', {}, p.age ?? ''), h('td', {}, POV[p.poverty] || p.poverty), h('td', {}, p.low_income ? '是' : '否')))),
     );
 }
 
