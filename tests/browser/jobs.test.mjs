@@ -148,6 +148,11 @@ test('the county office counts a push before sending it, then sends', async () =
     await page.locator('th', { hasText: '合计人数' }).waitFor();
     await shot(page, 'jobs-6-groups');
     assert.deepEqual(page.problems, []);
+    // counting with no job ticked says what is missing (the 422 is expected here)
+    await page.goto(`${srv.url}/staff/#/push`);
+    await page.getByText('推送哪些岗位').waitFor();
+    await page.getByRole('button', { name: '先算一算能推送给多少人' }).click();
+    await page.getByText('请先在上面勾选要推送的岗位（最多5个）').waitFor();
     await page.close();
     await desk?.close();
 });

@@ -12,6 +12,9 @@ import { KINDS, subnav } from './jobs.js';
 const table = (heads, rows) => h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), h('tbody', {}, rows)));
 const field = (label, control) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control);
 
+// what a refused field means on this form, where the server's words alone ("此项必须填写") do not say which
+const FIELD_SAYS = { jobs: '请先在上面勾选要推送的岗位（最多5个）' };
+
 function filterOf(f) {
     const filter = { scope: f.scope.value, poverty: f.poverty.value, no_job: f.no_job.checked, seeking: f.seeking.checked, low_income: f.low_income.checked };
     if (f.older.checked) filter.age_min = 50;
@@ -68,7 +71,7 @@ export async function showPush(view, me) {
                 counted.people > 0 ? h('button', { type: 'button', class: 'primary', id: 'push-send', onclick: send }, `确认推送给 ${num(counted.people)} 人`) : null);
         } catch (e) {
             fill(count);
-            msg.textContent = e instanceof ApiError && e.fields ? Object.values(e.fields).join('；') || e.message : e.message;
+            msg.textContent = e instanceof ApiError && e.fields ? Object.entries(e.fields).map(([k, m]) => FIELD_SAYS[k] || m).join('；') || e.message : e.message;
         }
     });
     form.addEventListener('change', () => {
