@@ -9,39 +9,16 @@
 # Environment: PEOPLE (100000), SKIP_BUILD=1, RESULTS (bench/RESULTS-export.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=export
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PEOPLE="${PEOPLE:-100000}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-export.md}"
-BIN="$ROOT/build/songgong"
-WORK="$(mktemp -d)"
-REDIS_PID="" SERVER_PID=""
+WORK="$ROOT/build/bench/export"
 
-say() { printf 'bench/export: %s\n' "$*" >&2; }
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-}
-
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build build -j2 --target songgong >/dev/null
-fi
-
-RPORT="$(free_port)"
-redis-server --bind 127.0.0.1 --port "$RPORT" --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 50); do [ "$(redis-cli -p "$RPORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+need redis-server redis-cli curl cmake
+build_release
+start_redis "$WORK" --bind 127.0.0.1 --save '' --appendonly no
+RPORT="$REDIS_PORT"
 
 export SONGGONG_REDIS="127.0.0.1:$RPORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY=2027-01-10
 "$BIN" keygen "$WORK/key" >/dev/null
@@ -52,6 +29,7 @@ printf 'Mt9-kRw4-vQ2z-2027\n' | "$BIN" user add bench --role organiser --scope 4
 SPORT="$(free_port)"
 SONGGONG_PORT="$SPORT" "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+PIDS+=("$SERVER_PID")
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SPORT/healthz" >/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$SPORT"
 curl -fs -c "$WORK/cookies" -H 'Content-Type: application/json' \

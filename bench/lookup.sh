@@ -11,70 +11,20 @@
 # SKIP_BUILD=1, RESULTS (bench/RESULTS-lookup.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=lookup
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PEOPLE="${PEOPLE:-100000}"
 DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-64}"
 THREADS_LIST="${THREADS_LIST:-1 2}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-lookup.md}"
-BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench/lookup"
 TODAY=2027-01-10
 
-say() { printf 'bench/lookup: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-for tool in wrk redis-server redis-cli curl cmake awk; do
-    command -v "$tool" >/dev/null || die "$tool is missing"
-done
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build -j2 --target songgong >/dev/null
-fi
-
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    PIDS=()
-}
-trap cleanup EXIT
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 12000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || {
-            echo "$p"
-            return 0
-        }
-    done
-    die "no free port"
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-HZ="$(getconf CLK_TCK)"
-us_per() { awk -v t="$1" -v hz="$HZ" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "?" }'; }
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
-        else { printf "%s", v } }'
-}
-
-rm -rf "$WORK"
-mkdir -p "$WORK"
-RPORT="$(free_port)"
-redis-server deploy/redis.conf --dir "$WORK" --port "$RPORT" >"$WORK/redis.log" 2>&1 &
-RPID=$!
-PIDS+=("$RPID")
-for _ in $(seq 1 100); do
-    [ "$(redis-cli -p "$RPORT" ping 2>/dev/null || true)" = PONG ] && break
-    sleep 0.05
-done
+need wrk redis-server redis-cli curl cmake awk
+build_release
+start_redis "$WORK" deploy/redis.conf
+RPORT="$REDIS_PORT" RPID="$REDIS_PID"
 "$BIN" keygen "$WORK/key" >/dev/null
 export SONGGONG_REDIS="127.0.0.1:$RPORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_DATA_DIR="$ROOT/data" SONGGONG_TODAY="$TODAY"
 LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"

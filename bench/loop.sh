@@ -10,38 +10,15 @@
 # Environment: SKIP_BUILD=1, RESULTS (bench/RESULTS-loop.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=loop
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-loop.md}"
-BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench/loop"
 
-say() { printf 'bench/loop: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-for tool in wrk redis-server redis-cli curl; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server curl)"
-done
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build -j2 --target songgong
-fi
-
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-free_port() { for _ in $(seq 1 50); do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; die "no free port"; }
-
-rm -rf "$WORK" && mkdir -p "$WORK"
-RPORT="$(free_port)"
-redis-server --port "$RPORT" --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-until [ "$(redis-cli -p "$RPORT" ping 2>/dev/null)" = PONG ]; do sleep 0.1; done
+need wrk redis-server redis-cli curl
+build_release
+start_redis "$WORK" --bind 127.0.0.1 --save '' --appendonly no
+RPORT="$REDIS_PORT"
 "$BIN" keygen "$WORK/key" >/dev/null
 PORT="$(free_port)"
 export SONGGONG_REDIS="127.0.0.1:$RPORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_DATA_DIR="$ROOT/data" \

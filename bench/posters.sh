@@ -9,28 +9,17 @@
 # Environment: COUNTY (450225), SKIP_BUILD=1, RESULTS (bench/RESULTS-posters.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=posters
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 COUNTY="${COUNTY:-450225}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-posters.md}"
-BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench/posters"
 PUBLIC_URL="${SONGGONG_PUBLIC_URL:-https://songgong.example.cn}"
 
-say() { printf 'bench/posters: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
-command -v pdfinfo >/dev/null || die "pdfinfo is missing (apt-get install poppler-utils)"
-
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build build -j2 --target songgong
-fi
+need pdfinfo
+build_release
 grep -q 'CMAKE_BUILD_TYPE:STRING=Release' build/CMakeCache.txt || say "warning: build/ is not a Release build"
 mkdir -p "$WORK"
 

@@ -27,8 +27,8 @@
 # SKIP_BUILD=1, RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=run
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-64 256}"
@@ -38,60 +38,13 @@ QUIET="${QUIET:-1.5}"
 QUIET_WAIT="${QUIET_WAIT:-600}"
 PARTS="${PARTS:-signup page memory others}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS.md}"
-BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench"
 TODAY=2027-01-10
 VILLAGE=450102001003
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-
-for tool in wrk redis-server redis-cli redis-benchmark curl cmake awk shuf; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake)"
-done
-
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build -j2 --target songgong
-    # bench/jobs.sh runs build/rel's
-    cmake -S . -B build/rel -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build/rel -j2 --target songgong
-fi
+need wrk redis-server redis-cli redis-benchmark curl cmake awk shuf
+build_release build/rel # bench/jobs.sh runs build/rel's
 grep -q 'CMAKE_BUILD_TYPE:STRING=Release' build/CMakeCache.txt || say "warning: build/ is not a Release build"
-
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    PIDS=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768+)
-        port_in_use "$p" || {
-            echo "$p"
-            return 0
-        }
-    done
-    die "no free port"
-}
-
-load1() { cut -d' ' -f1 /proc/loadavg; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # wait_quiet: until the 1-minute load average is below QUIET, or QUIET_WAIT seconds passed.
 wait_quiet() {
@@ -103,22 +56,11 @@ wait_quiet() {
     done
 }
 
-# start_redis NAME [ARGS...] -> REDIS_PORT, REDIS_PID; fresh data directory, deploy/redis.conf.
-start_redis() {
-    local name="$1" dir="$WORK/$1" i
+# bench_redis NAME [ARGS...] -> REDIS_PORT, REDIS_PID: deploy/redis.conf, data in a fresh $WORK/NAME.
+bench_redis() {
+    local name="$1"
     shift
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    REDIS_PORT="$(free_port)"
-    redis-server deploy/redis.conf --dir "$dir" --port "$REDIS_PORT" --pidfile "$dir/redis.pid" "$@" \
-        >"$dir/redis.log" 2>&1 &
-    REDIS_PID=$!
-    PIDS+=("$REDIS_PID")
-    for i in $(seq 1 100); do
-        [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && return 0
-        sleep 0.05
-    done
-    die "redis-server did not start: $(tail -5 "$dir/redis.log")"
+    start_redis "$WORK/$name" deploy/redis.conf "$@"
 }
 
 # start_server THREADS -> URL, SERVER_PID (against REDIS_PORT)
@@ -143,16 +85,8 @@ start_server() {
     die "server did not come up: $(tail -5 "$WORK/server.log")"
 }
 
-stop_all() { cleanup; }
+stop_all() { bench_cleanup; }
 
-# to_ms VALUE: wrk prints 812.00us, 1.23ms, 1.02s.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
-        else { printf "%s", v } }'
-}
 # parse_wrk FILE -> "rps p50ms p99ms requests"
 parse_wrk() {
     local rps p50 p99 n
@@ -162,11 +96,6 @@ parse_wrk() {
     n="$(awk '/requests in/ { print $1 }' "$1")"
     echo "${rps:-0} ${p50:-?} ${p99:-?} ${n:-0}"
 }
-# CPU time (user + system, clock ticks) of a process and its threads.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-HZ="$(getconf CLK_TCK)"
-us_per() { awk -v t="$1" -v hz="$HZ" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "?" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "NOT met" }'; }
 stat_calls() { redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[:=,]' -v c="cmdstat_$1" '$1 == c { print $3 }' | tr -d '\r'; }
 
@@ -189,7 +118,7 @@ signup_run() { # THREADS CONNS
     wait_quiet
     load="$(loadavg)"
     say "sign-up: --threads $t, $c connections, $DURATION (load $load)"
-    start_redis "signup-redis"
+    bench_redis "signup-redis"
     start_server "$t"
     local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
     "${wrk[@]}" -d2s -- 450103 "$VILLAGE" >/dev/null # warm-up, other ID numbers
@@ -285,7 +214,7 @@ page_run() { # THREADS CONNS
     wait_quiet
     load="$(loadavg)"
     say "page: --threads $t, $c connections, $DURATION (load $load)"
-    start_redis "page-redis" --appendonly no
+    bench_redis "page-redis" --appendonly no
     start_server "$t"
     local wrk=(wrk -t2 -c"$c" --latency "$URL/s/$VILLAGE")
     "${wrk[@]}" -d2s >/dev/null # warm-up
@@ -338,7 +267,7 @@ memory_run() {
     local load
     load="$(loadavg)"
     say "memory: demo-data --people $MEMORY_PEOPLE (load $load)"
-    start_redis "memory-redis" --appendonly no # the same memory as with AOF; written faster
+    bench_redis "memory-redis" --appendonly no # the same memory as with AOF; written faster
     rm -f "$WORK/songgong.key"
     "$BIN" keygen "$WORK/songgong.key" >/dev/null
     local t0 t1 out

@@ -9,56 +9,17 @@
 # Environment: PEOPLE (1000000), REQUESTS (200), SKIP_BUILD=1, RESULTS.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=stats
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PEOPLE="${PEOPLE:-1000000}"
 REQUESTS="${REQUESTS:-200}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-stats.md}"
-BIN="$ROOT/build/songgong"
 WORK="$ROOT/build/bench-stats"
 TODAY=2027-01-10
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-for tool in redis-server redis-cli curl cmake python3; do
-    command -v "$tool" >/dev/null || die "$tool is missing"
-done
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build build -j2 --target songgong
-fi
-
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 12000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || {
-            echo "$p"
-            return
-        }
-    done
-    die "no free port"
-}
-
-rm -rf "$WORK"
-mkdir -p "$WORK"
-REDIS_PORT=$(free_port)
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-SERVER_PID=""
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null
-    wait "$REDIS_PID" 2>/dev/null || true
-}
-trap cleanup EXIT
-for _ in $(seq 1 50); do
-    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && break
-    sleep 0.1
-done
+need redis-server redis-cli curl cmake python3
+build_release
+start_redis "$WORK" --bind 127.0.0.1 --save '' --appendonly no
 
 export SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY="$TODAY"
 "$BIN" keygen "$WORK/key" >/dev/null
@@ -75,6 +36,7 @@ printf 'bench-stats-pw-1\n' | "$BIN" user add bench.admin --role admin --scope 4
 PORT=$(free_port)
 SONGGONG_PORT=$PORT "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+PIDS+=("$SERVER_PID")
 for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
     sleep 0.1

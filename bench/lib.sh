@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: MIT
+# What the benchmark scripts share; sourced after `set -euo pipefail` by bench/*.sh:
+#   BENCH_NAME=lookup; . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# It moves to the checkout's root and sets ROOT and BIN (the Release server), and gives:
+#   say, die                   messages on stderr, prefixed with bench/$BENCH_NAME
+#   need TOOL...               die unless every tool is installed
+#   build_release [DIR...]     the Release songgong in build/ (and in each DIR), unless
+#                              SKIP_BUILD=1 and it is there
+#   PIDS, bench_cleanup        processes to stop (TERM, then wait) on exit; the trap is set
+#   free_port, port_in_use     a loopback port below the ephemeral range
+#   start_redis DIR [ARGS...]  redis-server on a free port with its data in DIR (made
+#                              empty first) -> REDIS_PORT, REDIS_PID (in PIDS)
+#   load1, loadavg             the load average (1 minute; 1, 5 and 15 minutes)
+#   cpu_ticks PID, us_per TICKS N, ratio A B, to_ms VALUE
+#                              CPU time of a process and its threads, µs an item, A / B,
+#                              wrk's 812.00us / 1.23ms / 1.02s in milliseconds
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/build/songgong"
+
+say() { printf 'bench/%s: %s\n' "${BENCH_NAME:-run}" "$*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+need() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake)"
+    done
+}
+
+build_release() {
+    [ "${SKIP_BUILD:-0}" = 1 ] && [ -x "$BIN" ] && return 0
+    local dir
+    for dir in build "$@"; do
+        cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+        cmake --build "$dir" -j2 --target songgong >/dev/null
+    done
+}
+
+PIDS=()
+bench_cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+    local p
+    for _ in $(seq 1 50); do
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768+)
+        port_in_use "$p" || {
+            echo "$p"
+            return 0
+        }
+    done
+    die "no free port"
+}
+
+start_redis() {
+    local dir="$1" i
+    shift
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    REDIS_PORT="$(free_port)"
+    redis-server "$@" --dir "$dir" --port "$REDIS_PORT" >"$dir/redis.log" 2>&1 &
+    REDIS_PID=$!
+    PIDS+=("$REDIS_PID")
+    for i in $(seq 1 100); do
+        [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && return 0
+        sleep 0.05
+    done
+    die "redis-server did not start: $(tail -5 "$dir/redis.log")"
+}
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ="$(getconf CLK_TCK)"
+us_per() { awk -v t="$1" -v hz="$HZ" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "?" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+        else { printf "%s", v } }'
+}
