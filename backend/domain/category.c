@@ -20,7 +20,7 @@ void sg_category_init(struct sg_category *c, enum sg_category_by by, const char 
     c->by = by;
     memcpy(c->province, province, 2);
     c->nchildren = nchildren;
-    c->child_totals = calloc(2 * nchildren + 1, sizeof(long));
+    c->child_totals = calloc(SG_CM_N * nchildren + 1, sizeof(long));
     if (c->child_totals == NULL)
         abort();
 }
@@ -50,52 +50,69 @@ static struct sg_category_row *row_for(struct sg_category *c, const char *key, s
     struct sg_category_row *r = &c->rows[c->nrows++];
     memset(r, 0, sizeof(*r));
     memcpy(r->key, key, klen);
-    if ((r->child_people = calloc(2 * c->nchildren + 1, sizeof(long))) == NULL)
+    if ((r->child_people = calloc(SG_CM_N * c->nchildren + 1, sizeof(long))) == NULL)
         abort();
     r->child_poverty = r->child_people + c->nchildren;
+    r->child_low = r->child_poverty + c->nchildren;
     return r;
 }
 
-static void count(struct sg_category *c, size_t child, const char *key, size_t klen, bool poverty, long n)
+static long *total_of(struct sg_category_row *r, int m)
+{
+    return m == SG_CM_PEOPLE ? &r->people : m == SG_CM_POVERTY ? &r->poverty : &r->low;
+}
+
+static long *children_of(struct sg_category_row *r, int m)
+{
+    return m == SG_CM_PEOPLE ? r->child_people : m == SG_CM_POVERTY ? r->child_poverty : r->child_low;
+}
+
+static void count(struct sg_category *c, size_t child, const char *key, size_t klen, int m, long n)
 {
     struct sg_category_row *r = row_for(c, key, klen);
     if (r == NULL)
         return;
-    *(poverty ? &r->poverty : &r->people) += n;
+    *total_of(r, m) += n;
     if (child < c->nchildren)
-        (poverty ? r->child_poverty : r->child_people)[child] += n;
+        children_of(r, m)[child] += n;
 }
 
-static bool starts(const char *field, size_t flen, const char *prefix, size_t *plen)
+/* The measure a counter's prefix counts (plain, p for poverty, l for 低收入) before `what:`
+ * ("dest:", "pdest:", "ldest:"), with *plen the prefix's length; -1 when it is not one. */
+static int measure_of(const char *field, size_t flen, const char *what, size_t *plen)
 {
-    *plen = strlen(prefix);
-    return flen > *plen && memcmp(field, prefix, *plen) == 0;
+    static const char marks[SG_CM_N] = {0, 'p', 'l'};
+    size_t wlen = strlen(what);
+    for (int m = 0; m != SG_CM_N; ++m) {
+        size_t at = marks[m] != 0;
+        if (flen > at + wlen && (at == 0 || field[0] == marks[m]) && memcmp(field + at, what, wlen) == 0) {
+            *plen = at + wlen;
+            return m;
+        }
+    }
+    return -1;
 }
 
 void sg_category_add(struct sg_category *c, size_t child, const char *field, size_t flen, long n)
 {
+    static const char *const totals[SG_CM_N] = {"people", "poverty", "low"};
+    for (int m = 0; m != SG_CM_N; ++m)
+        if (flen == strlen(totals[m]) && memcmp(field, totals[m], flen) == 0) {
+            *(m == SG_CM_PEOPLE ? &c->people : m == SG_CM_POVERTY ? &c->poverty : &c->low) += n;
+            if (child < c->nchildren)
+                c->child_totals[SG_CM_N * child + (size_t)m] += n;
+            return;
+        }
     size_t p;
-    bool poverty;
-    if ((flen == 6 && memcmp(field, "people", 6) == 0) || (flen == 7 && memcmp(field, "poverty", 7) == 0)) {
-        poverty = flen == 7;
-        *(poverty ? &c->poverty : &c->people) += n;
-        if (child < c->nchildren)
-            c->child_totals[2 * child + poverty] += n;
+    int m = measure_of(field, flen, c->by == SG_BY_EMPLOYER ? "emp:" : "dest:", &p);
+    if (m < 0)
         return;
-    }
-    if (c->by == SG_BY_EMPLOYER) {
-        if ((poverty = starts(field, flen, "pemp:", &p)) || starts(field, flen, "emp:", &p))
-            count(c, child, field + p, flen - p, poverty, n);
-        return;
-    }
-    if (!(poverty = starts(field, flen, "pdest:", &p)) && !starts(field, flen, "dest:", &p))
-        return;
-    if (c->by == SG_BY_DEST)
-        count(c, child, field + p, flen - p, poverty, n);
+    if (c->by != SG_BY_CATEGORY)
+        count(c, child, field + p, flen - p, m, n);
     else if (flen - p >= 2 && memcmp(field + p, c->province, 2) == 0)
-        count(c, child, "in", 2, poverty, n);
+        count(c, child, "in", 2, m, n);
     else
-        count(c, child, "out", 3, poverty, n);
+        count(c, child, "out", 3, m, n);
 }
 
 static int by_people(const void *a, const void *b)
@@ -114,19 +131,18 @@ static int by_key(const void *a, const void *b)
 void sg_category_finish(struct sg_category *c)
 {
     if (c->by == SG_BY_EMPLOYER) {
-        long people = c->people, poverty = c->poverty;
+        long all[SG_CM_N] = {c->people, c->poverty, c->low};
         for (size_t i = 0; i != c->nrows; ++i)
-            people -= c->rows[i].people, poverty -= c->rows[i].poverty;
+            for (int m = 0; m != SG_CM_N; ++m)
+                all[m] -= *total_of(&c->rows[i], m);
         struct sg_category_row *rest = row_for(c, "", 0);
-        if (rest != NULL) {
-            rest->people = people, rest->poverty = poverty;
+        for (int m = 0; rest != NULL && m != SG_CM_N; ++m) {
+            *total_of(rest, m) = all[m];
             for (size_t k = 0; k != c->nchildren; ++k) {
-                rest->child_people[k] = c->child_totals[2 * k];
-                rest->child_poverty[k] = c->child_totals[2 * k + 1];
-                for (size_t i = 0; i + 1 < c->nrows; ++i) {
-                    rest->child_people[k] -= c->rows[i].child_people[k];
-                    rest->child_poverty[k] -= c->rows[i].child_poverty[k];
-                }
+                long left = c->child_totals[SG_CM_N * k + (size_t)m];
+                for (size_t i = 0; i + 1 < c->nrows; ++i)
+                    left -= children_of(&c->rows[i], m)[k];
+                children_of(rest, m)[k] = left;
             }
         }
     }

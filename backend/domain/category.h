@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* 分类汇集: sign-ups grouped by category (区内就业 / 区外出行), by destination (集中地区:
  * cities, and provinces by summing them) or by registered employer (集中企业), for a scope
- * and for each division one level down, with people and poverty people, from the counters
- * kept at write time (sg_registration_counters: dest:, pdest:, emp:, pemp:). Pure. */
+ * and for each division one level down, with people, poverty people and 低收入 people, from
+ * the counters kept at write time (sg_registration_counters: dest:, pdest:, ldest:, emp:,
+ * pemp:, lemp:). Pure. */
 #ifndef SG_DOMAIN_CATEGORY_H
 #define SG_DOMAIN_CATEGORY_H
 
@@ -14,10 +15,13 @@ int sg_category_by_parse(const char *s);
 
 #define SG_CATEGORY_KEYS_MAX 4096
 
+/* What a row counts: people, of whom poverty-alleviated or monitored, of whom 低收入. */
+enum sg_category_measure { SG_CM_PEOPLE = 0, SG_CM_POVERTY, SG_CM_LOW, SG_CM_N };
+
 struct sg_category_row {
     char key[12]; /* "in", "out"; a city code; an employer id, or "" for the sign-ups without one */
-    long people, poverty;
-    long *child_people, *child_poverty; /* per division one level down (nchildren each) */
+    long people, poverty, low;
+    long *child_people, *child_poverty, *child_low; /* per division one level down (nchildren each) */
 };
 
 struct sg_category {
@@ -25,8 +29,8 @@ struct sg_category {
     char province[3];
     size_t nchildren, nrows;
     struct sg_category_row *rows;
-    long people, poverty; /* the scope's totals (for what no employer covers) */
-    long *child_totals;   /* people, poverty per division, interleaved */
+    long people, poverty, low; /* the scope's totals (for what no employer covers) */
+    long *child_totals;        /* SG_CM_N measures per division, interleaved */
 };
 
 /** Set up for nchildren divisions; province: the two digits served (区内). Free with dispose. */

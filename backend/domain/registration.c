@@ -322,9 +322,11 @@ size_t sg_registration_counters(const struct sg_registration *r, struct sg_date 
     add_counter(out, &n, "low", "", low);
     add_counter(out, &n, "day:", day, people);
     add_counter(out, &n, "pdest:", r->dest_city, poverty);
+    add_counter(out, &n, "ldest:", r->dest_city, low);
     if (r->employer_id[0] != '\0') {
         add_counter(out, &n, "emp:", r->employer_id, people);
         add_counter(out, &n, "pemp:", r->employer_id, poverty);
+        add_counter(out, &n, "lemp:", r->employer_id, low);
     }
     add_counter(out, &n, "seek", "", r->seek_job ? people : 0);
     add_counter(out, &n, "work:", sg_work_name(r->work), r->seek_job && r->work >= 0 ? people : 0);

@@ -105,7 +105,7 @@ int sg_registration_validate(const struct sg_registration_input *in, const struc
 
 /* ---- counters kept at write time for dashboards and reports ------------------------- */
 
-#define SG_COUNTERS_MAX 13
+#define SG_COUNTERS_MAX 15
 #define SG_OLDER_AGE 50 /* the notice's 大龄 group: aged 50 or more on the day of sign-up */
 
 struct sg_counter {

@@ -278,22 +278,25 @@ test('the jobs that fit a worker: the destination first, no jobs for a wrong pro
 });
 
 test('sign-ups grouped by category, destination and employer (分类汇集)', async () => {
-    const r = await srv.post('/api/registrations', signup({ ...person(35, 'alleviated'), dest_city: '4419', employer: '东莞市宏达电子有限公司', employer_id: emp.id }));
+    const r = await srv.post('/api/registrations', signup({ ...person(35, 'alleviated'), dest_city: '4419', employer: '东莞市宏达电子有限公司', employer_id: emp.id, low_income: true }));
     assert.equal(r.status, 201, r.text);
     const cat = await county.get('/api/stats?scope=450102&by=category');
     assert.equal(cat.status, 200, cat.text);
     const out = cat.json.rows.find((x) => x.key === 'out');
-    assert.ok(out.people > 0 && out.poverty > 0);
+    assert.ok(out.people > 0 && out.poverty > 0 && out.low_income > 0);
+    assert.equal(out.by_division_low_income.reduce((a, b) => a + b, 0), out.low_income, 'the divisions add up');
     const emps = await county.get('/api/stats?scope=450102&by=employer');
     const hd = emps.json.rows.find((x) => x.key === emp.id);
     assert.equal(hd.name, '东莞市宏达电子有限公司');
     assert.equal(hd.people, 1);
     assert.equal(hd.poverty, 1);
+    assert.equal(hd.low_income, 1);
     assert.equal(emps.json.rows.at(-1).key, '', 'the rest last');
     const dest = await county.get('/api/stats?scope=450102&by=dest&format=csv');
     assert.equal(dest.status, 200);
-    assert.match(dest.text, /区划代码,区划,分类,人数,其中脱贫人口/);
+    assert.match(dest.text, /区划代码,区划,分类,人数,其中脱贫人口,其中低收入人口/);
     assert.match(dest.text, /广东省东莞市/);
+    assert.ok(dest.text.split('\r\n').slice(1, -1).every((line) => line.split(',').length === 6), 'six columns on every line');
     const denied = await county2.get('/api/stats?scope=450102&by=dest');
     assert.equal(denied.status, 403);
     assert.equal(errorCode(await county.get('/api/stats?scope=450102&by=x')), 'bad_request');

@@ -59,6 +59,7 @@ static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
     cJSON_AddStringToObject(root, "by", names[b->c.by]);
     cJSON_AddNumberToObject(root, "people", (double)b->c.people);
     cJSON_AddNumberToObject(root, "poverty", (double)b->c.poverty);
+    cJSON_AddNumberToObject(root, "low_income", (double)b->c.low);
     for (size_t k = 0; k != b->stats.nchildren; ++k) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "code", b->stats.children[k].division->code);
@@ -69,16 +70,19 @@ static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
         const struct sg_category_row *r = &b->c.rows[i];
         char buf[128];
         cJSON *o = cJSON_CreateObject(), *people = cJSON_AddArrayToObject(o, "by_division_people"),
-              *poverty = cJSON_AddArrayToObject(o, "by_division_poverty");
+              *poverty = cJSON_AddArrayToObject(o, "by_division_poverty"),
+              *low = cJSON_AddArrayToObject(o, "by_division_low_income");
         cJSON_AddStringToObject(o, "key", r->key);
         cJSON_AddStringToObject(o, "name", label(b, cat, r->key, buf, sizeof(buf)));
         cJSON_AddNumberToObject(o, "people", (double)r->people);
         cJSON_AddNumberToObject(o, "poverty", (double)r->poverty);
+        cJSON_AddNumberToObject(o, "low_income", (double)r->low);
         for (size_t k = 0; k != b->stats.nchildren; ++k) {
             cJSON_AddItemToArray(people, cJSON_CreateNumber((double)r->child_people[k]));
             cJSON_AddItemToArray(poverty, cJSON_CreateNumber((double)r->child_poverty[k]));
+            cJSON_AddItemToArray(low, cJSON_CreateNumber((double)r->child_low[k]));
         }
-        if (r->people != 0 || r->poverty != 0)
+        if (r->people != 0 || r->poverty != 0 || r->low != 0)
             cJSON_AddItemToArray(rows, o);
         else
             cJSON_Delete(o);
@@ -86,7 +90,8 @@ static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
     return root;
 }
 
-/* CSV, one line per division and group: 区划代码,区划,分类,人数,其中脱贫人口 (and the scope's totals). */
+/* CSV, one line per division and group: 区划代码,区划,分类,人数,其中脱贫人口,其中低收入人口 (and the
+ * scope's totals). */
 static void reply_csv(struct by_req *b, const struct sg__catalog *cat)
 {
     h2o_req_t *req = b->p->super.req;
@@ -94,7 +99,7 @@ static void reply_csv(struct by_req *b, const struct sg__catalog *cat)
     unsigned char *out = malloc(cap);
     if (out == NULL)
         abort();
-    len += (size_t)snprintf((char *)out, cap, SG_CSV_BOM "区划代码,区划,分类,人数,其中脱贫人口\r\n");
+    len += (size_t)snprintf((char *)out, cap, SG_CSV_BOM "区划代码,区划,分类,人数,其中脱贫人口,其中低收入人口\r\n");
     for (size_t i = 0; i != b->c.nrows; ++i) {
         const struct sg_category_row *r = &b->c.rows[i];
         char buf[128], name[SG_CSV_CELL_MAX(128)], place[SG_CSV_CELL_MAX(200)], full[200];
@@ -102,12 +107,13 @@ static void reply_csv(struct by_req *b, const struct sg__catalog *cat)
         for (size_t k = 0; k <= b->stats.nchildren; ++k) {
             bool total = k == b->stats.nchildren;
             const struct sg_division *d = total ? b->stats.scope : b->stats.children[k].division;
-            long people = total ? r->people : r->child_people[k], poverty = total ? r->poverty : r->child_poverty[k];
+            long people = total ? r->people : r->child_people[k], poverty = total ? r->poverty : r->child_poverty[k],
+                 low = total ? r->low : r->child_low[k];
             snprintf(full, sizeof(full), "%s%s", d->name, total ? "（合计）" : "");
             sg_csv_cell(full, place, sizeof(place));
-            if (people != 0 || poverty != 0)
-                len += (size_t)snprintf((char *)out + len, cap - len, "%s,%s,%s,%ld,%ld\r\n", d->code, place, name,
-                                        people, poverty);
+            if (people != 0 || poverty != 0 || low != 0)
+                len += (size_t)snprintf((char *)out + len, cap - len, "%s,%s,%s,%ld,%ld,%ld\r\n", d->code, place, name,
+                                        people, poverty, low);
         }
     }
     sg_reply_file(req, out, len, "text/csv; charset=utf-8", "fenlei.csv");

@@ -117,12 +117,12 @@ export async function showGroups(view, me, by = 'category', scope = me.scope) {
     const r = await get(`/api/stats?scope=${scope}&by=${by}`);
     const pick = h('select', { name: 'by', onchange: (ev) => showGroups(view, me, ev.target.value, scope) },
         [['category', '区内就业 / 区外出行'], ['dest', '按目的地（集中地区）'], ['employer', '按企业（集中企业）']].map(([k, t]) => h('option', { value: k, selected: k === by }, t)));
-    const heads = ['分类', '合计人数', '其中脱贫'].concat(r.divisions.map((d) => d.name));
-    const rows = r.rows.map((x) => h('tr', {}, h('td', {}, x.name), h('td', { class: 'n' }, num(x.people)), h('td', { class: 'n' }, num(x.poverty)),
+    const heads = ['分类', '合计人数', '其中脱贫', '其中低收入'].concat(r.divisions.map((d) => d.name));
+    const rows = r.rows.map((x) => h('tr', {}, h('td', {}, x.name), h('td', { class: 'n' }, num(x.people)), h('td', { class: 'n' }, num(x.poverty)), h('td', { class: 'n' }, num(x.low_income)),
         x.by_division_people.map((n, i) => h('td', { class: 'n' }, n ? `${num(n)}（${num(x.by_division_poverty[i])}）` : '0'))));
     fill(view,
         h('div', { class: 'head-row' }, h('h1', {}, `${r.scope_name} · 分类汇集`), subnav('groups')),
         h('div', { class: 'card' }, h('p', {}, pick, ' ', h('a', { href: `/api/stats?scope=${scope}&by=${by}&format=csv`, download: '' }, '下载表格（CSV，逐级报送）')),
-            h('p', { class: 'muted' }, `共 ${num(r.people)} 人，其中脱贫人口（含监测对象）${num(r.poverty)} 人。各下级括号内为脱贫人口。`),
+            h('p', { class: 'muted' }, `共 ${num(r.people)} 人，其中脱贫人口（含监测对象）${num(r.poverty)} 人，低收入人口 ${num(r.low_income)} 人。各下级括号内为脱贫人口。`),
             table(heads, rows)));
 }

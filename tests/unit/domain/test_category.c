@@ -15,6 +15,9 @@ static void feed(struct sg_category *c)
     add(c, 0, "people", 8), add(c, 0, "poverty", 2), add(c, 0, "dest:4419", 5), add(c, 0, "pdest:4419", 2);
     add(c, 0, "dest:4501", 3), add(c, 0, "emp:12", 4), add(c, 0, "pemp:12", 1), add(c, 0, "date:2027-02-03", 8);
     add(c, 1, "people", 4), add(c, 1, "dest:4419", 4), add(c, 1, "emp:7", 4);
+    /* 低收入: 3 people of division 0 (2 to 4419 with employer 12, 1 to 4501), 1 of division 1 to 4419 */
+    add(c, 0, "low", 3), add(c, 0, "ldest:4419", 2), add(c, 0, "ldest:4501", 1), add(c, 0, "lemp:12", 2);
+    add(c, 1, "low", 1), add(c, 1, "ldest:4419", 1);
 }
 
 static void test_category(void)
@@ -31,6 +34,11 @@ static void test_category(void)
     ASSERT_EQ(c.rows[1].poverty, 2);
     ASSERT_EQ(c.rows[1].child_people[0], 5);
     ASSERT_EQ(c.rows[1].child_people[1], 4);
+    ASSERT_EQ(c.rows[0].low, 1);
+    ASSERT_EQ(c.rows[1].low, 3);
+    ASSERT_EQ(c.rows[1].child_low[0], 2);
+    ASSERT_EQ(c.rows[1].child_low[1], 1);
+    ASSERT_EQ(c.rows[1].poverty, 2); /* the measures stay apart */
     sg_category_dispose(&c);
 }
 
@@ -44,6 +52,8 @@ static void test_dest(void)
     ASSERT_STREQ(c.rows[0].key, "4419"); /* most people first */
     ASSERT_EQ(c.rows[0].people, 9);
     ASSERT_EQ(c.rows[0].child_poverty[0], 2);
+    ASSERT_EQ(c.rows[0].low, 3);
+    ASSERT_EQ(c.rows[0].child_low[1], 1);
     sg_category_dispose(&c);
 }
 
@@ -61,6 +71,10 @@ static void test_employer(void)
     ASSERT_EQ(c.rows[2].poverty, 1);
     ASSERT_EQ(c.rows[2].child_people[0], 4);
     ASSERT_EQ(c.rows[2].child_people[1], 0);
+    ASSERT_EQ(c.rows[0].low, 2); /* employer 12 */
+    ASSERT_EQ(c.rows[2].low, 2); /* the rest: 3 + 1 of all, less employer 12's 2 (employer 7's have none) */
+    ASSERT_EQ(c.rows[2].child_low[0], 1);
+    ASSERT_EQ(c.rows[2].child_low[1], 1);
     ASSERT_EQ(sg_category_by_parse("dest"), SG_BY_DEST);
     ASSERT_EQ(sg_category_by_parse("x"), -1);
     sg_category_dispose(&c);
