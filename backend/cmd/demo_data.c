@@ -131,7 +131,7 @@ static void usage(FILE *out)
             "Write made-up registrations totalling N people into the active campaign (or ID),\n"
             "through the same store code as real sign-ups: real village codes, valid ID numbers\n"
             "(ages 18-65), destinations mostly in Guangdong, most departures in the ten days from\n"
-            "初六 after 春节, some companions and poverty flags.\n"
+            "初六 after 春节, some companions, poverty flags (15%%) and 低收入 marks (8%%).\n"
             "The same seed gives the same people (default: a seed from the clock).\n"
             "\nOptions (flag, environment variable, meaning):\n%s",
             sg_options_help);
