@@ -34,9 +34,8 @@ void sg_manifest_crew_line(const struct sg_vehicle *v, char *out, size_t n)
     if (v->convoy[0] != '\0' || v->convoy_leader[0] != '\0')
         PART("%s车队：%s%s%s%s", at != 0 ? "　｜　" : "", v->convoy[0] != '\0' ? v->convoy : "（未命名）",
              v->convoy_leader[0] != '\0' ? "（车队长 " : "", v->convoy_leader, v->convoy_leader[0] != '\0' ? "）" : "");
-    if (v->handover[0] != '\0')
-        PART("%s到达交接：%s", at != 0 ? "　｜　" : "", v->handover);
 #undef PART
+    /* (the hand-over has its own line at the foot, where it is signed) */
 }
 
 void sg_manifest_handover_line(const struct sg_vehicle *v, char *out, size_t n)

@@ -46,8 +46,10 @@ const char *sg_manifest_time(const char *time);
 void sg_manifest_stops_line(const struct sg_vehicle *v, char *out, size_t n);
 
 /**
- * The plan's people on board and at the ends, the same in the PDF and the .xlsx: "车长：A　副车长：B
- * ｜　车队：C（车队长 D）　｜　到达交接：E", with only the parts the plan has; "" when it has none.
+ * The plan's people on board, the same in the PDF and the .xlsx: "车长：A　副车长：B　｜　车队：C（车队长
+ * D）", with only the parts the plan has; "" when it has none. The hand-over is not in it: it has
+ * its own line at the foot (sg_manifest_handover_line), where it is signed, and the header stays
+ * one line.
  */
 void sg_manifest_crew_line(const struct sg_vehicle *v, char *out, size_t n);
 /** The hand-over at arrival, to sign on paper: who receives the people (or a blank), signature and time. */

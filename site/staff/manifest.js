@@ -22,13 +22,12 @@ function plan(v) {
     $('handover').textContent = v.handover || '';
 }
 
-/** 车长, 副车长, 车队, 到达交接: only what the plan has, as sg_manifest_crew_line writes it. */
+/** 车长, 副车长, 车队: only what the plan has, as sg_manifest_crew_line writes it (the hand-over is at the foot). */
 function crewLine(v) {
     const parts = [];
     const people = [v.captain ? `车长：${v.captain}` : '', v.vice_captain ? `副车长：${v.vice_captain}` : ''].filter(Boolean).join('　');
     if (people) parts.push(people);
     if (v.convoy || v.convoy_leader) parts.push(`车队：${v.convoy || '（未命名）'}${v.convoy_leader ? `（车队长 ${v.convoy_leader}）` : ''}`);
-    if (v.handover) parts.push(`到达交接：${v.handover}`);
     return parts.join('　｜　');
 }
 

@@ -125,7 +125,8 @@ describe('manifest', () => {
         assert.match(text, /专车 （待定） 车辆编号/, text);
         assert.match(text, /出发 2027-02-04 （时间待定）/, text);
         assert.match(text, /上车点：民生街道（上车点待定） （时间待定）/, text);
-        assert.match(text, /车队：兴宁—东莞第2车队 ｜ 到达交接：宏达电子人事部 王芳 0769-12345678/, text);
+        assert.match(text, /车队：兴宁—东莞第2车队/, text);
+        assert.equal(text.split('到达交接').length - 1, 1, 'the hand-over once: at the foot');
         assert.match(text, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678 接收人签字：/, text);
         const xlsx = await org.get(`/api/vehicles/${draft.id}/manifest.xlsx`);
         assert.equal(xlsx.status, 200);
@@ -138,7 +139,8 @@ describe('manifest', () => {
             assert.match(sheet, /专车 （待定）（编号 \d+）/, sheet);
             assert.match(sheet, /出发 2027-02-04 （时间待定）/, sheet);
             assert.match(sheet, /上车点：民生街道（上车点待定） （时间待定）/, sheet);
-            assert.match(sheet, /车队：兴宁—东莞第2车队　｜　到达交接：宏达电子人事部 王芳 0769-12345678/, sheet);
+            assert.match(sheet, /车队：兴宁—东莞第2车队/, sheet);
+            assert.equal(sheet.split('到达交接').length - 1, 1, 'the hand-over once: at the foot');
             assert.match(sheet, /到达交接（接收单位）：宏达电子人事部 王芳 0769-12345678　　接收人签字：_+　　交接时间：/, sheet);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
