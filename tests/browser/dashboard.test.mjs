@@ -87,10 +87,13 @@ for (const size of SIZES) {
         if (size.name === 'laptop') {
             // a chart drawn while its box had no width (laid out late, or hidden) draws again
             // once it has one: whole bars and labels, not a cut strip
-            await page.evaluate(() => {
+            // hidden for a rendered frame or two (a box hidden and shown again within one frame
+            // never changed size, and rightly draws nothing again; a loaded machine made that race)
+            await page.evaluate(() => new Promise((done) => {
                 document.querySelector('.charts').style.display = 'none';
                 dispatchEvent(new Event('resize'));
-            });
+                requestAnimationFrame(() => requestAnimationFrame(() => done()));
+            }));
             const before = await page.locator('.chart-bars').first().getAttribute('data-drawn');
             await page.evaluate(() => { document.querySelector('.charts').style.display = ''; });
             await page.waitForFunction((b) => document.querySelector('.chart-bars').dataset.drawn !== b, before);
