@@ -167,16 +167,69 @@ static size_t lower_bound(const struct sg__matcher *m, size_t lo, size_t hi, int
     return lo;
 }
 
-/* Put into existing vehicle bin what fits of order[lo, hi). */
+/* True when group i may go into existing vehicle bin now. */
+static bool takes(const struct sg__matcher *m, uint32_t bin, uint32_t i)
+{
+    const struct sg__bin *b = &m->bins[bin];
+    const struct sg_match_item *it = &m->items[i];
+    return !sg__match_assigned(m, i) && (it->modes >> b->type & 1u) && sg__match_fits_window(it, b->day) &&
+           sg__match_fits(m, bin, it->size);
+}
+
+#define TAIL_SEATS 10      /* the last free seats of a vehicle are filled as a whole (a group has 10 at most) */
+#define TAIL_CANDIDATES 64 /* from the next groups that fit, at most this many */
+
+/* The free seats of existing vehicle b when they are one run, else 0. */
+static uint32_t one_run(const struct sg__matcher *m, const struct sg__bin *b)
+{
+    uint32_t len = 0, n = 0;
+    for (uint32_t r = b->run; r != b->run + b->nrun; ++r)
+        if (m->runs[r].first <= m->runs[r].last)
+            ++n, len = m->runs[r].last - m->runs[r].first + 1;
+    return n == 1 ? len : 0;
+}
+
+/* The last `free` seats (one run) of existing vehicle bin from order[k, hi): the groups
+ * that fill the most of them, the earliest (nearest in village order) where several do;
+ * first-fit there would leave a seat empty behind a pair when only pairs are left. */
+static void fill_tail(struct sg__matcher *m, uint32_t bin, size_t k, size_t hi, uint32_t free)
+{
+    uint32_t cand[TAIL_CANDIDATES];
+    bool reach[TAIL_CANDIDATES + 1][TAIL_SEATS + 1] = {{false}};
+    size_t n = 0;
+    for (; k < hi && n != TAIL_CANDIDATES; ++k)
+        if (takes(m, bin, m->order[k]))
+            cand[n++] = m->order[k];
+    reach[0][0] = true; /* reach[j][s]: s seats filled by some of the first j candidates */
+    for (size_t j = 0; j != n; ++j)
+        for (uint32_t s = 0; s <= free; ++s)
+            reach[j + 1][s] = reach[j][s] || (s >= m->items[cand[j]].size && reach[j][s - m->items[cand[j]].size]);
+    uint32_t s = free;
+    while (!reach[n][s])
+        --s;
+    /* back from the last candidate: leave one out whenever the earlier ones reach s without it */
+    uint32_t chosen[TAIL_CANDIDATES];
+    size_t nchosen = 0;
+    for (size_t j = n; j != 0 && s != 0; --j)
+        if (!reach[j - 1][s])
+            chosen[nchosen++] = cand[j - 1], s -= m->items[cand[j - 1]].size;
+    while (nchosen != 0) /* in village order */
+        sg__match_put(m, bin, chosen[--nchosen]);
+}
+
+/* Put into existing vehicle bin what fits of order[lo, hi): in order, and its last seats
+ * as a whole (fill_tail). */
 static void fill_range(struct sg__matcher *m, uint32_t bin, size_t lo, size_t hi)
 {
     struct sg__bin *b = &m->bins[bin];
     for (size_t k = lo; k < hi && b->used < b->capacity; ++k) {
-        uint32_t i = m->order[k];
-        const struct sg_match_item *it = &m->items[i];
-        if (!sg__match_assigned(m, i) && (it->modes >> b->type & 1u) && sg__match_fits_window(it, b->day) &&
-            sg__match_fits(m, bin, it->size))
-            sg__match_put(m, bin, i);
+        uint32_t free = bin < m->nexisting ? one_run(m, b) : 0;
+        if (free != 0 && free <= TAIL_SEATS) {
+            fill_tail(m, bin, k, hi, free);
+            return;
+        }
+        if (takes(m, bin, m->order[k]))
+            sg__match_put(m, bin, m->order[k]);
     }
 }
 

@@ -437,6 +437,36 @@ static void test_existing_first_and_villages_together(void)
     sg_match_result_dispose(&r);
 }
 
+/* An existing vehicle's last seats are filled as a whole: with 5 free and groups of 2, 2, 3
+ * in village order, 2 + 3 fill it (first-fit would stop at 2 + 2 with a seat empty); with 7
+ * free, 2 + 2 + 3. Groups stay whole and nearest first. */
+static void test_existing_tail_filled(void)
+{
+    for (int round = 0; round != 2; ++round) {
+        struct sg_match_item items[] = {{4419, 20852, 0, SG_MODE_MASK_ANY, 2, 450102001001ull},
+                                        {4419, 20852, 0, SG_MODE_MASK_ANY, 2, 450102001002ull},
+                                        {4419, 20852, 0, SG_MODE_MASK_ANY, 3, 450102001003ull}};
+        uint32_t used = round == 0 ? 45 : 43;
+        struct sg_match_vehicle v[] = {
+            {.city = 4419, .day = 20852, .type = SG_VEHICLE_BUS, .capacity = 50, .used = used}};
+        struct sg_match_result r;
+        ASSERT_EQ(sg_match(items, 3, v, 1, &config, &r), 0);
+        check(items, 3, v, 1, &config, &r);
+        uint32_t filled = 0;
+        for (size_t i = 0; i != 3; ++i)
+            filled += r.assign[i].vehicle == 0 ? items[i].size : 0;
+        ASSERT_EQ(used + filled, 50);
+        if (round == 0) {
+            ASSERT_EQ(r.assign[0].vehicle, 0); /* the first pair, not the second */
+            ASSERT(r.assign[1].vehicle != 0);
+            ASSERT_EQ(r.assign[2].vehicle, 0);
+            ASSERT_EQ(r.assign[0].seat, 46);
+            ASSERT_EQ(r.assign[2].seat, 48);
+        }
+        sg_match_result_dispose(&r);
+    }
+}
+
 static void test_groups_stay_together_and_flex_merges(void)
 {
     /* Two days with 30 people each, flexible by a day: one bus, not two. A group of 4
@@ -649,6 +679,7 @@ int main(void)
     RUN(test_reaches_lower_bound);
     RUN(test_existing_first_and_villages_together);
     RUN(test_groups_stay_together_and_flex_merges);
+    RUN(test_existing_tail_filled);
     RUN(test_too_big_is_reported);
     RUN(test_freed_seats_reused);
     RUN(test_vehicle_takes_only_its_areas);
