@@ -5,13 +5,8 @@
 --   wrk -t2 -c64 -d10s --latency -s bench/lookup.lua http://127.0.0.1:8080 -- PAIRS_FILE
 local paths = {}
 local at = 0
-statuses = {} -- global: done() reads it from each thread with thread:get
 
-local threads = {}
-function setup(thread)
-    thread:set("thread_index", #threads)
-    table.insert(threads, thread)
-end
+dofile("bench/wrk_statuses.lua") -- setup, response, done: the answers by status
 
 function init(args)
     for line in io.lines(args[1]) do
@@ -26,23 +21,4 @@ end
 function request()
     at = at % #paths + 1
     return wrk.format("GET", paths[at])
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, thread in ipairs(threads) do
-        for code, count in pairs(thread:get("statuses")) do
-            total[code] = (total[code] or 0) + count
-        end
-    end
-    local parts = {}
-    for code, count in pairs(total) do
-        table.insert(parts, code .. "=" .. count)
-    end
-    table.sort(parts)
-    io.write("statuses: " .. table.concat(parts, " ") .. "\n")
 end

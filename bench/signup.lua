@@ -14,13 +14,8 @@ local region = "450102"
 local village = "450102001003"
 local tid = 0
 local n = 0
-statuses = {} -- global: done() reads it from each thread with thread:get
 
-local threads = {}
-function setup(thread)
-    thread:set("thread_index", #threads)
-    table.insert(threads, thread)
-end
+dofile("bench/wrk_statuses.lua") -- setup, response, done: the answers by status
 
 function init(args)
     region = args[1] or region
@@ -63,24 +58,4 @@ function request()
         '"companions":[],"consent":true}',
         village, id_number(k), k % 100000000)
     return wrk.format(nil, nil, nil, body)
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, thread in ipairs(threads) do
-        local s = thread:get("statuses")
-        for code, count in pairs(s) do
-            total[code] = (total[code] or 0) + count
-        end
-    end
-    local parts = {}
-    for code, count in pairs(total) do
-        table.insert(parts, code .. "=" .. count)
-    end
-    table.sort(parts)
-    io.write("statuses: " .. table.concat(parts, " ") .. "\n")
 end
