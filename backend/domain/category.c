@@ -28,7 +28,7 @@ void sg_category_init(struct sg_category *c, enum sg_category_by by, const char 
 void sg_category_dispose(struct sg_category *c)
 {
     for (size_t i = 0; i != c->nrows; ++i)
-        free(c->rows[i].child_people);
+        free(c->rows[i].child[0]);
     free(c->rows);
     free(c->child_totals);
     memset(c, 0, sizeof(*c));
@@ -50,21 +50,11 @@ static struct sg_category_row *row_for(struct sg_category *c, const char *key, s
     struct sg_category_row *r = &c->rows[c->nrows++];
     memset(r, 0, sizeof(*r));
     memcpy(r->key, key, klen);
-    if ((r->child_people = calloc(SG_CM_N * c->nchildren + 1, sizeof(long))) == NULL)
+    if ((r->child[0] = calloc(SG_CM_N * c->nchildren + 1, sizeof(long))) == NULL)
         abort();
-    r->child_poverty = r->child_people + c->nchildren;
-    r->child_low = r->child_poverty + c->nchildren;
+    for (int m = 1; m != SG_CM_N; ++m)
+        r->child[m] = r->child[m - 1] + c->nchildren;
     return r;
-}
-
-static long *total_of(struct sg_category_row *r, int m)
-{
-    return m == SG_CM_PEOPLE ? &r->people : m == SG_CM_POVERTY ? &r->poverty : &r->low;
-}
-
-static long *children_of(struct sg_category_row *r, int m)
-{
-    return m == SG_CM_PEOPLE ? r->child_people : m == SG_CM_POVERTY ? r->child_poverty : r->child_low;
 }
 
 static void count(struct sg_category *c, size_t child, const char *key, size_t klen, int m, long n)
@@ -72,9 +62,9 @@ static void count(struct sg_category *c, size_t child, const char *key, size_t k
     struct sg_category_row *r = row_for(c, key, klen);
     if (r == NULL)
         return;
-    *total_of(r, m) += n;
+    r->n[m] += n;
     if (child < c->nchildren)
-        children_of(r, m)[child] += n;
+        r->child[m][child] += n;
 }
 
 /* The measure a counter's prefix counts (plain, p for poverty, l for 低收入) before `what:`
@@ -98,7 +88,7 @@ void sg_category_add(struct sg_category *c, size_t child, const char *field, siz
     static const char *const totals[SG_CM_N] = {"people", "poverty", "low"};
     for (int m = 0; m != SG_CM_N; ++m)
         if (flen == strlen(totals[m]) && memcmp(field, totals[m], flen) == 0) {
-            *(m == SG_CM_PEOPLE ? &c->people : m == SG_CM_POVERTY ? &c->poverty : &c->low) += n;
+            c->n[m] += n;
             if (child < c->nchildren)
                 c->child_totals[SG_CM_N * child + (size_t)m] += n;
             return;
@@ -120,7 +110,8 @@ static int by_people(const void *a, const void *b)
     const struct sg_category_row *x = a, *y = b;
     if (x->key[0] == '\0' || y->key[0] == '\0') /* what no employer covers: last */
         return (x->key[0] == '\0') - (y->key[0] == '\0');
-    return x->people != y->people ? (x->people < y->people ? 1 : -1) : strcmp(x->key, y->key);
+    long nx = x->n[SG_CM_PEOPLE], ny = y->n[SG_CM_PEOPLE];
+    return nx != ny ? (nx < ny ? 1 : -1) : strcmp(x->key, y->key);
 }
 
 static int by_key(const void *a, const void *b)
@@ -131,18 +122,15 @@ static int by_key(const void *a, const void *b)
 void sg_category_finish(struct sg_category *c)
 {
     if (c->by == SG_BY_EMPLOYER) {
-        long all[SG_CM_N] = {c->people, c->poverty, c->low};
-        for (size_t i = 0; i != c->nrows; ++i)
-            for (int m = 0; m != SG_CM_N; ++m)
-                all[m] -= *total_of(&c->rows[i], m);
         struct sg_category_row *rest = row_for(c, "", 0);
         for (int m = 0; rest != NULL && m != SG_CM_N; ++m) {
-            *total_of(rest, m) = all[m];
+            rest->n[m] = c->n[m];
+            for (size_t i = 0; i + 1 < c->nrows; ++i)
+                rest->n[m] -= c->rows[i].n[m];
             for (size_t k = 0; k != c->nchildren; ++k) {
-                long left = c->child_totals[SG_CM_N * k + (size_t)m];
+                rest->child[m][k] = c->child_totals[SG_CM_N * k + (size_t)m];
                 for (size_t i = 0; i + 1 < c->nrows; ++i)
-                    left -= children_of(&c->rows[i], m)[k];
-                children_of(rest, m)[k] = left;
+                    rest->child[m][k] -= c->rows[i].child[m][k];
             }
         }
     }

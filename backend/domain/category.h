@@ -19,9 +19,9 @@ int sg_category_by_parse(const char *s);
 enum sg_category_measure { SG_CM_PEOPLE = 0, SG_CM_POVERTY, SG_CM_LOW, SG_CM_N };
 
 struct sg_category_row {
-    char key[12]; /* "in", "out"; a city code; an employer id, or "" for the sign-ups without one */
-    long people, poverty, low;
-    long *child_people, *child_poverty, *child_low; /* per division one level down (nchildren each) */
+    char key[12];         /* "in", "out"; a city code; an employer id, or "" for the sign-ups without one */
+    long n[SG_CM_N];      /* by measure */
+    long *child[SG_CM_N]; /* by measure, per division one level down (nchildren each) */
 };
 
 struct sg_category {
@@ -29,8 +29,8 @@ struct sg_category {
     char province[3];
     size_t nchildren, nrows;
     struct sg_category_row *rows;
-    long people, poverty, low; /* the scope's totals (for what no employer covers) */
-    long *child_totals;        /* SG_CM_N measures per division, interleaved */
+    long n[SG_CM_N];    /* the scope's totals (for what no employer covers) */
+    long *child_totals; /* SG_CM_N measures per division, interleaved */
 };
 
 /** Set up for nchildren divisions; province: the two digits served (区内). Free with dispose. */

@@ -48,6 +48,9 @@ static const char *label(struct by_req *b, const struct sg__catalog *cat, const 
     return "（已删除的企业）";
 }
 
+/* The JSON names of the measures (enum sg_category_measure); rows add by_division_{name}. */
+static const char *const measure_names[SG_CM_N] = {"people", "poverty", "low_income"};
+
 static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
 {
     cJSON *root = cJSON_CreateObject(), *divs = cJSON_AddArrayToObject(root, "divisions"),
@@ -57,9 +60,8 @@ static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
     cJSON_AddStringToObject(root, "scope_name", b->stats.scope->name);
     cJSON_AddStringToObject(root, "campaign", b->campaign->id);
     cJSON_AddStringToObject(root, "by", names[b->c.by]);
-    cJSON_AddNumberToObject(root, "people", (double)b->c.people);
-    cJSON_AddNumberToObject(root, "poverty", (double)b->c.poverty);
-    cJSON_AddNumberToObject(root, "low_income", (double)b->c.low);
+    for (int m = 0; m != SG_CM_N; ++m)
+        cJSON_AddNumberToObject(root, measure_names[m], (double)b->c.n[m]);
     for (size_t k = 0; k != b->stats.nchildren; ++k) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "code", b->stats.children[k].division->code);
@@ -68,21 +70,22 @@ static cJSON *json_rows(struct by_req *b, const struct sg__catalog *cat)
     }
     for (size_t i = 0; i != b->c.nrows; ++i) {
         const struct sg_category_row *r = &b->c.rows[i];
-        char buf[128];
-        cJSON *o = cJSON_CreateObject(), *people = cJSON_AddArrayToObject(o, "by_division_people"),
-              *poverty = cJSON_AddArrayToObject(o, "by_division_poverty"),
-              *low = cJSON_AddArrayToObject(o, "by_division_low_income");
+        char buf[128], by[40];
+        cJSON *o = cJSON_CreateObject();
+        bool some = false;
         cJSON_AddStringToObject(o, "key", r->key);
         cJSON_AddStringToObject(o, "name", label(b, cat, r->key, buf, sizeof(buf)));
-        cJSON_AddNumberToObject(o, "people", (double)r->people);
-        cJSON_AddNumberToObject(o, "poverty", (double)r->poverty);
-        cJSON_AddNumberToObject(o, "low_income", (double)r->low);
-        for (size_t k = 0; k != b->stats.nchildren; ++k) {
-            cJSON_AddItemToArray(people, cJSON_CreateNumber((double)r->child_people[k]));
-            cJSON_AddItemToArray(poverty, cJSON_CreateNumber((double)r->child_poverty[k]));
-            cJSON_AddItemToArray(low, cJSON_CreateNumber((double)r->child_low[k]));
+        for (int m = 0; m != SG_CM_N; ++m) {
+            cJSON_AddNumberToObject(o, measure_names[m], (double)r->n[m]);
+            some = some || r->n[m] != 0;
         }
-        if (r->people != 0 || r->poverty != 0 || r->low != 0)
+        for (int m = 0; m != SG_CM_N; ++m) {
+            snprintf(by, sizeof(by), "by_division_%s", measure_names[m]);
+            cJSON *list = cJSON_AddArrayToObject(o, by);
+            for (size_t k = 0; k != b->stats.nchildren; ++k)
+                cJSON_AddItemToArray(list, cJSON_CreateNumber((double)r->child[m][k]));
+        }
+        if (some)
             cJSON_AddItemToArray(rows, o);
         else
             cJSON_Delete(o);
@@ -107,8 +110,9 @@ static void reply_csv(struct by_req *b, const struct sg__catalog *cat)
         for (size_t k = 0; k <= b->stats.nchildren; ++k) {
             bool total = k == b->stats.nchildren;
             const struct sg_division *d = total ? b->stats.scope : b->stats.children[k].division;
-            long people = total ? r->people : r->child_people[k], poverty = total ? r->poverty : r->child_poverty[k],
-                 low = total ? r->low : r->child_low[k];
+            long people = total ? r->n[SG_CM_PEOPLE] : r->child[SG_CM_PEOPLE][k],
+                 poverty = total ? r->n[SG_CM_POVERTY] : r->child[SG_CM_POVERTY][k],
+                 low = total ? r->n[SG_CM_LOW] : r->child[SG_CM_LOW][k];
             snprintf(full, sizeof(full), "%s%s", d->name, total ? "（合计）" : "");
             sg_csv_cell(full, place, sizeof(place));
             if (people != 0 || poverty != 0 || low != 0)

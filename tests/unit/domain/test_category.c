@@ -28,17 +28,17 @@ static void test_category(void)
     sg_category_finish(&c);
     ASSERT_EQ(c.nrows, 2);
     ASSERT_STREQ(c.rows[0].key, "in");
-    ASSERT_EQ(c.rows[0].people, 3);
+    ASSERT_EQ(c.rows[0].n[SG_CM_PEOPLE], 3);
     ASSERT_STREQ(c.rows[1].key, "out");
-    ASSERT_EQ(c.rows[1].people, 9);
-    ASSERT_EQ(c.rows[1].poverty, 2);
-    ASSERT_EQ(c.rows[1].child_people[0], 5);
-    ASSERT_EQ(c.rows[1].child_people[1], 4);
-    ASSERT_EQ(c.rows[0].low, 1);
-    ASSERT_EQ(c.rows[1].low, 3);
-    ASSERT_EQ(c.rows[1].child_low[0], 2);
-    ASSERT_EQ(c.rows[1].child_low[1], 1);
-    ASSERT_EQ(c.rows[1].poverty, 2); /* the measures stay apart */
+    ASSERT_EQ(c.rows[1].n[SG_CM_PEOPLE], 9);
+    ASSERT_EQ(c.rows[1].n[SG_CM_POVERTY], 2);
+    ASSERT_EQ(c.rows[1].child[SG_CM_PEOPLE][0], 5);
+    ASSERT_EQ(c.rows[1].child[SG_CM_PEOPLE][1], 4);
+    ASSERT_EQ(c.rows[0].n[SG_CM_LOW], 1);
+    ASSERT_EQ(c.rows[1].n[SG_CM_LOW], 3);
+    ASSERT_EQ(c.rows[1].child[SG_CM_LOW][0], 2);
+    ASSERT_EQ(c.rows[1].child[SG_CM_LOW][1], 1);
+    ASSERT_EQ(c.rows[1].n[SG_CM_POVERTY], 2); /* the measures stay apart */
     sg_category_dispose(&c);
 }
 
@@ -50,10 +50,10 @@ static void test_dest(void)
     sg_category_finish(&c);
     ASSERT_EQ(c.nrows, 2);
     ASSERT_STREQ(c.rows[0].key, "4419"); /* most people first */
-    ASSERT_EQ(c.rows[0].people, 9);
-    ASSERT_EQ(c.rows[0].child_poverty[0], 2);
-    ASSERT_EQ(c.rows[0].low, 3);
-    ASSERT_EQ(c.rows[0].child_low[1], 1);
+    ASSERT_EQ(c.rows[0].n[SG_CM_PEOPLE], 9);
+    ASSERT_EQ(c.rows[0].child[SG_CM_POVERTY][0], 2);
+    ASSERT_EQ(c.rows[0].n[SG_CM_LOW], 3);
+    ASSERT_EQ(c.rows[0].child[SG_CM_LOW][1], 1);
     sg_category_dispose(&c);
 }
 
@@ -67,14 +67,14 @@ static void test_employer(void)
     ASSERT_STREQ(c.rows[0].key, "12");
     ASSERT_STREQ(c.rows[1].key, "7");
     ASSERT_STREQ(c.rows[2].key, ""); /* not with a registered employer: last */
-    ASSERT_EQ(c.rows[2].people, 4);
-    ASSERT_EQ(c.rows[2].poverty, 1);
-    ASSERT_EQ(c.rows[2].child_people[0], 4);
-    ASSERT_EQ(c.rows[2].child_people[1], 0);
-    ASSERT_EQ(c.rows[0].low, 2); /* employer 12 */
-    ASSERT_EQ(c.rows[2].low, 2); /* the rest: 3 + 1 of all, less employer 12's 2 (employer 7's have none) */
-    ASSERT_EQ(c.rows[2].child_low[0], 1);
-    ASSERT_EQ(c.rows[2].child_low[1], 1);
+    ASSERT_EQ(c.rows[2].n[SG_CM_PEOPLE], 4);
+    ASSERT_EQ(c.rows[2].n[SG_CM_POVERTY], 1);
+    ASSERT_EQ(c.rows[2].child[SG_CM_PEOPLE][0], 4);
+    ASSERT_EQ(c.rows[2].child[SG_CM_PEOPLE][1], 0);
+    ASSERT_EQ(c.rows[0].n[SG_CM_LOW], 2); /* employer 12 */
+    ASSERT_EQ(c.rows[2].n[SG_CM_LOW], 2); /* the rest: 3 + 1 of all, less employer 12's 2 (employer 7's have none) */
+    ASSERT_EQ(c.rows[2].child[SG_CM_LOW][0], 1);
+    ASSERT_EQ(c.rows[2].child[SG_CM_LOW][1], 1);
     ASSERT_EQ(sg_category_by_parse("dest"), SG_BY_DEST);
     ASSERT_EQ(sg_category_by_parse("x"), -1);
     sg_category_dispose(&c);
