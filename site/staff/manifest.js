@@ -7,28 +7,21 @@ import { fill, h } from './js/dom.js';
 
 const $ = (id) => document.getElementById(id);
 
-function plan(v) {
+/** The plan above the list: the first line here, the pickup and crew lines as the PDF prints
+ * them (the server's print.stops and print.crew). */
+function plan(v, print) {
     const lines = [
         `${v.type_label} ${v.number || '（待定）'}　车辆编号 ${v.id}　目的地 ${v.dest_city_name}` +
             `${v.employer ? '　用工企业 ' + v.employer : ''}　出发 ${v.depart_date} ${v.depart_time || '（时间待定）'}` +
             `${v.arrive_time ? '　预计到达 ' + v.arrive_time : ''}　座位 ${v.capacity}`,
-        '上车点：' + (v.stops.map((s) => `${s.name} ${s.time || '（时间待定）'}`).join(' → ') || '（待定）'),
+        print.stops,
         `带队人：${v.escort_name} ${v.escort_phone}　司机：${v.drivers.join('、')}　应急联系人：${v.emergency}`,
-        crewLine(v) || null,
+        print.crew || null,
         v.notes ? '注意事项：' + v.notes : null,
     ];
     fill($('plan'), lines.filter((t) => t !== null).map((t) => h('p', {}, t)));
     // as the PDF and the .xlsx (sg_manifest_handover_line): signed on paper at arrival
     $('handover').textContent = v.handover || '';
-}
-
-/** 车长, 副车长, 车队: only what the plan has, as sg_manifest_crew_line writes it (the hand-over is at the foot). */
-function crewLine(v) {
-    const parts = [];
-    const people = [v.captain ? `车长：${v.captain}` : '', v.vice_captain ? `副车长：${v.vice_captain}` : ''].filter(Boolean).join('　');
-    if (people) parts.push(people);
-    if (v.convoy || v.convoy_leader) parts.push(`车队：${v.convoy || '（未命名）'}${v.convoy_leader ? `（车队长 ${v.convoy_leader}）` : ''}`);
-    return parts.join('　｜　');
 }
 
 function rows(list) {
@@ -49,7 +42,7 @@ async function load() {
     $('xlsx').href = base + '.xlsx';
     $('csv').href = base + '.csv';
     const body = await get(base);
-    plan(body.vehicle);
+    plan(body.vehicle, body.print);
     rows(body.passengers);
     // as the PDF (backend/print/manifest_pdf.c): the count the escort writes in at the door
     $('totals').textContent = `合计：${body.people} 人，其中脱贫人口（含防止返贫监测对象）${body.poverty} 人；已签到 ______ 人`;

@@ -54,6 +54,13 @@ static cJSON *json_manifest(const struct sg_app *app, const struct sg_manifest_d
     cJSON_AddNumberToObject(o, "people", (double)d->n);
     cJSON_AddNumberToObject(o, "poverty", (double)d->poverty);
     cJSON_AddNumberToObject(o, "boarded", (double)d->boarded);
+    /* the plan's lines as the PDF and the .xlsx print them, for the print view */
+    char line[2048];
+    cJSON *print = cJSON_AddObjectToObject(o, "print");
+    sg_manifest_stops_line(d->v, line, sizeof(line));
+    cJSON_AddStringToObject(print, "stops", line);
+    sg_manifest_crew_line(d->v, line, sizeof(line));
+    cJSON_AddStringToObject(print, "crew", line);
     return o;
 }
 
