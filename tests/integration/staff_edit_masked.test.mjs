@@ -12,6 +12,7 @@ before(async () => {
     stack = await startStack('staff-edit-masked');
     srv = stack.server;
     addUser(srv, 'county', 'county', '450102');
+    addUser(srv, 'root', 'admin', '45');
     staff = await login(srv, 'county');
 });
 after(async () => {
@@ -47,6 +48,24 @@ test('masked numbers sent back unchanged keep the stored ones', async () => {
     const b = await staff.patch(`/api/registrations/${r.json.code}`, bad);
     assert.equal(b.status, 422, b.text);
     assert.ok(b.json.error.fields.id_number);
+});
+
+test('an edit marks a companion 低收入人口: stored, counted on the dashboard, audited without numbers', async () => {
+    const body = signup({ village: '450102001004', companions: [companion()] });
+    const r = await srv.post('/api/registrations', body);
+    assert.equal(r.status, 201, r.text);
+    const before = (await staff.get('/api/stats?scope=450102001004')).json.totals.low_income;
+    const seen = (await staff.get(`/api/registrations/${r.json.code}`)).json;
+    const edit = { ...body, id_number: seen.people[0].id_number, phone: seen.people[0].phone,
+        companions: [{ ...body.companions[0], id_number: seen.people[1].id_number, phone: seen.people[1].phone, low_income: true }] };
+    const e = await staff.patch(`/api/registrations/${r.json.code}`, edit);
+    assert.equal(e.status, 200, e.text);
+    assert.deepEqual((await staff.get(`/api/registrations/${r.json.code}`)).json.people.map((p) => p.low_income), [false, true]);
+    assert.equal((await staff.get('/api/stats?scope=450102001004')).json.totals.low_income, before + 1, 'counted once the edit is folded');
+    const admin = await login(srv, 'root');
+    const entry = (await admin.get('/api/audit?count=20')).json.entries.find((x) => x.target === r.json.code && x.action === 'edit');
+    assert.match(entry.detail, /people\[1\]\.low_income -> true/);
+    assert.ok(!entry.detail.includes(body.companions[0].id_number));
 });
 
 test('staff may enter a worker who has no phone; the public form may not', async () => {
