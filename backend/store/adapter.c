@@ -13,7 +13,6 @@ struct adapter {
     bool reading;
     bool want_write;
     bool write_armed; /* h2o allows one pending write notification at a time */
-    void (*before_write)(redisAsyncContext *ac);
 };
 
 static void on_readable(h2o_socket_t *sock, const char *err)
@@ -29,8 +28,6 @@ static void on_writable(h2o_socket_t *sock, const char *err)
     if (!a->want_write)
         return;
     a->want_write = false;
-    if (a->before_write != NULL)
-        a->before_write(a->ac); /* it may queue more: they go out in this write */
     /* Unlike the stock adapters we pass errors on: hiredis finds them itself via
      * SO_ERROR or a failed write, and tears the connection down with a status. */
     redisAsyncHandleWrite(a->ac);
@@ -77,7 +74,7 @@ static void cleanup(void *privdata)
     free(a);
 }
 
-int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop, void (*before_write)(redisAsyncContext *ac))
+int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop)
 {
     if (ac->ev.data != NULL)
         return -1;
@@ -88,7 +85,6 @@ int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop, void (*before_writ
     if (a == NULL)
         abort();
     a->ac = ac;
-    a->before_write = before_write;
     a->sock = h2o_evloop_socket_create(loop, fd, H2O_SOCKET_FLAG_DONT_READ);
     a->sock->data = a;
     ac->ev.data = a;

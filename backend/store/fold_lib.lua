@@ -1,15 +1,16 @@
 #!lua
--- fold_lib.lua: the fold of sign-ups into the indexes and counters, shared by fold.lua and
--- by the scripts that change a registration (edit, cancel): they fold everything pending
--- first, so that they always find a registration in its indexes and counted. The build puts
+-- fold_lib.lua: the fold of sign-ups into the indexes and counters, shared by fold.lua, by
+-- signup.lua and by the scripts that change a registration (edit, cancel): they fold
+-- everything pending first, so that they always find a registration in its indexes and
+-- counted. The build puts
 -- it in front of each (its first line, #!lua, is theirs; docs/redis-keys.md#the-fold).
--- signup.lua stores the registration, its uniqueness keys and its idempotency key, and
--- pushes "{campaign} {open member} {counted}" on the list sg:{P}:fold; a fold takes up to
--- max entries from its head and, in the same atomic step, adds them to byplace and open
--- (one ZADD per index and batch) and to the counters of their villages and counties (one
--- HMGET and one HSET per counter hash and batch), then trims them off the list. So an
--- entry is folded exactly once: a fold that did not run left the list as it was, and a
--- second fold finds the next entries or none.
+-- signup.lua stores registrations, their uniqueness keys and idempotency keys, and either
+-- folds them in the same call (fold_items) or pushes "{campaign} {open member} {counted}"
+-- on the list sg:{P}:fold for later; a fold takes up to max entries from its head and, in
+-- the same atomic step, adds them to byplace and open (one ZADD per index and batch) and
+-- to the counters of their villages and counties (one HMGET and one HSET per counter hash
+-- and batch), then trims them off the list. So an entry is folded exactly once: a fold that
+-- did not run left the list as it was, and a second fold finds the next entries or none.
 -- Derived keys (all under the prefix P, the slot of its tag), C the entry's campaign:
 --   P..C..':byplace'  P..C..':open'  P..C..':stats:'..{village}  P..C..':stats:'..{county}
 
@@ -80,12 +81,9 @@ local function fold_add_counts(key, c)
   redis.call('HSET', key, unpack(args))
 end
 
--- Fold up to max entries of the list; returns how many were folded.
-local function fold(list, P, max)
-  local items = redis.call('LRANGE', list, 0, max - 1)
-  if #items == 0 then
-    return 0
-  end
+-- Fold entries ("{campaign} {open member} {counted}", as signup.lua makes them) into the
+-- indexes and counters: one ZADD per index and one HMGET+HSET per counter hash for them all.
+local function fold_items(items, P)
   local zsets, counts = fold_group(), fold_group()
   for _, it in ipairs(items) do
     local c, open, counted = string.match(it, '^(%S+) (%S+) ?(.*)$')
@@ -108,6 +106,15 @@ local function fold(list, P, max)
   for _, k in ipairs(counts.keys) do
     fold_add_counts(k, counts.vals[k])
   end
+end
+
+-- Fold up to max entries of the list; returns how many were folded.
+local function fold(list, P, max)
+  local items = redis.call('LRANGE', list, 0, max - 1)
+  if #items == 0 then
+    return 0
+  end
+  fold_items(items, P)
   redis.call('LTRIM', list, #items, -1)
   return #items
 end

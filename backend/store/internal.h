@@ -60,6 +60,18 @@ enum sg__script_id {
 
 #define SG__SENTINELS_MAX 8
 
+struct save_op;
+struct sg__signup_batch;
+
+/* Sign-ups waiting for the end of the event loop's turn (registration.c), then sent as
+ * signup.lua calls of up to 64. */
+struct sg__signups {
+    struct save_op *head, **tail;
+    h2o_timeout_t turn;           /* of 0 ms: its entry runs after the turn's I/O */
+    h2o_timeout_entry_t entry;    /* linked while sign-ups wait */
+    struct sg__signup_batch *buf; /* what a call is built in */
+};
+
 struct sg_store {
     h2o_loop_t *loop;
     struct sg__redis_config redis_config; /* every connection's: lives as long as the store */
@@ -70,10 +82,9 @@ struct sg_store {
     struct sg_crypto *crypto;
     struct sg__keys keys; /* every key name comes from here (keys.h) */
     struct sg__script scripts[SG__SCRIPTS];
+    struct sg__signups signups;
     struct sg__key fold_key; /* sg:{P}:fold */
-    bool fold_lazy;          /* no fold behind sign-ups: only before reads and changes */
-    bool fold_inflight;      /* a fold sent behind sign-ups has not answered yet */
-    bool fold_wanted;        /* sign-ups were sent since: fold again when it answers */
+    bool fold_lazy;          /* sign-ups wait on the fold list: folded only before reads and changes */
     bool fold_ticking;       /* the timer's fold has not answered yet: the next tick waits */
     bool closing;            /* sg_store_free runs: answers send nothing more */
     h2o_timeout_t fold_timeout;
@@ -130,8 +141,9 @@ int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, in
  * next sees every sign-up acknowledged so far. */
 struct sg__redis *sg__store_redis_folded(struct sg_store *s);
 
-/** A sign-up was queued on r: fold behind it, in the same write (unless the store folds lazily). */
-void sg__store_fold_behind(struct sg_store *s, struct sg__redis *r);
+/** Set up and take down s->signups (registration.c); the latter fails what still waits. */
+void sg__signups_init(struct sg_store *s);
+void sg__signups_free(struct sg_store *s);
 
 /**
  * A plain command on the next connected connection; same contract as sg__redis_command.

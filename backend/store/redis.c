@@ -34,12 +34,20 @@ void sg__redis_note_unavailable(void)
     set_error_text("not connected to Redis", "");
 }
 
-static atomic_ullong count_errors, count_reconnects;
+static atomic_ullong count_errors, count_reconnects, count_signup_calls, count_signups_sent;
 
 void sg_store_counters(struct sg_store_counters *out)
 {
     out->errors = atomic_load_explicit(&count_errors, memory_order_relaxed);
     out->reconnects = atomic_load_explicit(&count_reconnects, memory_order_relaxed);
+    out->signup_calls = atomic_load_explicit(&count_signup_calls, memory_order_relaxed);
+    out->signups_sent = atomic_load_explicit(&count_signups_sent, memory_order_relaxed);
+}
+
+void sg__count_signup_call(size_t n)
+{
+    atomic_fetch_add_explicit(&count_signup_calls, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&count_signups_sent, n, memory_order_relaxed);
 }
 
 static const unsigned backoff_ms[] = {50, 100, 200, 400, 800, 1600};
@@ -64,7 +72,6 @@ struct sg__redis {
     h2o_timeout_entry_t retry_entry;
     unsigned attempts;
     uint64_t last_reply_at;
-    bool flush_hook; /* before_flush wanted before the next write */
 };
 
 struct command {
@@ -78,7 +85,6 @@ struct command {
 };
 
 static void connect_now(struct sg__redis *r);
-static void before_write(redisAsyncContext *ac);
 
 int sg__redis_parse_host(const char *address, char host[64], int *port)
 {
@@ -129,6 +135,20 @@ static void on_retry(h2o_timeout_entry_t *entry)
     connect_now(r);
 }
 
+static void note_reply(redisAsyncContext *ac, const redisReply *rr);
+
+static void on_auth(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    struct sg__redis *r = privdata;
+    redisReply *rr = reply;
+    if (rr == NULL || r->ac != ac)
+        return; /* the connection went: the next one authenticates again */
+    if (rr->type == REDIS_REPLY_ERROR)
+        note_reply(ac, rr); /* WRONGPASS: every command will say NOAUTH, and the log why */
+    else if (r->on_connect != NULL)
+        r->on_connect(r, r->on_connect_data);
+}
+
 static void on_connect(const redisAsyncContext *ac, int status)
 {
     struct sg__redis *r = ac->data;
@@ -140,17 +160,21 @@ static void on_connect(const redisAsyncContext *ac, int status)
         return;
     }
     r->connected = true;
-    if (r->cfg->password != NULL) { /* first on the wire: every later command runs as this user */
-        const char *argv[] = {"AUTH", r->cfg->user != NULL ? r->cfg->user : "default", r->cfg->password};
-        redisAsyncCommandArgv(r->ac, NULL, NULL, 3, argv, NULL);
-    }
     if (r->ever_connected)
         atomic_fetch_add_explicit(&count_reconnects, 1, memory_order_relaxed);
     r->ever_connected = true;
     r->attempts = 0;
     r->last_reply_at = h2o_now(r->loop);
-    if (r->on_connect != NULL)
+    if (r->cfg->password != NULL) {
+        /* First on the wire: every later command runs as this user. The on_connect hook (the
+         * scripts' SCRIPT LOAD) waits for its answer: Redis drops a connection that sends a
+         * bulk of over 16 KB before it is authenticated, and a wrong password must come
+         * back as what Redis said, not as a lost connection. */
+        const char *argv[] = {"AUTH", r->cfg->user != NULL ? r->cfg->user : "default", r->cfg->password};
+        redisAsyncCommandArgv(r->ac, on_auth, r, 3, argv, NULL);
+    } else if (r->on_connect != NULL) {
         r->on_connect(r, r->on_connect_data);
+    }
 }
 
 static void on_disconnect(const redisAsyncContext *ac, int status)
@@ -236,7 +260,7 @@ static void ask_sentinel(struct sg__redis *r)
     redisAsyncContext *ac = redisAsyncConnect(host, port);
     if (ac == NULL)
         abort();
-    if (ac->err != 0 || sg__redis_attach(ac, r->loop, NULL) != 0) {
+    if (ac->err != 0 || sg__redis_attach(ac, r->loop) != 0) {
         redisAsyncFree(ac);
         schedule_reconnect(r);
         return;
@@ -262,7 +286,7 @@ static void connect_to_node(struct sg__redis *r)
     redisAsyncContext *ac = r->port == 0 ? redisAsyncConnectUnix(r->path) : redisAsyncConnect(r->host, r->port);
     if (ac == NULL)
         abort(); /* out of memory */
-    if (ac->err != 0 || sg__redis_attach(ac, r->loop, before_write) != 0) {
+    if (ac->err != 0 || sg__redis_attach(ac, r->loop) != 0) {
         redisAsyncFree(ac);
         schedule_reconnect(r);
         return;
@@ -473,20 +497,6 @@ int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int a
     }
     h2o_timeout_link(r->loop, &r->cmd_timeout, &cmd->timeout);
     return 0;
-}
-
-void sg__redis_flush_hook(struct sg__redis *r)
-{
-    r->flush_hook = r->cfg->before_flush != NULL;
-}
-
-static void before_write(redisAsyncContext *ac)
-{
-    struct sg__redis *r = ac->data;
-    if (r == NULL || r->ac != ac || !r->connected || !r->flush_hook)
-        return; /* a Sentinel's connection, or nothing asked for */
-    r->flush_hook = false;
-    r->cfg->before_flush(r, r->cfg->on_connect_data);
 }
 
 redisReply *sg__reply_copy(const redisReply *r)

@@ -21,7 +21,12 @@ struct sg__redis;
  */
 typedef void (*sg__redis_cb)(void *data, int status, redisReply *reply);
 
-/** Called after each successful (re)connect, before other commands go out; may queue commands. */
+/**
+ * Called after each successful (re)connect, or with a password once AUTH succeeded; may
+ * queue commands. Without a password they go out before any other; with one, what was sent
+ * while AUTH was on its way goes before them (an EVALSHA may then meet NOSCRIPT, which
+ * reloads the script: sg__store_eval).
+ */
 typedef void (*sg__redis_on_connect)(struct sg__redis *r, void *data);
 
 struct sg__redis_config {
@@ -36,10 +41,6 @@ struct sg__redis_config {
     const char *user, *password; /* AUTH as this ACL user (NULL password: no AUTH) */
     unsigned replicas_ack;       /* a durable write is answered once this many replicas have it (0: at once) */
     unsigned wait_ms;            /* how long WAIT waits for them */
-    /* Called (with on_connect_data) just before the commands queued on a connection go out,
-     * when sg__redis_flush_hook was asked for since the last time: it may queue more, which
-     * then go out in the same write, behind them. */
-    void (*before_flush)(struct sg__redis *r, void *data);
 };
 
 /** Create a client and start connecting. NULL when the address cannot be parsed. */
@@ -63,8 +64,6 @@ int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc
 int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                          const size_t *argvlen, bool durable);
 
-/** Call the config's before_flush once before the commands queued so far go out. */
-void sg__redis_flush_hook(struct sg__redis *r);
 
 /** "host:port" (numeric host or localhost; port 6379 when absent) into host and port. 0 or -1. */
 int sg__redis_parse_host(const char *address, char host[64], int *port);
@@ -73,11 +72,10 @@ void sg__redis_note_unavailable(void);
 /** A deep copy of a reply (free it with freeReplyObject). */
 redisReply *sg__reply_copy(const redisReply *r);
 
-/**
- * Attach hiredis to an h2o evloop (adapter.c). before_write (NULL: none) is called just
- * before hiredis writes what is queued on ac; it may queue more, which goes out with it.
- * 0 or -1.
- */
-int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop, void (*before_write)(redisAsyncContext *ac));
+/** One signup.lua call sent with n sign-ups (sg_store_counters, for /metrics). */
+void sg__count_signup_call(size_t n);
+
+/** Attach hiredis to an h2o evloop (adapter.c). 0 or -1. */
+int sg__redis_attach(redisAsyncContext *ac, h2o_loop_t *loop);
 
 #endif

@@ -158,6 +158,7 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         return NULL;
     }
     fold_init(s, cfg);
+    sg__signups_init(s);
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
                                                          : cfg->connections;
@@ -177,6 +178,7 @@ void sg_store_free(struct sg_store *s)
     if (s == NULL)
         return;
     s->closing = true;
+    sg__signups_free(s);
     for (size_t i = 0; i != s->nredis; ++i)
         sg__redis_free(s->redis[i]);
     fold_free(s);
@@ -320,46 +322,6 @@ static int fold_on(struct sg_store *s, struct sg__redis *r, const char *max, sg_
     return r != NULL ? sg__store_eval_on(s, r, SG__SCRIPT_FOLD, 1, 3, argv, lens, cb, data) : SG_EUNAVAIL;
 }
 
-/* Behind sign-ups, one fold at a time: under load the sign-ups sent while one is on its
- * way wait for the next, which then takes them all in one batch; on a quiet server each
- * sign-up has its fold right behind it, in the same write (run before the 201 goes out). */
-static void fold_behind_send(struct sg_store *s, struct sg__redis *r);
-
-static void on_fold_behind(void *data, int status, redisReply *reply)
-{
-    struct sg_store *s = data;
-    s->fold_inflight = false;
-    if (s->fold_wanted && !s->closing) {
-        s->fold_wanted = false;
-        fold_behind_send(s, sg__store_redis(s));
-    }
-}
-
-static void fold_behind_send(struct sg_store *s, struct sg__redis *r)
-{
-    if (s->fold_inflight) {
-        s->fold_wanted = true;
-        return;
-    }
-    if (fold_on(s, r, FOLD_BATCH, on_fold_behind, s) == 0)
-        s->fold_inflight = true;
-}
-
-static void before_flush(struct sg__redis *r, void *data)
-{
-    fold_behind_send(data, r);
-}
-
-void sg__store_fold_behind(struct sg_store *s, struct sg__redis *r)
-{
-    if (s->fold_lazy)
-        return;
-    if (s->fold_inflight)
-        s->fold_wanted = true; /* the one on its way answers first: then the next */
-    else
-        sg__redis_flush_hook(r); /* right behind this write's sign-ups */
-}
-
 int sg__store_eval_folded(struct sg_store *s, enum sg__script_id script, int nkeys, int nargs, const char **argv,
                           const size_t *argvlen, sg__redis_cb cb, void *data)
 {
@@ -397,12 +359,11 @@ static void on_fold_timer(h2o_timeout_entry_t *entry)
     h2o_timeout_link(s->loop, &s->fold_timeout, &s->fold_entry);
 }
 
-/* The fold's settings from the config: the hook behind sign-ups, the timer. */
+/* The fold's settings from the config: lazy or not (signup.lua folds what it stores, or leaves it on the list), the timer. */
 static void fold_init(struct sg_store *s, const struct sg_store_config *cfg)
 {
     sg__key_global(&s->fold_key, &s->keys, SG__KEY_FOLD);
     s->fold_lazy = cfg->fold_lazy;
-    s->redis_config.before_flush = before_flush;
     if (cfg->fold_ms == 0)
         return;
     h2o_timeout_init(s->loop, &s->fold_timeout, cfg->fold_ms);
