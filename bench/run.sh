@@ -97,7 +97,7 @@ parse_wrk() {
     echo "${rps:-0} ${p50:-?} ${p99:-?} ${n:-0}"
 }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "NOT met" }'; }
-stat_calls() { redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[:=,]' -v c="cmdstat_$1" '$1 == c { print $3 }' | tr -d '\r'; }
+metric() { curl -s "$URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 
 mkdir -p "$WORK"
 START="$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -123,22 +123,24 @@ signup_run() { # THREADS CONNS
     local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
     "${wrk[@]}" -d2s -- 450103 "$VILLAGE" >/dev/null # warm-up, other ID numbers
     redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
-    local s0 r0 s1 r1
+    local s0 r0 s1 r1 calls0 tries0
+    calls0="$(metric songgong_signup_calls_total)"
+    tries0="$(metric songgong_signup_attempts_total)"
     s0="$(cpu_ticks "$SERVER_PID")"
     r0="$(cpu_ticks "$REDIS_PID")"
     out="$WORK/signup-t$t-c$c.txt"
     "${wrk[@]}" -d"$DURATION" -- 450102 "$VILLAGE" >"$out"
     s1="$(cpu_ticks "$SERVER_PID")"
     r1="$(cpu_ticks "$REDIS_PID")"
-    local rps p50 p99 n statuses signups folds
+    local rps p50 p99 n statuses calls tries
     read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
     statuses="$(sed -n 's/^statuses: //p' "$out")"
-    signups="$(stat_calls rpush)"
-    folds="$(stat_calls ltrim)"
-    local server_us redis_us per_fold
+    calls=$(($(metric songgong_signup_calls_total) - calls0))
+    tries=$(($(metric songgong_signup_attempts_total) - tries0))
+    local server_us redis_us per_call
     server_us="$(us_per $((s1 - s0)) "$n")"
     redis_us="$(us_per $((r1 - r0)) "$n")"
-    per_fold="$(ratio "${signups:-0}" "${folds:-0}")"
+    per_call="$(ratio "$tries" "$calls")"
     # the same Redis, the same number of connections: SET, sized to about DURATION
     local secs="${DURATION%s}" setn set_rps set_p99 set_us q0 q1
     setn=$((rps * 3 * secs))
@@ -155,7 +157,7 @@ signup_run() { # THREADS CONNS
     local r
     r="$(ratio "$rps" "$set_rps")"
     SIGNUP_RPS["$t $c"]="$rps"
-    SIGNUP_ROWS+="| $t | $c | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_fold | $load |
+    SIGNUP_ROWS+="| $t | $c | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_call | $load |
 "
     say "  sign-up $rps/s p99 $p99 ms (statuses $statuses); SET $set_rps/s; ratio $r; server $server_us us, Redis $redis_us us a sign-up"
     SIGNUP_TARGETS+="| sign-up / SET >= 0.50 (--threads $t, $c connections) | $r | $(verdict "$r" ">=" 0.50) | $load |
@@ -173,9 +175,10 @@ signup_run() { # THREADS CONNS
 }
 
 # script_alone THREADS CONNS SET_RPS SET_US N LOAD: on the sign-up run's Redis, signup.lua on
-# its own (no HTTP, no server, no fold), called by redis-benchmark with the arguments of a
-# sign-up the run stored and new keys on every call: what the request path's script costs
-# Redis before anything in front of it or behind it.
+# its own (no HTTP, no server), called by redis-benchmark with the arguments of a sign-up the
+# run stored and new keys on every call: one sign-up a call left on a fold list no fold takes
+# (what a sign-up costs before anything in front of it or behind it), and 32 a call folded
+# in it (a call as the server sends them under load, its fold included).
 script_alone() {
     local t="$1" c="$2" set_rps="$3" set_us="$4" n="$5" load="$6" reg="" i
     for i in $(seq 1 50); do
@@ -184,28 +187,40 @@ script_alone() {
         reg=""
     done
     [ -n "$reg" ] || die "no registration found for the script-alone run"
-    local data counted open match sha k0 k1 out rps us
+    local data counted open match sha
     data="$(redis-cli -p "$REDIS_PORT" hget "$reg" data)"
     counted="$(redis-cli -p "$REDIS_PORT" hget "$reg" counted)"
     open="$(redis-cli -p "$REDIS_PORT" hget "$reg" open)"
     match="$(echo "$open" | cut -d: -f3-6)"
-    sha="$(redis-cli -p "$REDIS_PORT" -x script load <backend/store/signup.lua)"
-    k0="$(cpu_ticks "$REDIS_PID")"
-    out="$WORK/script-t$t-c$c.txt"
-    # KEYS: registration, idempotency key, the address's count, a fold list no fold takes,
-    # one uniqueness key; ARGV as registration.c sends them (limit counting but high)
-    redis-benchmark -p "$REDIS_PORT" -c "$c" -n "$n" -r 100000000 evalsha "$sha" 5 \
-        'sg:{45}:reg:B__rand_int__' 'sg:{45}:idem:b-__rand_int__' 'sg:{45}:limit:signup:bench' \
-        'sg:{45}:bench:fold' 'sg:{45}:uid:2027-spring:b__rand_int__' \
-        1 'B__rand_int__' '__rand_int__' 1796434815391 "$VILLAGE" 2027-spring "$data" "$counted" "$match" \
-        'sg:{45}:' 1dfb552513dfee5d62c7adee5d1a34e5 600 1000000000 60000 \
-        2>&1 | tr '\r' '\n' | grep -v 'rps=' >"$out"
-    k1="$(cpu_ticks "$REDIS_PID")"
-    rps="$(awk '/throughput summary:/ { printf "%.0f", $3 }' "$out")"
-    us="$(us_per $((k1 - k0)) "$n")"
-    SCRIPT_ROWS+="| $t | $c | ${rps:-?} | $set_rps | $(ratio "${rps:-0}" "$set_rps") | $us | $set_us | $(printf %s "$data" | wc -c) | $load |
+    sha="$(cat backend/store/fold_lib.lua backend/store/signup.lua | sed '2,${/^#!lua/d}' | redis-cli -p "$REDIS_PORT" -x script load)"
+    local per fold keys args j
+    for per in 1 32; do
+        fold=0
+        [ "$per" = 1 ] || fold=1
+        # KEYS: the fold list, then each sign-up's registration, idempotency key, the address's
+        # count and one uniqueness key; ARGV: m, prefix, fold, then each sign-up's 13 (as
+        # registration.c sends them: the limit counting but high)
+        keys=('sg:{45}:bench:fold')
+        args=("$per" 'sg:{45}:' "$fold")
+        for j in $(seq 1 "$per"); do
+            keys+=("sg:{45}:reg:B${j}__rand_int__" "sg:{45}:idem:b-${j}-__rand_int__" 'sg:{45}:limit:signup:bench'
+                "sg:{45}:uid:2027-spring:b${j}__rand_int__")
+            args+=(1 "B${j}__rand_int__" '__rand_int__' 1796434815391 "$VILLAGE" 2027-spring "$data" "$counted" "$match"
+                1dfb552513dfee5d62c7adee5d1a34e5 600 1000000000 60000)
+        done
+        local calls=$((n / per)) k0 k1 out rps us
+        [ "$calls" -ge 2000 ] || calls=2000
+        k0="$(cpu_ticks "$REDIS_PID")"
+        out="$WORK/script-t$t-c$c-$per.txt"
+        redis-benchmark -p "$REDIS_PORT" -c "$c" -n "$calls" -r 100000000 evalsha "$sha" "${#keys[@]}" "${keys[@]}" "${args[@]}" \
+            2>&1 | tr '\r' '\n' | grep -v 'rps=' >"$out"
+        k1="$(cpu_ticks "$REDIS_PID")"
+        rps="$(awk -v per="$per" '/throughput summary:/ { printf "%.0f", $3 * per }' "$out")"
+        us="$(us_per $((k1 - k0)) $((calls * per)))"
+        SCRIPT_ROWS+="| $t | $c | $per | $([ "$fold" = 1 ] && echo 'in the call' || echo 'none (left on the list)') | ${rps:-?} | $set_rps | $(ratio "${rps:-0}" "$set_rps") | $us | $set_us | $(printf %s "$data" | wc -c) | $load |
 "
-    say "  signup.lua alone ${rps:-?}/s, Redis $us us a call"
+        say "  signup.lua alone, $per a call: ${rps:-?} sign-ups/s, Redis $us us a sign-up"
+    done
 }
 
 # --- 1b. the sign-up page ------------------------------------------------------------------
@@ -370,7 +385,7 @@ started at: the machine's 2 cores are shared with other work, so compare the rat
 run rather than figures across runs.
 
 ## Sign-up: POST /api/registrations against one durable write
-| threads | conns | sign-ups/s | p50 ms | p99 ms | SET/s | SET p99 ms | sign-up / SET | server µs a sign-up | Redis µs a sign-up | Redis µs a SET | sign-ups a fold | load (1, 5, 15 min) |
+| threads | conns | sign-ups/s | p50 ms | p99 ms | SET/s | SET p99 ms | sign-up / SET | server µs a sign-up | Redis µs a sign-up | Redis µs a SET | sign-ups a call | load (1, 5, 15 min) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $SIGNUP_ROWS
 $SIGNUP_NOTES
@@ -385,27 +400,29 @@ log on as in production, the sign-up limit counting but high), a fresh Redis wit
 request, one village) after a 2 s warm-up; then \`redis-benchmark -c {conns} SET\` on the same
 Redis. CPU: user + system time of the server and of Redis (\`/proc/PID/stat\`, all threads, not
 the AOF rewrite's child) during the wrk run, divided by the sign-ups answered. "sign-ups a
-fold": the sign-ups (\`RPUSH\` on \`sg:{45}:fold\`) over the folds that had something to take
-(\`LTRIM\`): the batch size the fold ran at.
+call": the sign-up attempts the server sent over its \`signup.lua\` calls during the run
+(\`songgong_signup_attempts_total\` and \`songgong_signup_calls_total\` in /metrics): the
+sign-ups of one event-loop turn go as one call.
 
-A sign-up is one \`EVALSHA\` of \`signup.lua\` (six Redis calls for one person: the
+A sign-up is one step of a \`signup.lua\` call (five Redis calls for one person: the
 idempotency key, the address's attempt count, the code's existence, the ID number's
-uniqueness key, the registration hash, the fold entry) and its share of a fold
-(\`fold.lua\`: one \`ZADD\` into each of the two indexes a batch, one \`HMGET\`+\`HSET\` per
-counter hash a batch; docs/redis-keys.md#the-fold). Its floor in Redis is the two index
+uniqueness key, the registration hash) and its share of the fold the same call makes (one
+\`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
+number of sign-ups; docs/redis-keys.md#the-fold). Its floor in Redis is the two index
 inserts (a skiplist insert into a lexicographic zset of hundreds of thousands, 3–6 µs each
-here) and the six calls through Lua; a bare SET costs Redis mostly the network and AOF
+here) and the five calls through Lua; a bare SET costs Redis mostly the network and AOF
 system calls, which the server's few pipelined connections share among many sign-ups.
 
 ### The request path's script alone
-| threads | conns | signup.lua calls/s | SET/s | script / SET | Redis µs a call | Redis µs a SET | data bytes | load (1, 5, 15 min) |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| threads | conns | sign-ups a call | fold | sign-ups/s | SET/s | sign-ups / SET | Redis µs a sign-up | Redis µs a SET | data bytes | load (1, 5, 15 min) |
+| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $SCRIPT_ROWS
 On the same Redis right after each row above: \`redis-benchmark -c {conns} EVALSHA\` of
-\`signup.lua\` with the data, counters and match of a sign-up the row stored, a new
-registration, idempotency key and ID number's key on every call, and a fold list no fold
-takes: no HTTP, no server, no fold. However light the server in front of it, a sign-up can
-be no cheaper for Redis than this call, nor reach more than this share of a SET.
+\`signup.lua\` (with \`fold_lib.lua\` in front, as the server loads it) with the data,
+counters and match of a sign-up the row stored, a new registration, idempotency key and ID
+number's key for each sign-up of every call: no HTTP, no server. One sign-up a call, left on
+a fold list no fold takes, is what a sign-up costs Redis before anything in front of it or
+behind it; 32 a call, folded in it, is a call as the server sends them under load.
 
 ## The sign-up page GET /s/{village}
 | threads | conns | pages/s | p50 ms | p99 ms | server µs a page | non-2xx | load (1, 5, 15 min) |

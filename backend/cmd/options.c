@@ -29,9 +29,10 @@ const char sg_options_help[] =
     "                    SONGGONG_REDIS_MASTER        the name the Sentinels know the primary by\n"
     "                    SONGGONG_REDIS_USER          Redis ACL user (default: default)\n"
     "                    SONGGONG_REDIS_PASSWORD_FILE file holding that user's password\n"
-    "                    SONGGONG_FOLD_MS             sign-ups reach counters and indexes behind each write,\n"
-    "                                                 before each read and at least this often (ms; default 100;\n"
-    "                                                 0: only before reads and changes, for bulk loads)\n"
+    "                    SONGGONG_FOLD_MS             sign-ups reach counters and indexes in the call that stores\n"
+    "                                                 them; what another server left, before each read and at least\n"
+    "                                                 this often (ms; default 100; 0: this server's too only before\n"
+    "                                                 reads and changes, for bulk loads)\n"
     "                    SONGGONG_REDIS_REPLICAS_ACK  acknowledge writes once this many replicas have them (default "
     "0)\n"
 

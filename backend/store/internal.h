@@ -64,12 +64,14 @@ struct save_op;
 struct sg__signup_batch;
 
 /* Sign-ups waiting for the end of the event loop's turn (registration.c), then sent as
- * signup.lua calls of up to 64. */
+ * signup.lua calls of up to 64. Set up by the first sign-up; sg_store_free calls
+ * take_down, which fails what still waits and frees the rest. */
 struct sg__signups {
     struct save_op *head, **tail;
     h2o_timeout_t turn;           /* of 0 ms: its entry runs after the turn's I/O */
     h2o_timeout_entry_t entry;    /* linked while sign-ups wait */
     struct sg__signup_batch *buf; /* what a call is built in */
+    void (*take_down)(struct sg_store *s);
 };
 
 struct sg_store {
@@ -141,9 +143,6 @@ int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, in
  * next sees every sign-up acknowledged so far. */
 struct sg__redis *sg__store_redis_folded(struct sg_store *s);
 
-/** Set up and take down s->signups (registration.c); the latter fails what still waits. */
-void sg__signups_init(struct sg_store *s);
-void sg__signups_free(struct sg_store *s);
 
 /**
  * A plain command on the next connected connection; same contract as sg__redis_command.

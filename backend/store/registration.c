@@ -46,7 +46,7 @@ struct save_op {
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
     char counted[SG_COUNTERS_MAX * 48];
-    char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua ARGV[9]) */
+    char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua's +9) */
     size_t datalen;
     char json[SG__DATA_MAX];
 };
@@ -65,8 +65,8 @@ static void put_args(const struct save_op *op, struct sg__key *key, const char *
         keys[k++] = sg__key_uid(&key[NKEYS_FIXED + i], ks, op->campaign, op->hashes[i]);
     for (size_t i = *nk; i != k; ++i)
         keylen[i] = strlen(keys[i]);
-    const char *v[NARGS] = {op->npeople_text, op->code,    op->attempt, op->created,  op->village,
-                            op->campaign,     op->json,    op->counted, op->match,    op->body_hash,
+    const char *v[NARGS] = {op->npeople_text, op->code,        op->attempt,     op->created, op->village,
+                            op->campaign,     op->json,        op->counted,     op->match,   op->body_hash,
                             op->key_life,     op->limit_count, op->limit_window};
     for (size_t i = 0; i != NARGS; ++i, ++a) {
         args[a] = v[i];
@@ -283,21 +283,9 @@ static void on_turn_end(h2o_timeout_entry_t *entry)
     send_batches(H2O_STRUCT_FROM_MEMBER(struct sg_store, signups.entry, entry));
 }
 
-void sg__signups_init(struct sg_store *s)
+static void take_down(struct sg_store *s)
 {
     struct sg__signups *q = &s->signups;
-    q->head = NULL, q->tail = &q->head;
-    if ((q->buf = malloc(sizeof(*q->buf))) == NULL)
-        abort();
-    h2o_timeout_init(s->loop, &q->turn, 0);
-    q->entry.cb = on_turn_end;
-}
-
-void sg__signups_free(struct sg_store *s)
-{
-    struct sg__signups *q = &s->signups;
-    if (q->buf == NULL)
-        return; /* never set up */
     if (h2o_timeout_is_linked(&q->entry))
         h2o_timeout_unlink(&q->entry);
     send_batches(s); /* closing: each fails, unsent */
@@ -306,12 +294,25 @@ void sg__signups_free(struct sg_store *s)
     q->buf = NULL;
 }
 
+static void set_up(struct sg_store *s)
+{
+    struct sg__signups *q = &s->signups;
+    q->head = NULL, q->tail = &q->head;
+    if ((q->buf = malloc(sizeof(*q->buf))) == NULL)
+        abort();
+    h2o_timeout_init(s->loop, &q->turn, 0);
+    q->entry.cb = on_turn_end;
+    q->take_down = take_down;
+}
+
 /* Queue op for the end of this turn, with a fresh code then. */
 static int send_save(struct save_op *op)
 {
     struct sg__signups *q = &op->s->signups;
     if (op->s->closing)
         return SG_EUNAVAIL;
+    if (q->buf == NULL)
+        set_up(op->s);
     op->next = NULL;
     *q->tail = op;
     q->tail = &op->next;

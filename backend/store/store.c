@@ -158,7 +158,6 @@ struct sg_store *sg_store_new(h2o_loop_t *loop, const struct sg_store_config *cf
         return NULL;
     }
     fold_init(s, cfg);
-    sg__signups_init(s);
     s->nredis = cfg->connections == 0                    ? 1
                 : cfg->connections > SG__CONNECTIONS_MAX ? SG__CONNECTIONS_MAX
                                                          : cfg->connections;
@@ -178,7 +177,8 @@ void sg_store_free(struct sg_store *s)
     if (s == NULL)
         return;
     s->closing = true;
-    sg__signups_free(s);
+    if (s->signups.take_down != NULL)
+        s->signups.take_down(s);
     for (size_t i = 0; i != s->nredis; ++i)
         sg__redis_free(s->redis[i]);
     fold_free(s);
