@@ -123,8 +123,9 @@ signup_run() { # THREADS CONNS
     local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
     "${wrk[@]}" -d2s -- 450103 "$VILLAGE" >/dev/null # warm-up, other ID numbers
     redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
-    local s0 r0 s1 r1 calls0 tries0
+    local s0 r0 s1 r1 calls0 tries0 stored0
     calls0="$(metric songgong_signup_calls_total)"
+    stored0="$(metric songgong_signups_total)"
     tries0="$(metric songgong_signup_attempts_total)"
     s0="$(cpu_ticks "$SERVER_PID")"
     r0="$(cpu_ticks "$REDIS_PID")"
@@ -136,6 +137,7 @@ signup_run() { # THREADS CONNS
     read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
     statuses="$(sed -n 's/^statuses: //p' "$out")"
     calls=$(($(metric songgong_signup_calls_total) - calls0))
+    local stored=$(($(metric songgong_signups_total) - stored0))
     tries=$(($(metric songgong_signup_attempts_total) - tries0))
     local server_us redis_us per_call
     server_us="$(us_per $((s1 - s0)) "$n")"
@@ -170,7 +172,7 @@ signup_run() { # THREADS CONNS
     if echo "$statuses" | tr ' ' '\n' | grep -q '^[0-9]*=' && echo "$statuses" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201='; then
         say "  not every answer was 201: $statuses"
     fi
-    SIGNUP_NOTES+="- --threads $t, $c connections: answers $statuses; $signups sign-ups stored in the measured run.
+    SIGNUP_NOTES+="- --threads $t, $c connections: answers $statuses; $stored sign-ups stored in the measured run, $tries attempts in $calls calls.
 "
 }
 
@@ -200,7 +202,7 @@ script_alone() {
         # KEYS: the fold list, then each sign-up's registration, idempotency key, the address's
         # count and one uniqueness key; ARGV: m, prefix, fold, then each sign-up's 13 (as
         # registration.c sends them: the limit counting but high)
-        keys=('sg:{45}:bench:fold')
+        keys=("sg:{45}:bench:fold$per") # 32: empty, so that each call folds only its own
         args=("$per" 'sg:{45}:' "$fold")
         for j in $(seq 1 "$per"); do
             keys+=("sg:{45}:reg:B${j}__rand_int__" "sg:{45}:idem:b-${j}-__rand_int__" 'sg:{45}:limit:signup:bench'
