@@ -143,7 +143,6 @@ int sg__store_command_folded(struct sg_store *s, sg__redis_cb cb, void *data, in
  * next sees every sign-up acknowledged so far. */
 struct sg__redis *sg__store_redis_folded(struct sg_store *s);
 
-
 /**
  * A plain command on the next connected connection; same contract as sg__redis_command.
  * A write (HSET, ZADD, ...) waits for the configured replicas (sg__redis_command_ex).

@@ -64,7 +64,6 @@ int sg__redis_command(struct sg__redis *r, sg__redis_cb cb, void *data, int argc
 int sg__redis_command_ex(struct sg__redis *r, sg__redis_cb cb, void *data, int argc, const char **argv,
                          const size_t *argvlen, bool durable);
 
-
 /** "host:port" (numeric host or localhost; port 6379 when absent) into host and port. 0 or -1. */
 int sg__redis_parse_host(const char *address, char host[64], int *port);
 /** Say "not connected" in the error text (a caller refused before sending anything). */

@@ -359,7 +359,8 @@ static void on_fold_timer(h2o_timeout_entry_t *entry)
     h2o_timeout_link(s->loop, &s->fold_timeout, &s->fold_entry);
 }
 
-/* The fold's settings from the config: lazy or not (signup.lua folds what it stores, or leaves it on the list), the timer. */
+/* The fold's settings from the config: lazy or not (signup.lua folds what it stores, or
+ * leaves it on the list), the timer. */
 static void fold_init(struct sg_store *s, const struct sg_store_config *cfg)
 {
     sg__key_global(&s->fold_key, &s->keys, SG__KEY_FOLD);

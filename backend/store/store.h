@@ -52,8 +52,8 @@ const char *sg_store_error_text(void);
 
 /** Totals of every store of the process, for /metrics. */
 struct sg_store_counters {
-    unsigned long long errors;     /* error replies, timeouts and commands lost with a connection */
-    unsigned long long reconnects; /* connections made again after one was lost */
+    unsigned long long errors;                     /* error replies, timeouts and commands lost with a connection */
+    unsigned long long reconnects;                 /* connections made again after one was lost */
     unsigned long long signup_calls, signups_sent; /* signup.lua calls, and the sign-ups they carried */
 };
 void sg_store_counters(struct sg_store_counters *out);

@@ -246,7 +246,8 @@ static void put_gauges(struct text *t)
         "# TYPE songgong_redis_reconnects_total counter\nsonggong_redis_reconnects_total %llu\n",
         rc.reconnects);
     put(t,
-        "# HELP songgong_signup_calls_total Calls that took sign-ups to Redis (each the sign-ups of one event-loop turn).\n"
+        "# HELP songgong_signup_calls_total Calls that took sign-ups to Redis (each the sign-ups of one event-loop "
+        "turn).\n"
         "# TYPE songgong_signup_calls_total counter\nsonggong_signup_calls_total %llu\n"
         "# HELP songgong_signup_attempts_total Sign-up attempts those calls carried (stored, refused or retried).\n"
         "# TYPE songgong_signup_attempts_total counter\nsonggong_signup_attempts_total %llu\n",
