@@ -30,8 +30,8 @@ struct sg_store_config {
     const char *password;  /* its password (NULL: no AUTH) */
     unsigned replicas_ack; /* writes are acknowledged once this many replicas have them (0: at once) */
     /* The fold of sign-ups into indexes and counters (docs/redis-keys.md#the-fold): always
-     * before a read of them or a change of a registration; also right behind the sign-ups
-     * sent (unless fold_lazy), and every fold_ms (0: no timer). */
+     * before a read of them or a change of a registration; also in the call that stores
+     * them (unless fold_lazy: they wait on the fold list), and every fold_ms (0: no timer). */
     unsigned fold_ms;
     bool fold_lazy;
 };
@@ -66,8 +66,8 @@ int sg_store_ping(struct sg_store *s, sg_store_status_cb cb, void *data);
 typedef void (*sg_store_fold_cb)(void *data, int status, size_t folded, size_t pending);
 /**
  * Fold every pending sign-up into the indexes and counters (fold.lua, 1,000 a call, until
- * the list is empty). The store does it by itself (behind sign-ups, before reads, on its
- * timer): commands call it before they end, and it costs one call when nothing is
+ * the list is empty). The store does it by itself (before reads, on its timer; signup.lua
+ * folds what it stores): commands call it before they end, and it costs one call when nothing is
  * pending. status 0, SG_EUNAVAIL, SG_ETIMEDOUT, SG_EIO.
  */
 int sg_store_fold(struct sg_store *s, sg_store_fold_cb cb, void *data);
