@@ -202,8 +202,6 @@ test('an edit of a pending sign-up folds it first; two servers signing up at onc
     const a = server('fold-a', { SONGGONG_FOLD_MS: '0' });
     const b = server('fold-b');
     await a.start();
-    b.keyFile = a.keyFile; // one deployment: one key
-    await b.start();
     addUser(a, 'fold_county', 'county', '450102');
     const staff = await login(a, 'fold_county');
     const [one] = await signUps(a, 1, 200);
@@ -214,7 +212,10 @@ test('an edit of a pending sign-up folds it first; two servers signing up at onc
     const e = await staff.request('PATCH', `/api/registrations/${one.code}`, { json: { ...one.body, village: moved, companions: [] } });
     assert.equal(e.status, 200, e.text);
     assert.deepEqual(await stored(), await recount(), 'the edit moved what the fold had just added');
-    // a leaves its sign-ups for a reader, b folds behind its own (and takes a's along)
+    // a leaves its sign-ups for a reader, b folds its own (and takes a's along). b starts
+    // only now: its fold timer (every 100 ms) would race the checks of a's pending sign-up above
+    b.keyFile = a.keyFile; // one deployment: one key
+    await b.start();
     await Promise.all([signUps(a, 20, 300), signUps(b, 20, 400), signUps(a, 20, 500), signUps(b, 20, 600)]);
     await b.stop();
     await signUps(a, 5, 700);
