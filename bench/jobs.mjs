@@ -8,7 +8,7 @@ import { RedisClient } from '../tests/integration/lib/resp.mjs';
 import { freePort, sleep } from '../tests/integration/lib/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const BIN = path.join(ROOT, 'build/rel/songgong');
+const BIN = process.env.SONGGONG_BENCH_BIN || path.join(ROOT, 'build/songgong'); // bench/jobs.sh's Release build
 const PEOPLE = Number(process.env.PEOPLE || 150000);
 const FLOOD = Number(process.env.FLOOD || 20000);
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-jobs-'));

@@ -9,10 +9,8 @@
 #
 # Environment: PEOPLE (150000), FLOOD (20000 requests), SKIP_BUILD=1.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x build/rel/songgong ]; then
-    cmake -S . -B build/rel -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build/rel -j2 --target songgong
-fi
-exec node bench/jobs.mjs
+BENCH_NAME=jobs
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need node redis-server cmake
+build_release
+SONGGONG_BENCH_BIN="$BIN" node bench/jobs.mjs

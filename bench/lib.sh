@@ -28,7 +28,7 @@ die() {
 need() {
     local tool
     for tool in "$@"; do
-        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake)"
+        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake time nodejs)"
     done
 }
 

@@ -20,56 +20,22 @@
 # (bench/RESULTS-match.md).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=match
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PEOPLE="${PEOPLE:-1500000}"
 SEED="${SEED:-7}"
 RUNS="${RUNS:-3}"
 RESULTS="${RESULTS:-$ROOT/bench/RESULTS-match.md}"
-BUILD="$ROOT/build/release"
-BIN="$BUILD/songgong"
 WORK="$(mktemp -d)"
 TODAY=2027-01-10
+trap 'bench_cleanup; rm -rf "$WORK"' EXIT
+need redis-server redis-cli cmake curl /usr/bin/time
+build_release
 
-say() { printf 'bench/match: %s\n' "$*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
-for tool in redis-server redis-cli cmake /usr/bin/time; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install redis-server cmake time)"
-done
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$BIN" ]; then
-    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build "$BUILD" -j2 --target songgong >/dev/null
-fi
-
-REDIS_PID=""
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-    if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT=""
-for _ in $(seq 1 20); do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-    PORT=$p
-    break
-done
-[ -n "$PORT" ] || die "no free port"
 # (hash-max-listpack-value as deploy/redis.conf and redis-production.conf set it: a
 # registration or vehicle hash stays one listpack)
-redis-server --bind 127.0.0.1 --port "$PORT" --save '' --appendonly no --hash-max-listpack-value 8192 \
-    --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 50); do
-    [ "$(redis-cli -p "$PORT" ping 2>/dev/null || true)" = PONG ] && break
-    sleep 0.1
-done
+start_redis "$WORK/redis" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192
+PORT="$REDIS_PORT"
 
 export SONGGONG_REDIS="127.0.0.1:$PORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY="$TODAY"
 export SONGGONG_REDIS_TIMEOUT_MS="${SONGGONG_REDIS_TIMEOUT_MS:-10000}"
@@ -132,18 +98,10 @@ console.log(`    ${r.registrations} registrations, ${r.people} people: ${r.peopl
 
 # The same preview asked of the server (POST /api/match), its CPU from /proc: what an
 # organiser's click costs the server (the tables are loaded once at start, not per request).
-free_port() {
-    local p
-    for _ in $(seq 1 20); do
-        p=$((20000 + RANDOM % 12000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-        echo "$p"
-        return
-    done
-}
 SPORT=$(free_port)
 "$BIN" serve --port "$SPORT" --threads 1 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
+PIDS+=("$SERVER_PID")
 for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$SPORT/healthz" >/dev/null 2>&1 && break
     sleep 0.1
@@ -171,7 +129,7 @@ for i in $(seq 1 "$RUNS"); do
 done
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=""
+PIDS=("$REDIS_PID") # Redis goes on
 
 redis-cli -p "$PORT" config resetstat >/dev/null
 measure accept 45 --accept

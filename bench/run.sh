@@ -43,7 +43,7 @@ TODAY=2027-01-10
 VILLAGE=450102001003
 
 need wrk redis-server redis-cli redis-benchmark curl cmake awk shuf
-build_release build/rel # bench/jobs.sh runs build/rel's
+build_release
 grep -q 'CMAKE_BUILD_TYPE:STRING=Release' build/CMakeCache.txt || say "warning: build/ is not a Release build"
 
 # wait_quiet: until the 1-minute load average is below QUIET, or QUIET_WAIT seconds passed.
