@@ -2,8 +2,8 @@
 -- fold_lib.lua: the fold of sign-ups into the indexes and counters, shared by fold.lua, by
 -- signup.lua and by the scripts that change a registration (edit, cancel): they fold
 -- everything pending first, so that they always find a registration in its indexes and
--- counted. The build puts
--- it in front of each (its first line, #!lua, is theirs; docs/redis-keys.md#the-fold).
+-- counted. The build puts it in front of each (its first line, #!lua, is theirs;
+-- docs/redis-keys.md#the-fold).
 -- signup.lua stores registrations, their uniqueness keys and idempotency keys, and either
 -- folds them in the same call (fold_items) or pushes "{campaign} {open member} {counted}"
 -- on the list sg:{P}:fold for later; a fold takes up to max entries from its head and, in

@@ -60,14 +60,14 @@ enum sg__script_id {
 
 #define SG__SENTINELS_MAX 8
 
-struct save_op;
+struct sg__save_op;
 struct sg__signup_batch;
 
 /* Sign-ups waiting for the end of the event loop's turn (registration.c), then sent as
  * signup.lua calls of up to 64. Set up by the first sign-up; sg_store_free calls
  * take_down, which fails what still waits and frees the rest. */
 struct sg__signups {
-    struct save_op *head, **tail;
+    struct sg__save_op *head, **tail;
     h2o_timeout_t turn;           /* of 0 ms: its entry runs after the turn's I/O */
     h2o_timeout_entry_t entry;    /* linked while sign-ups wait */
     struct sg__signup_batch *buf; /* what a call is built in */

@@ -25,9 +25,9 @@
 #define CLIENT_KEY_LIFE "86400" /* a worker's page retries for hours: its key answers for a day */
 #define SERVER_KEY_LIFE "600"   /* the server's own key only has to outlive a lost answer */
 
-struct save_op {
+struct sg__save_op {
     struct sg_store *s;
-    struct save_op *next; /* in the store's queue (struct sg__signups) until sent */
+    struct sg__save_op *next; /* in the store's queue (struct sg__signups) until sent */
     sg_store_save_cb cb;
     void *data;
     int retries;
@@ -53,7 +53,7 @@ struct save_op {
 
 /* A sign-up's keys and arguments, as signup.lua expects them (its header says what each
  * is), at keys[*nk] and args[*na] of the batch's, the keys' text in key (3 + npeople). */
-static void put_args(const struct save_op *op, struct sg__key *key, const char **keys, size_t *keylen, size_t *nk,
+static void put_args(const struct sg__save_op *op, struct sg__key *key, const char **keys, size_t *keylen, size_t *nk,
                      const char **args, size_t *arglen, size_t *na)
 {
     const struct sg__keys *ks = &op->s->keys;
@@ -75,9 +75,9 @@ static void put_args(const struct save_op *op, struct sg__key *key, const char *
     *nk = k, *na = a;
 }
 
-static int send_save(struct save_op *op);
+static int send_save(struct sg__save_op *op);
 
-static void finish_save(struct save_op *op, int status, const struct sg_save_result *res)
+static void finish_save(struct sg__save_op *op, int status, const struct sg_save_result *res)
 {
     struct sg_save_result out = {.duplicate_person = -1};
     if (res != NULL)
@@ -91,7 +91,7 @@ static void finish_save(struct save_op *op, int status, const struct sg_save_res
 static void on_resolved(void *data, int status, redisReply *reply);
 
 /* The answer was lost: settle the attempt once and for all (idem_resolve.lua). */
-static void resolve(struct save_op *op, int lost)
+static void resolve(struct sg__save_op *op, int lost)
 {
     struct sg__key key;
     const char *argv[] = {sg__key_idem(&key, &op->s->keys, op->idem_key), op->attempt, op->key_life,
@@ -103,7 +103,7 @@ static void resolve(struct save_op *op, int lost)
 
 static void on_resolved(void *data, int status, redisReply *reply)
 {
-    struct save_op *op = data;
+    struct sg__save_op *op = data;
     struct sg_save_result res = {.duplicate_person = -1};
     if (status == 0 && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1 &&
         reply->element[0]->type == REDIS_REPLY_STRING) {
@@ -124,7 +124,7 @@ static void on_resolved(void *data, int status, redisReply *reply)
 
 static void on_saved(void *data, int status, redisReply *reply)
 {
-    struct save_op *op = data;
+    struct sg__save_op *op = data;
     struct sg_save_result res = {.duplicate_person = -1};
     if (status == SG_ETIMEDOUT || status == SG_EUNAVAIL) {
         resolve(op, status); /* sent, but its answer is lost: it may run yet */
@@ -209,14 +209,14 @@ void sg__counted_format(const struct sg_registration *reg, struct sg_date signed
 /* The arrays one call is built in (made once per store: a batch's keys take ~200 KB). */
 struct sg__signup_batch {
     struct sg__key key[BATCH_KEYS];
-    const char *keys[BATCH_KEYS], *args[3 + BATCH_MAX * NARGS], *v[BATCH_ARGS];
-    size_t keylen[BATCH_KEYS], arglen[3 + BATCH_MAX * NARGS], len[BATCH_ARGS];
+    const char *v[BATCH_ARGS], *args[3 + BATCH_MAX * NARGS]; /* v: the keys, then args copied behind */
+    size_t len[BATCH_ARGS], arglen[3 + BATCH_MAX * NARGS];
 };
 
 /* The sign-ups of one call, in the order of its answers. */
 struct sent {
     size_t n;
-    struct save_op *op[BATCH_MAX];
+    struct sg__save_op *op[BATCH_MAX];
 };
 
 static void on_batch_saved(void *data, int status, redisReply *reply)
@@ -246,14 +246,14 @@ static void send_batches(struct sg_store *s)
             abort();
         sent->n = 0;
         size_t nk = 1, na = 3;
-        b->keys[0] = s->fold_key.s, b->keylen[0] = strlen(s->fold_key.s);
-        for (struct save_op *op; (op = q->head) != NULL && sent->n != BATCH_MAX;) {
+        b->v[0] = s->fold_key.s, b->len[0] = strlen(s->fold_key.s);
+        for (struct sg__save_op *op; (op = q->head) != NULL && sent->n != BATCH_MAX;) {
             if ((q->head = op->next) == NULL)
                 q->tail = &q->head;
             uint8_t rnd[5];
             randombytes_buf(rnd, sizeof(rnd));
             sg_code_from_bytes(rnd, op->code);
-            put_args(op, &b->key[nk], b->keys, b->keylen, &nk, b->args, b->arglen, &na);
+            put_args(op, &b->key[nk], b->v, b->len, &nk, b->args, b->arglen, &na);
             sent->op[sent->n++] = op;
         }
         char m[8];
@@ -261,8 +261,6 @@ static void send_batches(struct sg_store *s)
         b->args[0] = m, b->arglen[0] = strlen(m);
         b->args[1] = s->keys.prefix, b->arglen[1] = s->keys.len;
         b->args[2] = s->fold_lazy ? "0" : "1", b->arglen[2] = 1;
-        memcpy(b->v, b->keys, nk * sizeof(*b->v));
-        memcpy(b->len, b->keylen, nk * sizeof(*b->len));
         memcpy(b->v + nk, b->args, na * sizeof(*b->v));
         memcpy(b->len + nk, b->arglen, na * sizeof(*b->len));
         struct sg__redis *r = s->closing ? NULL : sg__store_redis(s);
@@ -306,7 +304,7 @@ static void set_up(struct sg_store *s)
 }
 
 /* Queue op for the end of this turn, with a fresh code then. */
-static int send_save(struct save_op *op)
+static int send_save(struct sg__save_op *op)
 {
     struct sg__signups *q = &op->s->signups;
     if (op->s->closing)
@@ -353,7 +351,7 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
         sg__redis_note_unavailable(); /* the log says why, not what failed before */
         return SG_EUNAVAIL;
     }
-    struct save_op *op = malloc(sizeof(*op));
+    struct sg__save_op *op = malloc(sizeof(*op));
     struct sg__sealed *sealed = malloc(sizeof(*sealed));
     if (op == NULL || sealed == NULL)
         abort();
