@@ -9,7 +9,8 @@
 #   PIDS, bench_cleanup        processes to stop (TERM, then wait) on exit; the trap is set
 #   free_port, port_in_use     a loopback port below the ephemeral range
 #   start_redis DIR [ARGS...]  redis-server on a free port with its data in DIR (made
-#                              empty first) -> REDIS_PORT, REDIS_PID (in PIDS)
+#                              empty first; with REDIS_RDB set, that snapshot is copied in
+#                              and loaded) -> REDIS_PORT, REDIS_PID (in PIDS)
 #   load1, loadavg             the load average (1 minute; 1, 5 and 15 minutes)
 #   cpu_ticks PID, us_per TICKS N, ratio A B, to_ms VALUE
 #                              CPU time of a process and its threads, µs an item, A / B,
@@ -70,12 +71,14 @@ start_redis() {
     shift
     rm -rf "$dir"
     mkdir -p "$dir"
+    [ -z "${REDIS_RDB:-}" ] || cp "$REDIS_RDB" "$dir/dump.rdb"
     REDIS_PORT="$(free_port)"
     redis-server "$@" --dir "$dir" --port "$REDIS_PORT" >"$dir/redis.log" 2>&1 &
     REDIS_PID=$!
     PIDS+=("$REDIS_PID")
-    for i in $(seq 1 100); do
+    for i in $(seq 1 1200); do # (a snapshot of a province takes seconds to load)
         [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && return 0
+        kill -0 "$REDIS_PID" 2>/dev/null || break
         sleep 0.05
     done
     die "redis-server did not start: $(tail -5 "$dir/redis.log")"

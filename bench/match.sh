@@ -9,6 +9,9 @@
 # `songgong match --scope 45` once as a preview and once with --accept. For each run: CPU
 # of songgong (user+sys, from /usr/bin/time), CPU of redis-server (utime+stime from /proc
 # before and after), wall time, songgong's peak RSS, the load average when it started.
+# Last, from a snapshot taken after demo-data, all of it accepted at once with pickup
+# areas by county and a minimum of one: issue 16's accept of 1,000,000 registrations
+# (at most 3 s wall, Redis included; bench/run.sh reads that row).
 # Prints a table and writes bench/RESULTS-match.md. Targets: the preview of 1,000,000
 # registrations under 1 s of the server's CPU; the accept under 2 s of songgong's CPU end
 # to end; memory linear in the input.
@@ -43,6 +46,9 @@ export SONGGONG_REDIS_TIMEOUT_MS="${SONGGONG_REDIS_TIMEOUT_MS:-10000}"
 say "demo-data: $PEOPLE people (takes a while)"
 "$BIN" demo-data --people "$PEOPLE" --seed "$SEED" >&2
 REGS=$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")
+ALL_REGS=$REGS
+redis-cli -p "$PORT" save >/dev/null # (the snapshot the accept of everything at once starts from)
+cp "$WORK/redis/dump.rdb" "$WORK/fresh.rdb"
 
 redis_cpu_ms() { # utime + stime of redis-server in ms
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$REDIS_PID/stat"
@@ -146,6 +152,23 @@ ALL_STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|
     sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
 ALL_SUMMARY=$(grep -E '^(new vehicles|unplaced:|accepted|cpu)' "$WORK/accept all (areas by county, minimum 1).out" | sed 's/^/    /')
 ALL_ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
+
+# Everything at once: a Redis loaded from the snapshot taken after demo-data (nothing
+# assigned, no planned vehicles), one accept of the whole province with pickup areas by
+# county and a minimum of one.
+redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+wait "$REDIS_PID" 2>/dev/null || true
+REDIS_RDB="$WORK/fresh.rdb" start_redis "$WORK/redis-once" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192
+PORT="$REDIS_PORT"
+export SONGGONG_REDIS="127.0.0.1:$PORT"
+[ "$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")" = "$ALL_REGS" ] || die "the snapshot did not load"
+redis-cli -p "$PORT" config resetstat >/dev/null
+ONCE="accept of everything at once (areas by county, minimum 1)"
+measure "$ONCE" 45 --accept --area county --bus-min 1 --train-min 1 --flight-min 1
+ONCE_STATS=$(redis-cli -p "$PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|zrangebylex|zremrangebylex|hset|hincrby|zadd|xadd):' |
+    sed 's/^cmdstat_/    /; s/,rejected_calls.*//')
+ONCE_SUMMARY=$(grep -E '^(new vehicles|unplaced:|accepted|cpu)' "$WORK/$ONCE.out" | sed 's/^/    /')
+ONCE_ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
 TABLE="| run | songgong CPU (s) | redis-server CPU (s) | wall (s) | songgong peak RSS (MB) | load average (1 min) |
 | --- | --- | --- | --- | --- | --- |
 $ROWS"
@@ -180,6 +203,16 @@ The last run accepted the rest with pickup areas by county and a minimum load of
 registrations are assigned. Its summary:
 
 $ALL_SUMMARY
+
+The accept of everything at once (issue 16's accept of a million: the snapshot taken
+after demo-data, $ALL_REGS registrations open, nothing assigned, one run with pickup areas by
+county and a minimum of one); after it $ONCE_ASSIGNED registrations are assigned. Its summary:
+
+$ONCE_SUMMARY
+
+Its Redis commands:
+
+$ONCE_STATS
 
 Redis commands of the accept run (\`INFO commandstats\`, µs in Redis, scripts' inner calls included):
 
