@@ -210,6 +210,22 @@ script_alone() {
             args+=(1 "B${j}__rand_int__" '__rand_int__' 1796434815391 "$VILLAGE" 2027-spring "$data" "$counted" "$match"
                 1dfb552513dfee5d62c7adee5d1a34e5 600 1000000000 60000)
         done
+        # then the call's counters summed, as the server sends them: the village's hash and
+        # the county's, each with people, regs and the fields of counted, times per
+        if [ "$fold" = 1 ]; then
+            local fields=(people regs) sums=("$per" "$per") g
+            set -- $counted
+            while [ $# -ge 2 ]; do
+                fields+=("$1") sums+=($(($2 * per)))
+                shift 2
+            done
+            args+=(2)
+            for g in "$VILLAGE" "${VILLAGE:0:6}"; do
+                args+=("2027-spring:stats:$g" "${#fields[@]}" "${fields[@]}" "${sums[@]}")
+            done
+        else
+            args+=(0)
+        fi
         local calls=$((n / per)) k0 k1 out rps us
         [ "$calls" -ge 2000 ] || calls=2000
         k0="$(cpu_ticks "$REDIS_PID")"

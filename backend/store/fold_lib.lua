@@ -5,8 +5,9 @@
 -- counted. The build puts it in front of each (its first line, #!lua, is theirs;
 -- docs/redis-keys.md#the-fold).
 -- signup.lua stores registrations, their uniqueness keys and idempotency keys, and either
--- folds them in the same call (fold_items) or pushes "{campaign} {open member} {counted}"
--- on the list sg:{P}:fold for later; a fold takes up to max entries from its head and, in
+-- folds them in the same call (with the counters the server summed; fold_counted for the
+-- ones it did not store) or pushes "{campaign} {open member} {counted}" on the list
+-- sg:{P}:fold for later; a fold takes up to max entries from its head and, in
 -- the same atomic step, adds them to byplace and open (one ZADD per index and batch) and
 -- to the counters of their villages and counties (one HMGET and one HSET per counter hash
 -- and batch), then trims them off the list. So an entry is folded exactly once: a fold that

@@ -21,7 +21,11 @@
 #define NARGS 13       /* a sign-up's arguments (signup.lua) */
 #define BATCH_MAX 64   /* sign-ups a call at most: a call of 64 costs Redis about 2 ms */
 #define BATCH_KEYS (1 + BATCH_MAX * (NKEYS_FIXED + SG_MAX_PEOPLE))
-#define BATCH_ARGS (BATCH_KEYS + 3 + BATCH_MAX * NARGS)
+#define SUM_HASHES (BATCH_MAX * 2)                 /* counter hashes a call adds to: a village's, a county's */
+#define SUMS_MAX (BATCH_MAX * 2 * SG_COUNTERS_MAX) /* their fields, each hash's once */
+#define SUM_SLOTS 4096                             /* the fields' table: a power of two above SUMS_MAX */
+#define CALL_ARGS (3 + BATCH_MAX * NARGS + 1 + SUM_HASHES * 2 + SUMS_MAX * 2)
+#define BATCH_ARGS (BATCH_KEYS + CALL_ARGS)
 #define CLIENT_KEY_LIFE "86400" /* a worker's page retries for hours: its key answers for a day */
 #define SERVER_KEY_LIFE "600"   /* the server's own key only has to outlive a lost answer */
 
@@ -206,12 +210,133 @@ void sg__counted_format(const struct sg_registration *reg, struct sg_date signed
     }
 }
 
-/* The arrays one call is built in (made once per store: a batch's keys take ~200 KB). */
+/* A counter hash a call adds to, "{campaign}:stats:{code}": its fields in sum[], first to
+ * last through next. */
+struct sum_hash {
+    const char *campaign, *code;
+    size_t codelen;
+    uint16_t first, last, n;
+};
+
+/* A field of a counter hash and what the call's sign-ups add to it. */
+struct sum {
+    const char *field;
+    size_t len;
+    uint64_t n;
+    uint16_t hash, next;
+};
+
+/* The arrays one call is built in (made once per store: a batch's keys take ~200 KB), and
+ * the counters of its sign-ups summed (signup.lua adds the sums, less the sign-ups it did
+ * not store: Lua taking each sign-up's counters apart cost Redis more than the rest of its
+ * fold, bench/RESULTS.md). */
 struct sg__signup_batch {
     struct sg__key key[BATCH_KEYS];
-    const char *v[BATCH_ARGS], *args[3 + BATCH_MAX * NARGS]; /* v: the keys, then args copied behind */
-    size_t len[BATCH_ARGS], arglen[3 + BATCH_MAX * NARGS];
+    const char *v[BATCH_ARGS], *args[CALL_ARGS]; /* v: the keys, then args copied behind */
+    size_t len[BATCH_ARGS], arglen[CALL_ARGS];
+    struct sum_hash hash[SUM_HASHES];
+    struct sum sum[SUMS_MAX];
+    size_t nhash, nsum;
+    uint32_t gen, slot_gen[SUM_SLOTS]; /* a slot is taken in this call when its gen is the call's */
+    uint16_t slot[SUM_SLOTS];
+    char text[SUM_HASHES * (SG_CAMPAIGN_ID_MAX + 7 + SG_DIVISION_CODE_MAX + 8) + SUMS_MAX * 21 + 8];
 };
+
+/* The counter hash of campaign and the division code[0..codelen), added if new. */
+static uint16_t sum_hash(struct sg__signup_batch *b, const char *campaign, const char *code, size_t codelen)
+{
+    for (size_t i = 0; i != b->nhash; ++i) {
+        const struct sum_hash *h = &b->hash[i];
+        if (h->codelen == codelen && memcmp(h->code, code, codelen) == 0 && strcmp(h->campaign, campaign) == 0)
+            return (uint16_t)i;
+    }
+    b->hash[b->nhash] = (struct sum_hash){campaign, code, codelen, 0, 0, 0};
+    return (uint16_t)b->nhash++;
+}
+
+/* Add n to field[0..len) of counter hash h. */
+static void sum_add(struct sg__signup_batch *b, uint16_t h, const char *field, size_t len, uint64_t n)
+{
+    uint32_t x = 2166136261u ^ h; /* FNV-1a */
+    for (size_t i = 0; i != len; ++i)
+        x = (x ^ (uint8_t)field[i]) * 16777619u;
+    for (uint32_t at = x & (SUM_SLOTS - 1);; at = (at + 1) & (SUM_SLOTS - 1)) {
+        if (b->slot_gen[at] != b->gen) { /* a field new to the hash */
+            uint16_t i = (uint16_t)b->nsum++;
+            struct sum_hash *hh = &b->hash[h];
+            b->sum[i] = (struct sum){field, len, n, h, 0};
+            if (hh->n++ == 0)
+                hh->first = i;
+            else
+                b->sum[hh->last].next = i;
+            hh->last = i;
+            b->slot_gen[at] = b->gen, b->slot[at] = i;
+            return;
+        }
+        struct sum *sm = &b->sum[b->slot[at]];
+        if (sm->hash == h && sm->len == len && memcmp(sm->field, field, len) == 0) {
+            sm->n += n;
+            return;
+        }
+    }
+}
+
+/* A sign-up's counters, as fold_lib.lua's fold_counted reads them (people and regs implied,
+ * then "field n ..." of counted, a count of 0 adding nothing), into its village's hash and
+ * its county's (the village code's first 6 digits). */
+static void sum_signup(struct sg__signup_batch *b, const struct sg__save_op *op)
+{
+    size_t vlen = strlen(op->village);
+    uint16_t hs[2] = {sum_hash(b, op->campaign, op->village, vlen),
+                      sum_hash(b, op->campaign, op->village, vlen < 6 ? vlen : 6)};
+    for (size_t i = 0; i != 2; ++i) {
+        sum_add(b, hs[i], "people", 6, op->npeople);
+        sum_add(b, hs[i], "regs", 4, 1);
+        const char *p = op->counted, *sp;
+        for (size_t f = 2; f != SG_COUNTERS_MAX && (sp = strchr(p, ' ')) != NULL; ++f) {
+            char *end;
+            uint64_t n = strtoull(sp + 1, &end, 10);
+            if (n != 0)
+                sum_add(b, hs[i], p, (size_t)(sp - p), n);
+            if (*end != ' ')
+                break;
+            p = end + 1;
+        }
+    }
+}
+
+/* v in decimal at *t as args[a], *t moved past it. */
+static void put_u64(struct sg__signup_batch *b, char **t, size_t a, uint64_t v)
+{
+    u64_text(*t, v);
+    size_t len = strlen(*t);
+    b->args[a] = *t, b->arglen[a] = len;
+    *t += len + 1;
+}
+
+/* The sums as signup.lua takes them, from args[*na]: the number of hashes, then each one's
+ * name, k, its k fields and its k sums. */
+static void put_sums(struct sg__signup_batch *b, size_t *na)
+{
+    size_t a = *na;
+    char *t = b->text;
+    put_u64(b, &t, a++, b->nhash);
+    for (size_t i = 0; i != b->nhash; ++i) {
+        const struct sum_hash *h = &b->hash[i];
+        char *name = t;
+        t = stpcpy(stpcpy(t, h->campaign), ":stats:");
+        memcpy(t, h->code, h->codelen), t += h->codelen;
+        b->args[a] = name, b->arglen[a++] = (size_t)(t - name);
+        put_u64(b, &t, a++, h->n);
+        uint16_t j = h->first;
+        for (size_t k = 0; k != h->n; ++k, j = b->sum[j].next) {
+            b->args[a + k] = b->sum[j].field, b->arglen[a + k] = b->sum[j].len;
+            put_u64(b, &t, a + h->n + k, b->sum[j].n);
+        }
+        a += 2 * (size_t)h->n;
+    }
+    *na = a;
+}
 
 /* The sign-ups of one call, in the order of its answers. */
 struct sent {
@@ -247,6 +372,11 @@ static void send_batches(struct sg_store *s)
         sent->n = 0;
         size_t nk = 1, na = 3;
         b->v[0] = s->fold_key.s, b->len[0] = strlen(s->fold_key.s);
+        b->nhash = b->nsum = 0;
+        if (++b->gen == 0) { /* (after 2^32 calls: no slot may look taken) */
+            memset(b->slot_gen, 0, sizeof(b->slot_gen));
+            b->gen = 1;
+        }
         for (struct sg__save_op *op; (op = q->head) != NULL && sent->n != BATCH_MAX;) {
             if ((q->head = op->next) == NULL)
                 q->tail = &q->head;
@@ -254,8 +384,14 @@ static void send_batches(struct sg_store *s)
             randombytes_buf(rnd, sizeof(rnd));
             sg_code_from_bytes(rnd, op->code);
             put_args(op, &b->key[nk], b->v, b->len, &nk, b->args, b->arglen, &na);
+            if (!s->fold_lazy)
+                sum_signup(b, op);
             sent->op[sent->n++] = op;
         }
+        if (s->fold_lazy)
+            b->args[na] = "0", b->arglen[na++] = 1; /* (signup.lua pushes them on the fold list) */
+        else
+            put_sums(b, &na);
         char m[8];
         snprintf(m, sizeof(m), "%zu", sent->n);
         b->args[0] = m, b->arglen[0] = strlen(m);
@@ -296,7 +432,7 @@ static void set_up(struct sg_store *s)
 {
     struct sg__signups *q = &s->signups;
     q->head = NULL, q->tail = &q->head;
-    if ((q->buf = malloc(sizeof(*q->buf))) == NULL)
+    if ((q->buf = calloc(1, sizeof(*q->buf))) == NULL) /* (the fields' table free: gen 0) */
         abort();
     h2o_timeout_init(s->loop, &q->turn, 0);
     q->entry.cb = on_turn_end;

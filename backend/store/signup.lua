@@ -5,11 +5,12 @@
 -- companion's ID number, an idempotency key), and each has its own answer. Every check comes
 -- before the writes it guards, and a failed check undoes what this sign-up wrote, so that
 -- nothing partial is ever stored. Then, with ARGV[3] '1', the stored ones are folded into
--- the indexes and counters in the same call (fold_lib.lua's fold_items: one ZADD per index
--- and one HMGET+HSET per counter hash for them all), and so are up to 1,000 entries another
--- server left on the list; with '0' (SONGGONG_FOLD_MS=0, a bulk load) they are pushed on
--- sg:{P}:fold for a later fold (docs/redis-keys.md#the-fold).
--- Each redis.call costs Redis about 1-3 us: keep them few (bench/RESULTS.md).
+-- the indexes and counters in the same call (one ZADD per index; one HMGET+HSET per counter
+-- hash, from the sums the server sent for the whole call less the sign-ups not stored), and
+-- so are up to 1,000 entries another server left on the list; with '0' (SONGGONG_FOLD_MS=0,
+-- a bulk load) they are pushed on sg:{P}:fold for a later fold (docs/redis-keys.md#the-fold).
+-- Each redis.call costs Redis about 1-3 us, and so does each string Lua makes or takes
+-- apart: keep both few (bench/RESULTS.md).
 -- KEYS[1] sg:{P}:fold  LIST of the sign-ups no fold has taken yet
 -- then for each sign-up, 3 + n keys (n its people):
 --   sg:{P}:reg:{code}                     the registration hash
@@ -20,21 +21,28 @@
 -- then for each sign-up, 13 arguments:
 --   +1 n people  +2 code  +3 this attempt's id  +4 created ms  +5 village  +6 campaign
 --   +7 the registration's data (JSON, personal numbers sealed)
---   +8 the counters as "field n field n ..." (kept, so a cancel takes back exactly these)
+--   +8 the counters as "field n field n ..." (kept, so a cancel takes back exactly these;
+--      people and regs implied: fold_lib.lua's fold_counted)
 --   +9 what matching needs, "{city}:{day}:{flex}:{mode}" (day: days since 1970-01-01, mode:
 --      enum sg_mode): the member "{village}:{code}:{+9}:{n}" of the open index, kept in the
 --      hash as 'open' (docs/redis-keys.md)
 --   +10 the body's keyed hash  +11 the idempotency key's life (s; 0: no key, for made-up
 --   data)  +12 the address's limit (0: none)  +13 its window (ms)
+-- then the counters of all m as if every one is stored: h hashes ('0' with ARGV[3] '0'),
+-- each as its name after the prefix "{campaign}:stats:{village or county}", k fields, the
+-- k field names, the k sums (fields with a sum of 0 left out; each sign-up's +8 with
+-- people and regs, added to its village's hash and its county's).
 -- The idempotency key holds "{code} {body hash}" once stored, or "void:{attempt id}" when
 -- the server, after losing an attempt's answer, decided that attempt must not happen
 -- (idem_resolve.lua): that attempt then stores nothing; another one goes on.
--- Derived key (in the hash slot of the prefix's tag, as every key): on a replay, the
--- registration the idempotency key names, P .. 'reg:' .. (the code the key holds).
+-- Derived keys (in the hash slot of the prefix's tag, as every key): on a replay, the
+-- registration the idempotency key names, P .. 'reg:' .. (the code the key holds); folding,
+-- P .. {campaign} .. ':byplace' and ':open', and P .. (each counter hash's name).
 -- Returns one answer per sign-up, in order: {'ok', code, people}, {'replayed', code,
 -- people}, {'mismatch'}, {'void'}, {'limited', ms left}, {'code_taken'} or {'duplicate', i}.
-local P = ARGV[2]
-local items = {}
+local P, folding = ARGV[2], ARGV[3] == '1'
+local items = {} -- not folding: the list's entries
+local zsets, zorder = {}, {} -- folding: campaign -> {byplace args, open args}; the campaigns met
 
 -- The sign-up whose keys start at KEYS[k] and arguments at ARGV[a].
 local function signup(k, a)
@@ -96,8 +104,29 @@ local function signup(k, a)
   local open = village .. ':' .. code .. ':' .. ARGV[a + 8] .. ':' .. ARGV[a]
   redis.call('HSET', reg, 'campaign', campaign, 'village', village, 'status', 'registered', 'created', ARGV[a + 3],
     'people', ARGV[a], 'data', ARGV[a + 6], 'counted', ARGV[a + 7], 'open', open)
-  items[#items + 1] = campaign .. ' ' .. open .. ' ' .. ARGV[a + 7]
+  if folding then
+    local z = zsets[campaign]
+    if not z then
+      z = {{}, {}}
+      zsets[campaign] = z
+      zorder[#zorder + 1] = campaign
+    end
+    local byplace, opens = z[1], z[2]
+    byplace[#byplace + 1] = '0' -- (a string: Lua would format a number for every member)
+    byplace[#byplace + 1] = village .. ':' .. code
+    opens[#opens + 1] = '0'
+    opens[#opens + 1] = open
+  else
+    items[#items + 1] = campaign .. ' ' .. open .. ' ' .. ARGV[a + 7]
+  end
   return {'ok', code, ARGV[a]}
+end
+
+-- ZADD key '0' member '0' member ..., 1,000 strings a call.
+local function zadd(key, args)
+  for i = 1, #args, 1000 do
+    redis.call('ZADD', key, unpack(args, i, math.min(i + 999, #args)))
+  end
 end
 
 local answers, k, a = {}, 2, 4
@@ -106,14 +135,49 @@ for i = 1, tonumber(ARGV[1]) do
   k = k + 3 + tonumber(ARGV[a])
   a = a + 13
 end
-if #items > 0 then
-  if ARGV[3] == '1' then
-    fold_items(items, P)
-    fold(KEYS[1], P, 1000) -- what a server folding only on reads left (one LRANGE when none)
-  else
-    for i = 1, #items, 1000 do
-      redis.call('RPUSH', KEYS[1], unpack(items, i, math.min(i + 999, #items)))
+if not folding then
+  for i = 1, #items, 1000 do
+    redis.call('RPUSH', KEYS[1], unpack(items, i, math.min(i + 999, #items)))
+  end
+  return answers
+end
+for _, c in ipairs(zorder) do
+  zadd(P .. c .. ':byplace', zsets[c][1])
+  zadd(P .. c .. ':open', zsets[c][2])
+end
+-- What the sign-ups not stored would have added (counter hash name -> field -> n): the
+-- server's sums count every sign-up of the call.
+local unstored = {}
+for i, answer in ipairs(answers) do
+  if answer[1] ~= 'ok' then
+    local b = 4 + 13 * (i - 1)
+    local village, campaign = ARGV[b + 4], ARGV[b + 5]
+    for _, name in ipairs({campaign .. ':stats:' .. village, campaign .. ':stats:' .. string.sub(village, 1, 6)}) do
+      local f = unstored[name] or {}
+      unstored[name] = f
+      fold_counted(ARGV[b + 7], ARGV[b], function(field, n)
+        f[field] = (f[field] or 0) + n
+      end)
     end
   end
 end
+for _ = 1, tonumber(ARGV[a]) do
+  local name, nf = ARGV[a + 1], tonumber(ARGV[a + 2])
+  local f0, s0 = a + 3, a + 3 + nf
+  local now = nf > 0 and redis.call('HMGET', P .. name, unpack(ARGV, f0, s0 - 1)) or {}
+  local minus, args = unstored[name] or {}, {}
+  for j = 0, nf - 1 do
+    local field = ARGV[f0 + j]
+    local add = tonumber(ARGV[s0 + j]) - (minus[field] or 0)
+    if add ~= 0 then
+      args[#args + 1] = field
+      args[#args + 1] = (tonumber(now[j + 1]) or 0) + add
+    end
+  end
+  if #args > 0 then
+    redis.call('HSET', P .. name, unpack(args))
+  end
+  a = a + 2 + 2 * nf
+end
+fold(KEYS[1], P, 1000) -- what a server folding only on reads left (one LRANGE when none)
 return answers
