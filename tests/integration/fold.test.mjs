@@ -307,5 +307,10 @@ test('sign-ups arriving together go as one call and are folded in it; each keeps
         const member = text(await c.call('HGET', `${P}reg:${code}`, 'open'));
         assert.ok(now.open.includes(member), `${code} is open to matching`);
     }
+    // a call none of whose sign-ups is stored (the server summed their counters all the
+    // same): every counter stays as it was
+    const again = await Promise.all(bodies.slice(10, 16).map((b) => srv.post('/api/registrations', b)));
+    for (const r of again) assert.equal(r.status, 409, r.text);
+    assert.deepEqual(await stored(), now, 'nothing counted for sign-ups not stored');
     await srv.stop();
 });
