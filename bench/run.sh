@@ -426,10 +426,11 @@ A sign-up is one step of a \`signup.lua\` call (five Redis calls for one person:
 idempotency key, the address's attempt count, the code's existence, the ID number's
 uniqueness key, the registration hash) and its share of the fold the same call makes (one
 \`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
-number of sign-ups; docs/redis-keys.md#the-fold). Its floor in Redis is the two index
-inserts (a skiplist insert into a lexicographic zset of hundreds of thousands, 3–6 µs each
-here) and the five calls through Lua; a bare SET costs Redis mostly the network and AOF
-system calls, which the server's few pipelined connections share among many sign-ups.
+number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). Its floor
+in Redis is the two index inserts (a skiplist insert into a lexicographic zset of hundreds
+of thousands: about 7 µs each under this load, `ZADD` in INFO commandstats) and the five
+calls through Lua; a bare SET costs Redis mostly the network and AOF system calls, which
+the server's few pipelined connections share among many sign-ups.
 
 ### The request path's script alone
 | threads | conns | sign-ups a call | fold | sign-ups/s | SET/s | sign-ups / SET | Redis µs a sign-up | Redis µs a SET | data bytes | load (1, 5, 15 min) |
