@@ -176,6 +176,10 @@ describe('422 invalid names every bad field', () => {
         ['companion with a bad phone', () => ({ companions: [companion({ phone: '999' })] }), 'companions[0].phone'],
         ['companion with a bad poverty', () => ({ companions: [companion({ poverty: 'poor' })] }), 'companions[0].poverty'],
         ['companion with a 15-digit ID', () => ({ companions: [companion(), companion({ id_number: '450102900101123' })] }), 'companions[1].id_number'],
+        // a field of the wrong JSON type is named with the person it belongs to
+        ['name a number', () => ({ name: 12345 }), 'name'],
+        ['companion phone a number', () => ({ companions: [companion(), companion({ phone: 13800138000 })] }), 'companions[1].phone'],
+        ['companion low_income a string', () => ({ companions: [companion({ low_income: 'yes' })] }), 'companions[0].low_income'],
     ];
     for (const [what, over, field] of cases) {
         test(`${what} → ${field}`, async () => {

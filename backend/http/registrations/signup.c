@@ -21,19 +21,21 @@ struct save_pending {
     char address[48]; /* the client's: its sign-up counter */
 };
 
+/* A person's fields; an error names the field with prefix in front ("companions[2].phone"),
+ * the name made only then (every sign-up reads its people here). */
 static void read_person(const cJSON *obj, const char *prefix, struct sg_person_input *p, struct sg_field_errors *errs)
 {
-    char field[40];
-    snprintf(field, sizeof(field), "%sname", prefix);
-    p->name = sg_json_string(obj, "name", field, errs);
-    snprintf(field, sizeof(field), "%sid_number", prefix);
-    p->id_number = sg_json_string(obj, "id_number", field, errs);
-    snprintf(field, sizeof(field), "%sphone", prefix);
-    p->phone = sg_json_string(obj, "phone", field, errs);
-    snprintf(field, sizeof(field), "%spoverty", prefix);
-    p->poverty = sg_json_string(obj, "poverty", field, errs);
-    snprintf(field, sizeof(field), "%slow_income", prefix);
-    p->low_income = sg_json_bool(obj, "low_income", field, errs) == 1;
+    size_t before = errs->n;
+    p->name = sg_json_string(obj, "name", NULL, errs);
+    p->id_number = sg_json_string(obj, "id_number", NULL, errs);
+    p->phone = sg_json_string(obj, "phone", NULL, errs);
+    p->poverty = sg_json_string(obj, "poverty", NULL, errs);
+    p->low_income = sg_json_bool(obj, "low_income", NULL, errs) == 1;
+    for (size_t i = before; i < errs->n && prefix[0] != '\0'; ++i) {
+        char field[sizeof(errs->e[i].field)];
+        snprintf(field, sizeof(field), "%s%s", prefix, errs->e[i].field);
+        memcpy(errs->e[i].field, field, sizeof(field));
+    }
 }
 
 static void read_companions(const cJSON *root, struct sg_registration_input *in, struct sg_field_errors *errs)
