@@ -60,12 +60,13 @@ local function fold_counted(counted, people, fn)
   end
 end
 
--- ZADD key 0 m1 0 m2 ..., 500 members a call (unpack's limit is far above).
+-- ZADD key 0 m1 0 m2 ..., 500 members a call (unpack's limit is far above). The score is
+-- the string '0': a number Lua would format again for every member.
 local function fold_zadd(key, members)
   for i = 1, #members, 500 do
     local args = {}
     for j = i, math.min(i + 499, #members) do
-      args[#args + 1] = 0
+      args[#args + 1] = '0'
       args[#args + 1] = members[j]
     end
     redis.call('ZADD', key, unpack(args))

@@ -42,7 +42,8 @@
 -- people}, {'mismatch'}, {'void'}, {'limited', ms left}, {'code_taken'} or {'duplicate', i}.
 local P, folding = ARGV[2], ARGV[3] == '1'
 local items = {} -- not folding: the list's entries
-local zsets, zorder = {}, {} -- folding: campaign -> {byplace args, open args}; the campaigns met
+local zsets, zorder = {}, {} -- folding: campaign -> {byplace members, open members}; the campaigns met
+local unstored = {} -- folding: counter hash name -> field -> what the sign-ups not stored would have added
 
 -- The sign-up whose keys start at KEYS[k] and arguments at ARGV[a].
 local function signup(k, a)
@@ -111,27 +112,33 @@ local function signup(k, a)
       zsets[campaign] = z
       zorder[#zorder + 1] = campaign
     end
-    local byplace, opens = z[1], z[2]
-    byplace[#byplace + 1] = '0' -- (a string: Lua would format a number for every member)
-    byplace[#byplace + 1] = village .. ':' .. code
-    opens[#opens + 1] = '0'
-    opens[#opens + 1] = open
+    z[1][#z[1] + 1] = village .. ':' .. code
+    z[2][#z[2] + 1] = open
   else
     items[#items + 1] = campaign .. ' ' .. open .. ' ' .. ARGV[a + 7]
   end
   return {'ok', code, ARGV[a]}
 end
 
--- ZADD key '0' member '0' member ..., 1,000 strings a call.
-local function zadd(key, args)
-  for i = 1, #args, 1000 do
-    redis.call('ZADD', key, unpack(args, i, math.min(i + 999, #args)))
+-- The server's sums count every sign-up of the call: take back the share of the one whose
+-- arguments start at ARGV[a], which was not stored (its village's hash and its county's).
+local function unstore(a)
+  local village, campaign = ARGV[a + 4], ARGV[a + 5]
+  for _, name in ipairs({campaign .. ':stats:' .. village, campaign .. ':stats:' .. string.sub(village, 1, 6)}) do
+    local f = unstored[name] or {}
+    unstored[name] = f
+    fold_counted(ARGV[a + 7], ARGV[a], function(field, n)
+      f[field] = (f[field] or 0) + n
+    end)
   end
 end
 
 local answers, k, a = {}, 2, 4
 for i = 1, tonumber(ARGV[1]) do
   answers[i] = signup(k, a)
+  if folding and answers[i][1] ~= 'ok' then
+    unstore(a)
+  end
   k = k + 3 + tonumber(ARGV[a])
   a = a + 13
 end
@@ -142,24 +149,8 @@ if not folding then
   return answers
 end
 for _, c in ipairs(zorder) do
-  zadd(P .. c .. ':byplace', zsets[c][1])
-  zadd(P .. c .. ':open', zsets[c][2])
-end
--- What the sign-ups not stored would have added (counter hash name -> field -> n): the
--- server's sums count every sign-up of the call.
-local unstored = {}
-for i, answer in ipairs(answers) do
-  if answer[1] ~= 'ok' then
-    local b = 4 + 13 * (i - 1)
-    local village, campaign = ARGV[b + 4], ARGV[b + 5]
-    for _, name in ipairs({campaign .. ':stats:' .. village, campaign .. ':stats:' .. string.sub(village, 1, 6)}) do
-      local f = unstored[name] or {}
-      unstored[name] = f
-      fold_counted(ARGV[b + 7], ARGV[b], function(field, n)
-        f[field] = (f[field] or 0) + n
-      end)
-    end
-  end
+  fold_zadd(P .. c .. ':byplace', zsets[c][1])
+  fold_zadd(P .. c .. ':open', zsets[c][2])
 end
 for _ = 1, tonumber(ARGV[a]) do
   local name, nf = ARGV[a + 1], tonumber(ARGV[a + 2])
