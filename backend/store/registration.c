@@ -223,7 +223,7 @@ struct sum {
     const char *field;
     size_t len;
     uint64_t n;
-    uint16_t hash, next;
+    uint16_t hash, next, slot; /* slot: its place in the fields' table */
 };
 
 /* The arrays one call is built in (made once per store: a batch's keys take ~200 KB), and
@@ -237,8 +237,7 @@ struct sg__signup_batch {
     struct sum_hash hash[SUM_HASHES];
     struct sum sum[SUMS_MAX];
     size_t nhash, nsum;
-    uint32_t gen, slot_gen[SUM_SLOTS]; /* a slot is taken in this call when its gen is the call's */
-    uint16_t slot[SUM_SLOTS];
+    uint16_t slot[SUM_SLOTS]; /* the fields' table: 1 + the field's index in sum[], 0 free */
     char text[SUM_HASHES * (SG_CAMPAIGN_ID_MAX + 7 + SG_DIVISION_CODE_MAX + 8) + SUMS_MAX * 21 + 8];
 };
 
@@ -260,20 +259,20 @@ static void sum_add(struct sg__signup_batch *b, uint16_t h, const char *field, s
     uint32_t x = 2166136261u ^ h; /* FNV-1a */
     for (size_t i = 0; i != len; ++i)
         x = (x ^ (uint8_t)field[i]) * 16777619u;
-    for (uint32_t at = x & (SUM_SLOTS - 1);; at = (at + 1) & (SUM_SLOTS - 1)) {
-        if (b->slot_gen[at] != b->gen) { /* a field new to the hash */
+    for (uint16_t at = x & (SUM_SLOTS - 1);; at = (at + 1) & (SUM_SLOTS - 1)) {
+        if (b->slot[at] == 0) { /* a field new to the hash */
             uint16_t i = (uint16_t)b->nsum++;
             struct sum_hash *hh = &b->hash[h];
-            b->sum[i] = (struct sum){field, len, n, h, 0};
+            b->sum[i] = (struct sum){field, len, n, h, 0, at};
             if (hh->n++ == 0)
                 hh->first = i;
             else
                 b->sum[hh->last].next = i;
             hh->last = i;
-            b->slot_gen[at] = b->gen, b->slot[at] = i;
+            b->slot[at] = (uint16_t)(i + 1);
             return;
         }
-        struct sum *sm = &b->sum[b->slot[at]];
+        struct sum *sm = &b->sum[b->slot[at] - 1];
         if (sm->hash == h && sm->len == len && memcmp(sm->field, field, len) == 0) {
             sm->n += n;
             return;
@@ -372,11 +371,9 @@ static void send_batches(struct sg_store *s)
         sent->n = 0;
         size_t nk = 1, na = 3;
         b->v[0] = s->fold_key.s, b->len[0] = strlen(s->fold_key.s);
+        for (size_t i = 0; i != b->nsum; ++i) /* the last call's fields leave the table */
+            b->slot[b->sum[i].slot] = 0;
         b->nhash = b->nsum = 0;
-        if (++b->gen == 0) { /* (after 2^32 calls: no slot may look taken) */
-            memset(b->slot_gen, 0, sizeof(b->slot_gen));
-            b->gen = 1;
-        }
         for (struct sg__save_op *op; (op = q->head) != NULL && sent->n != BATCH_MAX;) {
             if ((q->head = op->next) == NULL)
                 q->tail = &q->head;
@@ -432,7 +429,7 @@ static void set_up(struct sg_store *s)
 {
     struct sg__signups *q = &s->signups;
     q->head = NULL, q->tail = &q->head;
-    if ((q->buf = calloc(1, sizeof(*q->buf))) == NULL) /* (the fields' table free: gen 0) */
+    if ((q->buf = calloc(1, sizeof(*q->buf))) == NULL) /* (the fields' table empty) */
         abort();
     h2o_timeout_init(s->loop, &q->turn, 0);
     q->entry.cb = on_turn_end;
