@@ -270,6 +270,8 @@ test('moving a passenger by hand: a refusal explained, out and back in', async (
     // typed in by hand on the 深圳 vehicle: the server refuses, the page says why
     const other = (await (await org.request.get(`${srv.url}/api/vehicles?scope=4501&campaign=2027-spring&dest_city=4403`)).json()).vehicles[0];
     await org.goto(`${srv.url}/staff/#/vehicle/${other.id}`);
+    // (the route changes in the same page: the form to fill is the new vehicle's, once the old one is gone)
+    await org.locator('table.passengers tr', { hasText: '陆建国' }).waitFor({ state: 'detached' });
     await org.getByLabel('报名号').fill(lu.code);
     await org.getByRole('button', { name: '加到这辆车' }).click();
     await org.getByText('没有调动：这辆车的目的地').waitFor();
