@@ -277,3 +277,14 @@ const char *sg_text_error_code(int err)
         return "chars";
     }
 }
+
+size_t sg_put_u64(char *out, uint64_t v)
+{
+    char tmp[20], *p = tmp + sizeof(tmp);
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    size_t n = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(out, p, n);
+    return n;
+}

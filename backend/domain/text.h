@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum sg_text_err {
     SG_TEXT_EMPTY = 1, /* nothing but spaces */
@@ -14,6 +15,13 @@ enum sg_text_err {
     SG_TEXT_LONG = 5,
     SG_TEXT_FORMAT = 6, /* phone: not 11 digits 1[3-9]xxxxxxxxx */
 };
+
+/**
+ * v in decimal at out: at most 20 bytes, no NUL; returns how many. For text made many
+ * times a request (protocol lengths, log lines, script arguments), where printf costs more
+ * than the rest of the line.
+ */
+size_t sg_put_u64(char *out, uint64_t v);
 
 /** True when s[0..len) is valid UTF-8. */
 bool sg_utf8_valid(const char *s, size_t len);

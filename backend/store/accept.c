@@ -10,6 +10,7 @@
 #include "domain/date.h"
 #include "domain/err.h"
 #include "domain/match.h"
+#include "domain/text.h"
 #include "store/internal.h"
 #include "store/transport.h"
 
@@ -67,21 +68,9 @@ static void arg_str(struct args *a, const char *s)
     arg(a, s, strlen(s));
 }
 
-/* Append v in decimal to the text (no printf: a million of them in a run). */
-static size_t put_u64(char *out, uint64_t v)
-{
-    char tmp[21], *p = tmp + sizeof(tmp);
-    do
-        *--p = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    size_t n = (size_t)(tmp + sizeof(tmp) - p);
-    memcpy(out, p, n);
-    return n;
-}
-
 static void arg_u64(struct args *a, uint64_t v)
 {
-    size_t n = put_u64(a->at, v);
+    size_t n = sg_put_u64(a->at, v);
     arg(a, a->at, n);
     a->at += n;
 }
@@ -137,7 +126,7 @@ int sg_store_vehicle_ids(struct sg_store *s, size_t n, sg_store_ids_cb cb, void 
 {
     struct sg__key key;
     char count[24];
-    count[put_u64(count, n)] = '\0';
+    count[sg_put_u64(count, n)] = '\0';
     const char *argv[] = {"INCRBY", sg__key_global(&key, &s->keys, SG__KEY_VEHICLES_NEXT), count};
     size_t lens[] = {6, strlen(argv[1]), strlen(count)};
     struct accept_op *op = op_new(data);
@@ -276,9 +265,9 @@ static int fresh_vehicle(struct args *g, const struct sg_vehicle_new *v, const s
         if (a[i].seat > next) {
             if (h != holes)
                 *h++ = ' ';
-            h += put_u64(h, next);
+            h += sg_put_u64(h, next);
             *h++ = '-';
-            h += put_u64(h, a[i].seat - 1);
+            h += sg_put_u64(h, a[i].seat - 1);
         }
         next = a[i].seat + a[i].people, used += a[i].people;
     }
@@ -325,7 +314,7 @@ static void counter_args(struct args *g, const struct sg_assignment *a, size_t n
             arg(g, vp[i].village, len), arg_u64(g, people), ++pairs;
             i = k;
         }
-        size_t c = put_u64(g->at, pairs);
+        size_t c = sg_put_u64(g->at, pairs);
         g->v[count_at + (size_t)level] = g->at, g->len[count_at + (size_t)level] = c, g->at += c;
     }
     free(vp);

@@ -10,6 +10,7 @@
 #include "domain/employer.h"
 #include "domain/mask.h"
 #include "domain/err.h"
+#include "domain/text.h"
 #include "store/codec.h"
 
 struct out {
@@ -35,14 +36,11 @@ static void put_s(struct out *o, const char *s)
 
 static void put_i(struct out *o, long v)
 {
-    char tmp[24], *p = tmp + sizeof(tmp);
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
+    char tmp[24], *p = tmp;
     if (v < 0)
-        *--p = '-';
-    put_n(o, p, (size_t)(tmp + sizeof(tmp) - p));
+        *p++ = '-';
+    p += sg_put_u64(p, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    put_n(o, tmp, (size_t)(p - tmp));
 }
 
 /* A JSON string. Input is valid UTF-8 without control characters (validated), but
@@ -75,9 +73,13 @@ static void put_str(struct out *o, const char *s)
 
 void sg__phone_hash(const struct sg_crypto *c, const char *phone, char out[SG_CRYPTO_HASH_HEX])
 {
-    char tagged[24];
-    snprintf(tagged, sizeof(tagged), "tel:%s", phone); /* never equal to a hashed ID number */
+    char tagged[24]; /* "tel:" and the number (cut at 19 bytes): never equal to a hashed ID number */
+    size_t n = strnlen(phone, sizeof(tagged) - 5);
+    memcpy(tagged, "tel:", 4);
+    memcpy(tagged + 4, phone, n);
+    tagged[4 + n] = '\0';
     sg_crypto_hash(c, tagged, out);
+    sodium_memzero(tagged, sizeof(tagged));
 }
 
 void sg__seal(const struct sg_crypto *c, const struct sg_registration *r, struct sg__sealed *out)

@@ -3,6 +3,7 @@
  * keyed BLAKE2b hash. Key material lives in sodium_malloc'ed, locked memory. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,13 +78,50 @@ static int read_master(const char *path, unsigned char master[crypto_kdf_KEYBYTE
     return 0;
 }
 
+/* Random bytes for nonces and codes come from a pool per thread that libsodium's
+ * generator fills POOL bytes at a time: a call of randombytes_buf costs about 0.4 us
+ * (a getpid() system call, libsodium's fork check, and a rekey), and a sign-up of one
+ * person needs four values. Each byte is handed out once and wiped as it goes. A fork
+ * empties the child's pool (pthread_atfork; the child has only the thread that forked)
+ * and reseeds the child's generator (libsodium's would otherwise stop the child, on
+ * purpose, at its first value), so parent and child never hand out the same bytes. */
+#define POOL 512
+static _Thread_local struct {
+    unsigned char b[POOL];
+    size_t at; /* bytes b[at ..) are still unused */
+} pool = {.at = POOL};
+
+static void pool_forget(void)
+{
+    sodium_memzero(&pool, sizeof(pool));
+    pool.at = POOL;
+    randombytes_stir();
+}
+
+void sg_crypto_random(void *out, size_t n)
+{
+    if (n > POOL / 4) {
+        randombytes_buf(out, n);
+        return;
+    }
+    if (POOL - pool.at < n) {
+        randombytes_buf(pool.b, POOL);
+        pool.at = 0;
+    }
+    memcpy(out, pool.b + pool.at, n);
+    sodium_memzero(pool.b + pool.at, n);
+    pool.at += n;
+}
+
 struct sg_crypto *sg_crypto_load(const char *path, const char **err)
 {
     /* Nonces and codes come from libsodium's ChaCha20 generator seeded by the kernel,
-     * instead of one getrandom() system call per value: a sign-up needs three. */
+     * instead of one getrandom() system call per value (and from a pool: above). */
     static int rng_set;
-    if (!rng_set++)
+    if (!rng_set++) {
         randombytes_set_implementation(&randombytes_internal_implementation);
+        pthread_atfork(NULL, NULL, pool_forget);
+    }
     if (sodium_init() < 0) {
         *err = "libsodium failed to initialize";
         return NULL;
@@ -119,7 +157,7 @@ int sg_crypto_seal(const struct sg_crypto *c, const char *plain, char out[SG_CRY
     if (len > PLAIN_MAX)
         return SG_EINVAL;
     unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + PLAIN_MAX];
-    randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+    sg_crypto_random(buf, crypto_secretbox_NONCEBYTES);
     crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len, buf, c->box_key);
     sodium_bin2base64(out, SG_CRYPTO_SEALED_MAX, buf, crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -170,7 +208,7 @@ int sg_crypto_seal_number(const struct sg_crypto *c, const char *number, char ou
     size_t n = pack(number, packed);
     if (n == 0)
         return sg_crypto_seal(c, number, out);
-    randombytes_buf(nonce, SHORT_NONCE);
+    sg_crypto_random(nonce, SHORT_NONCE);
     memcpy(buf, nonce, SHORT_NONCE);
     crypto_secretbox_easy(buf + SHORT_NONCE, packed, n, nonce, c->box_key);
     out[0] = '~';

@@ -20,6 +20,12 @@ int sg_crypto_keygen(const char *path);
 struct sg_crypto *sg_crypto_load(const char *path, const char **err);
 void sg_crypto_free(struct sg_crypto *c);
 
+/**
+ * n random bytes from libsodium's generator (randombytes_buf), through a small pool per
+ * thread: for nonces and codes, many a request. Fork-safe. Load a key first (it sets
+ * the generator up).
+ */
+void sg_crypto_random(void *out, size_t n);
 /** Keyed hash of a normalized number, as 32 hex chars: the same input gives the same output. */
 void sg_crypto_hash(const struct sg_crypto *c, const char *plain, char out[SG_CRYPTO_HASH_HEX]);
 /** Encrypt plain (<= 40 bytes) with a fresh nonce into URL-safe base64. 0 or SG_EINVAL. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <sodium.h>
 #include "domain/err.h"
+#include "domain/text.h"
 #include "store/codec.h"
 #include "store/internal.h"
 
@@ -180,12 +181,7 @@ static void on_saved(void *data, int status, redisReply *reply)
 /* v in decimal into out (16 bytes at least for a 32-bit v, 21 for any): no printf on a sign-up's path. */
 static void u64_text(char *out, uint64_t v)
 {
-    char tmp[21], *p = tmp + sizeof(tmp);
-    *--p = '\0';
-    do
-        *--p = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+    out[sg_put_u64(out, v)] = '\0';
 }
 
 void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
@@ -378,7 +374,7 @@ static void send_batches(struct sg_store *s)
             if ((q->head = op->next) == NULL)
                 q->tail = &q->head;
             uint8_t rnd[5];
-            randombytes_buf(rnd, sizeof(rnd));
+            sg_crypto_random(rnd, sizeof(rnd));
             sg_code_from_bytes(rnd, op->code);
             put_args(op, &b->key[nk], b->v, b->len, &nk, b->args, b->arglen, &na);
             if (!s->fold_lazy)
@@ -389,8 +385,8 @@ static void send_batches(struct sg_store *s)
             b->args[na] = "0", b->arglen[na++] = 1; /* (signup.lua pushes them on the fold list) */
         else
             put_sums(b, &na);
-        char m[8];
-        snprintf(m, sizeof(m), "%zu", sent->n);
+        char m[24];
+        u64_text(m, sent->n);
         b->args[0] = m, b->arglen[0] = strlen(m);
         b->args[1] = s->keys.prefix, b->arglen[1] = s->keys.len;
         b->args[2] = s->fold_lazy ? "0" : "1", b->arglen[2] = 1;
@@ -461,19 +457,46 @@ void sg__copy_str(char *dst, size_t dstsz, const char *src)
     dst[n] = '\0';
 }
 
-/* A keyed hash of everything the registration says: the same key with another body is refused. */
+/* Text for body_hash: s, or v in decimal, then '|' (no printf: one per field a sign-up). */
+static char *put_field(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    p[n] = '|';
+    return p + n + 1;
+}
+
+static char *put_int_field(char *p, int v)
+{
+    if (v < 0)
+        *p++ = '-';
+    p += sg_put_u64(p, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    *p = '|';
+    return p + 1;
+}
+
+/* A keyed hash of everything the registration says: the same key with another body is
+ * refused. The text is "village|dest_city|date|flex_days|mode|employer|job_confirmed",
+ * then "|name|id|phone|poverty" a person (the largest fits: SG__DATA_MAX). */
+_Static_assert(SG__DATA_MAX >= sizeof(((struct sg_registration *)0)->village) + 5 + 11 + 2 * 12 +
+                                   sizeof(((struct sg_registration *)0)->employer) + 12 +
+                                   SG_MAX_PEOPLE * (sizeof(struct sg_person) + 16),
+               "body_hash's text fits");
+
 static void body_hash(const struct sg_crypto *c, const struct sg_registration *r, char out[SG_CRYPTO_HASH_HEX])
 {
-    char text[SG__DATA_MAX], date[11];
-    size_t n = 0;
+    char text[SG__DATA_MAX], date[11], *p = text;
     sg_date_format(r->depart_date, date);
-    n += (size_t)snprintf(text + n, sizeof(text) - n, "%s|%s|%s|%d|%d|%s|%d", r->village, r->dest_city, date,
-                          r->flex_days, (int)r->mode, r->employer, (int)r->job_confirmed);
-    for (size_t i = 0; i != r->npeople && n < sizeof(text); ++i)
-        n += (size_t)snprintf(text + n, sizeof(text) - n, "|%s|%s|%s|%d", r->people[i].name, r->people[i].id.number,
-                              r->people[i].phone, (int)r->people[i].poverty);
+    p = put_field(p, r->village), p = put_field(p, r->dest_city), p = put_field(p, date);
+    p = put_int_field(p, r->flex_days), p = put_int_field(p, (int)r->mode), p = put_field(p, r->employer);
+    p = put_int_field(p, (int)r->job_confirmed);
+    for (size_t i = 0; i != r->npeople; ++i) {
+        p = put_field(p, r->people[i].name), p = put_field(p, r->people[i].id.number);
+        p = put_field(p, r->people[i].phone), p = put_int_field(p, (int)r->people[i].poverty);
+    }
+    p[-1] = '\0'; /* (the last '|') */
     sg_crypto_hash(c, text, out);
-    sodium_memzero(text, n < sizeof(text) ? n + 1 : sizeof(text));
+    sodium_memzero(text, (size_t)(p - text));
 }
 
 int sg_store_registration_save(struct sg_store *s, const char *campaign, const struct sg_registration *reg,
@@ -489,14 +512,14 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     if (op == NULL || sealed == NULL)
         abort();
     op->s = s, op->cb = cb, op->data = data, op->retries = SAVE_RETRIES, op->npeople = reg->npeople;
-    snprintf(op->npeople_text, sizeof(op->npeople_text), "%zu", reg->npeople);
+    u64_text(op->npeople_text, reg->npeople); /* (1 to 10) */
     sg__copy_str(op->village, sizeof(op->village), reg->village);
     sg__copy_str(op->campaign, sizeof(op->campaign), campaign);
     uint8_t rnd[16];
-    randombytes_buf(rnd, sizeof(rnd));
+    sg_crypto_random(rnd, sizeof(rnd));
     sodium_bin2hex(op->attempt, sizeof(op->attempt), rnd, 8);
     if (o->unkeyed) {
-        snprintf(op->idem_key, sizeof(op->idem_key), "-");
+        memcpy(op->idem_key, "-", 2);
         op->key_life = "0";
     } else if (o->idem_key != NULL && o->idem_key[0] != '\0') {
         sg__copy_str(op->idem_key, sizeof(op->idem_key), o->idem_key);
@@ -504,7 +527,8 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     } else { /* the server's own: "s-" and 16 random bytes, so that a lost answer can be settled */
         char hex[33];
         sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
-        snprintf(op->idem_key, sizeof(op->idem_key), "s-%s", hex);
+        memcpy(op->idem_key, "s-", 2);
+        memcpy(op->idem_key + 2, hex, sizeof(hex));
         op->key_life = SERVER_KEY_LIFE;
     }
     op->limit = o->limit != NULL ? *o->limit : (struct sg_limit){0};

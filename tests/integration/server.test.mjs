@@ -83,6 +83,10 @@ test('the access log: one line per request, method, path, status, no query strin
     }
     const lines = log.split('\n').filter((l) => / access /.test(l));
     assert.ok(lines.some((l) => /"GET \/api\/registrations\/ABCD2345" 404 \d+ [\d.]+ms$/.test(l)), lines.join('\n'));
+    // the whole line: the time (UTC, to the second), the peer's address, the request, the
+    // status, the bytes sent, the duration in ms with one decimal
+    const whole = new RegExp(`^songgong: 20\\d\\d-[01]\\d-[0-3]\\dT\\d\\d:\\d\\d:\\d\\dZ access 127\\.0\\.0\\.1 "GET /api/divisions/45" 200 [1-9]\\d* \\d+\\.\\dms$`);
+    assert.ok(lines.some((l) => whole.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /"GET \/api\/divisions\/45" 200 /.test(l)), lines.join('\n'));
     assert.ok(!log.includes('phone4') && !log.includes('9876') && !log.includes('children='), 'no query string in the log');
 });

@@ -171,8 +171,31 @@ static void test_free_text(void)
     ASSERT_EQ(sg_text_normalize("一二三", 60, out, 9), -SG_TEXT_LONG); /* 9 bytes + NUL */
 }
 
+static void test_put_u64(void)
+{
+    static const struct {
+        uint64_t v;
+        const char *text;
+    } cases[] = {{0, "0"},
+                 {7, "7"},
+                 {10, "10"},
+                 {99, "99"},
+                 {100, "100"},
+                 {4294967296ULL, "4294967296"},
+                 {UINT64_MAX, "18446744073709551615"}};
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        char out[24];
+        memset(out, '#', sizeof(out));
+        size_t n = sg_put_u64(out, cases[i].v);
+        ASSERT_EQ(n, strlen(cases[i].text));
+        ASSERT(memcmp(out, cases[i].text, n) == 0);
+        ASSERT_EQ(out[n], '#'); /* no NUL, nothing past the digits */
+    }
+}
+
 int main(void)
 {
+    RUN(test_put_u64);
     RUN(test_utf8);
     RUN(test_names_ok);
     RUN(test_names_dots);

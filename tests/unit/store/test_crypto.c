@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "domain/err.h"
 #include "store/crypto.h"
@@ -101,6 +102,45 @@ static void test_hash_is_keyed_and_stable(void)
     sg_crypto_free(c2);
 }
 
+/* Nonces and codes: every value new, across the pool's refills, sizes large and small;
+ * after a fork, parent and child never hand out the same bytes. */
+static void test_random_values_never_repeat(void)
+{
+    enum { N = 2000 };
+    static unsigned char seen[N][12];
+    unsigned char big[4096], zero[sizeof(big)] = {0};
+    for (size_t i = 0; i != N; ++i) {
+        sg_crypto_random(seen[i], sizeof(seen[i]));
+        if (i % 97 == 0) {
+            unsigned char odd[5];
+            sg_crypto_random(odd, sizeof(odd)); /* (sizes that do not divide the pool) */
+        }
+    }
+    for (size_t i = 0; i != N; ++i)
+        for (size_t j = i + 1; j != N; ++j)
+            ASSERT(memcmp(seen[i], seen[j], sizeof(seen[i])) != 0);
+    sg_crypto_random(big, sizeof(big)); /* more than the pool: straight from libsodium */
+    ASSERT(memcmp(big, zero, sizeof(big)) != 0);
+
+    int fd[2];
+    ASSERT_EQ(pipe(fd), 0);
+    pid_t pid = fork();
+    ASSERT(pid >= 0);
+    unsigned char mine[16], child[16];
+    if (pid == 0) {
+        sg_crypto_random(mine, sizeof(mine));
+        _exit(write(fd[1], mine, sizeof(mine)) == (ssize_t)sizeof(mine) ? 0 : 1);
+    }
+    sg_crypto_random(mine, sizeof(mine));
+    int status;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(read(fd[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    ASSERT(memcmp(mine, child, sizeof(mine)) != 0);
+    close(fd[0]);
+    close(fd[1]);
+}
+
 int main(void)
 {
     ASSERT(mkdtemp(dir) != NULL);
@@ -111,6 +151,7 @@ int main(void)
     RUN(test_seal_open_roundtrip);
     RUN(test_seal_number_is_compact);
     RUN(test_hash_is_keyed_and_stable);
+    RUN(test_random_values_never_repeat);
     unlink(keyfile);
     unlink(keyfile2);
     rmdir(dir);
