@@ -17,7 +17,8 @@
 #     with deploy/redis.conf; used_memory / people and what each key family costs (sampled
 #     MEMORY USAGE x count). Target <= 1 KB a person.
 #  3. The other benchmarks, each writing its own file: stats.sh (RESULTS-stats.md),
-#     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh; match.sh only with RUN_MATCH=1 (it takes
+#     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh, instructions.sh (needs valgrind);
+#     match.sh only with RUN_MATCH=1 (it takes
 #     some 10 minutes; its accept of a million is read from RESULTS-match.md either way).
 # Before each part it waits (up to QUIET_WAIT seconds) for the 1-minute load average to fall
 # below QUIET (other work shares the machine) and notes the load it started at.
@@ -383,6 +384,7 @@ for part in $PARTS; do
         other_run loop.sh RESULTS-loop.md "/healthz p99 while files are drawn"
         other_run jobs.sh RESULTS-jobs.md "pushes, text messages, 分类汇集"
         other_run lookup.sh RESULTS-lookup.md "the worker's status lookup, 100,000 people"
+        other_run instructions.sh RESULTS-instructions.md "the server's instructions a sign-up (callgrind: no timing noise)"
         if [ "${RUN_MATCH:-0}" = 1 ]; then
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
         fi
