@@ -6,7 +6,10 @@
 #  1. Sign-up: POST /api/registrations (wrk, bench/signup.lua: a new valid ID number per
 #     request) against the Release server on a Redis with deploy/redis.conf (AOF,
 #     appendfsync always, data on the local disk), with 64 and 256 connections and with
-#     SONGGONG_THREADS 1 and 2; then, on the very same Redis in the same run,
+#     SONGGONG_THREADS 1 and 2, every sign-up in one village; once more (one thread, 256
+#     connections) with the sign-ups spread over the region's villages in turn (each
+#     village's and county's counters then change a few times a call, not once for all);
+#     then, on the very same Redis in the same run,
 #     redis-benchmark SET with the same number of connections: one durable, acknowledged
 #     write, the limit a sign-up can approach. Targets: sign-up/SET >= 0.50, p99 < 10 ms at
 #     256 connections, server CPU <= 15 us and Redis CPU <= 20 us a sign-up.
@@ -114,15 +117,20 @@ MEMORY_SECTION=""
 OTHER_ROWS=""
 
 # --- 1. sign-up vs SET -----------------------------------------------------------------
-signup_run() { # THREADS CONNS
-    local t="$1" c="$2" load out
+signup_run() { # THREADS CONNS [region]
+    local t="$1" c="$2" spread="${3:-}" load out village="$VILLAGE" label="$2" conns="$2 connections"
+    if [ "$spread" = region ]; then # every village of the region in turn, as a region's posters bring them
+        awk -F'\t' 'length($1) == 12 { print $1 }' data/divisions-45.tsv >"$WORK/villages.txt"
+        label="$c, $(wc -l <"$WORK/villages.txt") villages" conns="$c connections, sign-ups over $(wc -l <"$WORK/villages.txt") villages"
+        village="@$WORK/villages.txt"
+    fi
     wait_quiet
     load="$(loadavg)"
-    say "sign-up: --threads $t, $c connections, $DURATION (load $load)"
+    say "sign-up: --threads $t, $conns, $DURATION (load $load)"
     bench_redis "signup-redis"
     start_server "$t"
     local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
-    "${wrk[@]}" -d2s -- 450103 "$VILLAGE" >/dev/null # warm-up, other ID numbers
+    "${wrk[@]}" -d2s -- 450103 "$village" >/dev/null # warm-up, other ID numbers
     redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
     local s0 r0 s1 r1 calls0 tries0 stored0
     calls0="$(metric songgong_signup_calls_total)"
@@ -130,8 +138,8 @@ signup_run() { # THREADS CONNS
     tries0="$(metric songgong_signup_attempts_total)"
     s0="$(cpu_ticks "$SERVER_PID")"
     r0="$(cpu_ticks "$REDIS_PID")"
-    out="$WORK/signup-t$t-c$c.txt"
-    "${wrk[@]}" -d"$DURATION" -- 450102 "$VILLAGE" >"$out"
+    out="$WORK/signup-t$t-c$c$spread.txt"
+    "${wrk[@]}" -d"$DURATION" -- 450102 "$village" >"$out"
     s1="$(cpu_ticks "$SERVER_PID")"
     r1="$(cpu_ticks "$REDIS_PID")"
     local rps p50 p99 n statuses calls tries
@@ -155,25 +163,25 @@ signup_run() { # THREADS CONNS
     set_rps="$(awk '/throughput summary:/ { printf "%.0f", $3 }' "$WORK/set-t$t-c$c.txt")"
     set_p99="$(awk '/latency summary/ { getline; getline; print $5 }' "$WORK/set-t$t-c$c.txt")"
     set_us="$(us_per $((q1 - q0)) "$setn")"
-    script_alone "$t" "$c" "$set_rps" "$set_us" "$setn" "$load"
+    [ -n "$spread" ] || script_alone "$t" "$c" "$set_rps" "$set_us" "$setn" "$load"
     stop_all
     local r
     r="$(ratio "$rps" "$set_rps")"
-    SIGNUP_RPS["$t $c"]="$rps"
-    SIGNUP_ROWS+="| $t | $c | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_call | $load |
+    [ -n "$spread" ] || SIGNUP_RPS["$t $c"]="$rps"
+    SIGNUP_ROWS+="| $t | $label | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_call | $load |
 "
     say "  sign-up $rps/s p99 $p99 ms (statuses $statuses); SET $set_rps/s; ratio $r; server $server_us us, Redis $redis_us us a sign-up"
-    SIGNUP_TARGETS+="| sign-up / SET >= 0.50 (--threads $t, $c connections) | $r | $(verdict "$r" ">=" 0.50) | $load |
+    SIGNUP_TARGETS+="| sign-up / SET >= 0.50 (--threads $t, $conns) | $r | $(verdict "$r" ">=" 0.50) | $load |
 "
-    [ "$c" = 256 ] && SIGNUP_TARGETS+="| sign-up p99 < 10 ms at 256 connections (--threads $t) | $p99 ms | $(verdict "$p99" "<" 10) | $load |
+    [ "$c" = 256 ] && SIGNUP_TARGETS+="| sign-up p99 < 10 ms at 256 connections (--threads $t${spread:+, ${conns#* connections, }}) | $p99 ms | $(verdict "$p99" "<" 10) | $load |
 "
-    SIGNUP_TARGETS+="| server CPU <= 15 us a sign-up (--threads $t, $c) | $server_us | $(verdict "$server_us" "<=" 15) | $load |
-| Redis CPU <= 20 us a sign-up (--threads $t, $c) | $redis_us | $(verdict "$redis_us" "<=" 20) | $load |
+    SIGNUP_TARGETS+="| server CPU <= 15 us a sign-up (--threads $t, $conns) | $server_us | $(verdict "$server_us" "<=" 15) | $load |
+| Redis CPU <= 20 us a sign-up (--threads $t, $conns) | $redis_us | $(verdict "$redis_us" "<=" 20) | $load |
 "
     if echo "$statuses" | tr ' ' '\n' | grep -q '^[0-9]*=' && echo "$statuses" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201='; then
         say "  not every answer was 201: $statuses"
     fi
-    SIGNUP_NOTES+="- --threads $t, $c connections: answers $statuses; $stored sign-ups stored in the measured run, $tries attempts in $calls calls.
+    SIGNUP_NOTES+="- --threads $t, $conns: answers $statuses; $stored sign-ups stored in the measured run, $tries attempts in $calls calls.
 "
 }
 
@@ -370,6 +378,7 @@ for part in $PARTS; do
         for t in $THREADS_LIST; do
             for c in $CONNS; do signup_run "$t" "$c"; done
         done
+        signup_run 1 256 region
         ;;
     page)
         for t in $THREADS_LIST; do
@@ -417,7 +426,8 @@ How: the Release server (\`songgong serve\`, \`SONGGONG_THREADS\` as in the tabl
 log on as in production, the sign-up limit counting but high), a fresh Redis with
 \`deploy/redis.conf\` (AOF, \`appendfsync always\`, data under \`build/bench/\`) for each row.
 \`wrk -t2 -c{conns} -d$DURATION --latency -s bench/signup.lua\` (a new valid ID number per
-request, one village) after a 2 s warm-up; then \`redis-benchmark -c {conns} SET\` on the same
+request, one village; the row "N villages": each request in the next of the region's villages,
+\`bench/signup.lua\` with \`@FILE\`) after a 2 s warm-up; then \`redis-benchmark -c {conns} SET\` on the same
 Redis. CPU: user + system time of the server and of Redis (\`/proc/PID/stat\`, all threads, not
 the AOF rewrite's child) during the wrk run, divided by the sign-ups answered. "sign-ups a
 call": the sign-up attempts the server sent over its \`signup.lua\` calls during the run
@@ -430,7 +440,7 @@ uniqueness key, the registration hash) and its share of the fold the same call m
 \`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
 number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). Its floor
 in Redis is the two index inserts (a skiplist insert into a lexicographic zset of hundreds
-of thousands: about 7 µs each under this load, `ZADD` in INFO commandstats) and the five
+of thousands: about 7 µs each under this load, \`ZADD\` in INFO commandstats) and the five
 calls through Lua; a bare SET costs Redis mostly the network and AOF system calls, which
 the server's few pipelined connections share among many sign-ups.
 

@@ -6,12 +6,15 @@
 -- request n of thread t gets number k = n*16 + t, birth day 1975-01-01 + k/1000, sequence
 -- k%1000, so no two requests of a run share an ID. The server must run with
 -- SONGGONG_TODAY inside the campaign (bench/run.sh sets 2027-01-10).
+-- VILLAGE may be @FILE: a village code a line; request k then signs up in village k mod n,
+-- as a region's sign-ups come from all its villages (their posters) at once.
 
 local W = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 local CHECK = "10X98765432"
 
 local region = "450102"
 local village = "450102001003"
+local villages = nil -- from @FILE
 local tid = 0
 local n = 0
 
@@ -20,6 +23,12 @@ dofile("bench/wrk_statuses.lua") -- setup, response, done: the answers by status
 function init(args)
     region = args[1] or region
     village = args[2] or village
+    if string.sub(village, 1, 1) == "@" then
+        villages = {}
+        for line in io.lines(string.sub(village, 2)) do
+            villages[#villages + 1] = line
+        end
+    end
     tid = tonumber(rawget(_G, "thread_index")) or 0
     wrk.method = "POST"
     wrk.path = "/api/registrations"
@@ -56,6 +65,6 @@ function request()
         '"dest_city":"4419","employer":"东莞市某电子有限公司","job_confirmed":true,' ..
         '"depart_date":"2027-02-03","flex_days":1,"mode":"any","poverty":"none",' ..
         '"companions":[],"consent":true}',
-        village, id_number(k), k % 100000000)
+        villages and villages[k % #villages + 1] or village, id_number(k), k % 100000000)
     return wrk.format(nil, nil, nil, body)
 end
