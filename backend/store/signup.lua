@@ -156,16 +156,20 @@ for _ = 1, tonumber(ARGV[a]) do
   local name, nf = ARGV[a + 1], tonumber(ARGV[a + 2])
   local f0, s0 = a + 3, a + 3 + nf
   local now = nf > 0 and redis.call('HMGET', P .. name, unpack(ARGV, f0, s0 - 1)) or {}
-  local minus, args = unstored[name] or {}, {}
+  local minus, args, n = unstored[name] or {}, {}, 0
   for j = 0, nf - 1 do
-    local field = ARGV[f0 + j]
-    local add = tonumber(ARGV[s0 + j]) - (minus[field] or 0)
-    if add ~= 0 then
-      args[#args + 1] = field
-      args[#args + 1] = (tonumber(now[j + 1]) or 0) + add
+    local field, sum, was = ARGV[f0 + j], ARGV[s0 + j], now[j + 1]
+    local less = minus[field]
+    if not was and not less then
+      args[n + 1], args[n + 2], n = field, sum, n + 2 -- (a new field: the server's text as it is)
+    else
+      local v = (tonumber(was) or 0) + tonumber(sum) - (less or 0)
+      if v ~= (tonumber(was) or 0) then
+        args[n + 1], args[n + 2], n = field, string.format('%d', v), n + 2 -- (fold_lib.lua says why)
+      end
     end
   end
-  if #args > 0 then
+  if n > 0 then
     redis.call('HSET', P .. name, unpack(args))
   end
   a = a + 2 + 2 * nf
