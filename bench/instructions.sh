@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The server's own instructions a sign-up, counted, not timed: the Release server runs
-# under valgrind's callgrind (user-space instructions of every function; the kernel's
-# system calls are not counted), wrk sends POST /api/registrations (bench/signup.lua, 16
-# connections) for DURATION after a warm-up, and the instructions executed in that window
-# are divided by the sign-ups answered. On a machine whose CPU is shared with other work,
+# The instructions a sign-up costs the server and Redis, counted, not timed: the Release
+# server (then Redis, with deploy/redis.conf: AOF, appendfsync always) runs under
+# valgrind's callgrind (user-space instructions of every function; the kernel's system
+# calls are not counted), wrk sends POST /api/registrations (bench/signup.lua, 16
+# connections, the sign-ups spread over the region's villages in turn) for DURATION after a
+# warm-up, and the instructions executed in that window are divided by the sign-ups
+# answered. On a machine whose CPU is shared with other work,
 # timings move by 10-30% from one run to the next; an instruction count moves by well
 # under 1%, so a change of a few percent in the server's work shows here first. With BASE
 # set to a git commit, that commit is built too (a worktree in build/bench-base) and both
 # are counted in the same run, the ratio beside them.
-# Writes bench/RESULTS-instructions.md: per build, sign-ups, instructions a sign-up, and
-# the server's functions that take the most of them (inclusive: with what they call).
+# Writes bench/RESULTS-instructions.md: per build and process, sign-ups, instructions a
+# sign-up, and the functions that take the most of them (inclusive: with what they call).
 #
 # Environment: DURATION (8s), BASE (a commit to compare with), SKIP_BUILD=1, RESULTS
 # (bench/RESULTS-instructions.md).
@@ -39,87 +41,117 @@ if [ -n "${BASE:-}" ]; then
     BASE_BIN="$ROOT/build/bench-base/songgong"
 fi
 
+awk -F'\t' 'length($1) == 12 { print $1 }' data/divisions-45.tsv >"$WORK/villages.txt"
+VILLAGES="@$WORK/villages.txt"
+
 # The functions shown (what a sign-up goes through; "on_readable": Redis's answers read).
-TOP="h2o_process_request sg__registration_signup sg_registration_read_or_reply cJSON_ParseWithLength
+TOP_SERVER="h2o_process_request sg__registration_signup sg_registration_read_or_reply cJSON_ParseWithLength
 sg_store_registration_save sg__seal sg_crypto_seal_number sg_crypto_hash send_batches redisAsyncFormattedCommand
 on_readable on_batch_saved sg_reply_saved h2o_send on_access h2o_dispose_request"
+TOP_REDIS="processCommand evalGenericCommand luaCallFunction scriptCall propagatePendingCommands feedAppendOnlyFile
+processMultibulkBuffer zaddGenericCommand hsetCommand hmgetCommand setGenericCommand incrDecrCommand existsCommand
+lua_pushlstring"
 
-# count NAME BIN -> a line "| NAME | sign-ups | instructions a sign-up |" in $WORK/NAME.row
-# and the top functions in $WORK/NAME.top
+# count NAME BIN WHO: instructions a sign-up of WHO (server or redis) with the build BIN,
+# in $WORK/NAME-WHO/count ("sign-ups instructions") and its top functions in .../top.
 count() {
-    local name=$1 bin=$2 dir="$WORK/$1"
+    local name=$1 bin=$2 who=$3 dir="$WORK/$1-$3"
     mkdir -p "$dir"
-    start_redis "$dir/redis" --bind 127.0.0.1 --save '' --appendonly no
+    local cg=(valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out") vpid
+    if [ "$who" = redis ]; then # (no AOF rewrite: its child would be counted too)
+        REDIS_PORT=$(free_port)
+        mkdir -p "$dir/redis"
+        (cd "$dir/redis" && exec "${cg[@]}" redis-server "$ROOT/deploy/redis.conf" --dir "$dir/redis" \
+            --port "$REDIS_PORT" --auto-aof-rewrite-percentage 0 >"$dir/redis.log" 2>&1) &
+        vpid=$!
+        PIDS+=("$vpid")
+        for _ in $(seq 1 600); do
+            [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && break
+            kill -0 "$vpid" 2>/dev/null || die "$name: Redis did not start: $(tail -3 "$dir/redis.log")"
+            sleep 0.1
+        done
+    else
+        start_redis "$dir/redis" --bind 127.0.0.1 --save '' --appendonly no
+    fi
     "$BIN" keygen "$dir/key" >/dev/null
-    local port
+    local port server=()
     port=$(free_port)
+    [ "$who" = server ] && server=("${cg[@]}")
     (cd "$dir" && SONGGONG_PORT=$port SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" \
         SONGGONG_THREADS=1 SONGGONG_KEY_FILE="$dir/key" SONGGONG_DATA_DIR="$ROOT/data" \
         SONGGONG_SITE_DIR="$ROOT/site" SONGGONG_TODAY=2027-01-10 SONGGONG_PUBLIC_URL="http://127.0.0.1:$port" \
-        SONGGONG_LIMIT_SIGNUP=1000000/10 SONGGONG_NOTIFY_SENDER=off \
-        exec valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$bin" serve 2>"$dir/server.log") &
-    local vpid=$!
-    PIDS+=("$vpid")
+        SONGGONG_LIMIT_SIGNUP=1000000/10 SONGGONG_NOTIFY_SENDER=off SONGGONG_REDIS_TIMEOUT_MS=30000 \
+        exec "${server[@]}" "$bin" serve 2>"$dir/server.log") &
+    local spid=$!
+    PIDS+=("$spid")
+    [ "$who" = server ] && vpid=$spid
     for _ in $(seq 1 600); do
         curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break
-        kill -0 "$vpid" 2>/dev/null || die "$name: the server did not start: $(grep -v '^==' "$dir/server.log" | tail -3)"
+        kill -0 "$spid" 2>/dev/null || die "$name: the server did not start: $(grep -v '^==' "$dir/server.log" | tail -3)"
         sleep 0.1
     done
-    wrk -t1 -c16 -d3s -s bench/signup.lua "http://127.0.0.1:$port" -- 450103 450102001003 >/dev/null
+    wrk -t1 -c16 -d3s -s bench/signup.lua "http://127.0.0.1:$port" -- 450103 "$VILLAGES" >/dev/null
     callgrind_control -z "$vpid" >/dev/null
-    wrk -t1 -c16 -d"$DURATION" -s bench/signup.lua "http://127.0.0.1:$port" -- 450102 450102001003 >"$dir/wrk.txt"
+    wrk -t1 -c16 -d"$DURATION" -s bench/signup.lua "http://127.0.0.1:$port" -- 450102 "$VILLAGES" >"$dir/wrk.txt"
     callgrind_control -d "$vpid" >/dev/null
-    local dump ir
-    kill "$vpid" 2>/dev/null || true
-    wait "$vpid" 2>/dev/null || true
-    kill "$REDIS_PID" 2>/dev/null || true
-    wait "$REDIS_PID" 2>/dev/null || true
+    kill "$spid" 2>/dev/null || true
+    wait "$spid" 2>/dev/null || true
+    [ "$who" = redis ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    PIDS=()
+    local dump ir answered top
     dump=$(ls -t "$dir"/cg.out.* | head -1)
     ir=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-    local answered
     answered=$(awk '/requests in/ { print $1 }' "$dir/wrk.txt")
     grep -q "Non-2xx" "$dir/wrk.txt" && die "$name: some sign-ups were refused: $(grep Non-2xx "$dir/wrk.txt")"
     echo "$answered $ir" >"$dir/count"
+    if [ "$who" = redis ]; then top=$TOP_REDIS; else top=$TOP_SERVER; fi
     callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
-        awk -v n="$answered" -v want="$TOP" 'BEGIN { split(want, w, " "); for (i in w) keep[w[i]] = 1 }
+        awk -v n="$answered" -v want="$top" 'BEGIN { split(want, w, " "); for (i in w) keep[w[i]] = 1 }
             { name = ""; for (i = 2; i <= NF; ++i) if ($i ~ /^\?\?\?:/) { name = $i; sub(/^\?\?\?:/, "", name) } }
             name in keep && !(name in seen) { seen[name] = 1; gsub(",", "", $1); printf "%s %d\n", name, $1 / n }' |
         sort -k2,2nr >"$dir/top"
 }
 
-say "counting this build"
-count this "$BIN"
-if [ -n "$BASE_BIN" ]; then
-    say "counting $BASE"
-    count base "$BASE_BIN"
-fi
-
-read -r this_n this_ir <"$WORK/this/count"
-this_per=$((this_ir / this_n))
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")
-{
-    echo "# The server's instructions a sign-up (bench/instructions.sh)"
-    echo
-    echo "Written by \`bench/instructions.sh\` ($(date -u +%Y-%m-%dT%H:%MZ), commit $COMMIT). The Release server"
-    echo "under callgrind, one event loop, POST /api/registrations from wrk (bench/signup.lua,"
-    echo "16 connections, $DURATION after a warm-up; one person a sign-up). User-space instructions"
-    echo "of the server process only: the kernel's share of its system calls (reading and"
-    echo "writing sockets, about half of its CPU time under wrk) is not in them, nor Redis's."
-    echo "Counts do not depend on the machine's load (it was $(loadavg))."
-    echo
-    echo "| build | sign-ups counted | instructions a sign-up | ratio to this build |"
-    echo "| --- | ---: | ---: | ---: |"
-    echo "| this ($COMMIT) | $this_n | $this_per | 1.00 |"
+for who in server redis; do
+    say "counting this build ($who)"
+    count this "$BIN" "$who"
     if [ -n "$BASE_BIN" ]; then
-        read -r base_n base_ir <"$WORK/base/count"
-        base_per=$((base_ir / base_n))
-        echo "| $BASE | $base_n | $base_per | $(ratio "$base_per" "$this_per") |"
+        say "counting $BASE ($who)"
+        count base "$BASE_BIN" "$who"
     fi
+done
+
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")
+per() { read -r n ir <"$WORK/$1/count" && echo "$n $((ir / n))"; }
+{
+    echo "# Instructions a sign-up (bench/instructions.sh)"
     echo
-    echo "Where this build's go (inclusive: a function with what it calls; instructions a sign-up):"
-    echo
-    echo "| function | instructions a sign-up |"
-    echo "| --- | ---: |"
-    awk '{ printf "| `%s` | %d |\n", $1, $2 }' "$WORK/this/top"
+    echo "Written by \`bench/instructions.sh\` ($(date -u +%Y-%m-%dT%H:%MZ), commit $COMMIT). The Release server,"
+    echo "then Redis (deploy/redis.conf: AOF, appendfsync always; no AOF rewrite), under callgrind,"
+    echo "one event loop, POST /api/registrations from wrk (bench/signup.lua, 16 connections,"
+    echo "$DURATION after a warm-up; one person a sign-up, the sign-ups spread over the region's"
+    echo "$(wc -l <"$WORK/villages.txt") villages in turn). User-space instructions of the process counted only: the"
+    echo "kernel's share of its system calls (sockets, the AOF's write and fsync) is not in them."
+    echo "Counts do not depend on the machine's load (it was $(loadavg))."
+    for who in server redis; do
+        echo
+        echo "| $who: build | sign-ups counted | instructions a sign-up | ratio to this build |"
+        echo "| --- | ---: | ---: | ---: |"
+        read -r n this_per <<<"$(per "this-$who")"
+        echo "| this ($COMMIT) | $n | $this_per | 1.00 |"
+        if [ -n "$BASE_BIN" ]; then
+            read -r n base_per <<<"$(per "base-$who")"
+            echo "| $BASE | $n | $base_per | $(ratio "$base_per" "$this_per") |"
+        fi
+    done
+    for who in server redis; do
+        echo
+        echo "Where this build's $who instructions go (inclusive: a function with what it calls):"
+        echo
+        echo "| function | instructions a sign-up |"
+        echo "| --- | ---: |"
+        awk '{ printf "| `%s` | %d |\n", $1, $2 }' "$WORK/this-$who/top"
+    done
 } >"$RESULTS"
 cat "$RESULTS"
