@@ -393,7 +393,7 @@ for part in $PARTS; do
         other_run loop.sh RESULTS-loop.md "/healthz p99 while files are drawn"
         other_run jobs.sh RESULTS-jobs.md "pushes, text messages, 分类汇集"
         other_run lookup.sh RESULTS-lookup.md "the worker's status lookup, 100,000 people"
-        other_run instructions.sh RESULTS-instructions.md "the server's instructions a sign-up (callgrind: no timing noise)"
+        other_run instructions.sh RESULTS-instructions.md "the instructions a sign-up of the server and of Redis (callgrind: no timing noise)"
         if [ "${RUN_MATCH:-0}" = 1 ]; then
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
         fi
