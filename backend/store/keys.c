@@ -100,13 +100,17 @@ const char *sg__key_uid(struct sg__key *out, const struct sg__keys *ks, const ch
 
 const char *sg__key_stats(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *code)
 {
-    return key(out, ks, "%s:stats:%s", campaign, code);
+    return join(out, ks, campaign, ":stats:", code, NULL); /* (every sign-up's call names two) */
 }
 
 const char *sg__key_stats_county(struct sg__key *out, const struct sg__keys *ks, const char *campaign,
                                  const char *village)
 {
-    return key(out, ks, "%s:stats:%.6s", campaign, village);
+    char county[7];
+    size_t n = strnlen(village, 6);
+    memcpy(county, village, n);
+    county[n] = '\0';
+    return join(out, ks, campaign, ":stats:", county, NULL);
 }
 
 const char *sg__key_returns(struct sg__key *out, const struct sg__keys *ks, const char *campaign, const char *code)

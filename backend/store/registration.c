@@ -50,8 +50,10 @@ struct sg__save_op {
     char created[24];
     char code[SG_CODE_LEN + 1];
     char hashes[SG_MAX_PEOPLE][SG_CRYPTO_HASH_HEX];
-    char counted[SG_COUNTERS_MAX * 48];
-    char match[48]; /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua's +9) */
+    struct sg_counter counters[SG_COUNTERS_MAX]; /* what it adds to its village's and county's counters */
+    size_t ncounters;
+    char counted[SG_COUNTERS_MAX * 48]; /* the same as text, kept in the registration */
+    char match[48];                     /* "{city}:{day}:{flex}:{mode}": what matching reads (signup.lua's +9) */
     size_t datalen;
     char json[SG__DATA_MAX];
 };
@@ -184,10 +186,10 @@ static void u64_text(char *out, uint64_t v)
     out[sg_put_u64(out, v)] = '\0';
 }
 
-void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
+/* Counters c[0..n) as the registration keeps them in 'counted' (sg__counted_format). */
+static void counted_text(const struct sg_counter *c, size_t n, char *out, size_t outsz)
 {
-    struct sg_counter c[SG_COUNTERS_MAX];
-    size_t n = sg_registration_counters(reg, signed_on, c), used = 0;
+    size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i != n; ++i) {
         char num[24];
@@ -204,6 +206,12 @@ void sg__counted_format(const struct sg_registration *reg, struct sg_date signed
         out[used++] = ' ';
         memcpy(out + used, num, nlen + 1), used += nlen;
     }
+}
+
+void sg__counted_format(const struct sg_registration *reg, struct sg_date signed_on, char *out, size_t outsz)
+{
+    struct sg_counter c[SG_COUNTERS_MAX];
+    counted_text(c, sg_registration_counters(reg, signed_on, c), out, outsz);
 }
 
 /* A counter hash a call adds to, "{campaign}:stats:{code}": its fields in sum[], first to
@@ -233,8 +241,9 @@ struct sg__signup_batch {
     struct sum_hash hash[SUM_HASHES];
     struct sum sum[SUMS_MAX];
     size_t nhash, nsum;
-    uint16_t slot[SUM_SLOTS]; /* the fields' table: 1 + the field's index in sum[], 0 free */
-    char text[SUM_HASHES * (SG_CAMPAIGN_ID_MAX + 7 + SG_DIVISION_CODE_MAX + 8) + SUMS_MAX * 21 + 8];
+    uint16_t slot[SUM_SLOTS];                    /* the fields' table: 1 + the field's index in sum[], 0 free */
+    struct sg__key hkey[SUM_HASHES];             /* the counter hashes' keys */
+    char text[(SUM_HASHES + SUMS_MAX + 1) * 20]; /* the sums' numbers */
 };
 
 /* The counter hash of campaign and the division code[0..codelen), added if new. */
@@ -276,57 +285,45 @@ static void sum_add(struct sg__signup_batch *b, uint16_t h, const char *field, s
     }
 }
 
-/* A sign-up's counters, as fold_lib.lua's fold_counted reads them (people and regs implied,
- * then "field n ..." of counted, a count of 0 adding nothing), into its village's hash and
- * its county's (the village code's first 6 digits). */
+/* A sign-up's counters (those of its 'counted', people and regs included: what
+ * fold_lib.lua's fold_counted reads from it) into its village's hash and its county's (the
+ * village code's first 6 digits). */
 static void sum_signup(struct sg__signup_batch *b, const struct sg__save_op *op)
 {
     size_t vlen = strlen(op->village);
     uint16_t hs[2] = {sum_hash(b, op->campaign, op->village, vlen),
                       sum_hash(b, op->campaign, op->village, vlen < 6 ? vlen : 6)};
-    for (size_t i = 0; i != 2; ++i) {
-        sum_add(b, hs[i], "people", 6, op->npeople);
-        sum_add(b, hs[i], "regs", 4, 1);
-        const char *p = op->counted, *sp;
-        for (size_t f = 2; f != SG_COUNTERS_MAX && (sp = strchr(p, ' ')) != NULL; ++f) {
-            char *end;
-            uint64_t n = strtoull(sp + 1, &end, 10);
-            if (n != 0)
-                sum_add(b, hs[i], p, (size_t)(sp - p), n);
-            if (*end != ' ')
-                break;
-            p = end + 1;
-        }
-    }
+    for (size_t i = 0; i != 2; ++i)
+        for (size_t c = 0; c != op->ncounters; ++c)
+            if (op->counters[c].n > 0)
+                sum_add(b, hs[i], op->counters[c].field, strlen(op->counters[c].field), (uint64_t)op->counters[c].n);
 }
 
 /* v in decimal at *t as args[a], *t moved past it. */
-static void put_u64(struct sg__signup_batch *b, char **t, size_t a, uint64_t v)
+static void arg_u64(struct sg__signup_batch *b, char **t, size_t a, uint64_t v)
 {
-    u64_text(*t, v);
-    size_t len = strlen(*t);
+    size_t len = sg_put_u64(*t, v);
     b->args[a] = *t, b->arglen[a] = len;
-    *t += len + 1;
+    *t += len;
 }
 
 /* The sums as signup.lua takes them, from args[*na]: the number of hashes, then each one's
  * name, k, its k fields and its k sums. */
-static void put_sums(struct sg__signup_batch *b, size_t *na)
+static void put_sums(struct sg__signup_batch *b, const struct sg__keys *ks, size_t *na)
 {
     size_t a = *na;
     char *t = b->text;
-    put_u64(b, &t, a++, b->nhash);
+    arg_u64(b, &t, a++, b->nhash);
     for (size_t i = 0; i != b->nhash; ++i) {
-        const struct sum_hash *h = &b->hash[i];
-        char *name = t;
-        t = stpcpy(stpcpy(t, h->campaign), ":stats:");
-        memcpy(t, h->code, h->codelen), t += h->codelen;
-        b->args[a] = name, b->arglen[a++] = (size_t)(t - name);
-        put_u64(b, &t, a++, h->n);
+        const struct sum_hash *h = &b->hash[i]; /* (its code is a village's: the whole, or a county's 6 digits) */
+        const char *key = h->codelen == 6 ? sg__key_stats_county(&b->hkey[i], ks, h->campaign, h->code)
+                                          : sg__key_stats(&b->hkey[i], ks, h->campaign, h->code);
+        b->args[a] = key + ks->len, b->arglen[a++] = strlen(key) - ks->len; /* (the name after the prefix) */
+        arg_u64(b, &t, a++, h->n);
         uint16_t j = h->first;
         for (size_t k = 0; k != h->n; ++k, j = b->sum[j].next) {
             b->args[a + k] = b->sum[j].field, b->arglen[a + k] = b->sum[j].len;
-            put_u64(b, &t, a + h->n + k, b->sum[j].n);
+            arg_u64(b, &t, a + h->n + k, b->sum[j].n);
         }
         a += 2 * (size_t)h->n;
     }
@@ -384,7 +381,7 @@ static void send_batches(struct sg_store *s)
         if (s->fold_lazy)
             b->args[na] = "0", b->arglen[na++] = 1; /* (signup.lua pushes them on the fold list) */
         else
-            put_sums(b, &na);
+            put_sums(b, &s->keys, &na);
         char m[24];
         u64_text(m, sent->n);
         b->args[0] = m, b->arglen[0] = strlen(m);
@@ -541,7 +538,8 @@ int sg_store_registration_save(struct sg_store *s, const char *campaign, const s
     sg__seal(s->crypto, reg, sealed);
     memcpy(op->hashes, sealed->hashes, sizeof(op->hashes));
     op->datalen = sg__data_encode(reg, sealed, o->entered_by != NULL ? o->entered_by : "", op->json);
-    sg__counted_format(reg, signed_on, op->counted, sizeof(op->counted));
+    op->ncounters = sg_registration_counters(reg, signed_on, op->counters);
+    counted_text(op->counters, op->ncounters, op->counted, sizeof(op->counted));
     sg__match_key(reg, op->match);
     free(sealed);
     int ret = send_save(op);

@@ -163,9 +163,9 @@ for _ = 1, tonumber(ARGV[a]) do
     if not was and not less then
       args[n + 1], args[n + 2], n = field, sum, n + 2 -- (a new field: the server's text as it is)
     else
-      local v = (tonumber(was) or 0) + tonumber(sum) - (less or 0)
-      if v ~= (tonumber(was) or 0) then
-        args[n + 1], args[n + 2], n = field, string.format('%d', v), n + 2 -- (fold_lib.lua says why)
+      local add = tonumber(sum) - (less or 0)
+      if add ~= 0 then
+        args[n + 1], args[n + 2], n = field, string.format('%d', (tonumber(was) or 0) + add), n + 2 -- (fold_lib.lua says why)
       end
     end
   end
