@@ -41,7 +41,7 @@ if [ -n "${BASE:-}" ]; then
     BASE_BIN="$ROOT/build/bench-base/songgong"
 fi
 
-awk -F'\t' 'length($1) == 12 { print $1 }' data/divisions-45.tsv >"$WORK/villages.txt"
+region_villages "$WORK/villages.txt"
 VILLAGES="@$WORK/villages.txt"
 
 # The functions shown (what a sign-up goes through; "on_readable": Redis's answers read).
@@ -51,8 +51,6 @@ on_readable on_batch_saved sg_reply_saved h2o_send on_access h2o_dispose_request
 TOP_REDIS="processCommand evalGenericCommand luaCallFunction scriptCall propagatePendingCommands feedAppendOnlyFile
 processMultibulkBuffer zaddGenericCommand hsetCommand hmgetCommand setGenericCommand incrDecrCommand existsCommand
 lua_pushlstring"
-
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m { print $2 }'; }
 
 # count NAME BIN WHO: instructions a sign-up of WHO (server or redis) with the build BIN,
 # in $WORK/NAME-WHO/count ("sign-ups instructions") and its top functions in .../top.
@@ -76,8 +74,8 @@ count() {
         start_redis "$dir/redis" --bind 127.0.0.1 --save '' --appendonly no
     fi
     "$BIN" keygen "$dir/key" >/dev/null
-    local port server=()
-    port=$(free_port)
+    local port url server=()
+    port=$(free_port) url="http://127.0.0.1:$port"
     [ "$who" = server ] && server=("${cg[@]}")
     (cd "$dir" && SONGGONG_PORT=$port SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" \
         SONGGONG_THREADS=1 SONGGONG_KEY_FILE="$dir/key" SONGGONG_DATA_DIR="$ROOT/data" \
@@ -88,25 +86,29 @@ count() {
     PIDS+=("$spid")
     [ "$who" = server ] && vpid=$spid
     for _ in $(seq 1 600); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break
+        curl -s -o /dev/null "$url/healthz" && break
         kill -0 "$spid" 2>/dev/null || die "$name: the server did not start: $(grep -v '^==' "$dir/server.log" | tail -3)"
         sleep 0.1
     done
     local conns=16 # (Redis's: 64, so that a call carries as many sign-ups as under load)
     [ "$who" = redis ] && conns=64
-    wrk -t1 -c$conns -d3s -s bench/signup.lua "http://127.0.0.1:$port" -- 450103 "$VILLAGES" >/dev/null
+    wrk -t1 -c$conns -d3s -s bench/signup.lua "$url" -- 450103 "$VILLAGES" >/dev/null
     local calls0 tries0
-    calls0=$(metric "$port" songgong_signup_calls_total)
-    tries0=$(metric "$port" songgong_signup_attempts_total)
+    calls0=$(metric "$url" songgong_signup_calls_total)
+    tries0=$(metric "$url" songgong_signup_attempts_total)
     callgrind_control -z "$vpid" >/dev/null
-    wrk -t1 -c$conns -d"$DURATION" -s bench/signup.lua "http://127.0.0.1:$port" -- 450102 "$VILLAGES" >"$dir/wrk.txt"
+    wrk -t1 -c$conns -d"$DURATION" -s bench/signup.lua "$url" -- 450102 "$VILLAGES" >"$dir/wrk.txt"
     callgrind_control -d "$vpid" >/dev/null
     local per_call
-    per_call=$(ratio $(($(metric "$port" songgong_signup_attempts_total) - tries0)) \
-        $(($(metric "$port" songgong_signup_calls_total) - calls0)))
+    per_call=$(ratio $(($(metric "$url" songgong_signup_attempts_total) - tries0)) \
+        $(($(metric "$url" songgong_signup_calls_total) - calls0)))
     kill "$spid" 2>/dev/null || true
     wait "$spid" 2>/dev/null || true
-    [ "$who" = redis ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null || true
+    if [ "$who" = redis ]; then
+        redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$vpid" 2>/dev/null || true
+    else
+        kill "$REDIS_PID" 2>/dev/null || true
+    fi
     wait 2>/dev/null || true
     PIDS=()
     local dump ir answered top

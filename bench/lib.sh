@@ -12,6 +12,8 @@
 #                              empty first; with REDIS_RDB set, that snapshot is copied in
 #                              and loaded) -> REDIS_PORT, REDIS_PID (in PIDS)
 #   load1, loadavg             the load average (1 minute; 1, 5 and 15 minutes)
+#   metric URL NAME            a counter of the server at URL (its /metrics)
+#   region_villages FILE       the region's village codes (data/divisions-45.tsv), a line each
 #   cpu_ticks PID, us_per TICKS N, ratio A B, to_ms VALUE
 #                              CPU time of a process and its threads, µs an item, A / B,
 #                              wrk's 812.00us / 1.23ms / 1.02s in milliseconds
@@ -83,6 +85,9 @@ start_redis() {
     done
     die "redis-server did not start: $(tail -5 "$dir/redis.log")"
 }
+
+metric() { curl -s "$1/metrics" | awk -v m="$2" '$1 == m { print $2 }'; }
+region_villages() { awk -F'\t' 'length($1) == 12 { print $1 }' data/divisions-45.tsv >"$1"; }
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }

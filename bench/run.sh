@@ -101,7 +101,6 @@ parse_wrk() {
     echo "${rps:-0} ${p50:-?} ${p99:-?} ${n:-0}"
 }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "NOT met" }'; }
-metric() { curl -s "$URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 
 mkdir -p "$WORK"
 START="$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -120,7 +119,7 @@ OTHER_ROWS=""
 signup_run() { # THREADS CONNS [region]
     local t="$1" c="$2" spread="${3:-}" load out village="$VILLAGE" label="$2" conns="$2 connections"
     if [ "$spread" = region ]; then # every village of the region in turn, as a region's posters bring them
-        awk -F'\t' 'length($1) == 12 { print $1 }' data/divisions-45.tsv >"$WORK/villages.txt"
+        region_villages "$WORK/villages.txt"
         label="$c, $(wc -l <"$WORK/villages.txt") villages" conns="$c connections, sign-ups over $(wc -l <"$WORK/villages.txt") villages"
         village="@$WORK/villages.txt"
     fi
@@ -133,9 +132,9 @@ signup_run() { # THREADS CONNS [region]
     "${wrk[@]}" -d2s -- 450103 "$village" >/dev/null # warm-up, other ID numbers
     redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
     local s0 r0 s1 r1 calls0 tries0 stored0
-    calls0="$(metric songgong_signup_calls_total)"
-    stored0="$(metric songgong_signups_total)"
-    tries0="$(metric songgong_signup_attempts_total)"
+    calls0="$(metric "$URL" songgong_signup_calls_total)"
+    stored0="$(metric "$URL" songgong_signups_total)"
+    tries0="$(metric "$URL" songgong_signup_attempts_total)"
     s0="$(cpu_ticks "$SERVER_PID")"
     r0="$(cpu_ticks "$REDIS_PID")"
     out="$WORK/signup-t$t-c$c$spread.txt"
@@ -145,9 +144,9 @@ signup_run() { # THREADS CONNS [region]
     local rps p50 p99 n statuses calls tries
     read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
     statuses="$(sed -n 's/^statuses: //p' "$out")"
-    calls=$(($(metric songgong_signup_calls_total) - calls0))
-    local stored=$(($(metric songgong_signups_total) - stored0))
-    tries=$(($(metric songgong_signup_attempts_total) - tries0))
+    calls=$(($(metric "$URL" songgong_signup_calls_total) - calls0))
+    local stored=$(($(metric "$URL" songgong_signups_total) - stored0))
+    tries=$(($(metric "$URL" songgong_signup_attempts_total) - tries0))
     local server_us redis_us per_call
     server_us="$(us_per $((s1 - s0)) "$n")"
     redis_us="$(us_per $((r1 - r0)) "$n")"
