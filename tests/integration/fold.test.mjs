@@ -272,12 +272,22 @@ test('sign-ups arriving together go as one call and are folded in it; each keeps
     );
     const twin = { ...bodies[7], phone: bodies[8].phone }; // bodies[7]'s worker once more: one of the two is refused
     const key = 'batch-retry-0123456789';
-    const answers = await Promise.all([
-        ...bodies.map((b) => srv.post('/api/registrations', b)),
-        srv.post('/api/registrations', twin),
-        srv.post('/api/registrations', bodies[3], { headers: { 'Idempotency-Key': key } }),
-        srv.post('/api/registrations', bodies[3], { headers: { 'Idempotency-Key': key } }),
-    ]);
+    // they arrive together: sent while the server is stopped (on a busy machine, sent to a
+    // running one they could trickle in one event-loop turn each)
+    srv.child.kill('SIGSTOP');
+    let sent;
+    try {
+        sent = Promise.all([
+            ...bodies.map((b) => srv.post('/api/registrations', b)),
+            srv.post('/api/registrations', twin),
+            srv.post('/api/registrations', bodies[3], { headers: { 'Idempotency-Key': key } }),
+            srv.post('/api/registrations', bodies[3], { headers: { 'Idempotency-Key': key } }),
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+    } finally {
+        srv.child.kill('SIGCONT');
+    }
+    const answers = await sent;
     const [twinA, twinB] = [answers[7], answers[40]];
     assert.deepEqual([twinA.status, twinB.status].sort(), [201, 409], `${twinA.text} ${twinB.text}`);
     assert.equal((twinA.status === 409 ? twinA : twinB).json.error.field, 'id_number');
