@@ -93,6 +93,7 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_split() { awk '{ print $14, $15 }' "/proc/$1/stat"; } # user, system ticks
 HZ="$(getconf CLK_TCK)"
 us_per() { awk -v t="$1" -v hz="$HZ" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "?" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }

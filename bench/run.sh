@@ -131,25 +131,27 @@ signup_run() { # THREADS CONNS [region]
     local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
     "${wrk[@]}" -d2s -- 450103 "$village" >/dev/null # warm-up, other ID numbers
     redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
-    local s0 r0 s1 r1 calls0 tries0 stored0
+    local s0 r0 s1 r1 calls0 tries0 stored0 su0 ss0 ru0 rs0 su1 ss1 ru1 rs1
     calls0="$(metric "$URL" songgong_signup_calls_total)"
     stored0="$(metric "$URL" songgong_signups_total)"
     tries0="$(metric "$URL" songgong_signup_attempts_total)"
-    s0="$(cpu_ticks "$SERVER_PID")"
-    r0="$(cpu_ticks "$REDIS_PID")"
+    read -r su0 ss0 <<<"$(cpu_split "$SERVER_PID")"
+    read -r ru0 rs0 <<<"$(cpu_split "$REDIS_PID")"
     out="$WORK/signup-t$t-c$c$spread.txt"
     "${wrk[@]}" -d"$DURATION" -- 450102 "$village" >"$out"
-    s1="$(cpu_ticks "$SERVER_PID")"
-    r1="$(cpu_ticks "$REDIS_PID")"
+    read -r su1 ss1 <<<"$(cpu_split "$SERVER_PID")"
+    read -r ru1 rs1 <<<"$(cpu_split "$REDIS_PID")"
+    s0=$((su0 + ss0)) s1=$((su1 + ss1)) r0=$((ru0 + rs0)) r1=$((ru1 + rs1))
     local rps p50 p99 n statuses calls tries
     read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
     statuses="$(sed -n 's/^statuses: //p' "$out")"
     calls=$(($(metric "$URL" songgong_signup_calls_total) - calls0))
     local stored=$(($(metric "$URL" songgong_signups_total) - stored0))
     tries=$(($(metric "$URL" songgong_signup_attempts_total) - tries0))
-    local server_us redis_us per_call
+    local server_us redis_us per_call split
     server_us="$(us_per $((s1 - s0)) "$n")"
     redis_us="$(us_per $((r1 - r0)) "$n")"
+    split="$(us_per $((su1 - su0)) "$n") + $(us_per $((ss1 - ss0)) "$n") / $(us_per $((ru1 - ru0)) "$n") + $(us_per $((rs1 - rs0)) "$n")"
     per_call="$(ratio "$tries" "$calls")"
     # the same Redis, the same number of connections: SET, sized to about DURATION
     local secs="${DURATION%s}" setn set_rps set_p99 set_us q0 q1
@@ -167,7 +169,7 @@ signup_run() { # THREADS CONNS [region]
     local r
     r="$(ratio "$rps" "$set_rps")"
     [ -n "$spread" ] || SIGNUP_RPS["$t $c"]="$rps"
-    SIGNUP_ROWS+="| $t | $label | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $set_us | $per_call | $load |
+    SIGNUP_ROWS+="| $t | $label | $rps | $p50 | $p99 | $set_rps | ${set_p99:-?} | $r | $server_us | $redis_us | $split | $set_us | $per_call | $load |
 "
     say "  sign-up $rps/s p99 $p99 ms (statuses $statuses); SET $set_rps/s; ratio $r; server $server_us us, Redis $redis_us us a sign-up"
     SIGNUP_TARGETS+="| sign-up / SET >= 0.50 (--threads $t, $conns) | $r | $(verdict "$r" ">=" 0.50) | $load |
@@ -413,8 +415,8 @@ started at: the machine's 2 cores are shared with other work, so compare the rat
 run rather than figures across runs.
 
 ## Sign-up: POST /api/registrations against one durable write
-| threads | conns | sign-ups/s | p50 ms | p99 ms | SET/s | SET p99 ms | sign-up / SET | server µs a sign-up | Redis µs a sign-up | Redis µs a SET | sign-ups a call | load (1, 5, 15 min) |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| threads | conns | sign-ups/s | p50 ms | p99 ms | SET/s | SET p99 ms | sign-up / SET | server µs a sign-up | Redis µs a sign-up | user + system µs: server / Redis | Redis µs a SET | sign-ups a call | load (1, 5, 15 min) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $SIGNUP_ROWS
 $SIGNUP_NOTES
 | target | value | | load |
@@ -428,7 +430,8 @@ log on as in production, the sign-up limit counting but high), a fresh Redis wit
 request, one village; the row "N villages": each request in the next of the region's villages,
 \`bench/signup.lua\` with \`@FILE\`) after a 2 s warm-up; then \`redis-benchmark -c {conns} SET\` on the same
 Redis. CPU: user + system time of the server and of Redis (\`/proc/PID/stat\`, all threads, not
-the AOF rewrite's child) during the wrk run, divided by the sign-ups answered. "sign-ups a
+the AOF rewrite's child) during the wrk run, divided by the sign-ups answered; the split
+column gives each one's user and system (kernel: sockets, the AOF's write and fsync) parts. "sign-ups a
 call": the sign-up attempts the server sent over its \`signup.lua\` calls during the run
 (\`songgong_signup_attempts_total\` and \`songgong_signup_calls_total\` in /metrics): the
 sign-ups of one event-loop turn go as one call.
