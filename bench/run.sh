@@ -441,9 +441,10 @@ idempotency key, the address's attempt count, the code's existence, the ID numbe
 uniqueness key, the registration hash) and its share of the fold the same call makes (one
 \`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
 number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). Its floor
-in Redis is what it adds to large tables, three keys to a key table of millions (the
-registration, the idempotency key with its expiry, one uniqueness key a person) and two
-members to skip lists of hundreds of thousands (lexicographic: about 7 µs an insert under
+in Redis is what it adds to large tables, three keys to the key table (hundreds of thousands
+in a run here, millions in a province's campaign: the registration, the idempotency key
+with its expiry, one uniqueness key a person) and two members to skip lists as long
+(lexicographic: about 7 µs an insert under
 this load, \`ZADD\` in INFO commandstats), each a trip to memory, and the five calls through
 Lua; a bare SET costs Redis mostly the network and AOF system calls, which the server's few
 pipelined connections share among many sign-ups.
