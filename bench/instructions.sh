@@ -9,7 +9,7 @@
 # answered. On a machine whose CPU is shared with other work,
 # timings move by 10-30% from one run to the next; an instruction count moves by well
 # under 1%, so a change of a few percent in the server's work shows here first (Redis's
-# time follows its trips to memory more than its instructions: time a change there too). With BASE
+# time also goes to trips to memory a count does not weigh: time a change there too). With BASE
 # set to a git commit, that commit is built too (a worktree in build/bench-base) and both
 # are counted in the same run, the ratio beside them.
 # Writes bench/RESULTS-instructions.md: per build and process, sign-ups, instructions a
@@ -150,10 +150,10 @@ per() { read -r n ir calls <"$WORK/$1/count" && echo "$n $((ir / n)) $calls"; }
     echo "1% from one run to the next. Redis's depend on how many sign-ups share a call (its"
     echo "fixed cost spread over them), which moves with the timing; they are beside them, and"
     echo "Redis's counts of two builds compare within about 2% when those match. A count weighs"
-    echo "what a process computes, not its trips to memory: it follows the server's time, not"
-    echo "Redis's, which goes mostly to the keys and index members a sign-up adds to large tables"
-    echo "(bench/RESULTS.md, \"Where Redis's time goes\"): a change that saves Redis instructions"
-    echo "must still be timed."
+    echo "what a process computes, not its trips to memory: Redis's two index inserts are 3% of"
+    echo "its instructions but, timed by leaving them out, about a fifth of its time (skip lists"
+    echo "of hundreds of thousands; bench/RESULTS.md, \"Where Redis's time goes\"): time a Redis"
+    echo "change too."
     for who in server redis; do
         echo
         echo "| $who: build | sign-ups counted | sign-ups a call | instructions a sign-up | ratio to this build |"

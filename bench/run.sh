@@ -441,13 +441,12 @@ idempotency key, the address's attempt count, the code's existence, the ID numbe
 uniqueness key, the registration hash) and its share of the fold the same call makes (one
 \`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
 number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). Its floor
-in Redis is what it adds to large tables, three keys to the key table (hundreds of thousands
-in a run here, millions in a province's campaign: the registration, the idempotency key
-with its expiry, one uniqueness key a person) and two members to skip lists as long
-(lexicographic: about 7 µs an insert under
-this load, \`ZADD\` in INFO commandstats), each a trip to memory, and the five calls through
-Lua; a bare SET costs Redis mostly the network and AOF system calls, which the server's few
-pipelined connections share among many sign-ups.
+in Redis, by leaving parts out of the script (bench/RESULTS.md, "Where Redis's time goes"):
+some 20 µs for the five calls that store it and their AOF, 6-8 µs to receive the call and
+make its arguments Lua strings, and the fold's derived data, the two index inserts (skip
+lists of hundreds of thousands, lexicographic) and the counters; a bare SET costs Redis
+mostly the network and AOF system calls, which the server's few pipelined connections share
+among many sign-ups.
 
 ### The request path's script alone
 | threads | conns | sign-ups a call | fold | sign-ups/s | SET/s | sign-ups / SET | Redis µs a sign-up | Redis µs a SET | data bytes | load (1, 5, 15 min) |
