@@ -31,16 +31,7 @@ command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 build_release
 
 BASE_BIN=""
-if [ -n "${BASE:-}" ]; then
-    base_tree="$ROOT/build/bench-base-src"
-    rm -rf "$base_tree"
-    git worktree prune
-    git worktree add --detach "$base_tree" "$BASE" >/dev/null 2>&1 || die "cannot check out $BASE"
-    cmake -S "$base_tree" -B "$ROOT/build/bench-base" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build "$ROOT/build/bench-base" -j2 --target songgong >/dev/null
-    git worktree remove --force "$base_tree"
-    BASE_BIN="$ROOT/build/bench-base/songgong"
-fi
+[ -z "${BASE:-}" ] || build_commit "$BASE"
 
 region_villages "$WORK/villages.txt"
 VILLAGES="@$WORK/villages.txt"
@@ -74,23 +65,11 @@ count() {
     else
         start_redis "$dir/redis" --bind 127.0.0.1 --save '' --appendonly no
     fi
-    "$BIN" keygen "$dir/key" >/dev/null
-    local port url server=()
-    port=$(free_port) url="http://127.0.0.1:$port"
+    local server=()
     [ "$who" = server ] && server=("${cg[@]}")
-    (cd "$dir" && SONGGONG_PORT=$port SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" \
-        SONGGONG_THREADS=1 SONGGONG_KEY_FILE="$dir/key" SONGGONG_DATA_DIR="$ROOT/data" \
-        SONGGONG_SITE_DIR="$ROOT/site" SONGGONG_TODAY=2027-01-10 SONGGONG_PUBLIC_URL="http://127.0.0.1:$port" \
-        SONGGONG_LIMIT_SIGNUP=1000000/10 SONGGONG_NOTIFY_SENDER=off SONGGONG_REDIS_TIMEOUT_MS=30000 \
-        exec "${server[@]}" "$bin" serve 2>"$dir/server.log") &
-    local spid=$!
-    PIDS+=("$spid")
+    start_songgong "$dir" "$bin" 1 "${server[@]}"
+    local url=$URL spid=$SERVER_PID
     [ "$who" = server ] && vpid=$spid
-    for _ in $(seq 1 600); do
-        curl -s -o /dev/null "$url/healthz" && break
-        kill -0 "$spid" 2>/dev/null || die "$name: the server did not start: $(grep -v '^==' "$dir/server.log" | tail -3)"
-        sleep 0.1
-    done
     local conns=16 # (Redis's: 64, so that a call carries as many sign-ups as under load)
     [ "$who" = redis ] && conns=64
     wrk -t1 -c$conns -d3s -s bench/signup.lua "$url" -- 450103 "$VILLAGES" >/dev/null

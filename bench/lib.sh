@@ -14,9 +14,18 @@
 #   load1, loadavg             the load average (1 minute; 1, 5 and 15 minutes)
 #   metric URL NAME            a counter of the server at URL (its /metrics)
 #   region_villages FILE       the region's village codes (data/divisions-45.tsv), a line each
-#   cpu_ticks PID, us_per TICKS N, ratio A B, to_ms VALUE
-#                              CPU time of a process and its threads, µs an item, A / B,
-#                              wrk's 812.00us / 1.23ms / 1.02s in milliseconds
+#   cpu_ticks PID, cpu_split PID, us_per TICKS N, ratio A B, to_ms VALUE
+#                              CPU time of a process and its threads (user + system; user
+#                              and system), µs an item, A / B, wrk's 812.00us / 1.23ms /
+#                              1.02s in milliseconds
+#   parse_wrk FILE             "req/s p50-ms p99-ms requests" of wrk --latency's output
+#   build_commit COMMIT        the Release songgong of a git commit, built in a worktree
+#                              (build/bench-base) -> BASE_BIN
+#   start_songgong DIR BIN THREADS [WRAPPER...]
+#                              `BIN serve` (under WRAPPER, e.g. valgrind) against REDIS_PORT,
+#                              its key and log in DIR, the bench settings (SONGGONG_TODAY in
+#                              the campaign, the sign-up limit counting but never refusing)
+#                              -> URL, SERVER_PID (in PIDS), once /healthz answers
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -103,4 +112,49 @@ to_ms() {
         else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
         else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
         else { printf "%s", v } }'
+}
+
+parse_wrk() {
+    local rps p50 p99 n
+    rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1")"
+    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$1")")"
+    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$1")")"
+    n="$(awk '/requests in/ { print $1 }' "$1")"
+    echo "${rps:-0} ${p50:-?} ${p99:-?} ${n:-0}"
+}
+
+build_commit() {
+    local tree="$ROOT/build/bench-base-src"
+    rm -rf "$tree"
+    git worktree prune
+    git worktree add --detach "$tree" "$1" >/dev/null 2>&1 || die "cannot check out $1"
+    cmake -S "$tree" -B "$ROOT/build/bench-base" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+    cmake --build "$ROOT/build/bench-base" -j2 --target songgong >/dev/null
+    git worktree remove --force "$tree"
+    BASE_BIN="$ROOT/build/bench-base/songgong"
+}
+
+start_songgong() {
+    local dir="$1" bin="$2" threads="$3" port
+    shift 3
+    mkdir -p "$dir"
+    rm -f "$dir/songgong.key"
+    "$bin" keygen "$dir/songgong.key" >/dev/null
+    port="$(free_port)"
+    URL="http://127.0.0.1:$port"
+    # The sign-up limit counts every attempt (its INCR is part of what is measured) but
+    # never refuses one: every request here comes from 127.0.0.1.
+    (cd "$dir" && SONGGONG_PORT="$port" SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" \
+        SONGGONG_THREADS="$threads" SONGGONG_KEY_FILE="$dir/songgong.key" SONGGONG_DATA_DIR="$ROOT/data" \
+        SONGGONG_SITE_DIR="$ROOT/site" SONGGONG_TODAY="${TODAY:-2027-01-10}" SONGGONG_PUBLIC_URL="$URL" \
+        SONGGONG_LIMIT_SIGNUP=1000000/10 SONGGONG_NOTIFY_SENDER=off SONGGONG_REDIS_TIMEOUT_MS=30000 \
+        exec "$@" "$bin" serve 2>"$dir/server.log") &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    for _ in $(seq 1 600); do # (under valgrind it takes seconds)
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz" || true)" = 200 ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    die "the server did not come up: $(grep -v '^==' "$dir/server.log" | tail -3)"
 }

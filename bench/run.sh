@@ -22,13 +22,15 @@
 #  3. The other benchmarks, each writing its own file: stats.sh (RESULTS-stats.md),
 #     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh, instructions.sh (needs valgrind);
 #     match.sh only with RUN_MATCH=1 (it takes
-#     some 10 minutes; its accept of a million is read from RESULTS-match.md either way).
+#     some 10 minutes; its accept of a million is read from RESULTS-match.md either way);
+#     with BASE set to a commit, instructions.sh counts it too and turns.sh times it
+#     against this checkout by turns (RESULTS-turns.md).
 # Before each part it waits (up to QUIET_WAIT seconds) for the 1-minute load average to fall
 # below QUIET (other work shares the machine) and notes the load it started at.
 #
 # Environment: DURATION (10s), CONNS ("64 256"), THREADS_LIST ("1 2"), MEMORY_PEOPLE
 # (1000000), QUIET (1.5), QUIET_WAIT (600), PARTS ("signup page memory others"), RUN_MATCH=1,
-# SKIP_BUILD=1, RESULTS (bench/RESULTS.md).
+# BASE (a commit to compare with), SKIP_BUILD=1, RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
 BENCH_NAME=run
@@ -68,38 +70,10 @@ bench_redis() {
 }
 
 # start_server THREADS -> URL, SERVER_PID (against REDIS_PORT)
-start_server() {
-    rm -f "$WORK/songgong.key"
-    "$BIN" keygen "$WORK/songgong.key" >/dev/null
-    local port
-    port="$(free_port)"
-    URL="http://127.0.0.1:$port"
-    # The sign-up limit counts every attempt (its INCR is part of the script measured) but
-    # never refuses one: every request here comes from 127.0.0.1.
-    SONGGONG_PORT="$port" SONGGONG_HOST=127.0.0.1 SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" SONGGONG_THREADS="$1" \
-        SONGGONG_KEY_FILE="$WORK/songgong.key" SONGGONG_DATA_DIR="$ROOT/data" SONGGONG_SITE_DIR="$ROOT/site" \
-        SONGGONG_TODAY="$TODAY" SONGGONG_PUBLIC_URL="$URL" SONGGONG_LIMIT_SIGNUP=1000000/10 \
-        SONGGONG_NOTIFY_SENDER=off "$BIN" serve 2>"$WORK/server.log" &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    for _ in $(seq 1 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz" || true)" = 200 ] && return 0
-        sleep 0.1
-    done
-    die "server did not come up: $(tail -5 "$WORK/server.log")"
-}
+start_server() { start_songgong "$WORK" "$BIN" "$1"; }
 
 stop_all() { bench_cleanup; }
 
-# parse_wrk FILE -> "rps p50ms p99ms requests"
-parse_wrk() {
-    local rps p50 p99 n
-    rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1")"
-    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$1")")"
-    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$1")")"
-    n="$(awk '/requests in/ { print $1 }' "$1")"
-    echo "${rps:-0} ${p50:-?} ${p99:-?} ${n:-0}"
-}
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "NOT met" }'; }
 
 mkdir -p "$WORK"
@@ -397,6 +371,9 @@ for part in $PARTS; do
         other_run instructions.sh RESULTS-instructions.md "the instructions a sign-up of the server and of Redis (callgrind: no timing noise)"
         if [ "${RUN_MATCH:-0}" = 1 ]; then
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
+        fi
+        if [ -n "${BASE:-}" ]; then
+            other_run turns.sh RESULTS-turns.md "the sign-up path of this build and $BASE, timed by turns"
         fi
         ;;
     *) die "unknown part $part (signup, page, memory, others)" ;;
