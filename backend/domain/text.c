@@ -288,3 +288,11 @@ size_t sg_put_u64(char *out, uint64_t v)
     memcpy(out, p, n);
     return n;
 }
+
+size_t sg_put_i64(char *out, int64_t v)
+{
+    if (v >= 0)
+        return sg_put_u64(out, (uint64_t)v);
+    out[0] = '-';
+    return 1 + sg_put_u64(out + 1, 0 - (uint64_t)v);
+}

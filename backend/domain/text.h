@@ -22,6 +22,8 @@ enum sg_text_err {
  * than the rest of the line.
  */
 size_t sg_put_u64(char *out, uint64_t v);
+/** v in decimal at out, '-' first when negative: at most 20 bytes, no NUL; returns how many. */
+size_t sg_put_i64(char *out, int64_t v);
 
 /** True when s[0..len) is valid UTF-8. */
 bool sg_utf8_valid(const char *s, size_t len);

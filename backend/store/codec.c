@@ -36,11 +36,8 @@ static void put_s(struct out *o, const char *s)
 
 static void put_i(struct out *o, long v)
 {
-    char tmp[24], *p = tmp;
-    if (v < 0)
-        *p++ = '-';
-    p += sg_put_u64(p, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-    put_n(o, tmp, (size_t)(p - tmp));
+    char tmp[24];
+    put_n(o, tmp, sg_put_i64(tmp, v));
 }
 
 /* A JSON string. Input is valid UTF-8 without control characters (validated), but

@@ -465,9 +465,7 @@ static char *put_field(char *p, const char *s)
 
 static char *put_int_field(char *p, int v)
 {
-    if (v < 0)
-        *p++ = '-';
-    p += sg_put_u64(p, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    p += sg_put_i64(p, v);
     *p = '|';
     return p + 1;
 }

@@ -193,9 +193,31 @@ static void test_put_u64(void)
     }
 }
 
+static void test_put_i64(void)
+{
+    static const struct {
+        int64_t v;
+        const char *text;
+    } cases[] = {{0, "0"},
+                 {-1, "-1"},
+                 {42, "42"},
+                 {-2027, "-2027"},
+                 {INT64_MAX, "9223372036854775807"},
+                 {INT64_MIN, "-9223372036854775808"}};
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        char out[24];
+        memset(out, '#', sizeof(out));
+        size_t n = sg_put_i64(out, cases[i].v);
+        ASSERT_EQ(n, strlen(cases[i].text));
+        ASSERT(memcmp(out, cases[i].text, n) == 0);
+        ASSERT_EQ(out[n], '#');
+    }
+}
+
 int main(void)
 {
     RUN(test_put_u64);
+    RUN(test_put_i64);
     RUN(test_utf8);
     RUN(test_names_ok);
     RUN(test_names_dots);
