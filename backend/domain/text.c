@@ -296,3 +296,14 @@ size_t sg_put_i64(char *out, int64_t v)
     out[0] = '-';
     return 1 + sg_put_u64(out + 1, 0 - (uint64_t)v);
 }
+
+size_t sg_put_ipv4(char *out, const unsigned char addr[4])
+{
+    char *p = out;
+    for (int i = 0; i != 4; ++i) {
+        if (i != 0)
+            *p++ = '.';
+        p += sg_put_u64(p, addr[i]);
+    }
+    return (size_t)(p - out);
+}

@@ -24,6 +24,8 @@ enum sg_text_err {
 size_t sg_put_u64(char *out, uint64_t v);
 /** v in decimal at out, '-' first when negative: at most 20 bytes, no NUL; returns how many. */
 size_t sg_put_i64(char *out, int64_t v);
+/** An IPv4 address (4 bytes, network order) as inet_ntop writes it: at most 15 bytes, no NUL. */
+size_t sg_put_ipv4(char *out, const unsigned char addr[4]);
 
 /** True when s[0..len) is valid UTF-8. */
 bool sg_utf8_valid(const char *s, size_t len);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "domain/text.h"
 #include "http/core/reply.h"
 #include "http/core/request.h"
 
@@ -231,18 +232,9 @@ void sg_peer_address(h2o_req_t *req, char out[48])
     struct sockaddr_storage ss;
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
     out[0] = '\0';
-    if (len != 0 && ss.ss_family == AF_INET) { /* by hand: inet_ntop's sprintf, twice a sign-up */
-        const unsigned char *b = (const unsigned char *)&((struct sockaddr_in *)&ss)->sin_addr;
-        char *p = out;
-        for (int i = 0; i != 4; ++i) {
-            if (b[i] >= 100)
-                *p++ = (char)('0' + b[i] / 100);
-            if (b[i] >= 10)
-                *p++ = (char)('0' + b[i] / 10 % 10);
-            *p++ = (char)('0' + b[i] % 10);
-            *p++ = i != 3 ? '.' : '\0';
-        }
-    } else if (len != 0 && ss.ss_family == AF_INET6)
+    if (len != 0 && ss.ss_family == AF_INET) /* (not inet_ntop: its sprintf, twice a sign-up) */
+        out[sg_put_ipv4(out, (const unsigned char *)&((struct sockaddr_in *)&ss)->sin_addr)] = '\0';
+    else if (len != 0 && ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 48);
 }
 

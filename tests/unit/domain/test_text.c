@@ -214,8 +214,30 @@ static void test_put_i64(void)
     }
 }
 
+/* As inet_ntop writes them: no leading zeros, every octet's width. */
+static void test_put_ipv4(void)
+{
+    static const struct {
+        unsigned char a[4];
+        const char *text;
+    } cases[] = {{{127, 0, 0, 1}, "127.0.0.1"},
+                 {{0, 0, 0, 0}, "0.0.0.0"},
+                 {{10, 9, 99, 100}, "10.9.99.100"},
+                 {{192, 168, 1, 205}, "192.168.1.205"},
+                 {{255, 255, 255, 255}, "255.255.255.255"}};
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        char out[24];
+        memset(out, '#', sizeof(out));
+        size_t n = sg_put_ipv4(out, cases[i].a);
+        ASSERT_EQ(n, strlen(cases[i].text));
+        ASSERT(memcmp(out, cases[i].text, n) == 0);
+        ASSERT_EQ(out[n], '#');
+    }
+}
+
 int main(void)
 {
+    RUN(test_put_ipv4);
     RUN(test_put_u64);
     RUN(test_put_i64);
     RUN(test_utf8);
