@@ -21,6 +21,13 @@
 #   parse_wrk FILE             "req/s p50-ms p99-ms requests" of wrk --latency's output
 #   build_commit COMMIT        the Release songgong of a git commit, built in a worktree
 #                              (build/bench-base) -> BASE_BIN
+#   measure_signups OUT VILLAGE CONNS
+#                              against URL, SERVER_PID, REDIS_PID: a 2 s warm-up (other ID
+#                              numbers), then wrk POST /api/registrations (bench/signup.lua,
+#                              VILLAGE a code or @FILE) for DURATION into OUT -> M_RPS M_P50
+#                              M_P99 M_N (answered) M_STATUSES, the server's counters over it
+#                              M_CALLS M_TRIES M_STORED, CPU ticks M_SU M_SS (server user,
+#                              system) M_RU M_RS (Redis); Redis's INFO stats reset before it
 #   start_songgong DIR BIN THREADS [WRAPPER...]
 #                              `BIN serve` (under WRAPPER, e.g. valgrind) against REDIS_PORT,
 #                              its key and log in DIR, the bench settings (SONGGONG_TODAY in
@@ -157,4 +164,25 @@ start_songgong() {
         sleep 0.1
     done
     die "the server did not come up: $(grep -v '^==' "$dir/server.log" | tail -3)"
+}
+
+measure_signups() {
+    local out=$1 village=$2 conns=$3 calls0 tries0 stored0 su0 ss0 ru0 rs0 su1 ss1 ru1 rs1
+    local wrk=(wrk -t2 -c"$conns" --latency -s bench/signup.lua "$URL")
+    "${wrk[@]}" -d2s -- 450103 "$village" >/dev/null
+    redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
+    calls0="$(metric "$URL" songgong_signup_calls_total)"
+    tries0="$(metric "$URL" songgong_signup_attempts_total)"
+    stored0="$(metric "$URL" songgong_signups_total)"
+    read -r su0 ss0 <<<"$(cpu_split "$SERVER_PID")"
+    read -r ru0 rs0 <<<"$(cpu_split "$REDIS_PID")"
+    "${wrk[@]}" -d"${DURATION:-10s}" -- 450102 "$village" >"$out"
+    read -r su1 ss1 <<<"$(cpu_split "$SERVER_PID")"
+    read -r ru1 rs1 <<<"$(cpu_split "$REDIS_PID")"
+    read -r M_RPS M_P50 M_P99 M_N <<<"$(parse_wrk "$out")"
+    M_STATUSES="$(sed -n 's/^statuses: //p' "$out")"
+    M_CALLS=$(($(metric "$URL" songgong_signup_calls_total) - calls0))
+    M_TRIES=$(($(metric "$URL" songgong_signup_attempts_total) - tries0))
+    M_STORED=$(($(metric "$URL" songgong_signups_total) - stored0))
+    M_SU=$((su1 - su0)) M_SS=$((ss1 - ss0)) M_RU=$((ru1 - ru0)) M_RS=$((rs1 - rs0))
 }

@@ -102,30 +102,13 @@ signup_run() { # THREADS CONNS [region]
     say "sign-up: --threads $t, $conns, $DURATION (load $load)"
     bench_redis "signup-redis"
     start_server "$t"
-    local wrk=(wrk -t2 -c"$c" --latency -s bench/signup.lua "$URL")
-    "${wrk[@]}" -d2s -- 450103 "$village" >/dev/null # warm-up, other ID numbers
-    redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
-    local s0 r0 s1 r1 calls0 tries0 stored0 su0 ss0 ru0 rs0 su1 ss1 ru1 rs1
-    calls0="$(metric "$URL" songgong_signup_calls_total)"
-    stored0="$(metric "$URL" songgong_signups_total)"
-    tries0="$(metric "$URL" songgong_signup_attempts_total)"
-    read -r su0 ss0 <<<"$(cpu_split "$SERVER_PID")"
-    read -r ru0 rs0 <<<"$(cpu_split "$REDIS_PID")"
     out="$WORK/signup-t$t-c$c$spread.txt"
-    "${wrk[@]}" -d"$DURATION" -- 450102 "$village" >"$out"
-    read -r su1 ss1 <<<"$(cpu_split "$SERVER_PID")"
-    read -r ru1 rs1 <<<"$(cpu_split "$REDIS_PID")"
-    s0=$((su0 + ss0)) s1=$((su1 + ss1)) r0=$((ru0 + rs0)) r1=$((ru1 + rs1))
-    local rps p50 p99 n statuses calls tries
-    read -r rps p50 p99 n <<<"$(parse_wrk "$out")"
-    statuses="$(sed -n 's/^statuses: //p' "$out")"
-    calls=$(($(metric "$URL" songgong_signup_calls_total) - calls0))
-    local stored=$(($(metric "$URL" songgong_signups_total) - stored0))
-    tries=$(($(metric "$URL" songgong_signup_attempts_total) - tries0))
+    measure_signups "$out" "$village" "$c"
+    local rps=$M_RPS p50=$M_P50 p99=$M_P99 n=$M_N statuses=$M_STATUSES calls=$M_CALLS tries=$M_TRIES stored=$M_STORED
     local server_us redis_us per_call split
-    server_us="$(us_per $((s1 - s0)) "$n")"
-    redis_us="$(us_per $((r1 - r0)) "$n")"
-    split="$(us_per $((su1 - su0)) "$n") + $(us_per $((ss1 - ss0)) "$n") / $(us_per $((ru1 - ru0)) "$n") + $(us_per $((rs1 - rs0)) "$n")"
+    server_us="$(us_per $((M_SU + M_SS)) "$n")"
+    redis_us="$(us_per $((M_RU + M_RS)) "$n")"
+    split="$(us_per "$M_SU" "$n") + $(us_per "$M_SS" "$n") / $(us_per "$M_RU" "$n") + $(us_per "$M_RS" "$n")"
     per_call="$(ratio "$tries" "$calls")"
     # the same Redis, the same number of connections: SET, sized to about DURATION
     local secs="${DURATION%s}" setn set_rps set_p99 set_us q0 q1

@@ -47,28 +47,16 @@ run() {
     rm -rf "$dir"
     start_redis "$dir/redis" "$ROOT/deploy/redis.conf" --auto-aof-rewrite-percentage 0
     start_songgong "$dir" "$bin" "$THREADS"
-    local wrk=(wrk -t2 -c"$CONNS" --latency -s bench/signup.lua "$URL")
-    "${wrk[@]}" -d2s -- 450103 "@$WORK/villages.txt" >/dev/null # warm-up, other ID numbers
-    local su0 ss0 ru0 rs0 su1 ss1 ru1 rs1 calls0 tries0 load
+    local load
     load="$(load1)"
-    calls0="$(metric "$URL" songgong_signup_calls_total)"
-    tries0="$(metric "$URL" songgong_signup_attempts_total)"
-    read -r su0 ss0 <<<"$(cpu_split "$SERVER_PID")"
-    read -r ru0 rs0 <<<"$(cpu_split "$REDIS_PID")"
-    "${wrk[@]}" -d"$DURATION" -- 450102 "@$WORK/villages.txt" >"$dir/wrk.txt"
-    read -r su1 ss1 <<<"$(cpu_split "$SERVER_PID")"
-    read -r ru1 rs1 <<<"$(cpu_split "$REDIS_PID")"
-    local rps p50 p99 n statuses per_call
-    read -r rps p50 p99 n <<<"$(parse_wrk "$dir/wrk.txt")"
-    statuses="$(sed -n 's/^statuses: //p' "$dir/wrk.txt")"
-    echo "$statuses" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201=' && die "$name: not every answer was 201: $statuses"
-    per_call="$(ratio $(($(metric "$URL" songgong_signup_attempts_total) - tries0)) \
-        $(($(metric "$URL" songgong_signup_calls_total) - calls0)))"
+    measure_signups "$dir/wrk.txt" "@$WORK/villages.txt" "$CONNS"
+    echo "$M_STATUSES" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201=' && die "$name: not every answer was 201: $M_STATUSES"
     bench_cleanup
-    echo "$rps $p50 $p99 $(us_per $((su1 - su0)) "$n") $(us_per $((ss1 - ss0)) "$n")" \
-        "$(us_per $((ru1 - ru0)) "$n") $(us_per $((rs1 - rs0)) "$n") $per_call $load" >>"$WORK/$name.runs"
-    say "  $name: $rps sign-ups/s, p99 $p99 ms, server $(us_per $((su1 - su0 + ss1 - ss0)) "$n") µs," \
-        "Redis $(us_per $((ru1 - ru0 + rs1 - rs0)) "$n") µs a sign-up (load $load)"
+    local n=$M_N
+    echo "$M_RPS $M_P50 $M_P99 $(us_per "$M_SU" "$n") $(us_per "$M_SS" "$n") $(us_per "$M_RU" "$n")" \
+        "$(us_per "$M_RS" "$n") $(ratio "$M_TRIES" "$M_CALLS") $load" >>"$WORK/$name.runs"
+    say "  $name: $M_RPS sign-ups/s, p99 $M_P99 ms, server $(us_per $((M_SU + M_SS)) "$n") µs," \
+        "Redis $(us_per $((M_RU + M_RS)) "$n") µs a sign-up (load $load)"
 }
 
 for r in $(seq 1 "$ROUNDS"); do
