@@ -28,6 +28,15 @@
 #                              M_P99 M_N (answered) M_STATUSES, the server's counters over it
 #                              M_CALLS M_TRIES M_STORED, CPU ticks M_SU M_SS (server user,
 #                              system) M_RU M_RS (Redis); Redis's INFO stats reset before it
+#   turn_run NAME BIN RUNS VILLAGES
+#                              one timed run of a build (turns.sh, ablate.sh): a fresh Redis
+#                              (deploy/redis.conf, no AOF rewrite) and `BIN serve` with
+#                              THREADS event loops in WORK/run, measure_signups with CONNS
+#                              (VILLAGES a code or @FILE); dies unless every answer is a 201;
+#                              appends "rps p50 p99 server-user server-sys redis-user
+#                              redis-sys per-call load" (µs a sign-up) to the file RUNS
+#   run_medians RUNS           "rps p99 server-µs redis-µs" (user + system), the medians of
+#                              the lines turn_run wrote to RUNS
 #   start_songgong DIR BIN THREADS [WRAPPER...]
 #                              `BIN serve` (under WRAPPER, e.g. valgrind) against REDIS_PORT,
 #                              its key and log in DIR, the bench settings (SONGGONG_TODAY in
@@ -47,7 +56,7 @@ die() {
 need() {
     local tool
     for tool in "$@"; do
-        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake time nodejs)"
+        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk redis-server redis-tools curl cmake time nodejs valgrind strace)"
     done
 }
 
@@ -185,4 +194,28 @@ measure_signups() {
     M_TRIES=$(($(metric "$URL" songgong_signup_attempts_total) - tries0))
     M_STORED=$(($(metric "$URL" songgong_signups_total) - stored0))
     M_SU=$((su1 - su0)) M_SS=$((ss1 - ss0)) M_RU=$((ru1 - ru0)) M_RS=$((rs1 - rs0))
+}
+
+turn_run() {
+    local name=$1 bin=$2 runs=$3 villages=$4 dir="$WORK/run" load n
+    rm -rf "$dir"
+    start_redis "$dir/redis" "$ROOT/deploy/redis.conf" --auto-aof-rewrite-percentage 0
+    start_songgong "$dir" "$bin" "${THREADS:-1}"
+    load="$(load1)"
+    measure_signups "$dir/wrk.txt" "$villages" "${CONNS:-256}"
+    echo "$M_STATUSES" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201=' && die "$name: not every answer was 201: $M_STATUSES"
+    bench_cleanup
+    n=$M_N
+    echo "$M_RPS $M_P50 $M_P99 $(us_per "$M_SU" "$n") $(us_per "$M_SS" "$n") $(us_per "$M_RU" "$n")" \
+        "$(us_per "$M_RS" "$n") $(ratio "$M_TRIES" "$M_CALLS") $load" >>"$runs"
+    say "  $name: $M_RPS sign-ups/s, p99 $M_P99 ms, server $(us_per $((M_SU + M_SS)) "$n") µs," \
+        "Redis $(us_per $((M_RU + M_RS)) "$n") µs a sign-up (load $load)"
+}
+
+# The median of column C of a file of numbers (the lower middle of an even count).
+median_of() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+run_medians() {
+    local sums="$1.sums"
+    awk '{ printf "%s %s %.1f %.1f\n", $1, $3, $4 + $5, $6 + $7 }' "$1" >"$sums"
+    echo "$(median_of "$sums" 1) $(median_of "$sums" 2) $(median_of "$sums" 3) $(median_of "$sums" 4)"
 }

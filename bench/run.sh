@@ -20,7 +20,8 @@
 #     with deploy/redis.conf; used_memory / people and what each key family costs (sampled
 #     MEMORY USAGE x count). Target <= 1 KB a person.
 #  3. The other benchmarks, each writing its own file: stats.sh (RESULTS-stats.md),
-#     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh, instructions.sh (needs valgrind);
+#     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh, instructions.sh (needs valgrind),
+#     syscalls.sh (needs strace), ablate.sh (some 6 minutes);
 #     match.sh only with RUN_MATCH=1 (it takes
 #     some 10 minutes; its accept of a million is read from RESULTS-match.md either way);
 #     with BASE set to a commit, instructions.sh counts it too and turns.sh times it
@@ -352,6 +353,8 @@ for part in $PARTS; do
         other_run jobs.sh RESULTS-jobs.md "pushes, text messages, 分类汇集"
         other_run lookup.sh RESULTS-lookup.md "the worker's status lookup, 100,000 people"
         other_run instructions.sh RESULTS-instructions.md "the instructions a sign-up of the server and of Redis (callgrind: no timing noise)"
+        other_run syscalls.sh RESULTS-syscalls.md "the server's system calls a sign-up and a page (strace: counts)"
+        other_run ablate.sh RESULTS-ablate.md "where a sign-up's Redis time goes: parts of signup.lua left out, timed by turns"
         if [ "${RUN_MATCH:-0}" = 1 ]; then
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
         fi
@@ -423,8 +426,8 @@ behind it; 32 a call, folded in it, is a call as the server sends them under loa
 | threads | conns | pages/s | p50 ms | p99 ms | server µs a page | non-2xx | load (1, 5, 15 min) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $PAGE_ROWS
-\`wrk -t2 -c{conns} -d$DURATION --latency\` of \`/s/$VILLAGE\` (the page with the village's name, from
-the server's memory: no Redis call) after a 2 s warm-up, a fresh server for each row.
+\`wrk -t2 -c{conns} -d$DURATION --latency\` of \`/s/$VILLAGE\` (one static page for every village, which
+reads the village from its own URL: H2O's open-file cache, one pread a page, no Redis call) after a 2 s warm-up, a fresh server for each row.
 
 ## From 1 to 2 threads (issue 15)
 | conns | sign-ups/s, 1 thread | 2 threads | 2 / 1 | pages/s, 1 thread | 2 threads | 2 / 1 |

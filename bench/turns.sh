@@ -41,45 +41,19 @@ one) echo 450102001003 >"$WORK/villages.txt" ;;
 *) die "VILLAGES must be spread or one" ;;
 esac
 
-# run NAME BIN -> a line "rps p50 p99 server-user server-sys redis-user redis-sys per-call load"
-# in $WORK/NAME.runs (µs a sign-up)
-run() {
-    local name=$1 bin=$2 dir="$WORK/run"
-    rm -rf "$dir"
-    start_redis "$dir/redis" "$ROOT/deploy/redis.conf" --auto-aof-rewrite-percentage 0
-    start_songgong "$dir" "$bin" "$THREADS"
-    local load
-    load="$(load1)"
-    measure_signups "$dir/wrk.txt" "@$WORK/villages.txt" "$CONNS"
-    echo "$M_STATUSES" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201=' && die "$name: not every answer was 201: $M_STATUSES"
-    bench_cleanup
-    local n=$M_N
-    echo "$M_RPS $M_P50 $M_P99 $(us_per "$M_SU" "$n") $(us_per "$M_SS" "$n") $(us_per "$M_RU" "$n")" \
-        "$(us_per "$M_RS" "$n") $(ratio "$M_TRIES" "$M_CALLS") $load" >>"$WORK/$name.runs"
-    say "  $name: $M_RPS sign-ups/s, p99 $M_P99 ms, server $(us_per $((M_SU + M_SS)) "$n") µs," \
-        "Redis $(us_per $((M_RU + M_RS)) "$n") µs a sign-up (load $load)"
-}
-
 for r in $(seq 1 "$ROUNDS"); do
     say "round $r of $ROUNDS"
     if [ $((r % 2)) = 1 ]; then
-        run this "$BIN"
-        run base "$BASE_BIN"
+        turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
+        turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
     else
-        run base "$BASE_BIN"
-        run this "$BIN"
+        turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
+        turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
     fi
 done
 
-# median FILE COLUMN: the median of a column of NAME.runs (the lower middle of an even count)
-median() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# medians NAME -> rps p99 server-µs redis-µs (server and Redis: user + system)
-medians() {
-    awk '{ printf "%s %s %.1f %.1f\n", $1, $3, $4 + $5, $6 + $7 }' "$WORK/$1.runs" >"$WORK/$1.sums"
-    echo "$(median "$WORK/$1.sums" 1) $(median "$WORK/$1.sums" 2) $(median "$WORK/$1.sums" 3) $(median "$WORK/$1.sums" 4)"
-}
-read -r t_rps t_p99 t_srv t_red <<<"$(medians this)"
-read -r b_rps b_p99 b_srv b_red <<<"$(medians base)"
+read -r t_rps t_p99 t_srv t_red <<<"$(run_medians "$WORK/this.runs")"
+read -r b_rps b_p99 b_srv b_red <<<"$(run_medians "$WORK/base.runs")"
 COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")"
 BASE_SHORT="$(git rev-parse --short "$BASE")"
 {
