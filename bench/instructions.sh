@@ -131,7 +131,7 @@ per() { read -r n ir calls <"$WORK/$1/count" && echo "$n $((ir / n)) $calls"; }
     echo "Redis's counts of two builds compare within about 2% when those match. A count weighs"
     echo "what a process computes, not its trips to memory: Redis's two index inserts are 3% of"
     echo "its instructions but, timed by leaving them out, about a fifth of its time (skip lists"
-    echo "of hundreds of thousands; bench/RESULTS.md, \"Where Redis's time goes\"): time a Redis"
+    echo "of hundreds of thousands; bench/RESULTS-ablate.md): time a Redis"
     echo "change too."
     for who in server redis; do
         echo

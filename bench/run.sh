@@ -403,11 +403,13 @@ A sign-up is one step of a \`signup.lua\` call (five Redis calls for one person:
 idempotency key, the address's attempt count, the code's existence, the ID number's
 uniqueness key, the registration hash) and its share of the fold the same call makes (one
 \`ZADD\` into each of the two indexes, one \`HMGET\`+\`HSET\` per counter hash, whatever the
-number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). Its floor
-in Redis, by leaving parts out of the script (bench/RESULTS.md, "Where Redis's time goes"):
-some 20 µs for the five calls that store it and their AOF, 6-8 µs to receive the call and
-make its arguments Lua strings, and the fold's derived data, the two index inserts (skip
-lists of hundreds of thousands, lexicographic) and the counters; a bare SET costs Redis
+number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold). What each
+part costs Redis, timed by leaving it out of the script (bench/ablate.sh,
+[RESULTS-ablate.md](RESULTS-ablate.md); docs/performance.md reads it): 5-6 µs to receive
+the call and make its arguments Lua strings, the five calls that store it with their AOF
+17-21 µs more (a build that stores only: 23-27 µs), and the fold's derived data, the two
+index inserts (skip lists of hundreds of thousands, lexicographic) 8-10 µs and, spread over
+the villages, the counters 9-10 µs; a bare SET costs Redis
 mostly the network and AOF system calls, which the server's few pipelined connections share
 among many sign-ups.
 
