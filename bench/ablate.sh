@@ -6,7 +6,7 @@
 # rotated from round to round. Writes bench/RESULTS-ablate.md: every run, then each
 # build's median beside the whole's.
 #
-# PARTS=signup (the default): backend/store/signup.lua, on the sign-up path as
+# ABLATE_PARTS=signup (the default): backend/store/signup.lua, on the sign-up path as
 # bench/turns.sh times two builds (one event loop, 256 connections, the sign-ups spread
 # over the region's villages; a fresh AOF-always Redis each run; every answer a 201). The
 # server sends every build the same calls, so only Redis's work changes. The builds (what
@@ -18,11 +18,11 @@
 #   no-hash      the registration hash (its HSET)
 #   nothing      every sign-up answered 'ok' at once, no counters: receiving the call and
 #                its arguments, and the answers
-# PARTS=accept (some 10 minutes more): backend/store/assign_fresh.lua, which writes the
-# vehicles an accept creates, in `songgong match --accept` of everything at once (areas by
-# county, a minimum of one: bench/match.sh's accept of a million), each run from one
-# snapshot of `songgong demo-data --people ACCEPT_PEOPLE` (1,500,000: about 1,000,000
-# registrations) in a Redis without persistence, as bench/match.sh. The builds:
+# With "accept" in ABLATE_PARTS (some 13 minutes more): backend/store/assign_fresh.lua,
+# which writes the vehicles an accept creates, in `songgong match --accept` of everything at
+# once (areas by county, a minimum of one: bench/match.sh's accept of a million), each run
+# from one snapshot of `songgong demo-data --people ACCEPT_PEOPLE` (1,500,000: about
+# 1,000,000 registrations) in a Redis without persistence, as bench/match.sh. The builds:
 #   whole        nothing left out
 #   no-vehicles  the vehicles' hashes (one HSET of 14 fields a vehicle)
 #   no-seats     the vehicles' seat lists (one ZADD a vehicle)
@@ -30,14 +30,14 @@
 #   no-counters  the villages' and counties' 't:assigned' counters (HINCRBY)
 #   nothing      the batch answered at once: receiving its arguments
 #
-# Environment: PARTS ("signup"; "signup accept" for both), ROUNDS (3; the accept 2), CONNS
-# (256), THREADS (1), DURATION (8s), VILLAGES (spread or one), BUILDS (the sign-up builds
-# to run, default all), ACCEPT_PEOPLE (1500000), RESULTS (bench/RESULTS-ablate.md).
+# Environment: ABLATE_PARTS ("signup", "accept" or both), ROUNDS (3), ACCEPT_ROUNDS (2),
+# CONNS (256), THREADS (1), DURATION (8s), VILLAGES (spread or one), BUILDS (the sign-up
+# builds to run, default all), ACCEPT_PEOPLE (1500000), RESULTS (bench/RESULTS-ablate.md).
 set -euo pipefail
 
 BENCH_NAME=ablate
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-PARTS="${PARTS:-signup}"
+ABLATE_PARTS="${ABLATE_PARTS:-signup}"
 ROUNDS="${ROUNDS:-3}"
 CONNS="${CONNS:-256}"
 THREADS="${THREADS:-1}"
@@ -60,7 +60,7 @@ trap cleanup EXIT
 need wrk redis-server redis-cli curl cmake git perl /usr/bin/time
 read -r -a builds <<<"$BUILDS"
 case " $BUILDS " in *" whole "*) ;; *) die "BUILDS must include whole (the others are read against it)" ;; esac
-for part in $PARTS; do
+for part in $ABLATE_PARTS; do
     case "$part" in signup | accept) ;; *) die "unknown part $part (signup, accept)" ;; esac
 done
 
@@ -136,7 +136,7 @@ variant() {
     cp "$OUT/build/songgong" "$OUT/songgong.$1"
     say "built $1"
 }
-for part in $PARTS; do
+for part in $ABLATE_PARTS; do
     if [ "$part" = signup ]; then
         for b in "${builds[@]}"; do variant "$b" edit_signup signup.lua "$b"; done
     else
@@ -162,7 +162,7 @@ rounds() {
 }
 
 SIGNUP_TEXT=""
-if [[ " $PARTS " == *" signup "* ]]; then
+if [[ " $ABLATE_PARTS " == *" signup "* ]]; then
     case "$VILLAGES" in
     spread) region_villages "$WORK/villages.txt" ;;
     one) echo 450102001003 >"$WORK/villages.txt" ;;
@@ -170,20 +170,13 @@ if [[ " $PARTS " == *" signup "* ]]; then
     esac
     run_one() { turn_run "$1" "$OUT/songgong.$1" "$WORK/$1.runs" "@$WORK/villages.txt"; }
     rounds "$ROUNDS" "${builds[@]}"
-    read -r w_rps w_p99 w_srv w_red <<<"$(run_medians "$WORK/whole.runs")"
+    read -r _ _ _ w_red <<<"$(run_medians "$WORK/whole.runs")"
     SIGNUP_TEXT="$(
         echo "## The sign-up (signup.lua)"
         echo
-        echo "Timed by turns (rounds: $ROUNDS), every build once a round, the order rotated; each run a"
-        echo "fresh Redis (deploy/redis.conf: AOF, appendfsync always) and \`songgong serve\` with $THREADS event"
-        echo "loop(s), wrk POST /api/registrations, $CONNS connections, $DURATION after a 2 s warm-up,"
-        if [ "$VILLAGES" = spread ]; then
-            echo "the sign-ups spread over the region's $(wc -l <"$WORK/villages.txt") villages; every answer a 201. The server"
-        else
-            echo "the sign-ups all in one village; every answer a 201. The server"
-        fi
-        echo "sends each build the same calls: only Redis's work changes. CPU: µs a sign-up, user +"
-        echo "system (\`/proc/PID/stat\`)."
+        echo "Timed by turns (rounds: $ROUNDS), every build once a round, the order rotated;"
+        echo "$(turn_how "$WORK/villages.txt") The server sends each build the same calls: only"
+        echo "Redis's work changes."
         echo
         echo "| build | what Redis does | sign-ups/s | p99 ms | Redis µs a sign-up, run by run | median | less than the whole |"
         echo "| --- | --- | ---: | ---: | --- | ---: | ---: |"
@@ -197,20 +190,13 @@ if [[ " $PARTS " == *" signup "* ]]; then
         echo
         echo "Every run, in the order run:"
         echo
-        echo "| round | build | sign-ups/s | p50 ms | p99 ms | server µs (user + system) | Redis µs (user + system) | sign-ups a call | load (1 min) |"
-        echo "| ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |"
-        declare -A seen=()
-        while read -r r b; do
-            seen[$b]=$((${seen[$b]:-0} + 1))
-            sed -n "${seen[$b]}p" "$WORK/$b.runs" | awk -v r="$r" -v b="$b" \
-                '{ printf "| %s | %s | %s | %s | %s | %.1f (%s + %s) | %.1f (%s + %s) | %s | %s |\n", r, b, $1, $2, $3, $4 + $5, $4, $5, $6 + $7, $6, $7, $8, $9 }'
-        done <"$WORK/order"
+        turn_table "$WORK/order" "$WORK"
     )"
     rm -f "$WORK/order"
 fi
 
 ACCEPT_TEXT=""
-if [[ " $PARTS " == *" accept "* ]]; then
+if [[ " $ABLATE_PARTS " == *" accept "* ]]; then
     export SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY=2027-01-10 SONGGONG_REDIS_TIMEOUT_MS=10000
     "$OUT/songgong.accept-whole" keygen "$WORK/key" >/dev/null
     start_redis "$WORK/snap" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192

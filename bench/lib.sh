@@ -37,6 +37,9 @@
 #                              redis-sys per-call load" (µs a sign-up) to the file RUNS
 #   run_medians RUNS           "rps p99 server-µs redis-µs" (user + system), the medians of
 #                              the lines turn_run wrote to RUNS
+#   turn_how VILLAGES_FILE     how turn_run ran, in words, for a results file
+#   turn_table ORDER DIR       every run turn_run wrote to DIR/NAME.runs as a table, in the
+#                              order of ORDER's lines "round NAME [LABEL]"
 #   start_songgong DIR BIN THREADS [WRAPPER...]
 #                              `BIN serve` (under WRAPPER, e.g. valgrind) against REDIS_PORT,
 #                              its key and log in DIR, the bench settings (SONGGONG_TODAY in
@@ -218,4 +221,29 @@ run_medians() {
     local sums="$1.sums"
     awk '{ printf "%s %s %.1f %.1f\n", $1, $3, $4 + $5, $6 + $7 }' "$1" >"$sums"
     echo "$(median_of "$sums" 1) $(median_of "$sums" 2) $(median_of "$sums" 3) $(median_of "$sums" 4)"
+}
+
+turn_how() {
+    local n
+    n="$(wc -l <"$1")"
+    echo "each run a fresh Redis (deploy/redis.conf: AOF, appendfsync always) and \`songgong serve\`"
+    echo "with ${THREADS:-1} event loop(s), wrk POST /api/registrations, ${CONNS:-256} connections, ${DURATION:-10s} after a"
+    if [ "$n" -gt 1 ]; then
+        echo "2 s warm-up, the sign-ups spread over the region's $n villages; every answer a 201. CPU:"
+    else
+        echo "2 s warm-up, the sign-ups all in one village; every answer a 201. CPU:"
+    fi
+    echo "µs a sign-up, user + system (\`/proc/PID/stat\`)."
+}
+
+turn_table() {
+    local r name label
+    local -A seen=()
+    echo "| round | build | sign-ups/s | p50 ms | p99 ms | server µs (user + system) | Redis µs (user + system) | sign-ups a call | load (1 min) |"
+    echo "| ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |"
+    while read -r r name label; do
+        seen[$name]=$((${seen[$name]:-0} + 1))
+        sed -n "${seen[$name]}p" "$2/$name.runs" | awk -v r="$r" -v b="${label:-$name}" \
+            '{ printf "| %s | %s | %s | %s | %s | %.1f (%s + %s) | %.1f (%s + %s) | %s | %s |\n", r, b, $1, $2, $3, $4 + $5, $4, $5, $6 + $7, $6, $7, $8, $9 }'
+    done <"$1"
 }

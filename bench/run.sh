@@ -21,7 +21,8 @@
 #     MEMORY USAGE x count). Target <= 1 KB a person.
 #  3. The other benchmarks, each writing its own file: stats.sh (RESULTS-stats.md),
 #     export.sh, posters.sh, loop.sh, jobs.sh, lookup.sh, instructions.sh (needs valgrind),
-#     syscalls.sh (needs strace), ablate.sh (some 6 minutes);
+#     syscalls.sh (needs strace), ablate.sh (some 6 minutes; with RUN_MATCH=1 the accept's
+#     parts too, 13 minutes more);
 #     match.sh only with RUN_MATCH=1 (it takes
 #     some 10 minutes; its accept of a million is read from RESULTS-match.md either way);
 #     with BASE set to a commit, instructions.sh counts it too and turns.sh times it
@@ -354,7 +355,10 @@ for part in $PARTS; do
         other_run lookup.sh RESULTS-lookup.md "the worker's status lookup, 100,000 people"
         other_run instructions.sh RESULTS-instructions.md "the instructions a sign-up of the server and of Redis (callgrind: no timing noise)"
         other_run syscalls.sh RESULTS-syscalls.md "the server's system calls a sign-up and a page (strace: counts)"
-        other_run ablate.sh RESULTS-ablate.md "where a sign-up's Redis time goes: parts of signup.lua left out, timed by turns"
+        # (with RUN_MATCH=1 the accept's parts too: a snapshot of 1,500,000 people, some 13 minutes)
+        export ABLATE_PARTS=signup
+        if [ "${RUN_MATCH:-0}" = 1 ]; then ABLATE_PARTS="signup accept"; fi
+        other_run ablate.sh RESULTS-ablate.md "where the Redis time of a sign-up (and with RUN_MATCH=1 of the accept) goes: parts of the script left out, timed by turns"
         if [ "${RUN_MATCH:-0}" = 1 ]; then
             other_run match.sh RESULTS-match.md "matching 1,000,000 registrations: accept <= 3 s wall"
         fi

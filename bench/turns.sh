@@ -41,47 +41,33 @@ one) echo 450102001003 >"$WORK/villages.txt" ;;
 *) die "VILLAGES must be spread or one" ;;
 esac
 
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")"
+BASE_SHORT="$(git rev-parse --short "$BASE")"
 for r in $(seq 1 "$ROUNDS"); do
     say "round $r of $ROUNDS"
-    if [ $((r % 2)) = 1 ]; then
-        turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
-        turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
-    else
-        turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
-        turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
-    fi
+    order="this base"
+    [ $((r % 2)) = 1 ] || order="base this"
+    for name in $order; do
+        if [ "$name" = this ]; then
+            turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
+            echo "$r this $COMMIT" >>"$WORK/order"
+        else
+            turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
+            echo "$r base $BASE_SHORT" >>"$WORK/order"
+        fi
+    done
 done
 
 read -r t_rps t_p99 t_srv t_red <<<"$(run_medians "$WORK/this.runs")"
 read -r b_rps b_p99 b_srv b_red <<<"$(run_medians "$WORK/base.runs")"
-COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")"
-BASE_SHORT="$(git rev-parse --short "$BASE")"
 {
     echo "# Two builds by turns (bench/turns.sh)"
     echo
     echo "Written by \`bench/turns.sh\` ($(date -u +%Y-%m-%dT%H:%MZ)): this build ($COMMIT) and $BASE_SHORT,"
-    echo "$ROUNDS rounds, the order swapped every round; each run a fresh Redis (deploy/redis.conf:"
-    echo "AOF, appendfsync always) and \`songgong serve\` with $THREADS event loop(s), wrk POST"
-    echo "/api/registrations, $CONNS connections, $DURATION after a 2 s warm-up, the sign-ups"
-    if [ "$VILLAGES" = spread ]; then
-        echo "spread over the region's $(wc -l <"$WORK/villages.txt") villages. CPU: µs a sign-up, user + system"
-    else
-        echo "all in one village. CPU: µs a sign-up, user + system"
-    fi
-    echo "(\`/proc/PID/stat\`). A difference counts when it holds round by round."
+    echo "$ROUNDS rounds, the order swapped every round; $(turn_how "$WORK/villages.txt")"
+    echo "A difference counts when it holds round by round."
     echo
-    echo "| round | build | sign-ups/s | p50 ms | p99 ms | server µs (user + system) | Redis µs (user + system) | sign-ups a call | load (1 min) |"
-    echo "| ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |"
-    for r in $(seq 1 "$ROUNDS"); do
-        order="this base"
-        [ $((r % 2)) = 1 ] || order="base this"
-        for name in $order; do
-            label="$COMMIT"
-            [ "$name" = base ] && label="$BASE_SHORT"
-            sed -n "${r}p" "$WORK/$name.runs" | awk -v r="$r" -v b="$label" \
-                '{ printf "| %s | %s | %s | %s | %s | %.1f (%s + %s) | %.1f (%s + %s) | %s | %s |\n", r, b, $1, $2, $3, $4 + $5, $4, $5, $6 + $7, $6, $7, $8, $9 }'
-        done
-    done
+    turn_table "$WORK/order" "$WORK"
     echo
     echo "| median | $COMMIT | $BASE_SHORT | $COMMIT / $BASE_SHORT |"
     echo "| --- | ---: | ---: | ---: |"
