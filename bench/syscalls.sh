@@ -24,23 +24,29 @@ build_release
 start_redis "$WORK/redis" "$ROOT/deploy/redis.conf" --auto-aof-rewrite-percentage 0
 start_songgong "$WORK/srv" "$BIN" 1
 
-# count NAME WRK-ARGS...: strace -c of the server over one wrk run -> WORK/NAME.strace, the
-# requests answered in WORK/NAME.n
+# count NAME WRK-ARGS...: strace -c of the server over one wrk run of DURATION ->
+# WORK/NAME.strace, the requests answered in WORK/NAME.n (after a warm-up, not counted)
 count() {
     local name=$1 sp
     shift
-    "$@" -d2s >/dev/null # (warm-up, not counted)
     strace -c -f -p "$SERVER_PID" -o "$WORK/$name.strace" 2>/dev/null &
     sp=$!
     sleep 1 # (strace attaches to every thread)
-    "$@" -d"$DURATION" >"$WORK/$name.wrk"
+    wrk -d"$DURATION" "$@" >"$WORK/$name.wrk"
     kill -INT "$sp"
     wait "$sp" || true
     awk '/requests in/ { print $1 }' "$WORK/$name.wrk" >"$WORK/$name.n"
     say "$name: $(cat "$WORK/$name.n") requests counted"
 }
-count signup wrk -t2 -c"$CONNS" -s bench/signup.lua "$URL" -- 450102 "$VILLAGE"
-count page wrk -t2 -c"$CONNS" "$URL/s/$VILLAGE"
+# (the warm-up's sign-ups have other ID numbers than the counted ones: bench/signup.lua
+# makes them from its first argument; every counted sign-up must be a 201, every page a 200)
+wrk -t2 -c"$CONNS" -d2s -s bench/signup.lua "$URL" -- 450103 "$VILLAGE" >/dev/null
+count signup -t2 -c"$CONNS" -s bench/signup.lua "$URL" -- 450102 "$VILLAGE"
+statuses="$(sed -n 's/^statuses: //p' "$WORK/signup.wrk")"
+echo "$statuses" | tr ' ' '\n' | grep -v '^$' | grep -qv '^201=' && die "not every sign-up was a 201: $statuses"
+wrk -t2 -c"$CONNS" -d2s "$URL/s/$VILLAGE" >/dev/null
+count page -t2 -c"$CONNS" "$URL/s/$VILLAGE"
+grep -q 'Non-2xx' "$WORK/page.wrk" && die "not every page was a 200: $(grep 'Non-2xx' "$WORK/page.wrk")"
 
 # rows NAME: "| call | calls | a request |" for each system call strace counted (its lines:
 # % time, seconds, usecs/call, calls, [errors], name), the most frequent first
