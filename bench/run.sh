@@ -411,8 +411,8 @@ number of sign-ups, from the sums the server sends; docs/redis-keys.md#the-fold)
 part costs Redis, timed by leaving it out of the script (bench/ablate.sh,
 [RESULTS-ablate.md](RESULTS-ablate.md); docs/performance.md reads it): 5-6 µs to receive
 the call and make its arguments Lua strings, the five calls that store it with their AOF
-17-21 µs more (a build that stores only: 23-27 µs), and the fold's derived data, the two
-index inserts (skip lists of hundreds of thousands, lexicographic) 8-10 µs and, spread over
+16-21 µs more (a build that stores only: 21-27 µs), and the fold's derived data, the two
+index inserts (skip lists of hundreds of thousands, lexicographic) 7-10 µs and, spread over
 the villages, the counters 9-10 µs; a bare SET costs Redis
 mostly the network and AOF system calls, which the server's few pipelined connections share
 among many sign-ups.
