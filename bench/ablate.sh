@@ -148,7 +148,7 @@ git -C "$TREE" checkout -q -- backend/store
 # rounds N NAME... : each build once a round, the order rotated; run_one NAME per run, and
 # "round name" lines in WORK/order
 rounds() {
-    local n=$1 r i
+    local n=$1 r i b
     shift
     local names=("$@")
     for r in $(seq 1 "$n"); do

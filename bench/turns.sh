@@ -43,18 +43,14 @@ esac
 
 COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend || echo "+changes")"
 BASE_SHORT="$(git rev-parse --short "$BASE")"
+declare -A bin_of=([this]="$BIN" [base]="$BASE_BIN") label_of=([this]="$COMMIT" [base]="$BASE_SHORT")
 for r in $(seq 1 "$ROUNDS"); do
     say "round $r of $ROUNDS"
     order="this base"
     [ $((r % 2)) = 1 ] || order="base this"
     for name in $order; do
-        if [ "$name" = this ]; then
-            turn_run this "$BIN" "$WORK/this.runs" "@$WORK/villages.txt"
-            echo "$r this $COMMIT" >>"$WORK/order"
-        else
-            turn_run base "$BASE_BIN" "$WORK/base.runs" "@$WORK/villages.txt"
-            echo "$r base $BASE_SHORT" >>"$WORK/order"
-        fi
+        turn_run "$name" "${bin_of[$name]}" "$WORK/$name.runs" "@$WORK/villages.txt"
+        echo "$r $name ${label_of[$name]}" >>"$WORK/order"
     done
 done
 
