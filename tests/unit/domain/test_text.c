@@ -171,6 +171,24 @@ static void test_free_text(void)
     ASSERT_EQ(sg_text_normalize("一二三", 60, out, 9), -SG_TEXT_LONG); /* 9 bytes + NUL */
 }
 
+/* The sg_put_* tests: out filled with '#' first (blank), then the n bytes written must be
+ * want, with no NUL and nothing past them. */
+static char *blank(char out[24])
+{
+    memset(out, '#', 24);
+    return out;
+}
+
+static void check_put(const char *want, const char *out, size_t n)
+{
+    char got[24];
+    ASSERT(n < sizeof(got));
+    ASSERT_EQ(out[n], '#');
+    memcpy(got, out, n);
+    got[n] = '\0';
+    ASSERT_STREQ(got, want);
+}
+
 static void test_put_u64(void)
 {
     static const struct {
@@ -185,11 +203,7 @@ static void test_put_u64(void)
                  {UINT64_MAX, "18446744073709551615"}};
     for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
         char out[24];
-        memset(out, '#', sizeof(out));
-        size_t n = sg_put_u64(out, cases[i].v);
-        ASSERT_EQ(n, strlen(cases[i].text));
-        ASSERT(memcmp(out, cases[i].text, n) == 0);
-        ASSERT_EQ(out[n], '#'); /* no NUL, nothing past the digits */
+        check_put(cases[i].text, out, sg_put_u64(blank(out), cases[i].v));
     }
 }
 
@@ -206,11 +220,7 @@ static void test_put_i64(void)
                  {INT64_MIN, "-9223372036854775808"}};
     for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
         char out[24];
-        memset(out, '#', sizeof(out));
-        size_t n = sg_put_i64(out, cases[i].v);
-        ASSERT_EQ(n, strlen(cases[i].text));
-        ASSERT(memcmp(out, cases[i].text, n) == 0);
-        ASSERT_EQ(out[n], '#');
+        check_put(cases[i].text, out, sg_put_i64(blank(out), cases[i].v));
     }
 }
 
@@ -227,11 +237,7 @@ static void test_put_ipv4(void)
                  {{255, 255, 255, 255}, "255.255.255.255"}};
     for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
         char out[24];
-        memset(out, '#', sizeof(out));
-        size_t n = sg_put_ipv4(out, cases[i].a);
-        ASSERT_EQ(n, strlen(cases[i].text));
-        ASSERT(memcmp(out, cases[i].text, n) == 0);
-        ASSERT_EQ(out[n], '#');
+        check_put(cases[i].text, out, sg_put_ipv4(blank(out), cases[i].a));
     }
 }
 
