@@ -199,7 +199,7 @@ ACCEPT_TEXT=""
 if [[ " $ABLATE_PARTS " == *" accept "* ]]; then
     export SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY=2027-01-10 SONGGONG_REDIS_TIMEOUT_MS=10000
     "$OUT/songgong.accept-whole" keygen "$WORK/key" >/dev/null
-    start_redis "$WORK/snap" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192
+    start_redis_matching "$WORK/snap"
     say "demo-data: $ACCEPT_PEOPLE people (takes a while)"
     SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" "$OUT/songgong.accept-whole" demo-data --people "$ACCEPT_PEOPLE" --seed 7 >/dev/null
     OPEN="$(redis-cli -p "$REDIS_PORT" zcard "sg:{45}:2027-spring:open")"
@@ -209,22 +209,15 @@ if [[ " $ABLATE_PARTS " == *" accept "* ]]; then
     PIDS=()
     # one accept of everything at once from the snapshot -> "songgong-cpu redis-cpu wall load" (s)
     run_one() {
-        local name=$1 r0 r1 t0 t1 load user sys
-        REDIS_RDB="$WORK/accept.rdb" start_redis "$WORK/run" --bind 127.0.0.1 --save '' --appendonly no \
-            --hash-max-listpack-value 8192
+        local name=$1 load
+        REDIS_RDB="$WORK/accept.rdb" start_redis_matching "$WORK/run"
         load="$(load1)"
-        r0="$(cpu_ticks "$REDIS_PID")"
-        t0=$(date +%s%N)
-        SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" /usr/bin/time -f '%U %S' -o "$WORK/time" "$OUT/songgong.$name" match \
-            --campaign 2027-spring --scope 45 --accept --area county --bus-min 1 --train-min 1 --flight-min 1 >"$WORK/out"
-        t1=$(date +%s%N)
-        r1="$(cpu_ticks "$REDIS_PID")"
+        time_cmd "$WORK/out" env SONGGONG_REDIS="127.0.0.1:$REDIS_PORT" "$OUT/songgong.$name" match \
+            --campaign 2027-spring --scope 45 --accept --area county --bus-min 1 --train-min 1 --flight-min 1
         grep -q "^accepted: $OPEN registrations" "$WORK/out" || die "$name: not all $OPEN registrations accepted: $(grep accepted "$WORK/out")"
         bench_cleanup
         PIDS=()
-        read -r user sys <"$WORK/time"
-        awk -v u="$user" -v s="$sys" -v r="$((r1 - r0))" -v hz="$HZ" -v w="$((t1 - t0))" -v l="$load" \
-            'BEGIN { printf "%.2f %.2f %.2f %s\n", u + s, r / hz, w / 1e9, l }' >>"$WORK/$name.runs"
+        echo "$T_CPU $T_REDIS $T_WALL $load" >>"$WORK/$name.runs"
         say "  $name: $(tail -1 "$WORK/$name.runs") (songgong, Redis, wall s; load)"
     }
     names=()

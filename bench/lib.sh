@@ -37,6 +37,12 @@
 #                              redis-sys per-call load" (µs a sign-up) to the file RUNS
 #   run_medians RUNS           "rps p99 server-µs redis-µs" (user + system), the medians of
 #                              the lines turn_run wrote to RUNS
+#   start_redis_matching DIR   start_redis without persistence, a hash a listpack up to 8 KB
+#                              values as deploy/redis.conf has it (match.sh, ablate.sh)
+#   time_cmd OUT CMD...        CMD (its stdout in OUT) under /usr/bin/time, Redis's CPU
+#                              (REDIS_PID) and the wall clock around it -> T_CPU (CMD's user +
+#                              system), T_REDIS, T_WALL (seconds, 2 decimals), T_RSS (CMD's
+#                              peak, kB)
 #   turn_how VILLAGES_FILE     how turn_run ran, in words, for a results file
 #   turn_table ORDER DIR       every run turn_run wrote to DIR/NAME.runs as a table, in the
 #                              order of ORDER's lines "round NAME [LABEL]"
@@ -246,4 +252,19 @@ turn_table() {
         sed -n "${seen[$name]}p" "$2/$name.runs" | awk -v r="$r" -v b="${label:-$name}" \
             '{ printf "| %s | %s | %s | %s | %s | %.1f (%s + %s) | %.1f (%s + %s) | %s | %s |\n", r, b, $1, $2, $3, $4 + $5, $4, $5, $6 + $7, $6, $7, $8, $9 }'
     done <"$1"
+}
+
+start_redis_matching() { start_redis "$1" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192; }
+
+time_cmd() {
+    local out=$1 r0 r1 t0 t1 user sys
+    shift
+    r0="$(cpu_ticks "$REDIS_PID")"
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out"
+    t1=$(date +%s%N)
+    r1="$(cpu_ticks "$REDIS_PID")"
+    read -r user sys T_RSS <"$out.time"
+    read -r T_CPU T_REDIS T_WALL <<<"$(awk -v u="$user" -v s="$sys" -v r="$((r1 - r0))" -v hz="$HZ" -v w="$((t1 - t0))" \
+        'BEGIN { printf "%.2f %.2f %.2f", u + s, r / hz, w / 1e9 }')"
 }

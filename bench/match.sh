@@ -37,7 +37,7 @@ build_release
 
 # (hash-max-listpack-value as deploy/redis.conf and redis-production.conf set it: a
 # registration or vehicle hash stays one listpack)
-start_redis "$WORK/redis" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192
+start_redis_matching "$WORK/redis"
 PORT="$REDIS_PORT"
 
 export SONGGONG_REDIS="127.0.0.1:$PORT" SONGGONG_KEY_FILE="$WORK/key" SONGGONG_TODAY="$TODAY"
@@ -61,20 +61,11 @@ ALL_REDIS=0
 ACCEPT_REDIS=0
 PREVIEW_CPU=0
 measure() { # name, scope, args...
-    local name=$1 scope=$2 r0 r1 t0 t1 load
+    local name=$1 scope=$2 load
     shift 2
     load=$(cut -d' ' -f1 /proc/loadavg)
-    r0=$(redis_cpu_ms)
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" match --campaign 2027-spring --scope "$scope" "$@" >"$WORK/$name.out"
-    t1=$(date +%s%N)
-    r1=$(redis_cpu_ms)
-    read -r user sys rss <"$WORK/time"
-    local cpu wall
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
-    local rcpu
-    rcpu=$(awk -v a="$r0" -v b="$r1" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+    time_cmd "$WORK/$name.out" "$BIN" match --campaign 2027-spring --scope "$scope" "$@"
+    local cpu=$T_CPU rcpu=$T_REDIS wall=$T_WALL rss=$T_RSS
     ROWS+="| $name | $cpu | $rcpu | $wall | $((rss / 1024)) | $load |"$'\n'
     case $name in
     accept) ACCEPT_CPU=$cpu ACCEPT_REDIS=$rcpu ;;
@@ -158,7 +149,7 @@ ALL_ASSIGNED=$(redis-cli -p "$PORT" hlen "sg:{45}:2027-spring:assign")
 # county and a minimum of one.
 redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
 wait "$REDIS_PID" 2>/dev/null || true
-REDIS_RDB="$WORK/fresh.rdb" start_redis "$WORK/redis-once" --bind 127.0.0.1 --save '' --appendonly no --hash-max-listpack-value 8192
+REDIS_RDB="$WORK/fresh.rdb" start_redis_matching "$WORK/redis-once"
 PORT="$REDIS_PORT"
 export SONGGONG_REDIS="127.0.0.1:$PORT"
 [ "$(redis-cli -p "$PORT" zcard "sg:{45}:2027-spring:open")" = "$ALL_REGS" ] || die "the snapshot did not load"
